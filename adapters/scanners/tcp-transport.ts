@@ -1,0 +1,176 @@
+import net from 'node:net';
+import { fromCallback } from 'xstate';
+import { FrameDecoder } from './frame-decoder.js';
+import type { Frame, FramingConfig } from './framing.js';
+
+export interface TcpScannerConfig {
+  /** 'connect': the edge dials a listening reader (Cognex DMCC port 23). 'listen': the reader pushes to us. */
+  mode: 'connect' | 'listen';
+  host: string;
+  /** listen mode: 0 binds any free port, reported by `transport.listening`. */
+  port: number;
+  framing: FramingConfig;
+  /** connect mode: give up on a connect attempt after this long (default 5000 ms). */
+  connectTimeoutMs?: number;
+  /** Written to the reader on `transport.trigger`, e.g. '||>TRIGGER ON\r\n' (Cognex DMCC). */
+  trigger?: string;
+}
+
+export type TransportEvent =
+  | { type: 'transport.listening'; port: number }
+  | { type: 'transport.connected'; peer: string }
+  | { type: 'transport.frame'; frame: Frame }
+  /** listen mode: the reader hung up (or was replaced by a newer connection); still listening. */
+  | { type: 'transport.peerLost'; reason: string }
+  /** Terminal for this invocation: the owner stops the actor, backs off and invokes it again. */
+  | { type: 'transport.failed'; reason: string };
+
+export type TransportCommand =
+  | { type: 'transport.write'; data: string }
+  /** Writes the configured `trigger` string; ignored when none is configured. */
+  | { type: 'transport.trigger' };
+
+const DEFAULT_CONNECT_TIMEOUT_MS = 5000;
+// Detects a reader that vanished without a FIN (power cut, unplugged cable) within about a minute.
+const KEEPALIVE_DELAY_MS = 10_000;
+
+/**
+ * A scanner connection as XState callback logic. It owns the socket (and the server in listen
+ * mode); the invoking scanner machine owns retry policy. Events stop after `transport.failed`
+ * and after cleanup, so the owner never sees a late event from a dead connection.
+ */
+export const tcpScannerTransport = fromCallback<TransportCommand, TcpScannerConfig, TransportEvent>(
+  ({ input, sendBack, receive }) => {
+    let done = false; // failed or cleaned up: nothing more goes to the owner
+    const send = (event: TransportEvent): void => {
+      if (!done) sendBack(event);
+    };
+    const fail = (reason: string): void => {
+      send({ type: 'transport.failed', reason });
+      done = true;
+    };
+    const connection = input.mode === 'connect' ? dial(input, send, fail) : listen(input, send, fail);
+    receive((command) => {
+      if (done) return;
+      if (command.type === 'transport.write') connection.write(command.data);
+      else if (command.type === 'transport.trigger' && input.trigger) connection.write(input.trigger);
+    });
+    return () => {
+      done = true;
+      connection.close();
+    };
+  },
+);
+
+interface Connection {
+  /** Writes to the current peer; dropped when there is none (a reply to a gone reader is moot). */
+  write(data: string): void;
+  close(): void;
+}
+
+type Send = (event: TransportEvent) => void;
+
+function peerName(socket: net.Socket): string {
+  return `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
+}
+
+function tune(socket: net.Socket): void {
+  socket.setNoDelay(true);
+  socket.setKeepAlive(true, KEEPALIVE_DELAY_MS);
+}
+
+/** Feeds socket bytes through a fresh decoder (framing state never spans two connections). */
+function pipeFrames(socket: net.Socket, framing: FramingConfig, send: Send): () => void {
+  const decoder = new FrameDecoder(framing);
+  socket.on('data', (chunk: Buffer) => {
+    for (const frame of decoder.push(chunk)) send({ type: 'transport.frame', frame });
+  });
+  return () => {
+    for (const frame of decoder.flush()) send({ type: 'transport.frame', frame });
+  };
+}
+
+function dial(config: TcpScannerConfig, send: Send, fail: (reason: string) => void): Connection {
+  const socket = net.connect({ host: config.host, port: config.port });
+  let connected = false;
+  let lastError: string | null = null;
+  const timeoutMs = config.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+  const timer = setTimeout(() => {
+    fail(`connect timeout after ${timeoutMs} ms to ${config.host}:${config.port}`);
+    socket.destroy();
+  }, timeoutMs);
+  const flush = pipeFrames(socket, config.framing, send);
+  socket.once('connect', () => {
+    clearTimeout(timer);
+    connected = true;
+    tune(socket);
+    send({ type: 'transport.connected', peer: peerName(socket) });
+  });
+  // 'error' is always followed by 'close': report once, with the error's reason.
+  socket.on('error', (err: NodeJS.ErrnoException) => {
+    lastError = err.code ? `${err.code}: ${err.message}` : err.message;
+  });
+  socket.once('close', () => {
+    clearTimeout(timer);
+    if (connected) flush();
+    fail(lastError ?? (connected ? 'connection closed by scanner' : 'connection closed before connect'));
+  });
+  return {
+    write(data) {
+      if (connected && !socket.destroyed) socket.write(data);
+    },
+    close() {
+      clearTimeout(timer);
+      socket.destroy();
+    },
+  };
+}
+
+function listen(config: TcpScannerConfig, send: Send, fail: (reason: string) => void): Connection {
+  const server = net.createServer();
+  let peer: net.Socket | null = null;
+
+  server.on('connection', (socket) => {
+    if (peer) {
+      // One reader per transport: the newest connection wins (a reader that rebooted reconnects
+      // before we notice the old socket is dead).
+      const old = peer;
+      peer = null;
+      old.destroy();
+      send({ type: 'transport.peerLost', reason: `replaced by a new connection from ${peerName(socket)}` });
+    }
+    peer = socket;
+    tune(socket);
+    const flush = pipeFrames(socket, config.framing, send);
+    let lastError: string | null = null;
+    socket.on('error', (err: NodeJS.ErrnoException) => {
+      lastError = err.code ? `${err.code}: ${err.message}` : err.message;
+    });
+    socket.once('close', () => {
+      if (peer !== socket) return; // replaced: already reported
+      peer = null;
+      flush();
+      send({ type: 'transport.peerLost', reason: lastError ?? 'scanner closed the connection' });
+    });
+    send({ type: 'transport.connected', peer: peerName(socket) });
+  });
+  server.on('error', (err: NodeJS.ErrnoException) => {
+    fail(err.code ? `${err.code}: ${err.message}` : err.message);
+  });
+  server.listen(config.port, config.host, () => {
+    const address = server.address();
+    send({ type: 'transport.listening', port: typeof address === 'object' && address ? address.port : config.port });
+  });
+
+  return {
+    write(data) {
+      if (peer && !peer.destroyed) peer.write(data);
+    },
+    close() {
+      const current = peer;
+      peer = null;
+      current?.destroy();
+      server.close();
+    },
+  };
+}

@@ -1,0 +1,60 @@
+import type { Knex } from 'knex';
+import type { Bottle } from '../../src/domain/aggregation.js';
+import type { BottleStatus } from '../../src/domain/bottle-status.js';
+import { type BottleRow, toBottle } from './rows.js';
+
+/** Read-only queries over stored bottles and scans (the reader connection: never waits on a commit). */
+export function createBottleQueries(db: Knex) {
+  return {
+    async list(filter: { status?: BottleStatus | undefined; lineId?: string | undefined; limit: number }): Promise<Bottle[]> {
+      const query = db<BottleRow>('bottles').orderBy('id', 'desc').limit(filter.limit);
+      if (filter.status !== undefined) query.where('status', filter.status);
+      if (filter.lineId !== undefined) query.where('production_line_id', filter.lineId);
+      return (await query).map(toBottle);
+    },
+
+    async get(id: string): Promise<Bottle | null> {
+      const row = await db<BottleRow>('bottles').where({ id }).first();
+      return row ? toBottle(row) : null;
+    },
+
+    /** Counts per status from the counter table (O(1)); `status` narrows it to one. */
+    async count(status?: BottleStatus): Promise<{ total: number; byStatus: Record<string, number> }> {
+      const rows: Array<{ status: number; count: number }> = await db('bottle_status_counts').select('status', 'count');
+      const byStatus: Record<string, number> = {};
+      let total = 0;
+      for (const row of rows) {
+        if (status !== undefined && row.status !== status) continue;
+        byStatus[String(row.status)] = row.count;
+        total += row.count;
+      }
+      return { total, byStatus };
+    },
+
+    /** The id of the bottle holding this identification code, if any. */
+    async findByIdentificationCode(identificationCode: string): Promise<string | null> {
+      const row: { id: string } | undefined = await db('bottles').where({ identification_code: identificationCode }).first('id');
+      return row?.id ?? null;
+    },
+
+    async inBatch(batchId: string): Promise<Array<{ id: string; identifier: string; status: number }>> {
+      return db('bottles').where({ batch_id: batchId }).orderBy('id').select('id', 'identifier', 'status');
+    },
+
+    async recentScans(limit: number) {
+      const rows: Array<{ id: number; received_at: string; source: string; code: string; outcome: string; reason: string | null; bottle_id: string | null }> =
+        await db('scans').orderBy('id', 'desc').limit(limit);
+      return rows.map((r) => ({
+        code: r.code,
+        valid: r.outcome === 'accepted',
+        outcome: r.outcome,
+        message: r.reason,
+        bottleId: r.bottle_id,
+        source: r.source,
+        timestamp: r.received_at,
+      }));
+    },
+  };
+}
+
+export type BottleQueries = ReturnType<typeof createBottleQueries>;

@@ -1,0 +1,101 @@
+import type { Knex } from 'knex';
+import type { CommitItem, CommitResult } from '../../src/domain/scan-commit.js';
+import { BottleStatus } from '../../src/domain/bottle-status.js';
+
+type IdFactory = (prefix?: string) => string;
+
+const BOTTLE_COLUMNS =
+  '(id, identifier, identification_code, gtin, serial, status, production_line_id, product_id, party, device_id, is_preprint, source, created_at, updated_at)';
+const BOTTLE_ROW = '(?,?,?,?,?,0,?,?,?,?,?,?,?,?)';
+
+/**
+ * Writes one group of scans in a single transaction: new bottles (the unique index on the
+ * identification code is the de-duplication: `ON CONFLICT DO NOTHING RETURNING` tells which rows
+ * went in), their outbox rows, one scans row per item, and the status counter. Constant work per
+ * code whatever the table size, and nothing here is visible to anyone before COMMIT.
+ */
+export async function writeScanGroup(db: Knex, items: CommitItem[], nextId: IdFactory, now: string): Promise<CommitResult[]> {
+  const results: CommitResult[] = items.map((item) => ({
+    outcome: item.outcome === 'candidate' ? 'duplicate' : item.outcome,
+    bottleId: null,
+  }));
+
+  await db.transaction(async (trx) => {
+    const candidateIndexes: number[] = [];
+    const ids: string[] = [];
+    const bindings: Knex.RawBinding[] = [];
+    items.forEach((item, index) => {
+      const bottle = item.bottle;
+      if (item.outcome !== 'candidate' || !bottle) return;
+      const id = nextId();
+      candidateIndexes.push(index);
+      ids.push(id);
+      bindings.push(id, bottle.identifier, bottle.identificationCode, bottle.gtin, bottle.serial, bottle.productionLineId,
+        bottle.productId, bottle.party, bottle.deviceId, bottle.isPreprint ? 1 : 0, item.source, item.receivedAt ?? now, now);
+    });
+
+    if (candidateIndexes.length > 0) {
+      const inserted: Array<{ id: string }> = await trx.raw(
+        `INSERT INTO bottles ${BOTTLE_COLUMNS} VALUES ${Array(candidateIndexes.length).fill(BOTTLE_ROW).join(',')}
+         ON CONFLICT(identification_code) DO NOTHING RETURNING id`,
+        bindings,
+      );
+      const insertedIds = new Set(inserted.map((row) => row.id));
+      const duplicates = new Map<string, number[]>(); // identification code -> item indexes
+      candidateIndexes.forEach((itemIndex, k) => {
+        if (insertedIds.has(ids[k]!)) {
+          results[itemIndex] = { outcome: 'accepted', bottleId: ids[k]! };
+        } else {
+          const key = items[itemIndex]!.bottle!.identificationCode;
+          duplicates.set(key, [...(duplicates.get(key) ?? []), itemIndex]);
+        }
+      });
+      if (duplicates.size > 0) await resolveDuplicates(trx, duplicates, results);
+      if (insertedIds.size > 0) await writeCreatedOutbox(trx, items, results, now);
+      await trx.raw('UPDATE bottle_status_counts SET count = count + ? WHERE status = ?', [insertedIds.size, BottleStatus.CREATED]);
+    }
+
+    await trx.raw(
+      `INSERT INTO scans (received_at, source, code, outcome, reason, bottle_id) VALUES ${Array(items.length).fill('(?,?,?,?,?,?)').join(',')}`,
+      items.flatMap((item, index) => [item.receivedAt ?? now, item.source, item.code.slice(0, 512), results[index]!.outcome, item.reason, results[index]!.bottleId]),
+    );
+  });
+  return results;
+}
+
+/** A duplicate answers with the bottle that already holds the code, so the operator can find it. */
+async function resolveDuplicates(trx: Knex.Transaction, duplicates: Map<string, number[]>, results: CommitResult[]) {
+  const keys = [...duplicates.keys()];
+  const rows: Array<{ id: string; identification_code: string }> = await trx.raw(
+    `SELECT id, identification_code FROM bottles WHERE identification_code IN (${keys.map(() => '?').join(',')})`,
+    keys,
+  );
+  for (const row of rows) {
+    for (const index of duplicates.get(row.identification_code) ?? []) {
+      results[index] = { outcome: 'duplicate', bottleId: row.id };
+    }
+  }
+}
+
+async function writeCreatedOutbox(trx: Knex.Transaction, items: CommitItem[], results: CommitResult[], now: string) {
+  const bindings: Knex.RawBinding[] = [];
+  let rows = 0;
+  results.forEach((result, index) => {
+    if (result.outcome !== 'accepted') return;
+    const bottle = items[index]!.bottle!;
+    const payload = {
+      bottleId: result.bottleId,
+      identifier: bottle.identifier,
+      identificationCode: bottle.identificationCode,
+      gtin: bottle.gtin,
+      productionLineId: bottle.productionLineId,
+      productId: bottle.productId,
+      party: bottle.party,
+      deviceId: bottle.deviceId,
+      createdAt: now,
+    };
+    bindings.push(`bottle.created:${result.bottleId}`, 'bottle.created', JSON.stringify(payload), now);
+    rows++;
+  });
+  await trx.raw(`INSERT INTO outbox (item_id, kind, payload, created_at) VALUES ${Array(rows).fill('(?,?,?,?)').join(',')}`, bindings);
+}

@@ -1,0 +1,71 @@
+import Router from '@koa/router';
+import { z } from 'zod';
+import type { Batch } from '../../src/domain/aggregation.js';
+import type { EdgeSystem } from '../../src/edge/system.js';
+import { doWork } from '../http/actor-calls.js';
+import { requireRole } from '../http/auth.js';
+import { ok } from '../http/envelope.js';
+import { notFound } from '../http/errors.js';
+import { parseBody, parseParams, parseQuery } from '../http/validate.js';
+import { idParam, limitParam } from './schemas.js';
+
+const bottleIds = z.array(z.string().min(1).max(64)).max(10_000);
+
+const listQuery = z.object({
+  sentStatus: z.enum(['pending', 'sent', 'synced']).optional(),
+  deviceId: z.string().min(1).max(64).optional(),
+  limit: limitParam(100),
+});
+
+const createBody = z
+  .object({
+    batch: z
+      .object({
+        name: z.string().min(1).max(128),
+        deviceId: z.string().min(1).max(64).optional(),
+        batchSize: z.number().int().min(1).max(100_000).nullable().optional(),
+      })
+      .strict(),
+    bottles: bottleIds.default([]),
+  })
+  .strict();
+
+const addBody = z.object({ bottles: bottleIds.min(1) }).strict();
+
+export function batchRoutes(system: EdgeSystem): Router {
+  const router = new Router({ prefix: '/api/v1/batches' });
+  const anyone = requireRole(system.tokens, 'OPERATOR');
+
+  router.get('/', anyone, async (ctx) => {
+    ok(ctx, await system.queries.batches.list(parseQuery(ctx, listQuery)));
+  });
+
+  router.post('/', anyone, async (ctx) => {
+    const body = parseBody(ctx, createBody);
+    const { config } = system;
+    const result = await doWork<{ batch: Batch; bottleCount: number }>(system.aggregation(), {
+      op: 'createBatch',
+      name: body.batch.name,
+      deviceId: body.batch.deviceId ?? config.line.deviceId,
+      productionLineId: config.line.id,
+      batchSize: body.batch.batchSize === undefined ? config.line.batchSize : body.batch.batchSize,
+      bottleIds: body.bottles,
+    });
+    ok(ctx, result, 201);
+  });
+
+  router.get('/:id', anyone, async (ctx) => {
+    const { id } = parseParams(ctx, idParam);
+    const batch = await system.queries.batches.get(id);
+    if (!batch) throw notFound(`Batch ${id}`);
+    ok(ctx, { batch, bottles: await system.queries.bottles.inBatch(id) });
+  });
+
+  router.post('/:id/bottles', anyone, async (ctx) => {
+    const { id } = parseParams(ctx, idParam);
+    const { bottles } = parseBody(ctx, addBody);
+    ok(ctx, await doWork<{ batch: Batch; bottleCount: number }>(system.aggregation(), { op: 'addBottles', batchId: id, bottleIds: bottles }));
+  });
+
+  return router;
+}

@@ -1,0 +1,96 @@
+import Router from '@koa/router';
+import { z } from 'zod';
+import type { ScanDecidedReply } from '../../machines/edge/scan-line.machine.js';
+import type { Bottle } from '../../src/domain/aggregation.js';
+import { isBottleStatus } from '../../src/domain/bottle-status.js';
+import type { EdgeSystem } from '../../src/edge/system.js';
+import { askActor, doWork } from '../http/actor-calls.js';
+import { requireRole } from '../http/auth.js';
+import { ok } from '../http/envelope.js';
+import { ApiError, notFound } from '../http/errors.js';
+import { parseBody, parseParams, parseQuery } from '../http/validate.js';
+import { codeField, idParam, limitParam } from './schemas.js';
+
+const statusValue = z.coerce.number().int().refine(isBottleStatus, 'status must be 0-5');
+
+const listQuery = z.object({ status: statusValue.optional(), lineId: z.string().min(1).max(64).optional(), limit: limitParam(100) });
+const countQuery = z.object({ status: statusValue.optional() });
+
+const createBody = z
+  .object({
+    bottles: z
+      .array(
+        z
+          .object({
+            identifier: codeField,
+            gtin: z.string().regex(/^\d{14}$/, 'GTIN must be 14 digits').optional(),
+            productionLineId: z.string().min(1).max(64).optional(),
+            productId: z.string().min(1).max(64).optional(),
+            party: z.string().min(1).max(64).optional(),
+            isPreprint: z.boolean().optional(),
+          })
+          .strict(),
+      )
+      .min(1)
+      .max(1000),
+    deviceId: z.string().min(1).max(64).optional(),
+  })
+  .strict();
+
+const statusBody = z.object({ status: z.number().int().refine(isBottleStatus, 'status must be 0-5') }).strict();
+
+export function bottleRoutes(system: EdgeSystem): Router {
+  const router = new Router({ prefix: '/api/v1/bottles' });
+  const anyone = requireRole(system.tokens, 'OPERATOR');
+
+  router.get('/', anyone, async (ctx) => {
+    ok(ctx, await system.queries.bottles.list(parseQuery(ctx, listQuery)));
+  });
+
+  router.get('/count', anyone, async (ctx) => {
+    const { status } = parseQuery(ctx, countQuery);
+    const counts = await system.queries.bottles.count(status);
+    ok(ctx, { count: counts.total, byStatus: counts.byStatus, ...(status !== undefined ? { status } : {}) });
+  });
+
+  /**
+   * Bulk create goes through the scan line like any scan (validation, de-duplication, group
+   * commit). Per-item results: created bottles, and rejected items with the reason. When nothing
+   * was created and some item was a duplicate, the whole request is a 409 CONFLICT.
+   */
+  router.post('/', anyone, async (ctx) => {
+    const body = parseBody(ctx, createBody);
+    const reply = await askActor<ScanDecidedReply>(system.scanLine(), (replyTo) => ({
+      type: 'SUBMIT_BOTTLES',
+      bottles: body.bottles,
+      ...(body.deviceId ? { deviceId: body.deviceId } : {}),
+      replyTo,
+    }));
+    const created = reply.decisions.flatMap((d) => (d.outcome === 'accepted' ? [{ id: d.bottleId!, identifier: d.code }] : []));
+    const rejected = reply.decisions.flatMap((d, index) =>
+      d.outcome === 'accepted' ? [] : [{ index, identifier: body.bottles[index]!.identifier, reason: d.message, duplicate: d.duplicate, existingBottleId: d.duplicate ? d.bottleId : null }],
+    );
+    if (reply.decisions.some((d) => d.outcome === 'error' || d.outcome === 'refused') && created.length === 0) {
+      throw new ApiError('SERVICE_UNAVAILABLE', reply.decisions[0]!.message ?? 'Line unavailable', { rejected });
+    }
+    if (created.length === 0 && rejected.some((r) => r.duplicate)) {
+      throw new ApiError('CONFLICT', 'Bottles already exist', { rejected });
+    }
+    ok(ctx, { created: created.length, bottles: created, rejected }, created.length > 0 ? 201 : 200);
+  });
+
+  router.get('/:id', anyone, async (ctx) => {
+    const { id } = parseParams(ctx, idParam);
+    const bottle = await system.queries.bottles.get(id);
+    if (!bottle) throw notFound(`Bottle ${id}`);
+    ok(ctx, bottle);
+  });
+
+  router.patch('/:id/status', requireRole(system.tokens, 'MANAGER'), async (ctx) => {
+    const { id } = parseParams(ctx, idParam);
+    const { status } = parseBody(ctx, statusBody);
+    ok(ctx, await doWork<Bottle>(system.aggregation(), { op: 'setBottleStatus', bottleId: id, status }));
+  });
+
+  return router;
+}

@@ -1,0 +1,19 @@
+import type Koa from 'koa';
+import type { EdgeSystem } from '../../src/edge/system.js';
+import { createHttpApp } from '../http/app.js';
+import { authRoutes } from './auth.routes.js';
+import { batchRoutes } from './batches.routes.js';
+import { bottleRoutes } from './bottles.routes.js';
+import { mockRoutes } from './mock.routes.js';
+import { scannerRoutes } from './scanner.routes.js';
+import { systemRoutes } from './system.routes.js';
+
+/** The edge's HTTP API: the shared Koa shell plus one router per resource. */
+export function createEdgeApp(system: EdgeSystem): Koa {
+  const app = createHttpApp({ logger: system.logger, jsonLimitBytes: system.config.server.bodyLimitKb * 1024 });
+  for (const router of [systemRoutes(system), authRoutes(system), bottleRoutes(system), batchRoutes(system), scannerRoutes(system), mockRoutes(system)]) {
+    app.use(router.routes());
+    app.use(router.allowedMethods({ throw: true }));
+  }
+  return app;
+}

@@ -1,0 +1,31 @@
+import type { EdgeEvent } from '../../src/edge/edge-events.js';
+import type { EventBus } from '../../src/runtime/event-bus.js';
+import type { WsHub } from '../http/ws-hub.js';
+
+/** Maps the edge's bus events onto the spec's `/ws` messages. Returns an unsubscribe function. */
+export function feedEdgeWebSocket(bus: EventBus<EdgeEvent>, hub: WsHub): () => void {
+  const offs = [
+    bus.subscribe('scan.decided', ({ decision }) =>
+      hub.broadcast({
+        type: 'scan',
+        data: {
+          code: decision.code,
+          valid: decision.valid,
+          timestamp: decision.timestamp,
+          gtin: decision.gtin,
+          duplicate: decision.duplicate,
+          outcome: decision.outcome,
+          message: decision.message,
+          bottleId: decision.bottleId,
+          source: decision.source,
+        },
+      }),
+    ),
+    bus.subscribe('batch.changed', (event) =>
+      hub.broadcast({ type: 'batch', data: { action: event.action, batchId: event.batchId, identifier: event.identifier, bottleCount: event.bottleCount } }),
+    ),
+    bus.subscribe('scanner.state', (event) => hub.broadcast({ type: 'scanner', data: { scannerId: event.scannerId, state: event.state, reason: event.reason } })),
+    bus.subscribe('line.state', (event) => hub.broadcast({ type: 'line', data: { state: event.state, reason: event.reason } })),
+  ];
+  return () => offs.forEach((off) => off());
+}

@@ -1,0 +1,41 @@
+import type { ScannerContext } from '../../machines/edge/scanner.machine.js';
+import type { ScanLineContext } from '../../machines/edge/scan-line.machine.js';
+import type { EdgeSystem } from '../../src/edge/system.js';
+
+/** The scanners' and the line's live state, read from actor snapshots (never from storage). */
+export function lineStatus(system: EdgeSystem) {
+  const line = system.scanLine().getSnapshot() as { value: unknown; context: ScanLineContext };
+  const scanners = system.config.scanners.map((config) => {
+    const snapshot = system.scanner(config.id)?.getSnapshot() as { value: unknown; context: ScannerContext } | undefined;
+    const state = snapshot ? stateName(snapshot.value) : 'stopped';
+    return {
+      id: config.id,
+      transport: config.transport,
+      mode: config.transport === 'tcp' ? config.mode : null,
+      state,
+      connected: state === 'active.connected',
+      peer: snapshot?.context.peer ?? null,
+      listeningPort: snapshot?.context.listeningPort ?? null,
+      lastError: snapshot?.context.lastError ?? null,
+      frames: snapshot?.context.frames ?? 0,
+      noReads: snapshot?.context.noReads ?? 0,
+      garbage: snapshot?.context.garbage ?? 0,
+    };
+  });
+  return {
+    connected: scanners.some((s) => s.connected),
+    lastScan: line.context.lastScanAt,
+    scanCount: line.context.counters.scans,
+    line: { state: stateName(line.value), pauseReason: line.context.pauseReason, inFlight: line.context.inFlight, ...line.context.counters },
+    scanners,
+  };
+}
+
+function stateName(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (value && typeof value === 'object') {
+    const [key, inner] = Object.entries(value)[0]!;
+    return `${key}.${stateName(inner)}`;
+  }
+  return String(value);
+}

@@ -1,0 +1,72 @@
+import Router from '@koa/router';
+import { z } from 'zod';
+import type { ScanDecidedReply, ScanDecision } from '../../machines/edge/scan-line.machine.js';
+import { checkCode } from '../../src/domain/codes/index.js';
+import type { EdgeSystem } from '../../src/edge/system.js';
+import { askActor } from '../http/actor-calls.js';
+import { requireRole } from '../http/auth.js';
+import { ok } from '../http/envelope.js';
+import { ApiError } from '../http/errors.js';
+import { parseBody, parseQuery } from '../http/validate.js';
+import { codeField, industryField, limitParam } from './schemas.js';
+import { lineStatus } from './line-status.js';
+
+const validateBody = z.object({ code: codeField, industry: industryField.optional() }).strict();
+const scanBody = z.object({ code: codeField }).strict();
+
+/** A decision as the spec shows it; an unstored outcome (storage failed) is a 503, not an answer. */
+export function decisionBody(decision: ScanDecision) {
+  if (decision.outcome === 'error') throw new ApiError('SERVICE_UNAVAILABLE', decision.message ?? 'Storage unavailable');
+  return {
+    valid: decision.valid,
+    gtin: decision.gtin,
+    duplicate: decision.duplicate,
+    bottleId: decision.bottleId,
+    message: decision.message,
+    outcome: decision.outcome,
+  };
+}
+
+export async function scanThroughLine(system: EdgeSystem, code: string, source: string) {
+  const reply = await askActor<ScanDecidedReply>(system.scanLine(), (replyTo) => ({ type: 'SCAN', code, source, receivedAt: new Date().toISOString(), replyTo }));
+  return decisionBody(reply.decisions[0]!);
+}
+
+export function scannerRoutes(system: EdgeSystem): Router {
+  const router = new Router({ prefix: '/api/v1/scanner' });
+  const anyone = requireRole(system.tokens, 'OPERATOR');
+
+  router.get('/status', anyone, (ctx) => {
+    ok(ctx, lineStatus(system));
+  });
+
+  /** Checks a code against the line's (or the given) industry and the stored codes; stores nothing. */
+  router.post('/validate', anyone, async (ctx) => {
+    const { code, industry } = parseBody(ctx, validateBody);
+    const check = checkCode(code, industry ?? system.config.line.industry);
+    if (!check.valid) {
+      ok(ctx, { valid: false, gtin: check.gtin, duplicate: false, message: check.reason });
+      return;
+    }
+    const existing = await system.queries.bottles.findByIdentificationCode(check.code.identificationCode);
+    ok(ctx, {
+      valid: existing === null,
+      gtin: check.code.gtin,
+      duplicate: existing !== null,
+      message: existing ? 'Duplicate code' : null,
+      ...(existing ? { bottleId: existing } : {}),
+    });
+  });
+
+  router.post('/scan', anyone, async (ctx) => {
+    const { code } = parseBody(ctx, scanBody);
+    ok(ctx, await scanThroughLine(system, code, 'api'));
+  });
+
+  router.get('/recent', anyone, async (ctx) => {
+    const { limit } = parseQuery(ctx, z.object({ limit: limitParam(50, 500) }));
+    ok(ctx, await system.queries.bottles.recentScans(limit));
+  });
+
+  return router;
+}

@@ -1,0 +1,72 @@
+import { randomUUID } from 'node:crypto';
+import Koa from 'koa';
+import { koaBody } from 'koa-body';
+import type { Logger } from '../../src/runtime/logger.js';
+import { errorBody } from './envelope.js';
+import { ApiError, codeForStatus } from './errors.js';
+
+export interface HttpAppOptions {
+  logger: Logger;
+  /** Largest JSON body accepted, in bytes. */
+  jsonLimitBytes: number;
+}
+
+/**
+ * The Koa shell every service shares: request ids, access logs, the error envelope, JSON body
+ * parsing with a size cap, and a JSON 404 for unknown routes. Services mount their routers on it.
+ */
+export function createHttpApp(options: HttpAppOptions): Koa {
+  const app = new Koa();
+  const { logger } = options;
+  app.silent = true; // errors are logged by the middleware below, not by Koa's default handler
+
+  app.use(async (ctx, next) => {
+    const requestId = (ctx.get('x-request-id') || randomUUID()).slice(0, 64);
+    ctx.state.requestId = requestId;
+    ctx.set('x-request-id', requestId);
+    const started = performance.now();
+    try {
+      await next();
+      if (ctx.status === 404 && ctx.body === undefined) {
+        throw new ApiError('NOT_FOUND', `No route for ${ctx.method} ${ctx.path}`);
+      }
+    } catch (error) {
+      const { status, body } = toErrorResponse(error);
+      ctx.status = status;
+      ctx.body = body;
+      if (status >= 500) logger.error({ err: error, requestId, method: ctx.method, path: ctx.path }, 'request failed');
+    } finally {
+      logger.debug(
+        { requestId, method: ctx.method, path: ctx.path, status: ctx.status, ms: +(performance.now() - started).toFixed(2) },
+        'request',
+      );
+    }
+  });
+
+  app.use(
+    koaBody({
+      json: true,
+      multipart: false,
+      urlencoded: false,
+      text: false,
+      jsonLimit: options.jsonLimitBytes,
+      jsonStrict: true,
+    }),
+  );
+  return app;
+}
+
+function toErrorResponse(error: unknown): { status: number; body: ReturnType<typeof errorBody> } {
+  if (error instanceof ApiError) {
+    return { status: error.status, body: errorBody(error.code, error.message, error.details) };
+  }
+  const status = (error as { status?: unknown })?.status;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    // Raised by a library: malformed JSON (400), body too large (413), wrong content type (415).
+    const code = codeForStatus(status);
+    const message =
+      code === 'PAYLOAD_TOO_LARGE' ? 'Request body too large' : status === 400 ? 'Malformed request body' : String((error as Error).message);
+    return { status, body: errorBody(code, message) };
+  }
+  return { status: 500, body: errorBody('SERVER_ERROR', 'Internal server error') };
+}

@@ -1,0 +1,97 @@
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { Logger } from '../../src/runtime/logger.js';
+import { type Principal, type TokenIssuer, tokenFrom } from './auth.js';
+
+export interface WsHubOptions {
+  path: string;
+  issuer: TokenIssuer;
+  logger: Logger;
+  /** A client that has this much unsent data is too slow for a live feed and is dropped. */
+  maxBufferedBytes?: number;
+  pingIntervalMs?: number;
+}
+
+/**
+ * A broadcast-only WebSocket endpoint for user tokens: `?token=` (browsers cannot set headers on
+ * a WebSocket) or `Authorization: Bearer`. A bad token is refused at the upgrade with 401.
+ */
+export class WsHub {
+  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+  private readonly alive = new WeakSet<WebSocket>();
+  private readonly ping: NodeJS.Timeout;
+
+  constructor(private readonly options: WsHubOptions) {
+    this.ping = setInterval(() => this.sweep(), options.pingIntervalMs ?? 30_000);
+    this.ping.unref();
+  }
+
+  /** Claims upgrades for our path on `server`; other paths are left for other hubs (or refused). */
+  attach(server: Server): void {
+    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      if (url.pathname !== this.options.path) return;
+      let principal: Principal;
+      try {
+        const token = tokenFrom(req.headers as { authorization?: string }, url.searchParams);
+        if (!token) throw new Error('missing token');
+        principal = this.options.issuer.verify(token);
+      } catch {
+        socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+        return;
+      }
+      this.wss.handleUpgrade(req, socket, head, (ws) => {
+        this.alive.add(ws);
+        ws.on('pong', () => this.alive.add(ws));
+        ws.on('error', () => ws.terminate());
+        this.options.logger.debug({ user: principal.username, path: this.options.path }, 'websocket client connected');
+      });
+    });
+  }
+
+  get clientCount(): number {
+    return this.wss.clients.size;
+  }
+
+  /** Sends one message to every client; serialised once whatever the number of clients. */
+  broadcast(message: { type: string; data: unknown }): void {
+    if (this.wss.clients.size === 0) return;
+    const text = JSON.stringify(message);
+    const limit = this.options.maxBufferedBytes ?? 1024 * 1024;
+    for (const client of this.wss.clients) {
+      if (client.readyState !== client.OPEN) continue;
+      if (client.bufferedAmount > limit) {
+        this.options.logger.warn({ path: this.options.path }, 'dropping slow websocket client');
+        client.terminate();
+        continue;
+      }
+      client.send(text);
+    }
+  }
+
+  close(): void {
+    clearInterval(this.ping);
+    for (const client of this.wss.clients) client.close(1001, 'server shutting down');
+    this.wss.close();
+  }
+
+  private sweep() {
+    for (const client of this.wss.clients) {
+      if (!this.alive.has(client)) {
+        client.terminate();
+        continue;
+      }
+      this.alive.delete(client);
+      client.ping();
+    }
+  }
+}
+
+/** Refuses upgrades no hub claimed, so a wrong path fails fast instead of hanging. */
+export function refuseUnclaimedUpgrades(server: Server, paths: string[]): void {
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex) => {
+    const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
+    if (!paths.includes(pathname)) socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+  });
+}

@@ -1,0 +1,164 @@
+import { type ActorRefFrom, assign, emit, fromCallback, sendTo, setup } from 'xstate';
+import type { Frame } from '../../adapters/scanners/framing.js';
+import type { TransportCommand, TransportEvent } from '../../adapters/scanners/tcp-transport.js';
+import { backoffDelay } from '../../src/runtime/backoff.js';
+import type { ScanDecidedReply, ScanLineEvent } from './scan-line.machine.js';
+
+/**
+ * One scanner: keeps its connection (connect → backoff → connect), turns frames into SCAN /
+ * NOREAD events for the scan line, and optionally answers each frame with the decision.
+ * The connection itself is the `transport` actor supplied by the composition root.
+ */
+
+export interface ScannerInput {
+  scannerId: string;
+  /** Passed untouched to the transport actor (its own configuration). */
+  transport: unknown;
+  backoff: { baseMs: number; maxMs: number };
+  /** When set, each decision is written back to the scanner as one line. */
+  reply?: { accept: string; reject: string } | undefined;
+  /** The actor that decides scans, by its systemId. */
+  lineSystemId?: string;
+}
+
+export interface ScannerContext {
+  scannerId: string;
+  transport: unknown;
+  backoff: { baseMs: number; maxMs: number };
+  reply: { accept: string; reject: string } | null;
+  lineSystemId: string;
+  attempt: number;
+  peer: string | null;
+  listeningPort: number | null;
+  lastError: string | null;
+  frames: number;
+  codes: number;
+  noReads: number;
+  garbage: number;
+}
+
+export type ScannerEvent =
+  | TransportEvent
+  | ScanDecidedReply
+  | { type: 'START' }
+  | { type: 'STOP' }
+  | { type: 'TEST' };
+
+export type ScannerEmitted =
+  | { type: 'scanner.state'; scannerId: string; state: 'connected' | 'disconnected' | 'backoff'; reason: string | null }
+  | { type: 'scanner.noread'; scannerId: string; text: string }
+  | { type: 'scanner.garbage'; scannerId: string; bytes: number; reason: string };
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each transport has its own configuration
+const transportPlaceholder = fromCallback<TransportCommand, any, TransportEvent>(() => {
+  throw new Error('scanner: transport not provided');
+});
+
+export const scannerMachine = setup({
+  types: {
+    context: {} as ScannerContext,
+    events: {} as ScannerEvent,
+    input: {} as ScannerInput,
+    emitted: {} as ScannerEmitted,
+  },
+  actors: { transport: transportPlaceholder },
+  delays: {
+    retryDelay: ({ context }) => backoffDelay(context.attempt, { ...context.backoff, jitter: 0.5 }),
+  },
+  actions: {
+    forwardFrame: sendTo(
+      ({ context, system }) => system.get(context.lineSystemId),
+      ({ context, event, self }): ScanLineEvent => {
+        const frame = (event as { frame: Frame }).frame;
+        if (frame.kind === 'noread') return { type: 'NOREAD', text: frame.text, source: context.scannerId };
+        return { type: 'SCAN', code: frame.kind === 'code' ? frame.text : '', source: context.scannerId, ...(context.reply ? { replyTo: self } : {}) };
+      },
+    ),
+    countFrame: assign(({ context, event }) => {
+      const frame = (event as { frame: Frame }).frame;
+      return {
+        frames: context.frames + 1,
+        codes: context.codes + (frame.kind === 'code' ? 1 : 0),
+        noReads: context.noReads + (frame.kind === 'noread' ? 1 : 0),
+        garbage: context.garbage + (frame.kind === 'garbage' ? 1 : 0),
+      };
+    }),
+    reportFrame: emit(({ context, event }): ScannerEmitted => {
+      const frame = (event as { frame: Frame }).frame;
+      return frame.kind === 'garbage'
+        ? { type: 'scanner.garbage', scannerId: context.scannerId, bytes: frame.bytes, reason: frame.reason }
+        : { type: 'scanner.noread', scannerId: context.scannerId, text: frame.kind === 'noread' ? frame.text : '' };
+    }),
+    writeDecision: sendTo('transport', ({ context, event }): TransportCommand => {
+      const decision = (event as ScanDecidedReply).decisions[0];
+      const line = decision?.valid ? context.reply!.accept : context.reply!.reject;
+      return { type: 'transport.write', data: `${line}\r\n` };
+    }),
+  },
+  guards: {
+    isCode: ({ event }) => event.type === 'transport.frame' && event.frame.kind === 'code',
+    isNoRead: ({ event }) => event.type === 'transport.frame' && event.frame.kind === 'noread',
+    replies: ({ context }) => context.reply !== null,
+  },
+}).createMachine({
+  id: 'scanner',
+  context: ({ input }) => ({
+    scannerId: input.scannerId,
+    transport: input.transport,
+    backoff: input.backoff,
+    reply: input.reply ?? null,
+    lineSystemId: input.lineSystemId ?? 'scanLine',
+    attempt: 0,
+    peer: null,
+    listeningPort: null,
+    lastError: null,
+    frames: 0,
+    codes: 0,
+    noReads: 0,
+    garbage: 0,
+  }),
+  initial: 'active',
+  states: {
+    disconnected: {
+      entry: emit(({ context }): ScannerEmitted => ({ type: 'scanner.state', scannerId: context.scannerId, state: 'disconnected', reason: context.lastError })),
+      on: { START: 'active', TEST: 'active' },
+    },
+    active: {
+      invoke: { id: 'transport', src: 'transport', input: ({ context }: { context: ScannerContext }) => context.transport },
+      initial: 'connecting',
+      on: {
+        'transport.listening': { actions: assign({ listeningPort: ({ event }) => event.port }) },
+        'transport.failed': { target: 'backoff', actions: assign({ lastError: ({ event }) => event.reason, peer: null }) },
+        STOP: { target: 'disconnected', actions: assign({ peer: null, lastError: 'stopped' }) },
+        // Force a reconnect: tear the transport down and build it again now.
+        TEST: { target: 'active', reenter: true, actions: assign({ attempt: 0, peer: null }) },
+      },
+      states: {
+        connecting: {
+          on: {
+            'transport.connected': { target: 'connected', actions: assign({ peer: ({ event }) => event.peer, attempt: 0, lastError: null }) },
+          },
+        },
+        connected: {
+          entry: emit(({ context }): ScannerEmitted => ({ type: 'scanner.state', scannerId: context.scannerId, state: 'connected', reason: null })),
+          on: {
+            'transport.frame': [
+              { guard: 'isCode', actions: ['countFrame', 'forwardFrame'] },
+              { guard: 'isNoRead', actions: ['countFrame', 'forwardFrame', 'reportFrame'] },
+              { actions: ['countFrame', 'reportFrame'] },
+            ],
+            'transport.peerLost': { target: 'connecting', actions: assign({ peer: null, lastError: ({ event }) => event.reason }) },
+            'scan.decided': { guard: 'replies', actions: 'writeDecision' },
+          },
+        },
+      },
+    },
+    backoff: {
+      entry: emit(({ context }): ScannerEmitted => ({ type: 'scanner.state', scannerId: context.scannerId, state: 'backoff', reason: context.lastError })),
+      after: { retryDelay: { target: 'active', actions: assign({ attempt: ({ context }) => context.attempt + 1 }) } },
+      on: { TEST: { target: 'active', actions: assign({ attempt: 0 }) }, STOP: 'disconnected' },
+    },
+  },
+});
+
+export type ScannerActor = ActorRefFrom<typeof scannerMachine>;

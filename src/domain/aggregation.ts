@@ -1,0 +1,49 @@
+import type { BottleStatus } from './bottle-status.js';
+
+/** Requests the aggregation actor serialises: everything that groups bottles or moves their status by hand. */
+export type AggregationRequest =
+  | { op: 'createBatch'; name: string; deviceId: string | null; productionLineId: string | null; batchSize: number | null; bottleIds: string[] }
+  | { op: 'addBottles'; batchId: string; bottleIds: string[] }
+  | { op: 'setBottleStatus'; bottleId: string; status: BottleStatus };
+
+export type BatchStatus = 'in_progress' | 'complete';
+export type BatchSentStatus = 'pending' | 'sent' | 'synced';
+
+export interface Batch {
+  id: string;
+  identifier: string;
+  name: string;
+  status: BatchStatus;
+  batchSize: number | null;
+  bottleCount: number;
+  deviceId: string | null;
+  productionLineId: string | null;
+  sentStatus: BatchSentStatus;
+  createdAt: string;
+  updatedAt: string;
+  completedAt: string | null;
+}
+
+export interface Bottle {
+  id: string;
+  identifier: string;
+  gtin: string;
+  exciseDutyNumber: string; // the serial (AI 21), as the spec names it
+  status: BottleStatus;
+  createdAt: string;
+  updatedAt: string;
+  productionLineId: string | null;
+  productId: string | null;
+  party: string | null;
+  batchId: string | null;
+  isPreprint: boolean;
+}
+
+/** Emitted after an aggregation change has committed. */
+export interface BatchChangedEvent {
+  type: 'batch.changed';
+  action: 'created' | 'bottles_added' | 'completed';
+  batchId: string;
+  identifier: string;
+  bottleCount: number;
+}

@@ -1,0 +1,130 @@
+import { GS_CHAR_CODE } from './gs.js';
+import { matchAi, type AiDefinition } from './ai-table.js';
+import { findNonCset82, findNonDigit } from './cset82.js';
+import { hasValidCheckDigitAt } from './check-digit.js';
+import { reasons } from './reasons.js';
+
+export type Gs1ErrorKind =
+  | 'truncated'
+  | 'unknown-ai'
+  | 'unexpected-gs'
+  | 'empty-element'
+  | 'invalid-character'
+  | 'check-digit'
+  | 'invalid-date'
+  | 'too-long'
+  | 'missing-gs'
+  | 'duplicate-ai';
+
+export interface Gs1ParseError {
+  readonly kind: Gs1ErrorKind;
+  readonly message: string;
+  /** The AI being read when the error was found, if one had been identified. */
+  readonly ai: string | null;
+  readonly position: number;
+}
+
+export type Gs1Parse =
+  | { readonly ok: true; readonly ais: Record<string, string>; readonly count: number }
+  /** ais holds what was read before the error; a GTIN that failed only its check digit is kept. */
+  | { readonly ok: false; readonly ais: Record<string, string>; readonly error: Gs1ParseError };
+
+/**
+ * The expected length of a variable-length AI (by table id, e.g. '21'). A profile passes its
+ * elements here: knowing the serial is 6 long is the only way to tell "serial + missing GS + 93…"
+ * from a long serial that happens to contain "93".
+ */
+export interface LengthHint {
+  readonly ai: string;
+  readonly length: number;
+}
+
+function hintFor(hints: readonly LengthHint[] | undefined, id: string): LengthHint | undefined {
+  if (hints === undefined) return undefined;
+  for (let i = 0; i < hints.length; i++) if (hints[i]!.ai === id) return hints[i];
+  return undefined;
+}
+
+function isValidYymmdd(s: string, p: number): boolean {
+  const mm = (s.charCodeAt(p + 2) - 48) * 10 + (s.charCodeAt(p + 3) - 48);
+  const dd = (s.charCodeAt(p + 4) - 48) * 10 + (s.charCodeAt(p + 5) - 48);
+  return mm >= 1 && mm <= 12 && dd <= 31;
+}
+
+function fail(ais: Record<string, string>, kind: Gs1ErrorKind, message: string, ai: string | null, position: number): Gs1Parse {
+  return { ok: false, ais, error: { kind, message, ai, position } };
+}
+
+function allDigits(s: string, from: number): boolean {
+  return from < s.length && findNonDigit(s, from) === -1;
+}
+
+/**
+ * Reads a GS1 element string (GS bytes in place, no symbology identifier: see normaliseScan).
+ * Elements may come in any order, as GS1 allows. Stops at the first error.
+ */
+export function parseElementString(data: string, hints?: readonly LengthHint[]): Gs1Parse {
+  const ais: Record<string, string> = {};
+  const n = data.length;
+  let count = 0;
+  let p = 0;
+
+  while (p < n) {
+    if (data.charCodeAt(p) === GS_CHAR_CODE) {
+      return fail(ais, 'unexpected-gs', reasons.unexpectedGs(p), null, p);
+    }
+    const def: AiDefinition | null = matchAi(data, p);
+    if (def === null) {
+      // A few trailing digits that could still begin an AI mean the code was cut short.
+      if (n - p < 4 && allDigits(data, p)) return fail(ais, 'truncated', reasons.truncated(null), null, p);
+      return fail(ais, 'unknown-ai', reasons.unknownAi(p), null, p);
+    }
+    const aiLen = def.id.length;
+    const ai = def.id.indexOf('n') === -1 ? def.id : data.substring(p, p + aiLen);
+    if (ais[ai] !== undefined) return fail(ais, 'duplicate-ai', reasons.duplicateAi(ai), ai, p);
+    const v = p + aiLen;
+
+    if (!def.variable) {
+      const end = v + def.length;
+      if (end > n) return fail(ais, 'truncated', reasons.truncated(ai), ai, p);
+      const bad = findNonDigit(data, v, end);
+      if (bad !== -1) return fail(ais, 'invalid-character', reasons.invalidCharacter(def.title), ai, bad);
+      ais[ai] = data.substring(v, end);
+      count++;
+      if (def.checkDigit && !hasValidCheckDigitAt(data, v, def.length)) {
+        return fail(ais, 'check-digit', reasons.checkDigit(def.title), ai, end - 1);
+      }
+      if (def.date && !isValidYymmdd(data, v)) return fail(ais, 'invalid-date', reasons.invalidDate(def.title), ai, v);
+      // No GS is needed after a predefined-length AI, but encoders often put one: tolerate it.
+      p = end < n && data.charCodeAt(end) === GS_CHAR_CODE ? end + 1 : end;
+      continue;
+    }
+
+    let end = data.indexOf('\u001d', v);
+    if (end === -1) end = n;
+    const len = end - v;
+    const hint = hintFor(hints, def.id);
+    if (hint !== undefined) {
+      if (len > hint.length) {
+        // Only an AI the profile expects and has not seen yet counts as "the next element".
+        const at = v + hint.length;
+        const next = matchAi(data, at);
+        if (next !== null && next !== def && hintFor(hints, next.id) !== undefined) {
+          const nextAi = next.id.indexOf('n') === -1 ? next.id : data.substring(at, at + next.id.length);
+          if (ais[nextAi] === undefined) return fail(ais, 'missing-gs', reasons.missingGs(nextAi), ai, at);
+        }
+      }
+      // A wrong length is the profile's to report ("Serial must be 6 characters for milk").
+    } else {
+      if (len === 0) return fail(ais, 'empty-element', reasons.empty(def.title), ai, v);
+      if (len > def.length) return fail(ais, 'too-long', reasons.tooLong(def.title, def.length), ai, v);
+    }
+    const bad = def.charset === 'numeric' ? findNonDigit(data, v, end) : findNonCset82(data, v, end);
+    if (bad !== -1) return fail(ais, 'invalid-character', reasons.invalidCharacter(def.title), ai, bad);
+    ais[ai] = data.substring(v, end);
+    count++;
+    p = end + 1; // past the GS; a trailing GS simply ends the data
+  }
+  return { ok: true, ais, count };
+}
+

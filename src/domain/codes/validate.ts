@@ -1,0 +1,139 @@
+import { aiDefinition, aiMatchesId } from './ai-table.js';
+import { isValidGtin } from './check-digit.js';
+import { findNonCset82, findNonDigit } from './cset82.js';
+import { parseElementString } from './gs1-parser.js';
+import { isIndustry, type Industry } from './industries.js';
+import { normaliseScan } from './normalise.js';
+import { PROFILES, type Gs1Profile, type IndustryProfile, type ProfileElement, type RawProfile } from './profiles.js';
+import { EMPTY_CODE, INVALID_LENGTH, NOT_A_STRING, UNREADABLE, reasons } from './reasons.js';
+
+export interface ParsedCode {
+  /** The full code with GS bytes. */
+  normalised: string;
+  /** 14 digits. */
+  gtin: string;
+  serial: string;
+  /** '01' + gtin + '21' + serial: the de-duplication key (no crypto tail). */
+  identificationCode: string;
+  /** Every AI found, e.g. { '01': …, '21': …, '93': … }; empty for codes without AIs (tobacco packs). */
+  ais: Record<string, string>;
+}
+
+export type CodeCheck =
+  | { valid: true; code: ParsedCode }
+  /** gtin: the 14 digits when they could be read (even with a wrong check digit), else null. */
+  | { valid: false; reason: string; gtin: string | null };
+
+/** Far above any marking code (the long pharma form is 85); bounds the work a garbage scan costs. */
+const MAX_RAW_LENGTH = 1024;
+
+function invalid(reason: string, gtin: string | null): CodeCheck {
+  return { valid: false, reason, gtin };
+}
+
+function isWildcard(ai: string): boolean {
+  return ai.charCodeAt(ai.length - 1) === 110; // 'n', as in 310n
+}
+
+function titleOf(ai: string): string {
+  return aiDefinition(ai)?.title ?? `AI ${ai}`;
+}
+
+function elementFor(profile: Gs1Profile, ai: string): ProfileElement | undefined {
+  for (const e of profile.elements) if (e.ai === ai || aiMatchesId(ai, e.ai)) return e;
+  return undefined;
+}
+
+function findByWildcard(ais: Record<string, string>, id: string): string | undefined {
+  for (const key in ais) if (aiMatchesId(key, id)) return ais[key];
+  return undefined;
+}
+
+function checkGs1(data: string, profile: Gs1Profile): CodeCheck {
+  const parsed = parseElementString(data, profile.elements);
+  const ais = parsed.ais;
+  const gtin = ais['01'] ?? null; // the parser stores 01 only as 14 digits
+  if (!parsed.ok) return invalid(parsed.error.kind === 'truncated' ? INVALID_LENGTH : parsed.error.message, gtin);
+
+  // Missing and wrong-length elements are reported after unexpected AIs: "Unexpected AI 91" says
+  // more about a code from another product group than "Missing AI 93" does.
+  let matched = 0;
+  let deferred: string | null = null;
+  for (const e of profile.elements) {
+    // Enumerating keys for a measure AI (310n) is skipped once every AI read is accounted for.
+    const value = !isWildcard(e.ai) ? ais[e.ai] : matched < parsed.count ? findByWildcard(ais, e.ai) : undefined;
+    if (value === undefined) {
+      if (!e.optional && deferred === null) deferred = reasons.missingAi(e.ai, profile.name);
+      continue;
+    }
+    matched++;
+    if (deferred === null && value.length !== e.length) {
+      deferred = reasons.wrongLength(titleOf(e.ai), e.length, profile.name);
+    }
+  }
+  if (parsed.count > matched) {
+    for (const key in ais) {
+      if (elementFor(profile, key) === undefined) return invalid(reasons.unexpectedAi(key, profile.name), gtin);
+    }
+  }
+  if (deferred !== null) return invalid(deferred, gtin);
+
+  const serial = ais['21']!;
+  return {
+    valid: true,
+    code: { normalised: data, gtin: gtin!, serial, identificationCode: '01' + gtin + '21' + serial, ais },
+  };
+}
+
+function checkRaw(data: string, profile: RawProfile): CodeCheck {
+  const segments = profile.segments;
+  let total = 0;
+  for (let i = 0; i < segments.length; i++) total += segments[i]!.length;
+  // Without AIs the length is the only framing there is; a wrong one leaves no field trustworthy.
+  if (data.length !== total) return invalid(INVALID_LENGTH, null);
+
+  let gtin: string | null = null;
+  let serial = '';
+  let p = 0;
+  for (let i = 0; i < segments.length; i++) {
+    const s = segments[i]!;
+    const end = p + s.length;
+    const bad = s.charset === 'numeric' ? findNonDigit(data, p, end) : findNonCset82(data, p, end);
+    if (bad !== -1) return invalid(reasons.invalidCharacter(s.name), gtin);
+    if (s.role === 'gtin') {
+      gtin = data.substring(p, end);
+      if (!isValidGtin(gtin)) return invalid(reasons.checkDigit(s.name), gtin);
+    } else if (s.role === 'serial') {
+      serial = data.substring(p, end);
+    }
+    p = end;
+  }
+  if (gtin === null) return invalid(UNREADABLE, null); // a profile without a GTIN segment
+  return {
+    valid: true,
+    code: { normalised: data, gtin, serial, identificationCode: '01' + gtin + '21' + serial, ais: {} },
+  };
+}
+
+/**
+ * Normalises then validates against a profile: the entry point for profiles edited through
+ * catalogs. Never throws, whatever it is given.
+ */
+export function checkCodeWithProfile(raw: string, profile: IndustryProfile): CodeCheck {
+  try {
+    if (typeof raw !== 'string') return invalid(NOT_A_STRING, null);
+    if (raw.length > MAX_RAW_LENGTH) return invalid(INVALID_LENGTH, null);
+    const data = normaliseScan(raw);
+    if (data.length === 0) return invalid(EMPTY_CODE, null);
+    return profile.format === 'raw' ? checkRaw(data, profile) : checkGs1(data, profile);
+  } catch {
+    // Only a malformed profile can get here; a scan must still get an answer, not a crash.
+    return invalid(UNREADABLE, null);
+  }
+}
+
+/** Normalises then validates against the industry profile. Never throws. */
+export function checkCode(raw: string, industry: Industry): CodeCheck {
+  if (!isIndustry(industry)) return invalid(reasons.unknownIndustry(industry), null);
+  return checkCodeWithProfile(raw, PROFILES[industry]);
+}

@@ -1,0 +1,44 @@
+/**
+ * What the scan line hands to storage and what storage answers. Pure data shared by the scan
+ * line machine and the store adapter, so neither imports the other.
+ */
+export interface BottleCandidate {
+  identifier: string; // full normalised code
+  identificationCode: string; // 01 GTIN 21 serial
+  gtin: string;
+  serial: string;
+  productionLineId: string | null;
+  productId: string | null;
+  party: string | null;
+  deviceId: string | null;
+  isPreprint: boolean;
+}
+
+export type ScanOutcome = 'accepted' | 'duplicate' | 'invalid' | 'noread' | 'refused' | 'error';
+
+/** One scan (or one bottle of a bulk request) to record. Only candidates can become bottles. */
+export interface CommitItem {
+  code: string;
+  source: string;
+  /** When the scanner delivered it; null lets storage stamp the commit time. */
+  receivedAt: string | null;
+  outcome: 'candidate' | 'invalid' | 'noread' | 'refused';
+  reason: string | null;
+  /** The GTIN when it could be read, even from an invalid code. */
+  gtin: string | null;
+  bottle: BottleCandidate | null;
+}
+
+export interface CommitResult {
+  outcome: ScanOutcome;
+  /** The new bottle, or for a duplicate the bottle that already holds the code. */
+  bottleId: string | null;
+}
+
+/** A unit of acknowledgement: all of a job's items commit in one transaction, or none do. */
+export interface CommitJob<TReplyTo = unknown> {
+  jobId: number;
+  items: CommitItem[];
+  replyTo: TReplyTo | null;
+  requestId: string | null;
+}

@@ -1,0 +1,224 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { framingSchema } from '../../adapters/scanners/framing.js';
+import { INDUSTRIES } from '../domain/codes/index.js';
+
+/**
+ * Edge configuration: defaults < edge-service.yaml < environment < CLI flags. Every source is
+ * checked by one schema, so a bad value stops start-up with the key and the problem named.
+ */
+
+const port = z.number().int().min(0).max(65535);
+const id = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, _ . - (1-64)');
+
+const scannerSchema = z
+  .object({
+    id,
+    transport: z.enum(['mock', 'tcp']),
+    /** tcp: 'connect' = the edge dials the scanner; 'listen' = the scanner pushes to the edge. */
+    mode: z.enum(['connect', 'listen']).default('connect'),
+    host: z.string().min(1).default('127.0.0.1'),
+    port: port.optional(),
+    framing: framingSchema.prefault({}),
+    /** Answer every frame with a line saying the decision (for readers/PLCs that wait for it). */
+    reply: z.object({ accept: z.string().default('OK'), reject: z.string().default('NG') }).strict().optional(),
+    backoff: z.object({ baseMs: z.number().int().min(10).default(250), maxMs: z.number().int().min(10).default(10_000) }).strict().prefault({}),
+  })
+  .strict()
+  .refine((s) => s.transport !== 'tcp' || s.port !== undefined, { message: 'a tcp scanner needs a port', path: ['port'] });
+
+export const edgeConfigSchema = z
+  .object({
+    server: z
+      .object({
+        host: z.string().min(1).default('0.0.0.0'),
+        port: port.default(8080),
+        bodyLimitKb: z.number().int().min(1).max(10_240).default(512),
+      })
+      .strict()
+      .prefault({}),
+    dataDir: z.string().min(1).default('./data/edge'),
+    /** Mock endpoints (/api/v1/mock/*) and the mock scanner. On by default only when no config file is used. */
+    mockMode: z.boolean().optional(),
+    line: z
+      .object({
+        id: id.default('line-001'),
+        industry: z.enum(INDUSTRIES).default('milk'),
+        deviceId: id.default('edge-001'),
+        productId: z.string().min(1).nullable().default(null),
+        party: z.string().min(1).nullable().default(null),
+        /** Bottles per batch when a batch is created without a size; null = no limit. */
+        batchSize: z.number().int().min(1).max(100_000).nullable().default(50),
+      })
+      .strict()
+      .prefault({}),
+    scanners: z
+      .array(scannerSchema)
+      .max(10)
+      .default(() => [{ id: 'mock-1', transport: 'mock' as const, mode: 'connect' as const, host: '127.0.0.1', framing: framingSchema.parse({}), backoff: { baseMs: 250, maxMs: 10_000 } }])
+      .refine((list) => new Set(list.map((s) => s.id)).size === list.length, 'scanner ids must be unique'),
+    storage: z
+      .object({
+        synchronous: z.enum(['FULL', 'NORMAL']).default('FULL'),
+        commitMaxItems: z.number().int().min(1).max(5000).default(512),
+        commitWindowMs: z.number().int().min(0).max(100).default(0),
+        checkpointIntervalMs: z.number().int().min(100).default(1000),
+      })
+      .strict()
+      .prefault({}),
+    auth: z
+      .object({
+        jwtSecret: z.string().min(32, 'at least 32 characters').optional(),
+        tokenTtlSeconds: z.number().int().min(60).default(12 * 3600),
+        adminPassword: z.string().min(8).optional(),
+        managerPassword: z.string().min(8).optional(),
+        operatorPassword: z.string().min(8).optional(),
+      })
+      .strict()
+      .prefault({}),
+    log: z.object({ level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info') }).strict().prefault({}),
+    inspect: z.boolean().default(false),
+    trace: z.string().min(1).optional(),
+  })
+  .strict();
+
+export type EdgeConfig = z.infer<typeof edgeConfigSchema> & { mockMode: boolean; configFile: string | null };
+export type ScannerConfig = z.infer<typeof scannerSchema>;
+
+export class ConfigError extends Error {}
+
+export const EDGE_USAGE = `Usage: okto-edge [options]
+  --config FILE      edge-service.yaml to read (env EDGE_CONFIG; default ./edge-service.yaml if present)
+  --port N           HTTP port, 0 = any free port (env EDGE_PORT; default 8080)
+  --host ADDR        bind address (env EDGE_HOST; default 0.0.0.0)
+  --data-dir DIR     database, secrets (env EDGE_DATA_DIR; default ./data/edge)
+  --industry NAME    ${INDUSTRIES.join(' | ')} (env EDGE_INDUSTRY; default milk)
+  --mock / --no-mock enable the mock scanner and /api/v1/mock/* (env EDGE_MOCK_MODE=true|false)
+  --log-level LEVEL  trace|debug|info|warn|error|silent (env LOG_LEVEL; default info)
+  --inspect          attach the local @statelyai/inspect server (env EDGE_INSPECT=true)
+  --trace FILE       write every actor event as JSON lines (env EDGE_TRACE)
+  --help             this text`;
+
+type Overrides = Record<string, unknown>;
+
+/** Sets `value` at a dotted path, creating objects on the way. */
+function put(target: Overrides, dotted: string, value: unknown) {
+  if (value === undefined) return;
+  const keys = dotted.split('.');
+  let node = target;
+  for (const key of keys.slice(0, -1)) node = (node[key] ??= {}) as Overrides;
+  node[keys[keys.length - 1]!] = value;
+}
+
+function merge(base: Overrides, over: Overrides): Overrides {
+  const out: Overrides = { ...base };
+  for (const [key, value] of Object.entries(over)) {
+    const existing = out[key];
+    out[key] =
+      value && typeof value === 'object' && !Array.isArray(value) && existing && typeof existing === 'object' && !Array.isArray(existing)
+        ? merge(existing as Overrides, value as Overrides)
+        : value;
+  }
+  return out;
+}
+
+const asNumber = (key: string, raw: string | undefined) => {
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(n)) throw new ConfigError(`Invalid configuration: ${key}: expected a number, got "${raw}"`);
+  return n;
+};
+const asBoolean = (key: string, raw: string | undefined) => {
+  if (raw === undefined) return undefined;
+  if (/^(1|true|yes|on)$/i.test(raw)) return true;
+  if (/^(0|false|no|off)$/i.test(raw)) return false;
+  throw new ConfigError(`Invalid configuration: ${key}: expected true or false, got "${raw}"`);
+};
+
+export function loadEdgeConfig(argv: string[], env: NodeJS.ProcessEnv, cwd = process.cwd()): EdgeConfig | 'help' {
+  let flags;
+  try {
+    flags = parseArgs({
+      args: argv,
+      strict: true,
+      allowNegative: true,
+      options: {
+        config: { type: 'string' },
+        port: { type: 'string' },
+        host: { type: 'string' },
+        'data-dir': { type: 'string' },
+        industry: { type: 'string' },
+        mock: { type: 'boolean' },
+        'log-level': { type: 'string' },
+        inspect: { type: 'boolean' },
+        trace: { type: 'string' },
+        help: { type: 'boolean' },
+      },
+    }).values;
+  } catch (error) {
+    throw new ConfigError(`${(error as Error).message}\n${EDGE_USAGE}`);
+  }
+  if (flags.help) return 'help';
+
+  const explicitFile = flags.config ?? env.EDGE_CONFIG;
+  const configFile = explicitFile ? path.resolve(cwd, explicitFile) : fs.existsSync(path.join(cwd, 'edge-service.yaml')) ? path.join(cwd, 'edge-service.yaml') : null;
+  let fromFile: Overrides = {};
+  if (configFile) {
+    let text: string;
+    try {
+      text = fs.readFileSync(configFile, 'utf8');
+    } catch (error) {
+      throw new ConfigError(`Cannot read config file ${configFile}: ${(error as Error).message}`);
+    }
+    try {
+      fromFile = (parseYaml(text) as Overrides | null) ?? {};
+    } catch (error) {
+      throw new ConfigError(`Invalid YAML in ${configFile}: ${(error as Error).message}`);
+    }
+    if (typeof fromFile !== 'object' || Array.isArray(fromFile)) throw new ConfigError(`Invalid configuration in ${configFile}: expected a mapping at the top level`);
+  }
+
+  const fromEnv: Overrides = {};
+  put(fromEnv, 'server.port', asNumber('EDGE_PORT', env.EDGE_PORT));
+  put(fromEnv, 'server.host', env.EDGE_HOST);
+  put(fromEnv, 'dataDir', env.EDGE_DATA_DIR);
+  put(fromEnv, 'mockMode', asBoolean('EDGE_MOCK_MODE', env.EDGE_MOCK_MODE));
+  put(fromEnv, 'line.industry', env.EDGE_INDUSTRY);
+  put(fromEnv, 'line.id', env.EDGE_LINE_ID);
+  put(fromEnv, 'line.deviceId', env.EDGE_DEVICE_ID);
+  put(fromEnv, 'storage.synchronous', env.EDGE_SYNCHRONOUS);
+  put(fromEnv, 'auth.jwtSecret', env.EDGE_JWT_SECRET);
+  put(fromEnv, 'auth.adminPassword', env.EDGE_ADMIN_PASSWORD);
+  put(fromEnv, 'auth.managerPassword', env.EDGE_MANAGER_PASSWORD);
+  put(fromEnv, 'auth.operatorPassword', env.EDGE_OPERATOR_PASSWORD);
+  put(fromEnv, 'log.level', env.LOG_LEVEL);
+  put(fromEnv, 'inspect', asBoolean('EDGE_INSPECT', env.EDGE_INSPECT));
+  put(fromEnv, 'trace', env.EDGE_TRACE);
+
+  const fromFlags: Overrides = {};
+  put(fromFlags, 'server.port', asNumber('--port', flags.port));
+  put(fromFlags, 'server.host', flags.host);
+  put(fromFlags, 'dataDir', flags['data-dir']);
+  put(fromFlags, 'line.industry', flags.industry);
+  put(fromFlags, 'mockMode', flags.mock);
+  put(fromFlags, 'log.level', flags['log-level']);
+  put(fromFlags, 'inspect', flags.inspect);
+  put(fromFlags, 'trace', flags.trace);
+
+  const result = edgeConfigSchema.safeParse(merge(merge(fromFile, fromEnv), fromFlags));
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => `  ${issue.path.join('.') || '(top level)'}: ${issue.message}`).join('\n');
+    throw new ConfigError(`Invalid configuration${configFile ? ` (${configFile})` : ''}:\n${problems}`);
+  }
+  const config = result.data;
+  return {
+    ...config,
+    dataDir: path.resolve(cwd, config.dataDir),
+    trace: config.trace ? path.resolve(cwd, config.trace) : undefined,
+    mockMode: config.mockMode ?? configFile === null,
+    configFile,
+  };
+}

@@ -1,0 +1,12 @@
+import type { ScanDecidedEvent } from '../../machines/edge/scan-line.machine.js';
+import type { ScannerEmitted } from '../../machines/edge/scanner.machine.js';
+import type { SupervisorEmitted } from '../../machines/shared/supervisor.machine.js';
+import type { BatchChangedEvent } from '../domain/aggregation.js';
+
+/** Everything the edge's actors announce; the event bus carries these to the WebSocket hub and logs. */
+export type EdgeEvent =
+  | ScanDecidedEvent
+  | BatchChangedEvent
+  | ScannerEmitted
+  | SupervisorEmitted
+  | { type: 'line.state'; state: string; reason: string | null };

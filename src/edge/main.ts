@@ -1,0 +1,38 @@
+import { createLogger } from '../runtime/logger.js';
+import { onShutdownSignals } from '../runtime/shutdown.js';
+import { ConfigError, EDGE_USAGE, loadEdgeConfig } from './config.js';
+import { startEdge } from './edge.js';
+
+/** `okto-edge`: the line cabinet's service. */
+async function main() {
+  let config;
+  try {
+    config = loadEdgeConfig(process.argv.slice(2), process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`okto-edge: ${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  if (config === 'help') {
+    process.stdout.write(EDGE_USAGE + '\n');
+    return;
+  }
+  const logger = createLogger({ name: 'okto-edge', level: config.log.level });
+  const edge = await startEdge(config, logger);
+  logger.info(
+    { port: edge.port, host: config.server.host, dataDir: config.dataDir, industry: config.line.industry, mockMode: config.mockMode, configFile: config.configFile },
+    `okto-edge listening on ${config.server.host}:${edge.port}`,
+  );
+  onShutdownSignals(async (signal) => {
+    logger.info({ signal }, 'shutting down: draining the scan line');
+    await edge.stop();
+    logger.info('stopped cleanly');
+  }, logger);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`okto-edge: failed to start: ${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});
