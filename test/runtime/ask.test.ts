@@ -19,8 +19,34 @@ const counter = setup({ types: { context: {} as { n: number }, events: {} as Que
   },
 });
 
-/** Pending timers in this process: a settled ask must leave none behind. */
-const timeouts = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+/**
+ * Records the timers created while `fn` runs and which of them are still pending afterwards
+ * (neither fired nor cleared): a settled ask must leave none behind.
+ */
+async function pendingTimersAfter(fn: () => Promise<unknown>): Promise<number> {
+  const pending = new Set<unknown>();
+  const realSet = globalThis.setTimeout;
+  const realClear = globalThis.clearTimeout;
+  globalThis.setTimeout = ((cb: () => void, ms?: number) => {
+    const handle = realSet(() => {
+      pending.delete(handle);
+      cb();
+    }, ms);
+    pending.add(handle);
+    return handle;
+  }) as typeof setTimeout;
+  globalThis.clearTimeout = ((handle?: NodeJS.Timeout) => {
+    pending.delete(handle);
+    realClear(handle);
+  }) as typeof clearTimeout;
+  try {
+    await fn();
+  } finally {
+    globalThis.setTimeout = realSet;
+    globalThis.clearTimeout = realClear;
+  }
+  return pending.size;
+}
 
 describe('ask', () => {
   const actors: AnyActorRef[] = [];
@@ -33,10 +59,12 @@ describe('ask', () => {
 
   it('gets the reply a machine in another actor system sends to event.replyTo', async () => {
     const target = start(createActor(counter));
-    const before = timeouts();
-    const reply = await ask<{ type: string; n: number }>(target, (replyTo) => ({ type: 'GET', replyTo }));
+    let reply: unknown;
+    const leftover = await pendingTimersAfter(async () => {
+      reply = await ask(target, (replyTo) => ({ type: 'GET', replyTo }));
+    });
     expect(reply).to.deep.equal({ type: 'VALUE', n: 42 });
-    expect(timeouts()).to.equal(before);
+    expect(leftover).to.equal(0);
   });
 
   it('reaches a child deep in the target system, found by systemId', async () => {
@@ -69,14 +97,16 @@ describe('ask', () => {
 
   it('rejects with AskTimeoutError when nobody answers, and leaves no timer', async () => {
     const target = start(createActor(counter));
-    const before = timeouts();
-    const err = await ask(target, (replyTo) => ({ type: 'IGNORED', replyTo }), { timeoutMs: 10 }).then(
-      () => expect.fail('should time out'),
-      (e: unknown) => e,
-    );
+    let err: unknown;
+    const leftover = await pendingTimersAfter(async () => {
+      err = await ask(target, (replyTo) => ({ type: 'IGNORED', replyTo }), { timeoutMs: 10 }).then(
+        () => expect.fail('should time out'),
+        (e: unknown) => e,
+      );
+    });
     expect(err).to.be.instanceOf(AskTimeoutError);
     expect(err).to.include({ eventType: 'IGNORED', timeoutMs: 10, name: 'AskTimeoutError' });
-    expect(timeouts()).to.equal(before);
+    expect(leftover).to.equal(0);
   });
 
   it('rejects at once when the target is not running', async () => {

@@ -1,6 +1,9 @@
 /**
  * The GS1 Application Identifiers this system reads. Data, not code: adding an AI is one row.
- * Predefined-length AIs need no GS after them; variable-length ones end at a GS or the end of data.
+ * Variable-length elements end at a GS or the end of data. Of the fixed-length ones only those
+ * GS1 lists as "predefined length" (prefixes 00–04, 11–20, 31–36, 41) may be followed directly by
+ * the next AI; any other element (8005 included, though its length is fixed) needs a GS unless it
+ * is the last one.
  */
 export type AiCharset = 'numeric' | 'cset82';
 
@@ -13,23 +16,25 @@ export interface AiDefinition {
   readonly variable: boolean;
   /** Exact length for a predefined-length AI, the maximum for a variable-length one. */
   readonly length: number;
+  /** In GS1's predefined-length table: no GS needed after it. */
+  readonly predefined?: boolean;
   readonly checkDigit?: boolean;
   /** YYMMDD, where GS1 allows DD = 00 ("end of month"). */
   readonly date?: boolean;
 }
 
 export const AI_TABLE: readonly AiDefinition[] = [
-  { id: '00', title: 'SSCC', charset: 'numeric', variable: false, length: 18, checkDigit: true },
-  { id: '01', title: 'GTIN', charset: 'numeric', variable: false, length: 14, checkDigit: true },
+  { id: '00', title: 'SSCC', charset: 'numeric', variable: false, length: 18, predefined: true, checkDigit: true },
+  { id: '01', title: 'GTIN', charset: 'numeric', variable: false, length: 14, predefined: true, checkDigit: true },
   // 02 and 37 sit on pallet labels next to the SSCC (content GTIN and unit count).
-  { id: '02', title: 'GTIN of contained items', charset: 'numeric', variable: false, length: 14, checkDigit: true },
+  { id: '02', title: 'GTIN of contained items', charset: 'numeric', variable: false, length: 14, predefined: true, checkDigit: true },
   { id: '10', title: 'batch', charset: 'cset82', variable: true, length: 20 },
-  { id: '11', title: 'production date', charset: 'numeric', variable: false, length: 6, date: true },
-  { id: '15', title: 'best before date', charset: 'numeric', variable: false, length: 6, date: true },
-  { id: '17', title: 'expiry date', charset: 'numeric', variable: false, length: 6, date: true },
+  { id: '11', title: 'production date', charset: 'numeric', variable: false, length: 6, predefined: true, date: true },
+  { id: '15', title: 'best before date', charset: 'numeric', variable: false, length: 6, predefined: true, date: true },
+  { id: '17', title: 'expiry date', charset: 'numeric', variable: false, length: 6, predefined: true, date: true },
   { id: '21', title: 'serial', charset: 'cset82', variable: true, length: 20 },
   { id: '37', title: 'count', charset: 'numeric', variable: true, length: 8 },
-  { id: '310n', title: 'net weight', charset: 'numeric', variable: false, length: 6 },
+  { id: '310n', title: 'net weight', charset: 'numeric', variable: false, length: 6, predefined: true },
   { id: '8005', title: 'price', charset: 'numeric', variable: false, length: 6 },
   { id: '90', title: 'mutually agreed data', charset: 'cset82', variable: true, length: 30 },
   // 91–93 carry the Chestny ZNAK verification key / code and the short crypto tail.

@@ -71,8 +71,8 @@ function buildCode(profile: IndustryProfile, gtin: string, rng: () => number): s
   required.forEach((e, i) => {
     const ai = e.ai.replace('n', '3'); // a measure AI is generated with 3 decimals (kg to the gram)
     code += ai + elementValue(e.ai, e.length, gtin, rng);
-    // GS ends a variable-length element unless it is the last one.
-    if (aiDefinition(e.ai)!.variable && i < required.length - 1) code += GS;
+    // GS ends every element but the last, except where GS1 predefines the length (01, 310n).
+    if (!aiDefinition(e.ai)!.predefined && i < required.length - 1) code += GS;
   });
   return code;
 }

@@ -55,6 +55,11 @@ function fail(ais: Record<string, string>, kind: Gs1ErrorKind, message: string, 
   return { ok: false, ais, error: { kind, message, ai, position } };
 }
 
+/** The AI as it appears in the data: '3103' for the 310n family; the interned table id otherwise. */
+function concreteAi(data: string, p: number, def: AiDefinition): string {
+  return def.id.indexOf('n') === -1 ? def.id : data.substring(p, p + def.id.length);
+}
+
 function allDigits(s: string, from: number): boolean {
   return from < s.length && findNonDigit(s, from) === -1;
 }
@@ -80,7 +85,7 @@ export function parseElementString(data: string, hints?: readonly LengthHint[]):
       return fail(ais, 'unknown-ai', reasons.unknownAi(p), null, p);
     }
     const aiLen = def.id.length;
-    const ai = def.id.indexOf('n') === -1 ? def.id : data.substring(p, p + aiLen);
+    const ai = concreteAi(data, p, def);
     if (ais[ai] !== undefined) return fail(ais, 'duplicate-ai', reasons.duplicateAi(ai), ai, p);
     const v = p + aiLen;
 
@@ -95,8 +100,15 @@ export function parseElementString(data: string, hints?: readonly LengthHint[]):
         return fail(ais, 'check-digit', reasons.checkDigit(def.title), ai, end - 1);
       }
       if (def.date && !isValidYymmdd(data, v)) return fail(ais, 'invalid-date', reasons.invalidDate(def.title), ai, v);
-      // No GS is needed after a predefined-length AI, but encoders often put one: tolerate it.
-      p = end < n && data.charCodeAt(end) === GS_CHAR_CODE ? end + 1 : end;
+      if (end < n && data.charCodeAt(end) === GS_CHAR_CODE) {
+        p = end + 1; // needed after 8005; after a predefined-length AI it is encoder noise we tolerate
+      } else if (end < n && !def.predefined) {
+        const next = matchAi(data, end);
+        const message = next === null ? reasons.missingGsAfter(ai) : reasons.missingGs(concreteAi(data, end, next));
+        return fail(ais, 'missing-gs', message, ai, end);
+      } else {
+        p = end;
+      }
       continue;
     }
 
@@ -110,7 +122,7 @@ export function parseElementString(data: string, hints?: readonly LengthHint[]):
         const at = v + hint.length;
         const next = matchAi(data, at);
         if (next !== null && next !== def && hintFor(hints, next.id) !== undefined) {
-          const nextAi = next.id.indexOf('n') === -1 ? next.id : data.substring(at, at + next.id.length);
+          const nextAi = concreteAi(data, at, next);
           if (ais[nextAi] === undefined) return fail(ais, 'missing-gs', reasons.missingGs(nextAi), ai, at);
         }
       }

@@ -19,6 +19,7 @@ export const reasons = {
   missingAi: (ai: string, profile: string) => `Missing AI ${ai} for ${profile}`,
   duplicateAi: (ai: string) => `Duplicate AI ${ai}`,
   missingGs: (ai: string) => `Missing GS separator before AI ${ai}`,
+  missingGsAfter: (ai: string) => `Missing GS separator after AI ${ai}`,
   wrongLength: (title: string, length: number, profile: string) =>
     `${capitalise(title)} must be ${length} characters for ${profile}`,
   tooLong: (title: string, max: number) => `${capitalise(title)} longer than ${max} characters`,

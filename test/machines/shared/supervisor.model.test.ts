@@ -57,12 +57,17 @@ describe('supervisor machine (model-based)', () => {
   // Transition coverage: the shortest path to every abstract state, extended by each event that
   // state accepts. Shortest (or simple) paths alone never take an edge back to a visited state,
   // which is exactly where the window and the manual restart live.
+  type Path = ReturnType<typeof testModel.getShortestPaths>[number];
   const adjacency = testModel.getAdjacencyMap();
-  const paths = testModel.getShortestPaths({ allowDuplicatePaths: true }).flatMap((toState) => {
-    const prefix = toState.steps.map((step) => step.event).filter((e) => e.type !== 'xstate.init');
-    const edges = Object.values(adjacency[serializeState(toState.state)].transitions);
-    return [toState, ...edges.flatMap(({ event }) => testModel.getPathsFromEvents([...prefix, event]))];
-  }).filter((path, i, all) => all.findIndex((other) => other.description === path.description) === i);
+  const isModelEvent = (e: { type: string }): e is ModelEvent => e.type !== 'xstate.init';
+  const paths = testModel
+    .getShortestPaths({ allowDuplicatePaths: true })
+    .flatMap((toState): Path[] => {
+      const prefix = toState.steps.map((step) => step.event as { type: string }).filter(isModelEvent);
+      const edges = Object.values(adjacency[serializeState(toState.state) as keyof typeof adjacency]!.transitions);
+      return [toState, ...edges.flatMap(({ event }) => testModel.getPathsFromEvents([...prefix, event]))];
+    })
+    .filter((path, i, all) => all.findIndex((other) => other.description === path.description) === i);
 
   it('has paths reaching every abstract state', () => {
     const reached = new Set(paths.map((p) => JSON.stringify(p.state.value)));
