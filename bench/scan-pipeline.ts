@@ -24,6 +24,7 @@ const RATE_SECONDS = Number(process.env.BENCH_RATE_SECONDS ?? 10);
 const ROOT = path.resolve(import.meta.dirname, '..');
 
 async function startEdge(dataDir: string): Promise<{ child: ChildProcess; url: string; token: string; scannerPort: number }> {
+  fs.mkdirSync(dataDir, { recursive: true });
   const configFile = path.join(dataDir, 'edge-service.yaml');
   fs.writeFileSync(
     configFile,

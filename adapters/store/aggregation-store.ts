@@ -36,7 +36,7 @@ async function nextSequence(trx: Knex.Transaction, name: string): Promise<number
 }
 
 async function outbox(trx: Knex.Transaction, kind: string, payload: object, at: string) {
-  await trx('outbox').insert({ item_id: `${kind}:${nextId()}`, kind, payload: JSON.stringify(payload), created_at: at });
+  await trx('outbox').insert({ kind, ref_id: nextId(), payload: JSON.stringify(payload), created_at: at });
 }
 
 async function moveCounts(trx: Knex.Transaction, from: number, to: number, n: number) {

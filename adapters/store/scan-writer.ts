@@ -51,7 +51,7 @@ export async function writeScanGroup(db: Knex, items: CommitItem[], nextId: IdFa
         }
       });
       if (duplicates.size > 0) await resolveDuplicates(trx, duplicates, results);
-      if (insertedIds.size > 0) await writeCreatedOutbox(trx, items, results, now);
+      if (insertedIds.size > 0) await writeCreatedOutbox(trx, results, now);
       await trx.raw('UPDATE bottle_status_counts SET count = count + ? WHERE status = ?', [insertedIds.size, BottleStatus.CREATED]);
     }
 
@@ -77,25 +77,11 @@ async function resolveDuplicates(trx: Knex.Transaction, duplicates: Map<string, 
   }
 }
 
-async function writeCreatedOutbox(trx: Knex.Transaction, items: CommitItem[], results: CommitResult[], now: string) {
+async function writeCreatedOutbox(trx: Knex.Transaction, results: CommitResult[], now: string) {
   const bindings: Knex.RawBinding[] = [];
-  let rows = 0;
-  results.forEach((result, index) => {
-    if (result.outcome !== 'accepted') return;
-    const bottle = items[index]!.bottle!;
-    const payload = {
-      bottleId: result.bottleId,
-      identifier: bottle.identifier,
-      identificationCode: bottle.identificationCode,
-      gtin: bottle.gtin,
-      productionLineId: bottle.productionLineId,
-      productId: bottle.productId,
-      party: bottle.party,
-      deviceId: bottle.deviceId,
-      createdAt: now,
-    };
-    bindings.push(`bottle.created:${result.bottleId}`, 'bottle.created', JSON.stringify(payload), now);
-    rows++;
-  });
-  await trx.raw(`INSERT INTO outbox (item_id, kind, payload, created_at) VALUES ${Array(rows).fill('(?,?,?,?)').join(',')}`, bindings);
+  for (const result of results) {
+    if (result.outcome === 'accepted') bindings.push(result.bottleId, now);
+  }
+  const rows = bindings.length / 2;
+  await trx.raw(`INSERT INTO outbox (kind, ref_id, created_at) VALUES ${Array(rows).fill("('bottle.created',?,?)").join(',')}`, bindings);
 }

@@ -4,10 +4,13 @@ import { validationError } from './errors.js';
 
 /** Turns zod issues into the spec's `details`: the first failing field and why, plus all issues. */
 function detailsOf(error: z.ZodError) {
-  const issues = error.issues.map((issue) => ({
-    field: issue.path.join('.') || '(root)',
-    reason: issue.message,
-  }));
+  const fieldOf = (path: readonly PropertyKey[]) => path.map(String).join('.') || '(root)';
+  const issues = error.issues.flatMap((issue) =>
+    // zod reports an unknown key on its parent object; name the key itself, which is what the client must drop.
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.map((key) => ({ field: fieldOf([...issue.path, key]), reason: `Unknown field "${key}"` }))
+      : [{ field: fieldOf(issue.path), reason: issue.message }],
+  );
   return { ...issues[0], issues };
 }
 

@@ -37,10 +37,10 @@ export async function bareInsertRate(file: string, n: number, group: number): Pr
   const writeGroup = async (batch: typeof codes) => {
     const ids = batch.map(() => `bench${String(seq++).padStart(12, '0')}`);
     await exec(db, 'BEGIN');
-    await run(db, `INSERT INTO bottles (id, identifier, identification_code, gtin, serial, status, source, created_at, updated_at) VALUES ${batch.map(() => '(?,?,?,?,?,0,?,?,?)').join(',')} ON CONFLICT(identification_code) DO NOTHING`,
-      batch.flatMap((c, i) => [ids[i], c.normalised, c.identificationCode, c.gtin, c.serial, 'bench', now, now]));
-    await run(db, `INSERT INTO outbox (item_id, kind, payload, created_at) VALUES ${batch.map(() => '(?,?,?,?)').join(',')}`,
-      batch.flatMap((c, i) => [`bottle.created:${ids[i]}`, 'bottle.created', JSON.stringify({ bottleId: ids[i], identifier: c.normalised, gtin: c.gtin }), now]));
+    await run(db, `INSERT INTO bottles (id, identifier, identification_code, gtin, serial, status, production_line_id, product_id, party, device_id, is_preprint, source, created_at, updated_at) VALUES ${batch.map(() => '(?,?,?,?,?,0,?,?,?,?,?,?,?,?)').join(',')} ON CONFLICT(identification_code) DO NOTHING`,
+      batch.flatMap((c, i) => [ids[i], c.normalised, c.identificationCode, c.gtin, c.serial, 'line-001', null, null, 'edge-001', 0, 'bench', now, now]));
+    await run(db, `INSERT INTO outbox (kind, ref_id, created_at) VALUES ${batch.map(() => "('bottle.created',?,?)").join(',')}`,
+      batch.flatMap((_c, i) => [ids[i], now]));
     await run(db, `INSERT INTO scans (received_at, source, code, outcome, bottle_id) VALUES ${batch.map(() => '(?,?,?,?,?)').join(',')}`,
       batch.flatMap((c, i) => [now, 'bench', c.normalised, 'accepted', ids[i]]));
     await exec(db, 'COMMIT');

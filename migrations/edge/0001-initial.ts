@@ -79,12 +79,15 @@ export async function up(knex: Knex): Promise<void> {
     t.string('updated_at').notNullable();
   });
 
-  // Transactional outbox: written in the same transaction as the change it reports.
+  // Transactional outbox: written in the same transaction as the change it reports. The item id
+  // every receiver de-duplicates on is `<kind>:<ref_id>` (one bottle.created per bottle, a fresh
+  // id for other kinds), so no second unique index is paid on the scan path. bottle.created rows
+  // carry no payload: the sync queue reads the bottle itself, so the code is stored once.
   await knex.schema.createTable('outbox', (t) => {
     t.increments('seq');
-    t.string('item_id').notNullable().unique(); // idempotency key for every receiver
     t.string('kind').notNullable();
-    t.text('payload').notNullable(); // JSON
+    t.string('ref_id').notNullable();
+    t.text('payload'); // JSON, for kinds whose data is not a row elsewhere
     t.string('created_at').notNullable();
     t.integer('attempts').notNullable().defaultTo(0);
     t.string('last_error');

@@ -4,6 +4,7 @@ import { createInspector } from '@statelyai/inspect';
 import type { InspectionEvent } from 'xstate';
 import { WebSocketServer, WebSocket } from 'ws';
 import type { Logger } from './logger.js';
+import { redactSecrets } from './redact.js';
 
 /**
  * Live inspection in the Stately inspector UI, served from this process on 127.0.0.1 only.
@@ -92,15 +93,25 @@ export function createInspectServer(options: InspectServerOptions): InspectServe
     for (const message of recent) socket.send(message);
   });
 
-  const inspector = createInspector({
-    send(event) {
-      const message = safeJson(event);
-      if (message === undefined) return;
-      recent.push(message);
-      if (recent.length > REPLAY) recent.shift();
-      for (const client of wss.clients) if (client.readyState === WebSocket.OPEN) client.send(message);
+  const inspector = createInspector(
+    {
+      send(event) {
+        const message = safeJson(event);
+        if (message === undefined) return;
+        recent.push(message);
+        if (recent.length > REPLAY) recent.shift();
+        for (const client of wss.clients) if (client.readyState === WebSocket.OPEN) client.send(message);
+      },
     },
-  });
+    // The page hands events to the viewer iframe: mask secrets before anything leaves the process.
+    {
+      sanitizeEvent: (event) => {
+        const safe = redactSecrets(event);
+        return 'type' in safe ? safe : { type: event.type };
+      },
+      sanitizeContext: (context) => redactSecrets(context),
+    },
+  );
 
   const ready = new Promise<string>((resolve, reject) => {
     server.once('error', reject);

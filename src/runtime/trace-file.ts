@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import type { InspectionEvent } from 'xstate';
 import type { Logger } from './logger.js';
+import { redactingReplacer } from './redact.js';
 
 /**
  * JSONL trace of an actor system (`--trace FILE`): one line per `@xstate.event`,
@@ -31,19 +32,11 @@ export interface TraceLine {
 }
 
 const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
-const SECRET_KEY = /password|passwd|secret|token|authorization|api[-_]?key/i;
-
-function replacer(key: string, value: unknown): unknown {
-  if (key && SECRET_KEY.test(key) && value !== undefined && value !== null && typeof value !== 'object') return '[redacted]';
-  if (value instanceof Error) return { name: value.name, message: value.message };
-  if (typeof value === 'bigint') return value.toString();
-  return value;
-}
 
 /** Any event: a circular or otherwise unserialisable one degrades to its type. */
 export function serialiseTraceLine(line: TraceLine): string {
   try {
-    return JSON.stringify(line, replacer);
+    return JSON.stringify(line, redactingReplacer);
   } catch {
     const event = line.event as { type?: unknown } | undefined;
     return JSON.stringify({ ...line, event: event ? { type: String(event.type), unserialisable: true } : undefined, value: undefined });

@@ -92,7 +92,7 @@ describe('createInspection', () => {
   });
 
   describe('inspector server', () => {
-    it('serves the bridge page and streams Stately-format events on 127.0.0.1 only', async () => {
+    it('serves the bridge page and streams redacted Stately-format events on 127.0.0.1 only', async () => {
       const traceFile = path.join(dir, 'trace.jsonl');
       inspection = createInspection({ inspectServer: true, traceFile, logger: captureLogger().logger });
       const url = await inspection.inspectUrl!;
@@ -114,8 +114,11 @@ describe('createInspection', () => {
 
       const actor = createActor(root, { inspect: inspection.inspect }).start();
       actor.send({ type: 'KICK' });
-      await until(() => received.some((e) => e.type === '@xstate.event' && e.event?.type === 'KICK'), 'the KICK event');
+      actor.send({ type: 'LOGIN', user: 'operator', password: 'operator123' });
+      await until(() => received.some((e) => e.type === '@xstate.event' && e.event?.type === 'LOGIN'), 'the LOGIN event');
+      expect(received.some((e) => e.type === '@xstate.event' && e.event?.type === 'KICK')).to.equal(true);
       expect(received.some((e) => e.type === '@xstate.actor' && e.sessionId === actor.sessionId)).to.equal(true);
+      expect(JSON.stringify(received)).to.not.include('operator123');
       actor.stop();
       client.close();
       await inspection.close();

@@ -3,6 +3,7 @@ import { matchAi, type AiDefinition } from './ai-table.js';
 import { findNonCset82, findNonDigit } from './cset82.js';
 import { hasValidCheckDigitAt } from './check-digit.js';
 import { reasons } from './reasons.js';
+import { buildAiRecord } from './ai-record.js';
 
 export type Gs1ErrorKind =
   | 'truncated'
@@ -37,6 +38,7 @@ export type Gs1Parse =
 export interface LengthHint {
   readonly ai: string;
   readonly length: number;
+  readonly optional?: boolean;
 }
 
 function hintFor(hints: readonly LengthHint[] | undefined, id: string): LengthHint | undefined {
@@ -51,8 +53,17 @@ function isValidYymmdd(s: string, p: number): boolean {
   return mm >= 1 && mm <= 12 && dd <= 31;
 }
 
-function fail(ais: Record<string, string>, kind: Gs1ErrorKind, message: string, ai: string | null, position: number): Gs1Parse {
-  return { ok: false, ais, error: { kind, message, ai, position } };
+// Scratch for the AIs read so far: parsing is synchronous, so one pair of arrays serves every call.
+const KEYS: string[] = [];
+const VALUES: string[] = [];
+
+function indexOfKey(count: number, ai: string): number {
+  for (let i = 0; i < count; i++) if (KEYS[i] === ai) return i;
+  return -1;
+}
+
+function fail(count: number, kind: Gs1ErrorKind, message: string, ai: string | null, position: number): Gs1Parse {
+  return { ok: false, ais: buildAiRecord(KEYS, VALUES, count, undefined), error: { kind, message, ai, position } };
 }
 
 /** The AI as it appears in the data: '3103' for the 310n family; the interned table id otherwise. */
@@ -69,43 +80,42 @@ function allDigits(s: string, from: number): boolean {
  * Elements may come in any order, as GS1 allows. Stops at the first error.
  */
 export function parseElementString(data: string, hints?: readonly LengthHint[]): Gs1Parse {
-  const ais: Record<string, string> = {};
   const n = data.length;
   let count = 0;
   let p = 0;
 
   while (p < n) {
     if (data.charCodeAt(p) === GS_CHAR_CODE) {
-      return fail(ais, 'unexpected-gs', reasons.unexpectedGs(p), null, p);
+      return fail(count, 'unexpected-gs', reasons.unexpectedGs(p), null, p);
     }
     const def: AiDefinition | null = matchAi(data, p);
     if (def === null) {
       // A few trailing digits that could still begin an AI mean the code was cut short.
-      if (n - p < 4 && allDigits(data, p)) return fail(ais, 'truncated', reasons.truncated(null), null, p);
-      return fail(ais, 'unknown-ai', reasons.unknownAi(p), null, p);
+      if (n - p < 4 && allDigits(data, p)) return fail(count, 'truncated', reasons.truncated(null), null, p);
+      return fail(count, 'unknown-ai', reasons.unknownAi(p), null, p);
     }
     const aiLen = def.id.length;
     const ai = concreteAi(data, p, def);
-    if (ais[ai] !== undefined) return fail(ais, 'duplicate-ai', reasons.duplicateAi(ai), ai, p);
+    if (indexOfKey(count, ai) !== -1) return fail(count, 'duplicate-ai', reasons.duplicateAi(ai), ai, p);
     const v = p + aiLen;
 
     if (!def.variable) {
       const end = v + def.length;
-      if (end > n) return fail(ais, 'truncated', reasons.truncated(ai), ai, p);
+      if (end > n) return fail(count, 'truncated', reasons.truncated(ai), ai, p);
       const bad = findNonDigit(data, v, end);
-      if (bad !== -1) return fail(ais, 'invalid-character', reasons.invalidCharacter(def.title), ai, bad);
-      ais[ai] = data.substring(v, end);
-      count++;
+      if (bad !== -1) return fail(count, 'invalid-character', reasons.invalidCharacter(def.title), ai, bad);
+      KEYS[count] = ai;
+      VALUES[count++] = data.substring(v, end);
       if (def.checkDigit && !hasValidCheckDigitAt(data, v, def.length)) {
-        return fail(ais, 'check-digit', reasons.checkDigit(def.title), ai, end - 1);
+        return fail(count, 'check-digit', reasons.checkDigit(def.title), ai, end - 1);
       }
-      if (def.date && !isValidYymmdd(data, v)) return fail(ais, 'invalid-date', reasons.invalidDate(def.title), ai, v);
+      if (def.date && !isValidYymmdd(data, v)) return fail(count, 'invalid-date', reasons.invalidDate(def.title), ai, v);
       if (end < n && data.charCodeAt(end) === GS_CHAR_CODE) {
         p = end + 1; // needed after 8005; after a predefined-length AI it is encoder noise we tolerate
       } else if (end < n && !def.predefined) {
         const next = matchAi(data, end);
         const message = next === null ? reasons.missingGsAfter(ai) : reasons.missingGs(concreteAi(data, end, next));
-        return fail(ais, 'missing-gs', message, ai, end);
+        return fail(count, 'missing-gs', message, ai, end);
       } else {
         p = end;
       }
@@ -123,20 +133,20 @@ export function parseElementString(data: string, hints?: readonly LengthHint[]):
         const next = matchAi(data, at);
         if (next !== null && next !== def && hintFor(hints, next.id) !== undefined) {
           const nextAi = concreteAi(data, at, next);
-          if (ais[nextAi] === undefined) return fail(ais, 'missing-gs', reasons.missingGs(nextAi), ai, at);
+          if (indexOfKey(count, nextAi) === -1) return fail(count, 'missing-gs', reasons.missingGs(nextAi), ai, at);
         }
       }
       // A wrong length is the profile's to report ("Serial must be 6 characters for milk").
     } else {
-      if (len === 0) return fail(ais, 'empty-element', reasons.empty(def.title), ai, v);
-      if (len > def.length) return fail(ais, 'too-long', reasons.tooLong(def.title, def.length), ai, v);
+      if (len === 0) return fail(count, 'empty-element', reasons.empty(def.title), ai, v);
+      if (len > def.length) return fail(count, 'too-long', reasons.tooLong(def.title, def.length), ai, v);
     }
     const bad = def.charset === 'numeric' ? findNonDigit(data, v, end) : findNonCset82(data, v, end);
-    if (bad !== -1) return fail(ais, 'invalid-character', reasons.invalidCharacter(def.title), ai, bad);
-    ais[ai] = data.substring(v, end);
-    count++;
+    if (bad !== -1) return fail(count, 'invalid-character', reasons.invalidCharacter(def.title), ai, bad);
+    KEYS[count] = ai;
+    VALUES[count++] = data.substring(v, end);
     p = end + 1; // past the GS; a trailing GS simply ends the data
   }
-  return { ok: true, ais, count };
+  return { ok: true, ais: buildAiRecord(KEYS, VALUES, count, hints), count };
 }
 

@@ -38,11 +38,18 @@ export const crashOnStart = fromPromise(async () => {
   throw new Error('cannot start');
 });
 
+/** A machine whose initial entry throws: it fails synchronously inside its own start(). */
+export const throwOnEntry = setup({}).createMachine({
+  entry: () => {
+    throw new Error('bad config');
+  },
+});
+
 export const testPolicy: Partial<SupervisorPolicy> = { baseMs: 100, maxMs: 400, jitter: 0, maxRestarts: 2, windowMs: 10_000 };
 
 export function startSupervisor(children: ChildSpec[], policy: Partial<SupervisorPolicy> = testPolicy) {
   const clock = new SimulatedClock();
-  const machine = createSupervisorMachine({ worker, crashOnStart });
+  const machine = createSupervisorMachine({ worker, crashOnStart, throwOnEntry });
   const emitted: SupervisorEmitted[] = [];
   const errors: unknown[] = [];
   const actor = createActor(machine, {

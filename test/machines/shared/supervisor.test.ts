@@ -214,6 +214,17 @@ describe('supervisor machine', () => {
       actor.stop();
     });
 
+    it('survives a child machine that throws synchronously in its initial entry', () => {
+      const { actor, clock, emitted, errors } = startSupervisor([{ id: 't', src: 'throwOnEntry', systemId: 't' }]);
+      clock.increment(400);
+      clock.increment(400);
+      expect(actor.getSnapshot().status).to.equal('active');
+      expect(actor.getSnapshot().context.children.t).to.deep.include({ status: 'FAILED', lastError: 'bad config' });
+      expect(emitted.map((e) => e.type)).to.deep.equal(['supervisor.childRestarted', 'supervisor.childRestarted', 'supervisor.childFailed']);
+      expect(errors).to.deep.equal([]);
+      actor.stop();
+    });
+
     it('ignores error and done events for ids it does not supervise', () => {
       const { actor, errors } = startSupervisor([W]);
       actor.send({ type: 'xstate.error.actor.stranger', error: new Error('x') });
