@@ -6,14 +6,17 @@ import { batchRoutes } from './batches.routes.js';
 import { bottleRoutes } from './bottles.routes.js';
 import { mockRoutes } from './mock.routes.js';
 import { scannerRoutes } from './scanner.routes.js';
+import { provisioningRoutes } from './provisioning.routes.js';
 import { systemRoutes } from './system.routes.js';
+import { upstreamRoutes } from './upstream.routes.js';
 
 /** The edge's HTTP API: the shared Koa shell plus one router per resource. */
 export function createEdgeApp(system: EdgeSystem): Koa {
   const app = createHttpApp({ logger: system.logger, jsonLimitBytes: system.config.server.bodyLimitKb * 1024 });
-  for (const router of [systemRoutes(system), authRoutes(system), bottleRoutes(system), batchRoutes(system), scannerRoutes(system), mockRoutes(system)]) {
+  for (const router of [systemRoutes(system), authRoutes(system), bottleRoutes(system), batchRoutes(system), scannerRoutes(system), mockRoutes(system), provisioningRoutes(system), upstreamRoutes(system)]) {
     app.use(router.routes());
-    app.use(router.allowedMethods({ throw: true }));
+    // Not `throw: true`: that drops the Allow header; the shell turns the bare 405 into the envelope.
+    app.use(router.allowedMethods());
   }
   return app;
 }

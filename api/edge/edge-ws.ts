@@ -25,6 +25,10 @@ export function feedEdgeWebSocket(bus: EventBus<EdgeEvent>, hub: WsHub): () => v
       hub.broadcast({ type: 'batch', data: { action: event.action, batchId: event.batchId, identifier: event.identifier, bottleCount: event.bottleCount } }),
     ),
     bus.subscribe('scanner.state', (event) => hub.broadcast({ type: 'scanner', data: { scannerId: event.scannerId, state: event.state, reason: event.reason } })),
+    bus.subscribe('sync.progress', (event) => {
+      const { type: _type, ...data } = event;
+      hub.broadcast({ type: 'sync', data });
+    }),
     bus.subscribe('line.state', (event) => hub.broadcast({ type: 'line', data: { state: event.state, reason: event.reason } })),
   ];
   return () => offs.forEach((off) => off());

@@ -1,7 +1,7 @@
 import type { AnyActorRef, EventObject } from 'xstate';
 import type { WorkReply } from '../../machines/shared/serial-worker.machine.js';
 import type { DomainFailure } from '../../src/domain/domain-error.js';
-import { ask, AskTimeoutError } from '../../src/runtime/ask.js';
+import { ask, AskTargetStoppedError, AskTimeoutError } from '../../src/runtime/ask.js';
 import { ApiError } from './errors.js';
 
 const DEFAULT_TIMEOUT_MS = 10_000;
@@ -11,7 +11,9 @@ export async function askActor<TReply>(target: AnyActorRef, build: (replyTo: Any
   try {
     return await ask<TReply>(target, build, { timeoutMs });
   } catch (error) {
-    if (error instanceof AskTimeoutError) throw new ApiError('SERVICE_UNAVAILABLE', 'The line did not answer in time; retry');
+    if (error instanceof AskTimeoutError) throw new ApiError('SERVICE_UNAVAILABLE', 'The service did not answer in time; retry');
+    // A supervised actor between a crash and its restart: the caller may retry shortly.
+    if (error instanceof AskTargetStoppedError) throw new ApiError('SERVICE_UNAVAILABLE', 'The service is restarting; retry');
     throw error;
   }
 }

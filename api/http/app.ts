@@ -30,6 +30,16 @@ export function createHttpApp(options: HttpAppOptions): Koa {
       if (ctx.status === 404 && ctx.body === undefined) {
         throw new ApiError('NOT_FOUND', `No route for ${ctx.method} ${ctx.path}`);
       }
+      // @koa/router's allowedMethods() answers a known path with a bare 405 (or 501 for a method it
+      // does not know at all) and an Allow header; both are the client's mistake, so both are a 405 envelope.
+      if ((ctx.status === 405 || ctx.status === 501) && ctx.body == null) {
+        const allowed = ctx.response.get('Allow').split(',').map((m) => m.trim()).filter(Boolean);
+        if (allowed.length === 0) {
+          ctx.remove('Allow');
+          throw new ApiError('NOT_FOUND', `No route for ${ctx.method} ${ctx.path}`);
+        }
+        throw new ApiError('METHOD_NOT_ALLOWED', `Method ${ctx.method} is not allowed on ${ctx.path}`, { allowed });
+      }
     } catch (error) {
       const { status, body } = toErrorResponse(error);
       ctx.status = status;
@@ -51,6 +61,14 @@ export function createHttpApp(options: HttpAppOptions): Koa {
       text: false,
       jsonLimit: options.jsonLimitBytes,
       jsonStrict: true,
+      // Errors with an HTTP status (malformed JSON, too large, unknown encoding) go on as they are; any
+      // other failure while reading a body (zlib on a body that does not match its Content-Encoding) is
+      // still the client's malformed body, not a 500.
+      onError: (error) => {
+        const status = (error as { status?: unknown }).status;
+        if (typeof status === 'number' && status >= 400 && status < 500) throw error;
+        throw new ApiError('VALIDATION_ERROR', 'Malformed request body');
+      },
     }),
   );
   return app;
@@ -61,6 +79,10 @@ function toErrorResponse(error: unknown): { status: number; body: ReturnType<typ
     return { status: error.status, body: errorBody(error.code, error.message, error.details) };
   }
   const status = (error as { status?: unknown })?.status;
+  if (status === 501) {
+    // A router's allowedMethods({ throw: true }) for a method it does not know: still the client's mistake.
+    return { status: 405, body: errorBody('METHOD_NOT_ALLOWED', 'Method not allowed') };
+  }
   if (typeof status === 'number' && status >= 400 && status < 500) {
     // Raised by a library: malformed JSON (400), body too large (413), wrong content type (415).
     const code = codeForStatus(status);

@@ -33,7 +33,7 @@ interface Queued {
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the provider decides the request shape
-const executePlaceholder = fromPromise<WorkOutcome, any>(async () => {
+const executePlaceholder = fromPromise<WorkOutcome<any>, any>(async () => {
   throw new Error('serial worker: execute not provided');
 });
 

@@ -31,10 +31,12 @@ const NEXT: Record<BottleStatus, readonly BottleStatus[]> = {
   [CREATED]: [IN_BATCH, SENT, REJECTED, DELETED],
   // Taking a bottle out of its batch returns it to Created.
   [IN_BATCH]: [CREATED, SENT, REJECTED, DELETED],
-  // Sent is owned by the sync queue: the upstream either confirms (Synced) or refuses it.
-  [SENT]: [SYNCED, REJECTED],
+  // Sent/Synced are set by the sync queue for the bottle's own report (the unit was made). Packing
+  // comes later and is reported on its own (the batch's sentStatus), so a reported unit may still
+  // join a batch.
+  [SENT]: [SYNCED, IN_BATCH, REJECTED],
   // Once reported upstream a code cannot be silently removed here: withdrawal is an upstream process.
-  [SYNCED]: [],
+  [SYNCED]: [IN_BATCH],
   // A rejected unit may be re-inspected and accepted again, or written off.
   [REJECTED]: [CREATED, DELETED],
   [DELETED]: [],

@@ -5,6 +5,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { framingSchema } from '../../adapters/scanners/framing.js';
 import { INDUSTRIES } from '../domain/codes/index.js';
+import { CONNECTION_MODES } from '../domain/connection-mode.js';
 
 /**
  * Edge configuration: defaults < edge-service.yaml < environment < CLI flags. Every source is
@@ -69,6 +70,24 @@ export const edgeConfigSchema = z
       })
       .strict()
       .prefault({}),
+    /** OKTO Cloud (or its simulator) for direct-cloud mode. */
+    cloud: z
+      .object({
+        url: z.url({ protocol: /^https?$/ }).default('http://127.0.0.1:8090'),
+        timeoutMs: z.number().int().min(100).max(300_000).default(15_000),
+      })
+      .strict()
+      .prefault({}),
+    /** Initial connection mode; once changed through the API the persisted choice wins. */
+    connection: z.object({ mode: z.enum(CONNECTION_MODES).default('DIRECT_CLOUD') }).strict().prefault({}),
+    sync: z
+      .object({
+        batchSize: z.number().int().min(1).max(10_000).default(2000),
+        pollIntervalMs: z.number().int().min(10).max(60_000).default(500),
+        backoff: z.object({ baseMs: z.number().int().min(10).default(500), maxMs: z.number().int().min(10).default(30_000) }).strict().prefault({}),
+      })
+      .strict()
+      .prefault({}),
     auth: z
       .object({
         jwtSecret: z.string().min(32, 'at least 32 characters').optional(),
@@ -95,6 +114,7 @@ export const EDGE_USAGE = `Usage: okto-edge [options]
   --port N           HTTP port, 0 = any free port (env EDGE_PORT; default 8080)
   --host ADDR        bind address (env EDGE_HOST; default 0.0.0.0)
   --data-dir DIR     database, secrets (env EDGE_DATA_DIR; default ./data/edge)
+  --cloud-url URL    OKTO Cloud base URL (env OKTO_CLOUD_URL; default http://127.0.0.1:8090)
   --industry NAME    ${INDUSTRIES.join(' | ')} (env EDGE_INDUSTRY; default milk)
   --mock / --no-mock enable the mock scanner and /api/v1/mock/* (env EDGE_MOCK_MODE=true|false)
   --log-level LEVEL  trace|debug|info|warn|error|silent (env LOG_LEVEL; default info)
@@ -150,6 +170,7 @@ export function loadEdgeConfig(argv: string[], env: NodeJS.ProcessEnv, cwd = pro
         port: { type: 'string' },
         host: { type: 'string' },
         'data-dir': { type: 'string' },
+        'cloud-url': { type: 'string' },
         industry: { type: 'string' },
         mock: { type: 'boolean' },
         'log-level': { type: 'string' },
@@ -190,6 +211,8 @@ export function loadEdgeConfig(argv: string[], env: NodeJS.ProcessEnv, cwd = pro
   put(fromEnv, 'line.id', env.EDGE_LINE_ID);
   put(fromEnv, 'line.deviceId', env.EDGE_DEVICE_ID);
   put(fromEnv, 'storage.synchronous', env.EDGE_SYNCHRONOUS);
+  put(fromEnv, 'cloud.url', env.OKTO_CLOUD_URL);
+  put(fromEnv, 'connection.mode', env.EDGE_CONNECTION_MODE);
   put(fromEnv, 'auth.jwtSecret', env.EDGE_JWT_SECRET);
   put(fromEnv, 'auth.adminPassword', env.EDGE_ADMIN_PASSWORD);
   put(fromEnv, 'auth.managerPassword', env.EDGE_MANAGER_PASSWORD);
@@ -202,6 +225,7 @@ export function loadEdgeConfig(argv: string[], env: NodeJS.ProcessEnv, cwd = pro
   put(fromFlags, 'server.port', asNumber('--port', flags.port));
   put(fromFlags, 'server.host', flags.host);
   put(fromFlags, 'dataDir', flags['data-dir']);
+  put(fromFlags, 'cloud.url', flags['cloud-url']);
   put(fromFlags, 'line.industry', flags.industry);
   put(fromFlags, 'mockMode', flags.mock);
   put(fromFlags, 'log.level', flags['log-level']);

@@ -1,6 +1,12 @@
 import path from 'node:path';
 import { type AnyActorRef, createActor } from 'xstate';
+import { createCloudCatalogExecutor } from '../../adapters/cloud/cloud-catalog.js';
+import { createCloudClient } from '../../adapters/cloud/cloud-client.js';
+import { createProvisioningActors } from '../../adapters/cloud/provisioning-actors.js';
 import { createAggregationExecutor } from '../../adapters/store/aggregation-store.js';
+import { CONNECTION_MODE_KEY, createConnectionExecutor } from '../../adapters/store/connection-store.js';
+import { createOutboxDrain } from '../../adapters/store/outbox-drain.js';
+import { createSettingsStore, createSnapshotStore } from '../../adapters/store/settings-store.js';
 import { createBatchQueries } from '../../adapters/store/batch-queries.js';
 import { createBottleQueries } from '../../adapters/store/bottle-queries.js';
 import { createScanCommitter } from '../../adapters/store/scan-committer.js';
@@ -10,7 +16,9 @@ import { mockScannerTransport } from '../../adapters/scanners/mock-transport.js'
 import { tcpScannerTransport, type TcpScannerConfig } from '../../adapters/scanners/tcp-transport.js';
 import { createTokenIssuer, type TokenIssuer } from '../../api/http/auth.js';
 import { scanLineMachine, type LineSettings } from '../../machines/edge/scan-line.machine.js';
+import { provisioningMachine } from '../../machines/edge/provisioning.machine.js';
 import { scannerMachine, type ScannerInput } from '../../machines/edge/scanner.machine.js';
+import { syncQueueMachine } from '../../machines/edge/sync-queue.machine.js';
 import { serialWorkerMachine } from '../../machines/shared/serial-worker.machine.js';
 import { type ChildSpec, createSupervisorMachine } from '../../machines/shared/supervisor.machine.js';
 import { edgeMigrations } from '../../migrations/edge/index.js';
@@ -23,10 +31,17 @@ import { startRoot } from '../runtime/root-observer.js';
 import type { EdgeConfig, ScannerConfig } from './config.js';
 import type { EdgeEvent } from './edge-events.js';
 import { DEMO_USERS } from './demo-users.js';
+import { installationId } from './installation-id.js';
+import { createUpstream } from './upstream.js';
+import type { ConnectionMode } from '../domain/connection-mode.js';
 
 /** systemIds: how routes and actors find each other without holding references. */
 export const SCAN_LINE = 'scanLine';
 export const AGGREGATION = 'aggregation';
+export const PROVISIONING = 'provisioning';
+export const SYNC_QUEUE = 'syncQueue';
+export const CONNECTION = 'connection';
+export const CLOUD_CATALOG = 'cloudCatalog';
 export const scannerSystemId = (id: string) => `scanner.${id}`;
 
 /**
@@ -60,24 +75,50 @@ export async function startEdgeSystem(config: EdgeConfig, logger: Logger) {
     deviceId: config.line.deviceId,
   };
 
+  const settingsStore = createSettingsStore(db.writer);
+  const snapshots = createSnapshotStore(db.writer);
+  const cloud = createCloudClient({ baseUrl: config.cloud.url, timeoutMs: config.cloud.timeoutMs });
+  const initialMode = (await settingsStore.get<ConnectionMode>(CONNECTION_MODE_KEY))?.value ?? config.connection.mode;
+  const bus: EventBus<EdgeEvent> = createEventBus<EdgeEvent>();
+  let root: ReturnType<typeof createActor<ReturnType<typeof createSupervisorMachine>>> | undefined;
+  const upstream = createUpstream({
+    bus,
+    client: cloud,
+    snapshots,
+    logger,
+    initialMode,
+    syncQueue: () => root?.system.get(SYNC_QUEUE),
+    provisioning: () => root?.system.get(PROVISIONING),
+  });
+  const outbox = createOutboxDrain({ db: db.writer, reader: db.reader, target: upstream.currentTarget, batchSize: config.sync.batchSize, logger });
+
   const supervisor = createSupervisorMachine({
     scanLine: scanLineMachine.provide({ actors: { committer: committer.logic } }),
     aggregation: serialWorkerMachine.provide({ actors: { execute: createAggregationExecutor(db.writer) } }),
     tcpScanner: scannerMachine.provide({ actors: { transport: tcpScannerTransport } }),
     mockScanner: scannerMachine.provide({ actors: { transport: mockScannerTransport } }),
+    provisioning: provisioningMachine.provide({ actors: createProvisioningActors(cloud, snapshots) }),
+    syncQueue: syncQueueMachine.provide({ actors: { drain: outbox.drain, pending: outbox.pending } }),
+    connection: serialWorkerMachine.provide({ actors: { execute: createConnectionExecutor(settingsStore) } }),
+    cloudCatalog: serialWorkerMachine.provide({ actors: { execute: createCloudCatalogExecutor(cloud, settingsStore, upstream.deviceToken) } }),
   });
 
   const children: ChildSpec[] = [
     { id: SCAN_LINE, src: 'scanLine', systemId: SCAN_LINE, input: { settings } },
     { id: AGGREGATION, src: 'aggregation', systemId: AGGREGATION },
+    { id: PROVISIONING, src: 'provisioning', systemId: PROVISIONING, input: { installationId: await installationId(settingsStore) } },
+    { id: SYNC_QUEUE, src: 'syncQueue', systemId: SYNC_QUEUE, input: { pollIntervalMs: config.sync.pollIntervalMs, backoff: config.sync.backoff } },
+    { id: CONNECTION, src: 'connection', systemId: CONNECTION },
+    { id: CLOUD_CATALOG, src: 'cloudCatalog', systemId: CLOUD_CATALOG },
     ...config.scanners.map((scanner) => scannerChild(scanner)),
   ];
 
-  const bus: EventBus<EdgeEvent> = createEventBus<EdgeEvent>();
   const inspection = createInspection({ traceFile: config.trace, inspectServer: config.inspect, logger });
-  const root = createActor(supervisor, { input: { children }, systemId: 'root', ...(inspection.inspect ? { inspect: inspection.inspect } : {}) });
+  root = createActor(supervisor, { input: { children }, systemId: 'root', ...(inspection.inspect ? { inspect: inspection.inspect } : {}) });
   const unbridge = bridgeEmitsToBus(root, bus);
   startRoot(root, logger);
+  const started = root;
+  upstream.announceTarget();
 
   bus.subscribe('supervisor.childFailed', (event) => logger.error(event, 'actor failed for good'));
   bus.subscribe('supervisor.childRestarted', (event) => logger.warn(event, 'actor restarted'));
@@ -90,7 +131,7 @@ export async function startEdgeSystem(config: EdgeConfig, logger: Logger) {
   checkpoints.unref();
 
   const get = (systemId: string): AnyActorRef => {
-    const ref = root.system.get(systemId);
+    const ref = started.system.get(systemId);
     if (!ref) throw new Error(`actor ${systemId} is not running`);
     return ref;
   };
@@ -100,14 +141,20 @@ export async function startEdgeSystem(config: EdgeConfig, logger: Logger) {
     config,
     logger,
     bus,
-    root,
+    root: started,
     tokens,
+    upstream,
+    outbox,
     users,
     committer,
     queries: { bottles: createBottleQueries(db.reader), batches: createBatchQueries(db.reader) },
     scanLine: () => get(SCAN_LINE),
     aggregation: () => get(AGGREGATION),
-    scanner: (id: string) => root.system.get(scannerSystemId(id)) as AnyActorRef | undefined,
+    provisioning: () => get(PROVISIONING),
+    syncQueue: () => get(SYNC_QUEUE),
+    connection: () => get(CONNECTION),
+    cloudCatalog: () => get(CLOUD_CATALOG),
+    scanner: (id: string) => started.system.get(scannerSystemId(id)) as AnyActorRef | undefined,
 
     /**
      * Graceful stop: refuse new scans, let every in-flight commit finish (so whatever was
@@ -116,11 +163,12 @@ export async function startEdgeSystem(config: EdgeConfig, logger: Logger) {
     async stop() {
       if (stopped) return;
       stopped = true;
-      root.system.get(SCAN_LINE)?.send({ type: 'DRAIN' });
+      started.system.get(SCAN_LINE)?.send({ type: 'DRAIN' });
       await committer.whenIdle();
       clearInterval(checkpoints);
+      upstream.dispose();
       unbridge();
-      root.stop();
+      started.stop();
       await inspection.close();
       await db.close();
     },

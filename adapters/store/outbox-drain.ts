@@ -1,0 +1,162 @@
+import type { Knex } from 'knex';
+import { fromPromise } from 'xstate';
+import type { DrainOutcome } from '../../machines/edge/sync-queue.machine.js';
+import { BottleStatus } from '../../src/domain/bottle-status.js';
+import type { Logger } from '../../src/runtime/logger.js';
+import type { SyncItem, SyncItemResult } from '../cloud/cloud-types.js';
+import type { SyncTarget } from '../sync/sync-target.js';
+
+interface OutboxRow {
+  seq: number;
+  kind: string;
+  ref_id: string;
+  payload: string | null;
+  created_at: string;
+  identifier: string | null;
+  identification_code: string | null;
+  gtin: string | null;
+  production_line_id: string | null;
+  product_id: string | null;
+  party: string | null;
+  device_id: string | null;
+  bottle_created_at: string | null;
+}
+
+const itemId = (row: OutboxRow) => `${row.kind}:${row.ref_id}`;
+
+function toItem(row: OutboxRow): SyncItem {
+  if (row.kind === 'bottle.created') {
+    return {
+      id: itemId(row),
+      kind: row.kind,
+      payload: {
+        bottleId: row.ref_id,
+        identifier: row.identifier,
+        identificationCode: row.identification_code,
+        gtin: row.gtin,
+        productionLineId: row.production_line_id,
+        productId: row.product_id,
+        party: row.party,
+        deviceId: row.device_id,
+        createdAt: row.bottle_created_at,
+      },
+    };
+  }
+  return { id: itemId(row), kind: row.kind, payload: row.payload ? (JSON.parse(row.payload) as Record<string, unknown>) : {} };
+}
+
+const placeholders = (n: number) => Array(n).fill('?').join(',');
+
+/** Moves bottles whose status is `from` to `to`, keeping the status counters exact. */
+async function moveStatus(trx: Knex.Transaction, ids: string[], from: number, to: number, at: string): Promise<number> {
+  if (ids.length === 0) return 0;
+  const moved: Array<{ id: string }> = await trx.raw(`UPDATE bottles SET status = ?, updated_at = ? WHERE status = ? AND id IN (${placeholders(ids.length)}) RETURNING id`, [to, at, from, ...ids]);
+  if (moved.length > 0) {
+    await trx.raw('UPDATE bottle_status_counts SET count = count - ? WHERE status = ?', [moved.length, from]);
+    await trx.raw('UPDATE bottle_status_counts SET count = count + ? WHERE status = ?', [moved.length, to]);
+  }
+  return moved.length;
+}
+
+const batchIdOf = (item: SyncItem) => (item.kind === 'batch.created' ? item.payload.id : item.kind === 'batch.bottles_added' ? item.payload.batchId : undefined) as string | undefined;
+
+/**
+ * One outbox batch, upstream and back. Rows leave the outbox only in the transaction that records
+ * their acknowledgement; a crash anywhere before that resends them, and receivers answer a resent
+ * id with `duplicate`, which counts as acknowledged. Delivery is at-least-once, storage exactly-once.
+ */
+export function createOutboxDrain(options: { db: Knex; reader: Knex; target: () => SyncTarget | null; batchSize: number; logger: Logger }) {
+  const { db, reader, batchSize, logger } = options;
+
+  async function drainBatch(): Promise<DrainOutcome> {
+    const target = options.target();
+    if (!target) throw Object.assign(new Error('No sync target configured'), { kind: 'unavailable' });
+    // Read on the second connection: a big read must not hold up the scan path's commits.
+    const rows: OutboxRow[] = await reader.raw(
+      `SELECT o.seq, o.kind, o.ref_id, o.payload, o.created_at, b.identifier, b.identification_code, b.gtin, b.production_line_id,
+              b.product_id, b.party, b.device_id, b.created_at AS bottle_created_at
+         FROM outbox o LEFT JOIN bottles b ON o.kind = 'bottle.created' AND b.id = o.ref_id
+        WHERE o.parked_at IS NULL ORDER BY o.seq LIMIT ?`,
+      [batchSize],
+    );
+    if (rows.length === 0) return { sent: 0, synced: 0, parked: 0, more: false };
+    const items = rows.map(toItem);
+    const bottleIds = rows.filter((r) => r.kind === 'bottle.created').map((r) => r.ref_id);
+    const batchIds = [...new Set(items.map(batchIdOf).filter((id): id is string => typeof id === 'string'))];
+
+    const sentAt = new Date().toISOString();
+    await db.transaction(async (trx) => {
+      await moveStatus(trx, bottleIds, BottleStatus.CREATED, BottleStatus.SENT, sentAt);
+      if (batchIds.length > 0) {
+        await trx.raw(`UPDATE batches SET sent_status = 'sent', updated_at = ? WHERE sent_status = 'pending' AND id IN (${placeholders(batchIds.length)})`, [sentAt, ...batchIds]);
+      }
+    });
+
+    let results: SyncItemResult[];
+    try {
+      results = await target.send(items);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      await db.raw(`UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE seq IN (${placeholders(rows.length)})`, [message.slice(0, 500), ...rows.map((r) => r.seq)]);
+      throw error;
+    }
+    return applyResults(rows, items, results, batchIds);
+  }
+
+  async function applyResults(rows: OutboxRow[], items: SyncItem[], results: SyncItemResult[], batchIds: string[]): Promise<DrainOutcome> {
+    const byId = new Map(results.map((r) => [r.id, r]));
+    const acked: OutboxRow[] = [];
+    const rejected: Array<{ row: OutboxRow; reason: string }> = [];
+    rows.forEach((row, i) => {
+      const result = byId.get(items[i]!.id);
+      if (!result) return; // not answered: stays queued and is resent
+      if (result.status === 'rejected') rejected.push({ row, reason: result.reason ?? 'rejected' });
+      else acked.push(row);
+    });
+    const at = new Date().toISOString();
+    await db.transaction(async (trx) => {
+      if (acked.length > 0) {
+        await trx.raw(`DELETE FROM outbox WHERE seq IN (${placeholders(acked.length)})`, acked.map((r) => r.seq));
+        await moveStatus(trx, acked.filter((r) => r.kind === 'bottle.created').map((r) => r.ref_id), BottleStatus.SENT, BottleStatus.SYNCED, at);
+      }
+      for (const { row, reason } of rejected) {
+        await trx('outbox').where({ seq: row.seq }).update({ parked_at: at, parked_reason: reason.slice(0, 500) });
+      }
+      const ackedBatches = new Set(acked.map((r) => batchIdOf(toItem(r))).filter(Boolean));
+      const doneBatches = batchIds.filter((id) => ackedBatches.has(id));
+      if (doneBatches.length > 0) {
+        // A batch is synced once none of its items is left in the outbox.
+        await trx.raw(
+          `UPDATE batches SET sent_status = 'synced', updated_at = ? WHERE id IN (${placeholders(doneBatches.length)})
+             AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.kind LIKE 'batch.%' AND o.parked_at IS NULL
+                             AND (json_extract(o.payload, '$.id') = batches.id OR json_extract(o.payload, '$.batchId') = batches.id))`,
+          [at, ...doneBatches],
+        );
+      }
+    });
+    for (const { row, reason } of rejected) logger.warn({ item: itemId(row), reason }, 'sync item refused upstream: parked');
+    return { sent: rows.length, synced: acked.length, parked: rejected.length, more: rows.length === batchSize };
+  }
+
+  return {
+    drain: fromPromise<DrainOutcome, void>(() => drainBatch()),
+    pending: fromPromise<number, void>(async () => {
+      const row: { n: number } | undefined = await reader('outbox').whereNull('parked_at').first(reader.raw('1 AS n'));
+      return row ? 1 : 0;
+    }),
+    async status() {
+      const [queue] = (await reader('outbox').whereNull('parked_at').count({ n: '*' }).min({ oldest: 'created_at' })) as Array<{ n: number; oldest: string | null }>;
+      const [parked] = (await reader('outbox').whereNotNull('parked_at').count({ n: '*' })) as Array<{ n: number }>;
+      return { queueSize: Number(queue!.n), oldestItem: queue!.oldest ?? null, parked: Number(parked!.n) };
+    },
+    async parked(limit: number) {
+      const rows: Array<{ seq: number; kind: string; ref_id: string; parked_at: string; parked_reason: string }> = await reader('outbox')
+        .whereNotNull('parked_at')
+        .orderBy('seq', 'desc')
+        .limit(limit);
+      return rows.map((r) => ({ id: `${r.kind}:${r.ref_id}`, kind: r.kind, parkedAt: r.parked_at, reason: r.parked_reason }));
+    },
+  };
+}
+
+export type OutboxDrain = ReturnType<typeof createOutboxDrain>;

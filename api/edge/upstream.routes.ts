@@ -1,0 +1,81 @@
+import Router from '@koa/router';
+import { z } from 'zod';
+import type { CatalogName, CatalogResult } from '../../adapters/cloud/cloud-catalog.js';
+import type { SyncNowReply, SyncQueueContext } from '../../machines/edge/sync-queue.machine.js';
+import { CONNECTION_MODES } from '../../src/domain/connection-mode.js';
+import type { EdgeSystem } from '../../src/edge/system.js';
+import { askActor, doWork } from '../http/actor-calls.js';
+import { requireRole } from '../http/auth.js';
+import { ok } from '../http/envelope.js';
+import { ApiError } from '../http/errors.js';
+import { parseBody } from '../http/validate.js';
+
+const modeBody = z.object({ mode: z.enum(CONNECTION_MODES) }).strict();
+
+function syncSnapshot(system: EdgeSystem) {
+  const snapshot = system.syncQueue().getSnapshot() as { value: unknown; context: SyncQueueContext };
+  const state = typeof snapshot.value === 'string' ? snapshot.value : Object.keys(snapshot.value as object)[0]!;
+  return { state, context: snapshot.context };
+}
+
+/** Connection mode and status, cloud reference data, and the sync queue. */
+export function upstreamRoutes(system: EdgeSystem): Router {
+  const router = new Router({ prefix: '/api/v1' });
+  const anyone = requireRole(system.tokens, 'OPERATOR');
+
+  router.get('/connection/mode', anyone, (ctx) => ok(ctx, { mode: system.upstream.mode() }));
+
+  router.put('/connection/mode', requireRole(system.tokens, 'ADMIN'), async (ctx) => {
+    const { mode } = parseBody(ctx, modeBody);
+    ok(ctx, await doWork<{ mode: string }>(system.connection(), { op: 'setMode', mode }));
+  });
+
+  router.get('/connection/status', anyone, async (ctx) => {
+    const { state, context } = syncSnapshot(system);
+    const { queueSize } = await system.outbox.status();
+    const { reason } = system.upstream.target();
+    ok(ctx, {
+      mode: system.upstream.mode(),
+      connected: context.targetReady && state !== 'backoff' && state !== 'offline',
+      lastSync: context.lastSyncAt,
+      queueSize,
+      target: { ready: context.targetReady, reason, lastError: context.lastError },
+    });
+  });
+
+  for (const what of ['lines', 'codes', 'company'] as CatalogName[]) {
+    router.get(`/cloud/${what}`, anyone, async (ctx) => {
+      const result = await doWork<CatalogResult>(system.cloudCatalog(), { op: 'fetch', what });
+      // The spec's `data` stays as it is; where it came from and how old it is ride beside it.
+      ctx.body = { success: true, data: result.data, meta: result.meta };
+    });
+  }
+
+  router.post('/cloud/sync', requireRole(system.tokens, 'OPERATOR'), async (ctx) => {
+    const reply = await askActor<SyncNowReply>(system.syncQueue(), (replyTo) => ({ type: 'SYNC_NOW', replyTo }));
+    if (!reply.targetReady) throw new ApiError('CONFLICT', reply.reason ?? 'No sync target', { state: reply.state });
+    const { queueSize } = await system.outbox.status();
+    ok(ctx, { triggered: true, queueSize }, 202);
+  });
+
+  router.get('/sync/status', anyone, async (ctx) => {
+    const { state, context } = syncSnapshot(system);
+    const { queueSize, oldestItem, parked } = await system.outbox.status();
+    ok(ctx, {
+      queueSize,
+      oldestItem,
+      lastSync: context.lastSyncAt,
+      syncErrors: context.syncErrors,
+      state,
+      parked,
+      synced: context.syncedTotal,
+      lastError: context.lastError,
+    });
+  });
+
+  router.get('/sync/parked', anyone, async (ctx) => {
+    ok(ctx, await system.outbox.parked(100));
+  });
+
+  return router;
+}

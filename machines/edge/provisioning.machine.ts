@@ -1,0 +1,275 @@
+import { type ActorRefFrom, type AnyActorRef, assign, emit, enqueueActions, fromPromise, sendTo, setup } from 'xstate';
+import type { ActivatedDevice, CloudDevice } from '../../adapters/cloud/cloud-types.js';
+
+/**
+ * Provisioning against OKTO Cloud (direct-cloud mode): sign in with the company's cloud account
+ * (user token), pick a device, activate it (device token). The tokens live in context, which is
+ * persisted through the emitted `provisioning.changed` record, and never leave the edge's API.
+ */
+
+export type ProvisioningStatus = 'NOT_PROVISIONED' | 'SIGNING_IN' | 'SIGNED_IN' | 'ACTIVATING' | 'PROVISIONED';
+
+/** What survives a restart. Mid-flight states are not saved: a restart resumes from the last stable one. */
+export interface ProvisioningRecord {
+  status: 'NOT_PROVISIONED' | 'SIGNED_IN' | 'PROVISIONED';
+  email: string | null;
+  userToken: string | null;
+  deviceToken: string | null;
+  device: ActivatedDevice | null;
+  error: string | null;
+}
+
+export interface ProvisioningContext extends ProvisioningRecord {
+  installationId: string;
+  devices: CloudDevice[];
+  pendingReply: AnyActorRef | null;
+}
+
+/** Errors from the cloud client, read structurally (the machine imports no adapter code). */
+interface CloudFailure {
+  kind?: string;
+  message?: string;
+}
+export type ProvisioningFailureKind = 'CONFLICT' | 'UNAUTHORIZED' | 'UNAVAILABLE' | 'NOT_FOUND' | 'INVALID';
+
+export type ProvisioningReply =
+  | { type: 'provisioning.reply'; ok: true; status: ProvisioningStatus; devices?: CloudDevice[] }
+  | { type: 'provisioning.reply'; ok: false; status: ProvisioningStatus; kind: ProvisioningFailureKind; message: string };
+
+export type ProvisioningEvent =
+  | { type: 'SIGN_IN'; email: string; password: string; replyTo?: AnyActorRef }
+  | { type: 'FETCH_DEVICES'; replyTo?: AnyActorRef }
+  | { type: 'ACTIVATE'; deviceId: string; replyTo?: AnyActorRef }
+  | { type: 'DEPROVISION'; replyTo?: AnyActorRef }
+  /** The sync queue got 401 with the device token: the cloud no longer knows this activation. */
+  | { type: 'DEVICE_TOKEN_REJECTED' };
+
+export type ProvisioningEmitted = { type: 'provisioning.changed'; record: ProvisioningRecord };
+
+export interface ProvisioningInput {
+  installationId: string;
+}
+
+const placeholder = (name: string) =>
+  fromPromise<never, never>(async () => {
+    throw new Error(`provisioning: ${name} not provided`);
+  });
+
+function failureKind(error: unknown, fallback: ProvisioningFailureKind): ProvisioningFailureKind {
+  switch ((error as CloudFailure)?.kind) {
+    case 'unauthorized':
+      return 'UNAUTHORIZED';
+    case 'conflict':
+      return 'CONFLICT';
+    case 'not_found':
+      return 'NOT_FOUND';
+    case 'unreachable':
+    case 'timeout':
+    case 'server':
+    case 'protocol':
+      return 'UNAVAILABLE';
+    default:
+      return fallback;
+  }
+}
+
+const messageOf = (error: unknown) => (error as CloudFailure)?.message ?? String(error);
+
+const EMPTY: ProvisioningRecord = { status: 'NOT_PROVISIONED', email: null, userToken: null, deviceToken: null, device: null, error: null };
+
+export const provisioningMachine = setup({
+  types: {
+    context: {} as ProvisioningContext,
+    events: {} as ProvisioningEvent,
+    input: {} as ProvisioningInput,
+    emitted: {} as ProvisioningEmitted,
+  },
+  actors: {
+    /** Reads the saved record at every start, so a supervisor restart resumes from what was saved last. */
+    loadRecord: placeholder('loadRecord') as unknown as ReturnType<typeof fromPromise<ProvisioningRecord | null, void>>,
+    signIn: placeholder('signIn') as unknown as ReturnType<typeof fromPromise<{ userToken: string }, { email: string; password: string }>>,
+    listDevices: placeholder('listDevices') as unknown as ReturnType<typeof fromPromise<CloudDevice[], { userToken: string }>>,
+    activate: placeholder('activate') as unknown as ReturnType<
+      typeof fromPromise<{ deviceToken: string; device: ActivatedDevice }, { userToken: string; deviceId: string; installationId: string }>
+    >,
+  },
+  actions: {
+    /** Announces the persistable record; the composition root saves it. */
+    announce: emit(({ context }, status: ProvisioningRecord['status']) => ({
+      type: 'provisioning.changed' as const,
+      record: { status, email: context.email, userToken: context.userToken, deviceToken: context.deviceToken, device: context.device, error: context.error },
+    })),
+    keepReply: assign({ pendingReply: ({ event }) => ('replyTo' in event ? (event.replyTo ?? null) : null) }),
+    replyOk: enqueueActions(({ context, enqueue }, params: { status: ProvisioningStatus; devices?: CloudDevice[] }) => {
+      if (context.pendingReply) enqueue.sendTo(context.pendingReply, { type: 'provisioning.reply', ok: true, ...params } satisfies ProvisioningReply);
+      enqueue.assign({ pendingReply: null });
+    }),
+    replyFailure: enqueueActions(({ context, enqueue }, params: { status: ProvisioningStatus; kind: ProvisioningFailureKind; message: string }) => {
+      if (context.pendingReply) enqueue.sendTo(context.pendingReply, { type: 'provisioning.reply', ok: false, ...params } satisfies ProvisioningReply);
+      enqueue.assign({ pendingReply: null });
+    }),
+    /** A request the current state does not allow: 409 with the current status. */
+    refuse: sendTo(
+      ({ event }) => ('replyTo' in event && event.replyTo ? event.replyTo : (undefined as unknown as AnyActorRef)),
+      ({ self }): ProvisioningReply => {
+        const status = statusOf(self.getSnapshot().value);
+        return { type: 'provisioning.reply', ok: false, status, kind: 'CONFLICT', message: `Not allowed while ${status}` };
+      },
+    ),
+    forget: assign({ ...EMPTY, devices: [] as CloudDevice[] }),
+  },
+  guards: {
+    restoredProvisioned: ({ context }) => context.status === 'PROVISIONED' && context.deviceToken !== null && context.device !== null,
+    restoredSignedIn: ({ context }) => context.status === 'SIGNED_IN' && context.userToken !== null,
+    hasReplyTo: ({ event }) => 'replyTo' in event && event.replyTo !== undefined,
+    userTokenRejected: ({ event }) => failureKind((event as { error?: unknown }).error, 'INVALID') === 'UNAUTHORIZED',
+  },
+}).createMachine({
+  id: 'provisioning',
+  context: ({ input }) => ({ ...EMPTY, installationId: input.installationId, devices: [], pendingReply: null }),
+  initial: 'restoring',
+  on: {
+    // Fallbacks: a state that does not handle an event refuses it with its status.
+    SIGN_IN: { guard: 'hasReplyTo', actions: 'refuse' },
+    FETCH_DEVICES: { guard: 'hasReplyTo', actions: 'refuse' },
+    ACTIVATE: { guard: 'hasReplyTo', actions: 'refuse' },
+    DEPROVISION: { guard: 'hasReplyTo', actions: 'refuse' },
+  },
+  states: {
+    restoring: {
+      invoke: {
+        src: 'loadRecord',
+        onDone: { target: 'routing', actions: assign(({ event }) => ({ ...(event.output ?? EMPTY) })) },
+        onError: { target: 'NOT_PROVISIONED', actions: assign({ error: ({ event }) => `Could not read the saved provisioning: ${messageOf(event.error)}` }) },
+      },
+    },
+    routing: {
+      always: [
+        { guard: 'restoredProvisioned', target: 'PROVISIONED' },
+        { guard: 'restoredSignedIn', target: 'SIGNED_IN' },
+        { target: 'NOT_PROVISIONED', actions: assign({ status: 'NOT_PROVISIONED', userToken: null, deviceToken: null, device: null }) },
+      ],
+    },
+    NOT_PROVISIONED: {
+      entry: { type: 'announce', params: 'NOT_PROVISIONED' },
+      on: {
+        SIGN_IN: { target: 'SIGNING_IN', actions: ['keepReply', assign({ email: ({ event }) => event.email, error: null })] },
+        DEPROVISION: { actions: ['keepReply', { type: 'replyOk', params: { status: 'NOT_PROVISIONED' } }] },
+      },
+    },
+    SIGNING_IN: {
+      invoke: {
+        src: 'signIn',
+        // The password goes from the event straight to the cloud call: it is never kept.
+        input: ({ event }) => ({ email: (event as { email: string }).email, password: (event as { password: string }).password }),
+        onDone: {
+          target: 'SIGNED_IN',
+          actions: [assign({ userToken: ({ event }) => event.output.userToken, error: null }), { type: 'replyOk', params: { status: 'SIGNED_IN' } }],
+        },
+        onError: {
+          target: 'NOT_PROVISIONED',
+          actions: [
+            assign({ error: ({ event }) => `Sign-in failed: ${messageOf(event.error)}`, userToken: null }),
+            {
+              type: 'replyFailure',
+              params: ({ event }) => ({ status: 'NOT_PROVISIONED' as const, kind: failureKind(event.error, 'UNAUTHORIZED'), message: `Sign-in failed: ${messageOf(event.error)}` }),
+            },
+          ],
+        },
+      },
+    },
+    SIGNED_IN: {
+      entry: { type: 'announce', params: 'SIGNED_IN' },
+      initial: 'idle',
+      on: {
+        SIGN_IN: { target: 'SIGNING_IN', actions: ['keepReply', assign({ email: ({ event }) => event.email, error: null })] },
+        ACTIVATE: { target: 'ACTIVATING', actions: ['keepReply', assign({ error: null })] },
+        DEPROVISION: { target: 'NOT_PROVISIONED', actions: ['keepReply', 'forget', { type: 'replyOk', params: { status: 'NOT_PROVISIONED' } }] },
+      },
+      states: {
+        idle: { on: { FETCH_DEVICES: { target: 'fetching', actions: 'keepReply' } } },
+        fetching: {
+          invoke: {
+            src: 'listDevices',
+            input: ({ context }) => ({ userToken: context.userToken! }),
+            onDone: {
+              target: 'idle',
+              actions: [
+                assign({ devices: ({ event }) => event.output }),
+                { type: 'replyOk', params: ({ event }) => ({ status: 'SIGNED_IN' as const, devices: event.output }) },
+              ],
+            },
+            onError: [
+              {
+                // The user token expired: the operator must sign in again.
+                guard: 'userTokenRejected',
+                target: '#provisioning.NOT_PROVISIONED',
+                actions: [
+                  assign({ userToken: null, error: 'Cloud session expired: sign in again' }),
+                  { type: 'replyFailure', params: { status: 'NOT_PROVISIONED', kind: 'UNAUTHORIZED', message: 'Cloud session expired: sign in again' } },
+                ],
+              },
+              {
+                target: 'idle',
+                actions: {
+                  type: 'replyFailure',
+                  params: ({ event }) => ({ status: 'SIGNED_IN' as const, kind: failureKind(event.error, 'UNAVAILABLE'), message: `Cannot list devices: ${messageOf(event.error)}` }),
+                },
+              },
+            ],
+          },
+        },
+      },
+    },
+    ACTIVATING: {
+      invoke: {
+        src: 'activate',
+        input: ({ context, event }) => ({ userToken: context.userToken!, deviceId: (event as { deviceId: string }).deviceId, installationId: context.installationId }),
+        onDone: {
+          target: 'PROVISIONED',
+          actions: [
+            assign({ deviceToken: ({ event }) => event.output.deviceToken, device: ({ event }) => event.output.device, error: null }),
+            { type: 'replyOk', params: { status: 'PROVISIONED' } },
+          ],
+        },
+        onError: [
+          {
+            guard: 'userTokenRejected',
+            target: 'NOT_PROVISIONED',
+            actions: [
+              assign({ userToken: null, error: 'Cloud session expired: sign in again' }),
+              { type: 'replyFailure', params: { status: 'NOT_PROVISIONED', kind: 'UNAUTHORIZED', message: 'Cloud session expired: sign in again' } },
+            ],
+          },
+          {
+            target: 'SIGNED_IN',
+            actions: [
+              assign({ error: ({ event }) => `Activation refused: ${messageOf(event.error)}` }),
+              {
+                type: 'replyFailure',
+                params: ({ event }) => ({ status: 'SIGNED_IN' as const, kind: failureKind(event.error, 'UNAVAILABLE'), message: `Activation refused: ${messageOf(event.error)}` }),
+              },
+            ],
+          },
+        ],
+      },
+    },
+    PROVISIONED: {
+      entry: { type: 'announce', params: 'PROVISIONED' },
+      on: {
+        DEPROVISION: { target: 'NOT_PROVISIONED', actions: ['keepReply', 'forget', { type: 'replyOk', params: { status: 'NOT_PROVISIONED' } }] },
+        DEVICE_TOKEN_REJECTED: {
+          actions: [assign({ error: 'The cloud rejected this device token: deprovision and activate again' }), { type: 'announce', params: 'PROVISIONED' }],
+        },
+      },
+    },
+  },
+});
+
+/** The spec's status for a snapshot value (sub-states of SIGNED_IN are SIGNED_IN). */
+export function statusOf(value: unknown): ProvisioningStatus {
+  const top = typeof value === 'string' ? value : Object.keys(value as object)[0]!;
+  return (top === 'restoring' || top === 'routing' ? 'NOT_PROVISIONED' : top) as ProvisioningStatus;
+}
+
+export type ProvisioningActor = ActorRefFrom<typeof provisioningMachine>;
