@@ -93,7 +93,12 @@ export function createCloudClient(options: CloudClientOptions): CloudClient {
     body?: unknown,
   ): Promise<z.infer<T>> {
     const what = `${method} ${path}`;
-    const scrub = (text: string) => (token ? text.split(token).join('[redacted]') : text);
+    // Text from the peer could echo the token back; a very short "token" is no secret and would mangle words.
+    const scrub = (text: string) => (token && token.length >= 8 ? text.split(token).join('[redacted]') : text);
+    // fetch would refuse such a header with the token quoted in its message.
+    if (token !== undefined && !/^[\x21-\x7e]+$/.test(token)) {
+      throw new CloudError('invalid', `Cannot call ${what}: the token is empty or has characters a bearer token cannot have`);
+    }
     const headers: Record<string, string> = { accept: 'application/json' };
     if (token !== undefined) headers.authorization = `Bearer ${token}`;
     if (body !== undefined) headers['content-type'] = 'application/json';

@@ -8,7 +8,7 @@ const PHRASES: Record<string, string> = {
   ECONNREFUSED: 'connection refused',
   ECONNRESET: 'connection reset',
   EPIPE: 'connection closed while sending',
-  UND_ERR_SOCKET: 'connection closed mid-response',
+  UND_ERR_SOCKET: 'connection closed by the server',
   UND_ERR_CLOSED: 'connection closed',
   ENOTFOUND: 'host not found',
   EAI_AGAIN: 'host name lookup failed',
@@ -40,11 +40,12 @@ export function isTimeout(error: unknown): boolean {
 /** A short phrase for a network failure: the first known error code in the chain, else its message. */
 export function describeNetworkError(error: unknown): string {
   const chain = causes(error);
+  // undici's word for a body cut short; its cause (the socket closing) says less.
+  if (chain.some((e) => (e as Error)?.message === 'terminated')) return 'connection closed mid-response';
   for (const e of chain) {
     const code = (e as { code?: unknown })?.code;
     if (typeof code === 'string' && PHRASES[code]) return PHRASES[code];
   }
-  if (chain.some((e) => (e as Error)?.message === 'terminated')) return 'connection closed mid-response';
   const deepest = chain[chain.length - 1] as { message?: unknown } | undefined;
   return typeof deepest?.message === 'string' && deepest.message ? deepest.message : String(error);
 }

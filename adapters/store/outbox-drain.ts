@@ -47,6 +47,15 @@ function toItem(row: OutboxRow): SyncItem {
 
 const placeholders = (n: number) => Array(n).fill('?').join(',');
 
+/**
+ * Drain writes go in small transactions: SQLite has one writer, and a scan commit waiting behind
+ * a 2,000-row transaction would see it in its latency. A few hundred rows take about a millisecond.
+ */
+const WRITE_CHUNK = 250;
+async function inChunks<T>(items: T[], write: (chunk: T[]) => Promise<unknown>): Promise<void> {
+  for (let i = 0; i < items.length; i += WRITE_CHUNK) await write(items.slice(i, i + WRITE_CHUNK));
+}
+
 /** Moves bottles whose status is `from` to `to`, keeping the status counters exact. */
 async function moveStatus(trx: Knex.Transaction, ids: string[], from: number, to: number, at: string): Promise<number> {
   if (ids.length === 0) return 0;
@@ -85,12 +94,10 @@ export function createOutboxDrain(options: { db: Knex; reader: Knex; target: () 
     const batchIds = [...new Set(items.map(batchIdOf).filter((id): id is string => typeof id === 'string'))];
 
     const sentAt = new Date().toISOString();
-    await db.transaction(async (trx) => {
-      await moveStatus(trx, bottleIds, BottleStatus.CREATED, BottleStatus.SENT, sentAt);
-      if (batchIds.length > 0) {
-        await trx.raw(`UPDATE batches SET sent_status = 'sent', updated_at = ? WHERE sent_status = 'pending' AND id IN (${placeholders(batchIds.length)})`, [sentAt, ...batchIds]);
-      }
-    });
+    await inChunks(bottleIds, (chunk) => db.transaction((trx) => moveStatus(trx, chunk, BottleStatus.CREATED, BottleStatus.SENT, sentAt)));
+    if (batchIds.length > 0) {
+      await db.raw(`UPDATE batches SET sent_status = 'sent', updated_at = ? WHERE sent_status = 'pending' AND id IN (${placeholders(batchIds.length)})`, [sentAt, ...batchIds]);
+    }
 
     let results: SyncItemResult[];
     try {
@@ -114,11 +121,15 @@ export function createOutboxDrain(options: { db: Knex; reader: Knex; target: () 
       else acked.push(row);
     });
     const at = new Date().toISOString();
+    // Each chunk removes its rows from the outbox and marks its bottles Synced together; a crash
+    // between chunks leaves the rest queued, to be resent and acknowledged as duplicates.
+    await inChunks(acked, (chunk) =>
+      db.transaction(async (trx) => {
+        await trx.raw(`DELETE FROM outbox WHERE seq IN (${placeholders(chunk.length)})`, chunk.map((r) => r.seq));
+        await moveStatus(trx, chunk.filter((r) => r.kind === 'bottle.created').map((r) => r.ref_id), BottleStatus.SENT, BottleStatus.SYNCED, at);
+      }),
+    );
     await db.transaction(async (trx) => {
-      if (acked.length > 0) {
-        await trx.raw(`DELETE FROM outbox WHERE seq IN (${placeholders(acked.length)})`, acked.map((r) => r.seq));
-        await moveStatus(trx, acked.filter((r) => r.kind === 'bottle.created').map((r) => r.ref_id), BottleStatus.SENT, BottleStatus.SYNCED, at);
-      }
       for (const { row, reason } of rejected) {
         await trx('outbox').where({ seq: row.seq }).update({ parked_at: at, parked_reason: reason.slice(0, 500) });
       }

@@ -7,6 +7,17 @@ type IdFactory = (prefix?: string) => string;
 const BOTTLE_COLUMNS =
   '(id, identifier, identification_code, gtin, serial, status, production_line_id, product_id, party, device_id, is_preprint, source, created_at, updated_at)';
 const BOTTLE_ROW = '(?,?,?,?,?,0,?,?,?,?,?,?,?,?)';
+const BOTTLE_BINDINGS = 13;
+// SQLite refuses a statement with more than 32766 bound variables, and a group may hold up to
+// commitMaxItems (5000) codes: multi-row statements go in slices, still inside the one transaction.
+const ROWS_PER_STATEMENT = 1000;
+
+/** [start, count] slices of `total` rows, ROWS_PER_STATEMENT at a time. */
+function slices(total: number): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  for (let start = 0; start < total; start += ROWS_PER_STATEMENT) out.push([start, Math.min(ROWS_PER_STATEMENT, total - start)]);
+  return out;
+}
 
 /**
  * Writes one group of scans in a single transaction: new bottles (the unique index on the
@@ -35,12 +46,15 @@ export async function writeScanGroup(db: Knex, items: CommitItem[], nextId: IdFa
     });
 
     if (candidateIndexes.length > 0) {
-      const inserted: Array<{ id: string }> = await trx.raw(
-        `INSERT INTO bottles ${BOTTLE_COLUMNS} VALUES ${Array(candidateIndexes.length).fill(BOTTLE_ROW).join(',')}
-         ON CONFLICT(identification_code) DO NOTHING RETURNING id`,
-        bindings,
-      );
-      const insertedIds = new Set(inserted.map((row) => row.id));
+      const insertedIds = new Set<string>();
+      for (const [start, count] of slices(candidateIndexes.length)) {
+        const inserted: Array<{ id: string }> = await trx.raw(
+          `INSERT INTO bottles ${BOTTLE_COLUMNS} VALUES ${Array(count).fill(BOTTLE_ROW).join(',')}
+           ON CONFLICT(identification_code) DO NOTHING RETURNING id`,
+          bindings.slice(start * BOTTLE_BINDINGS, (start + count) * BOTTLE_BINDINGS),
+        );
+        for (const row of inserted) insertedIds.add(row.id);
+      }
       const duplicates = new Map<string, number[]>(); // identification code -> item indexes
       candidateIndexes.forEach((itemIndex, k) => {
         if (insertedIds.has(ids[k]!)) {
@@ -55,24 +69,32 @@ export async function writeScanGroup(db: Knex, items: CommitItem[], nextId: IdFa
       await trx.raw('UPDATE bottle_status_counts SET count = count + ? WHERE status = ?', [insertedIds.size, BottleStatus.CREATED]);
     }
 
-    await trx.raw(
-      `INSERT INTO scans (received_at, source, code, outcome, reason, bottle_id) VALUES ${Array(items.length).fill('(?,?,?,?,?,?)').join(',')}`,
-      items.flatMap((item, index) => [item.receivedAt ?? now, item.source, item.code.slice(0, 512), results[index]!.outcome, item.reason, results[index]!.bottleId]),
-    );
+    for (const [start, count] of slices(items.length)) {
+      await trx.raw(
+        `INSERT INTO scans (received_at, source, code, outcome, reason, bottle_id) VALUES ${Array(count).fill('(?,?,?,?,?,?)').join(',')}`,
+        items.slice(start, start + count).flatMap((item, k) => {
+          const result = results[start + k]!;
+          return [item.receivedAt ?? now, item.source, item.code.slice(0, 512), result.outcome, item.reason, result.bottleId];
+        }),
+      );
+    }
   });
   return results;
 }
 
 /** A duplicate answers with the bottle that already holds the code, so the operator can find it. */
 async function resolveDuplicates(trx: Knex.Transaction, duplicates: Map<string, number[]>, results: CommitResult[]) {
-  const keys = [...duplicates.keys()];
-  const rows: Array<{ id: string; identification_code: string }> = await trx.raw(
-    `SELECT id, identification_code FROM bottles WHERE identification_code IN (${keys.map(() => '?').join(',')})`,
-    keys,
-  );
-  for (const row of rows) {
-    for (const index of duplicates.get(row.identification_code) ?? []) {
-      results[index] = { outcome: 'duplicate', bottleId: row.id };
+  const allKeys = [...duplicates.keys()];
+  for (const [start, count] of slices(allKeys.length)) {
+    const keys = allKeys.slice(start, start + count);
+    const rows: Array<{ id: string; identification_code: string }> = await trx.raw(
+      `SELECT id, identification_code FROM bottles WHERE identification_code IN (${keys.map(() => '?').join(',')})`,
+      keys,
+    );
+    for (const row of rows) {
+      for (const index of duplicates.get(row.identification_code) ?? []) {
+        results[index] = { outcome: 'duplicate', bottleId: row.id };
+      }
     }
   }
 }
@@ -82,6 +104,7 @@ async function writeCreatedOutbox(trx: Knex.Transaction, results: CommitResult[]
   for (const result of results) {
     if (result.outcome === 'accepted') bindings.push(result.bottleId, now);
   }
-  const rows = bindings.length / 2;
-  await trx.raw(`INSERT INTO outbox (kind, ref_id, created_at) VALUES ${Array(rows).fill("('bottle.created',?,?)").join(',')}`, bindings);
+  for (const [start, count] of slices(bindings.length / 2)) {
+    await trx.raw(`INSERT INTO outbox (kind, ref_id, created_at) VALUES ${Array(count).fill("('bottle.created',?,?)").join(',')}`, bindings.slice(start * 2, (start + count) * 2));
+  }
 }

@@ -2,7 +2,7 @@ import Router from '@koa/router';
 import { z } from 'zod';
 import type { ScanDecidedReply } from '../../machines/edge/scan-line.machine.js';
 import type { Bottle } from '../../src/domain/aggregation.js';
-import { isBottleStatus } from '../../src/domain/bottle-status.js';
+import { type BottleStatus, isBottleStatus } from '../../src/domain/bottle-status.js';
 import type { EdgeSystem } from '../../src/edge/system.js';
 import { askActor, doWork } from '../http/actor-calls.js';
 import { requireRole } from '../http/auth.js';
@@ -11,7 +11,11 @@ import { ApiError, notFound } from '../http/errors.js';
 import { parseBody, parseParams, parseQuery } from '../http/validate.js';
 import { codeField, idParam, limitParam } from './schemas.js';
 
-const statusValue = z.coerce.number().int().refine(isBottleStatus, 'status must be 0-5');
+// Exactly one digit: coercing would read `?status=` (and ' ', '0x1', '1e0') as a number, silently filtering on Created.
+const statusValue = z
+  .string()
+  .regex(/^[0-5]$/, 'status must be 0-5')
+  .transform((s) => Number(s) as BottleStatus);
 
 const listQuery = z.object({ status: statusValue.optional(), lineId: z.string().min(1).max(64).optional(), limit: limitParam(100) });
 const countQuery = z.object({ status: statusValue.optional() });

@@ -23,7 +23,11 @@ export function mockRoutes(system: EdgeSystem): Router {
   /** Simulates a scan on a mock scanner; with no code, scans a freshly generated valid one. */
   router.post('/scan', anyone, mockOnly, async (ctx) => {
     const body = parseBody(ctx, mockScanBody);
-    const scannerId = body.scannerId ?? system.config.scanners.find((s) => s.transport === 'mock')?.id ?? 'mock';
+    const mockScanners = system.config.scanners.filter((s) => s.transport === 'mock').map((s) => s.id);
+    if (body.scannerId !== undefined && !mockScanners.includes(body.scannerId)) {
+      throw new ApiError('NOT_FOUND', `No mock scanner ${body.scannerId}`, { mockScanners });
+    }
+    const scannerId = body.scannerId ?? mockScanners[0] ?? 'mock';
     const code = body.code ?? generateCode(system.config.line.industry);
     ok(ctx, { code: printable(code), ...(await scanThroughLine(system, code, scannerId)) });
   });

@@ -74,8 +74,10 @@ function serialOf(k: number): string {
  * A data dir whose database already holds `count` bottles, built once and cached (it takes a
  * minute or two for ten million), then copied for each run.
  */
-export async function prefillBottles(dataDir: string, count: number, cacheDir: string): Promise<void> {
-  const cached = path.join(cacheDir, `edge-${count}.db`);
+export async function prefillBottles(dataDir: string, count: number, cacheDir: string, options: { unsynced?: boolean } = {}): Promise<void> {
+  // Synced bottles model a long-running line; unsynced ones (status Created, with outbox rows) a backlog.
+  const unsynced = options.unsynced ?? false;
+  const cached = path.join(cacheDir, `edge-${count}${unsynced ? '-backlog' : ''}.db`);
   fs.mkdirSync(dataDir, { recursive: true });
   if (!fs.existsSync(cached)) {
     fs.mkdirSync(cacheDir, { recursive: true });
@@ -99,12 +101,16 @@ export async function prefillBottles(dataDir: string, count: number, cacheDir: s
           const ic = `01${fullGtin}21${serial}`;
           params.push(`00${String(k).padStart(24, '0')}`, `${ic}\u001d93AAAA`, ic, fullGtin, serial, 'prefill', now, now);
         }
-        await run(db, `INSERT INTO bottles (id, identifier, identification_code, gtin, serial, status, source, created_at, updated_at) VALUES ${Array(n).fill('(?,?,?,?,?,3,?,?,?)').join(',')}`, params);
+        await run(db, `INSERT INTO bottles (id, identifier, identification_code, gtin, serial, status, source, created_at, updated_at) VALUES ${Array(n).fill(`(?,?,?,?,?,${unsynced ? 0 : 3},?,?,?)`).join(',')}`, params);
+        if (unsynced) {
+          const ids = params.filter((_, index) => index % 8 === 0);
+          await run(db, `INSERT INTO outbox (kind, ref_id, created_at) VALUES ${ids.map(() => "('bottle.created',?,?)").join(',')}`, ids.flatMap((id) => [id, now]));
+        }
       }
       await exec(db, 'COMMIT');
       if (base % 1_000_000 === 0) process.stdout.write(`  prefill: ${base.toLocaleString('en')} rows (${((performance.now() - started) / 1000).toFixed(0)} s)\r`);
     }
-    await run(db, 'UPDATE bottle_status_counts SET count = ? WHERE status = 3', [count]);
+    await run(db, 'UPDATE bottle_status_counts SET count = ? WHERE status = ?', [count, unsynced ? 0 : 3]);
     await exec(db, 'PRAGMA wal_checkpoint(TRUNCATE)');
     await new Promise((resolve) => db.close(resolve));
     fs.renameSync(building, cached);

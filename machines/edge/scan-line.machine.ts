@@ -39,7 +39,8 @@ export interface SubmittedBottle {
 
 export type ScanLineEvent =
   | { type: 'SCAN'; code: string; source: string; receivedAt?: string; replyTo?: AnyActorRef; requestId?: string }
-  | { type: 'NOREAD'; text: string; source: string; receivedAt?: string }
+  /** replyTo: a reader that waits for a decision per frame gets one for a no-read too (a reject). */
+  | { type: 'NOREAD'; text: string; source: string; receivedAt?: string; replyTo?: AnyActorRef; requestId?: string }
   | { type: 'SUBMIT_BOTTLES'; bottles: SubmittedBottle[]; deviceId?: string; replyTo: AnyActorRef; requestId?: string }
   | { type: 'PAUSE'; reason: string }
   | { type: 'RESUME' }
@@ -222,8 +223,16 @@ export const scanLineMachine = setup({
       },
     },
     'SETTINGS.UPDATE': { actions: assign({ settings: ({ context, event }) => ({ ...context.settings, ...event.settings }) }) },
-    // Draining: nothing new may start a commit, so a no-read is only counted.
-    NOREAD: { actions: assign({ counters: ({ context }) => ({ ...context.counters, noReads: context.counters.noReads + 1 }) }) },
+    // Draining: nothing new may start a commit, so a no-read is only counted (and answered at once).
+    NOREAD: {
+      actions: enqueueActions(({ context, enqueue, event }) => {
+        enqueue.assign({ counters: { ...context.counters, noReads: context.counters.noReads + 1 } });
+        if (!event.replyTo) return;
+        const item: CommitItem = { code: event.text, source: event.source, receivedAt: event.receivedAt ?? null, outcome: 'noread', reason: 'No read', bottle: null, gtin: null };
+        const decisions = [decide(item, { outcome: 'noread', bottleId: null }, null)];
+        enqueue.sendTo(event.replyTo, { type: 'scan.decided', requestId: event.requestId ?? null, decisions } satisfies ScanDecidedReply);
+      }),
+    },
   },
   states: {
     running: {
@@ -254,8 +263,8 @@ export const scanLineMachine = setup({
             type: 'submitJob',
             params: ({ event }) => ({
               items: [{ code: event.text, source: event.source, receivedAt: event.receivedAt ?? null, outcome: 'noread', reason: 'No read', bottle: null, gtin: null }],
-              replyTo: null,
-              requestId: null,
+              replyTo: event.replyTo ?? null,
+              requestId: event.requestId ?? null,
             }),
           },
         },
@@ -283,8 +292,8 @@ export const scanLineMachine = setup({
             type: 'submitJob',
             params: ({ event }) => ({
               items: [{ code: event.text, source: event.source, receivedAt: event.receivedAt ?? null, outcome: 'noread', reason: 'No read', bottle: null, gtin: null }],
-              replyTo: null,
-              requestId: null,
+              replyTo: event.replyTo ?? null,
+              requestId: event.requestId ?? null,
             }),
           },
         },

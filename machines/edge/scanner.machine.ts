@@ -70,8 +70,11 @@ export const scannerMachine = setup({
       ({ context, system }) => system.get(context.lineSystemId),
       ({ context, event, self }): ScanLineEvent => {
         const frame = (event as { frame: Frame }).frame;
-        if (frame.kind === 'noread') return { type: 'NOREAD', text: frame.text, source: context.scannerId };
-        return { type: 'SCAN', code: frame.kind === 'code' ? frame.text : '', source: context.scannerId, ...(context.reply ? { replyTo: self } : {}) };
+        // With replies on, a no-read is answered too (a reject): a reader or PLC pairs replies to
+        // frames by order, so a missing one would shift every later decision onto the wrong unit.
+        const replyTo = context.reply ? { replyTo: self } : {};
+        if (frame.kind === 'noread') return { type: 'NOREAD', text: frame.text, source: context.scannerId, ...replyTo };
+        return { type: 'SCAN', code: frame.kind === 'code' ? frame.text : '', source: context.scannerId, ...replyTo };
       },
     ),
     countFrame: assign(({ context, event }) => {

@@ -59,7 +59,8 @@ export const serialWorkerMachine = setup({
           : { type: 'work.done', requestId: head.requestId, ok: false, error: outcome.error ?? { kind: 'INVALID', message: 'Refused' } };
         enqueue.sendTo(head.replyTo, reply);
       }
-      for (const event of outcome.events ?? []) enqueue.emit(event);
+      // Events announce committed changes: a refusal changed nothing, whatever it carries.
+      if (outcome.ok) for (const event of outcome.events ?? []) enqueue.emit(event);
       enqueue.assign({
         queue: context.queue.slice(1),
         processed: context.processed + 1,

@@ -65,6 +65,8 @@ export class SyncLedger {
   receive(items: readonly SyncItem[], source: { deviceId: string; industry: Industry }): SyncItemResult[] {
     const receivedAt = new Date().toISOString();
     const results: SyncItemResult[] = new Array(items.length);
+    // Older items of a big batch would be pushed out of the ring by the newer ones anyway.
+    const rememberFrom = items.length - RECENT_CAPACITY;
     for (let i = 0; i < items.length; i++) {
       const item = items[i]!;
       this.received++;
@@ -77,10 +79,13 @@ export class SyncLedger {
       if (reason !== null) {
         this.rejectedCount++;
         results[i] = { id: item.id, status: 'rejected', reason };
-        this.remember({ id: item.id, kind: item.kind, status: 'rejected', reason, deviceId: source.deviceId, receivedAt, payload: item.payload });
       } else {
         results[i] = { id: item.id, status: 'accepted' };
-        this.remember({ id: item.id, kind: item.kind, status: 'accepted', deviceId: source.deviceId, receivedAt, payload: item.payload });
+      }
+      if (i >= rememberFrom) {
+        const entry: ReceivedItem = { id: item.id, kind: item.kind, status: results[i]!.status as ReceivedItem['status'], deviceId: source.deviceId, receivedAt, payload: item.payload };
+        if (reason !== null) entry.reason = reason;
+        this.remember(entry);
       }
     }
     return results;
@@ -88,7 +93,12 @@ export class SyncLedger {
 
   /** Returns the reason when the item cannot be stored, else stores it and returns null. */
   private store(item: SyncItem, industry: Industry): string | null {
-    if (!isKnownSyncKind(item.kind)) return REJECT_REASONS.unknownKind(item.kind);
+    // A kind seen before is known; the regex runs once per new kind, not once per item.
+    let k = this.kindIndex.get(item.kind);
+    if (k === undefined) {
+      if (!isKnownSyncKind(item.kind)) return REJECT_REASONS.unknownKind(item.kind);
+      k = this.addKind(item.kind);
+    }
     let identificationCode: string | undefined;
     let gtin: string | undefined;
     if (item.kind === 'bottle.created') {
@@ -100,7 +110,6 @@ export class SyncLedger {
       gtin = check.code.gtin;
       if (this.itemOfCode.has(identificationCode)) return REJECT_REASONS.codeAlreadyReported;
     }
-    const k = this.indexOfKind(item.kind);
     this.kindOfItem.set(item.id, k);
     this.storedByKind[k]!++;
     if (identificationCode !== undefined) {
@@ -111,14 +120,11 @@ export class SyncLedger {
     return null;
   }
 
-  private indexOfKind(kind: string): number {
-    let k = this.kindIndex.get(kind);
-    if (k === undefined) {
-      k = this.kinds.length;
-      this.kinds.push(kind);
-      this.kindIndex.set(kind, k);
-      this.storedByKind.push(0);
-    }
+  private addKind(kind: string): number {
+    const k = this.kinds.length;
+    this.kinds.push(kind);
+    this.kindIndex.set(kind, k);
+    this.storedByKind.push(0);
     return k;
   }
 
@@ -165,7 +171,9 @@ export class SyncLedger {
 
   stats(): LedgerStats {
     const byKind: Record<string, number> = {};
-    this.kinds.forEach((kind, k) => (byKind[kind] = this.storedByKind[k]!));
+    this.kinds.forEach((kind, k) => {
+      if (this.storedByKind[k]! > 0) byKind[kind] = this.storedByKind[k]!;
+    });
     return {
       itemsReceived: this.received,
       itemsStored: this.kindOfItem.size,

@@ -3,7 +3,6 @@ import { matchAi, type AiDefinition } from './ai-table.js';
 import { findNonCset82, findNonDigit } from './cset82.js';
 import { hasValidCheckDigitAt } from './check-digit.js';
 import { reasons } from './reasons.js';
-import { buildAiRecord } from './ai-record.js';
 
 export type Gs1ErrorKind =
   | 'truncated'
@@ -38,7 +37,6 @@ export type Gs1Parse =
 export interface LengthHint {
   readonly ai: string;
   readonly length: number;
-  readonly optional?: boolean;
 }
 
 function hintFor(hints: readonly LengthHint[] | undefined, id: string): LengthHint | undefined {
@@ -62,8 +60,14 @@ function indexOfKey(count: number, ai: string): number {
   return -1;
 }
 
+function toRecord(count: number): Record<string, string> {
+  const ais: Record<string, string> = {};
+  for (let i = 0; i < count; i++) ais[KEYS[i]!] = VALUES[i]!;
+  return ais;
+}
+
 function fail(count: number, kind: Gs1ErrorKind, message: string, ai: string | null, position: number): Gs1Parse {
-  return { ok: false, ais: buildAiRecord(KEYS, VALUES, count, undefined), error: { kind, message, ai, position } };
+  return { ok: false, ais: toRecord(count), error: { kind, message, ai, position } };
 }
 
 /** The AI as it appears in the data: '3103' for the 310n family; the interned table id otherwise. */
@@ -147,6 +151,6 @@ export function parseElementString(data: string, hints?: readonly LengthHint[]):
     VALUES[count++] = data.substring(v, end);
     p = end + 1; // past the GS; a trailing GS simply ends the data
   }
-  return { ok: true, ais: buildAiRecord(KEYS, VALUES, count, hints), count };
+  return { ok: true, ais: toRecord(count), count };
 }
 

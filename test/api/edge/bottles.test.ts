@@ -234,6 +234,11 @@ describe('edge API: /api/v1/bottles', () => {
         ['status=9', 'status'],
         ['status=-1', 'status'],
         ['status=abc', 'status'],
+        ['status=', 'status'],
+        ['status=%20', 'status'],
+        ['status=0x1', 'status'],
+        ['status=1.0', 'status'],
+        ['status=0&status=4', 'status'],
         ['lineId=' + 'l'.repeat(65), 'lineId'],
       ]) {
         expectValidationError(await t.request('GET', `${BOTTLES}?${query}`, { token: t.tokens.operator }), field);
@@ -270,9 +275,10 @@ describe('edge API: /api/v1/bottles', () => {
       expect(after.byStatus['5']).to.equal(before.byStatus['5']! + 1);
     });
 
-    it('400 for status=9 and status=abc', async () => {
-      expectValidationError(await t.request('GET', `${BOTTLES}/count?status=9`, { token: t.tokens.operator }), 'status');
-      expectValidationError(await t.request('GET', `${BOTTLES}/count?status=abc`, { token: t.tokens.operator }), 'status');
+    it('400 for status=9, status=abc and an empty status (not a silent count of Created)', async () => {
+      for (const status of ['9', 'abc', '', '-0']) {
+        expectValidationError(await t.request('GET', `${BOTTLES}/count?status=${status}`, { token: t.tokens.operator }), 'status');
+      }
     });
   });
 

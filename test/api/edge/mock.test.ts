@@ -70,6 +70,12 @@ describe('edge API: /api/v1/mock (mock mode on)', () => {
       expect(latest.source).to.equal('mock-1');
     });
 
+    it('404 for a scanner that is not a configured mock scanner', async () => {
+      const res = await mockScan({ scannerId: 'nope', code: codes(1)[0] });
+      expect(res.status).to.equal(404);
+      expect(res.body.error.code).to.equal('NOT_FOUND');
+    });
+
     it('400 naming the field for bad bodies', async () => {
       expectValidationError(await mockScan({ code: 42 }), 'code');
       expectValidationError(await mockScan({ code: '' }), 'code');

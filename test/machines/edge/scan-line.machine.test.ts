@@ -146,6 +146,22 @@ describe('scan line machine', () => {
     expect(line.snapshot().context.counters).to.deep.include({ noReads: 1, scans: 0 });
   });
 
+  it('answers a no-read that asks for its decision, after its commit, or at once while draining', () => {
+    line = startLine();
+    line.actor.send({ type: 'NOREAD', text: 'NoRead', source: 'cam-2', replyTo: line.replies.ref, requestId: 'nr-1' });
+    expect(line.replies.events).to.deep.equal([]);
+    line.committer.done(line.committer.jobs[0]!);
+    expect(line.replies.events.map((r) => [r.requestId, r.decisions[0]!.outcome, r.decisions[0]!.valid])).to.deep.equal([['nr-1', 'noread', false]]);
+
+    line.actor.send({ type: 'SCAN', code: validCode(27), source: 'cam-2' });
+    line.actor.send({ type: 'DRAIN' });
+    line.actor.send({ type: 'NOREAD', text: 'NoRead', source: 'cam-2', replyTo: line.replies.ref, requestId: 'nr-2' });
+    expect(line.committer.jobs).to.have.length(2);
+    expect(line.replies.events.at(-1)).to.deep.include({ requestId: 'nr-2' });
+    expect(line.replies.events.at(-1)!.decisions[0]).to.deep.include({ outcome: 'noread', valid: false, message: 'No read' });
+    expect(line.snapshot().context.counters.noReads).to.equal(2);
+  });
+
   describe('paused', () => {
     it('records scans as refused with the reason, and resumes', () => {
       line = startLine();

@@ -57,6 +57,8 @@ const model = setup({
 const serializeState = (s: { value: unknown; context: { inFlight: number } }) => JSON.stringify(s.value) + (s.context.inFlight > 0);
 const testModel = createTestModel(model, {
   serializeState,
+  // For a machine, xstate/graph offers each state the events its state node handles (guards
+  // aside), taking payloads from this list.
   events: [{ type: 'SCAN' }, { type: 'PAUSE', reason: 'jam' }, { type: 'RESUME' }, { type: 'DRAIN' }, { type: 'COMMIT_COMPLETES' }],
 });
 
@@ -72,7 +74,9 @@ describe('scan line machine (model-based)', () => {
     .flatMap((toState): Path[] => {
       const prefix = toState.steps.map((step) => step.event as { type: string }).filter(isModelEvent);
       const edges = Object.values(adjacency[serializeState(toState.state) as keyof typeof adjacency]!.transitions);
-      return [toState, ...edges.flatMap(({ event }) => testModel.getPathsFromEvents([...prefix, event]))];
+      // getPathsFromEvents does not inherit the model's serializeState: without it the traversal
+      // tells states apart by inFlight, which grows without bound.
+      return [toState, ...edges.flatMap(({ event }) => testModel.getPathsFromEvents([...prefix, event], { serializeState }))];
     })
     .filter((path, i, all) => all.findIndex((other) => other.description === path.description) === i);
 
@@ -147,8 +151,9 @@ describe('scan line machine (model-based)', () => {
             },
             COMMIT_COMPLETES: () => {
               const answered = replies.events.length;
+              // Offered even with nothing outstanding (the model's guard then refuses it): the
+              // state checks that follow cover that case.
               const jobs = committer.doneAll();
-              expect(jobs).to.be.greaterThan(0);
               // Every held scan is answered now, once.
               expect(replies.events).to.have.length(answered + jobs);
             },

@@ -1,0 +1,200 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { expect } from 'chai';
+import { tempDir } from '../support/temp-dir.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const BIN = path.join(ROOT, 'bin/okto-edge.js');
+
+type LogLine = Record<string, unknown>;
+
+interface Run {
+  child: ChildProcess;
+  stderr: () => string;
+  stdout: () => string;
+  /** Resolves with the first JSON log line matching the predicate (rejects if the process exits first). */
+  logLine(pred: (line: LogLine) => boolean): Promise<LogLine>;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/** The test runner's environment without anything that configures an edge. */
+function cleanEnv(extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (!/^(EDGE_|OKTO_|LOG_LEVEL$)/.test(key)) env[key] = value;
+  }
+  return { ...env, LOG_LEVEL: 'info', ...extra };
+}
+
+function run(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Run {
+  const child = spawn(process.execPath, [BIN, ...args], { cwd, env: cleanEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  const waiters = new Set<() => void>();
+  const wake = () => {
+    for (const w of [...waiters]) w();
+  };
+  child.stdout!.on('data', (c: Buffer) => {
+    out += c.toString();
+    wake();
+  });
+  child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => {
+      resolve({ code, signal });
+      setImmediate(wake);
+    }),
+  );
+  let hasExited = false;
+  void exited.then(() => (hasExited = true));
+  const lines = (): LogLine[] =>
+    out
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as LogLine);
+  return {
+    child,
+    stdout: () => out,
+    stderr: () => err,
+    exited,
+    logLine: (pred) =>
+      new Promise((resolve, reject) => {
+        const check = (): void => {
+          const found = lines().find(pred);
+          if (found) {
+            waiters.delete(check);
+            resolve(found);
+          } else if (hasExited) {
+            waiters.delete(check);
+            reject(new Error(`exited before the log line; stdout: ${out}\nstderr: ${err}`));
+          }
+        };
+        waiters.add(check);
+        check();
+      }),
+  };
+}
+
+describe('okto-edge CLI', function () {
+  // Each case starts a real process that compiles the TypeScript sources with tsx: seconds, not milliseconds.
+  this.timeout(60_000);
+  const children: ChildProcess[] = [];
+  let dir: string;
+  let cleanup: () => void;
+  beforeEach(() => {
+    // cwd is an empty temp dir: no edge-service.yaml is picked up from the repository.
+    ({ dir, cleanup } = tempDir('okto-edge-cli-'));
+  });
+  afterEach(() => {
+    for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+    cleanup();
+  });
+
+  const start = (args: string[], env: NodeJS.ProcessEnv = {}) => {
+    const r = run(args, dir, env);
+    children.push(r.child);
+    return r;
+  };
+
+  it('starts on --port 0, logs the bound port, serves /health, writes the JWT secret 0600, stops cleanly on SIGTERM', async () => {
+    const dataDir = path.join(dir, 'data');
+    const edge = start(['--port', '0', '--data-dir', dataDir]);
+    const started = await edge.logLine((l) => typeof l.port === 'number');
+    const port = started.port as number;
+    expect(port).to.be.greaterThan(0);
+    expect(started).to.include({ name: 'okto-edge', dataDir, mockMode: true, configFile: null, industry: 'milk' });
+
+    const health = await fetch(`http://127.0.0.1:${port}/health`);
+    expect(health.status).to.equal(200);
+    const body = (await health.json()) as { success: boolean; data: { status: string } };
+    expect(body).to.deep.include({ success: true });
+    expect(body.data.status).to.equal('ok');
+
+    const secretFile = path.join(dataDir, 'jwt-secret');
+    expect(fs.existsSync(secretFile)).to.equal(true);
+    expect(fs.statSync(secretFile).mode & 0o777).to.equal(0o600);
+    expect(fs.readFileSync(secretFile, 'utf8').trim().length).to.be.at.least(32);
+    expect(fs.existsSync(path.join(dataDir, 'edge.db'))).to.equal(true);
+
+    // The demo passwords are still in use: the edge says so.
+    expect(await edge.logLine((l) => typeof l.msg === 'string' && /default passwords/.test(l.msg))).to.include({ level: 40 });
+
+    edge.child.kill('SIGTERM');
+    expect(await edge.exited).to.deep.equal({ code: 0, signal: null });
+    await edge.logLine((l) => l.msg === 'stopped cleanly');
+    expect(edge.stderr()).to.equal('');
+  });
+
+  it('keeps its JWT secret across restarts: a token from the first run still works', async () => {
+    const dataDir = path.join(dir, 'data');
+    const first = start(['--port', '0', '--data-dir', dataDir]);
+    const port1 = (await first.logLine((l) => typeof l.port === 'number')).port as number;
+    const login = await fetch(`http://127.0.0.1:${port1}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'operator', password: 'operator123' }),
+    });
+    const token = ((await login.json()) as { data: { token: string } }).data.token;
+    const secret = fs.readFileSync(path.join(dataDir, 'jwt-secret'), 'utf8');
+    first.child.kill('SIGTERM');
+    expect((await first.exited).code).to.equal(0);
+
+    const second = start(['--port', '0', '--data-dir', dataDir]);
+    const port2 = (await second.logLine((l) => typeof l.port === 'number')).port as number;
+    expect(fs.readFileSync(path.join(dataDir, 'jwt-secret'), 'utf8')).to.equal(secret);
+    const res = await fetch(`http://127.0.0.1:${port2}/api/v1/bottles/count`, { headers: { authorization: `Bearer ${token}` } });
+    expect(res.status).to.equal(200);
+    second.child.kill('SIGTERM');
+    expect((await second.exited).code).to.equal(0);
+  });
+
+  it('reads edge-service.yaml from its cwd (mock mode then off unless set)', async () => {
+    fs.writeFileSync(path.join(dir, 'edge-service.yaml'), `server: { port: 0, host: 127.0.0.1 }\ndataDir: ./state\nline: { industry: water }\n`);
+    const edge = start([]);
+    const started = await edge.logLine((l) => typeof l.port === 'number');
+    expect(started).to.include({ host: '127.0.0.1', industry: 'water', mockMode: false, configFile: path.join(dir, 'edge-service.yaml'), dataDir: path.join(dir, 'state') });
+    const res = await fetch(`http://127.0.0.1:${started.port as number}/health`);
+    expect(res.status).to.equal(200);
+    edge.child.kill('SIGTERM');
+    expect((await edge.exited).code).to.equal(0);
+  });
+
+  it('--port abc: exit code 2, stderr names the flag', async () => {
+    const edge = start(['--port', 'abc', '--data-dir', path.join(dir, 'data')]);
+    expect((await edge.exited).code).to.equal(2);
+    expect(edge.stderr()).to.include('--port');
+    expect(fs.existsSync(path.join(dir, 'data'))).to.equal(false);
+  });
+
+  it('EDGE_PORT=abc: exit code 2, stderr names the variable', async () => {
+    const edge = start(['--data-dir', path.join(dir, 'data')], { EDGE_PORT: 'abc' });
+    expect((await edge.exited).code).to.equal(2);
+    expect(edge.stderr()).to.include('EDGE_PORT');
+  });
+
+  it('a bad edge-service.yaml: exit code 2, stderr names the key and the file', async () => {
+    const file = path.join(dir, 'edge-service.yaml');
+    fs.writeFileSync(file, 'line: { industry: wine }\nscanners:\n  - { id: s1, transport: tcp }\n');
+    const edge = start(['--port', '0']);
+    expect((await edge.exited).code).to.equal(2);
+    expect(edge.stderr()).to.include('line.industry');
+    expect(edge.stderr()).to.include('scanners.0.port');
+    expect(edge.stderr()).to.include(file);
+  });
+
+  it('an unknown key in the YAML: exit code 2 naming it', async () => {
+    fs.writeFileSync(path.join(dir, 'edge-service.yaml'), 'server: { prot: 80 }\n');
+    const edge = start([]);
+    expect((await edge.exited).code).to.equal(2);
+    expect(edge.stderr()).to.include('prot');
+  });
+
+  it('--help prints the usage and exits 0 without starting', async () => {
+    const edge = start(['--help']);
+    expect(await edge.exited).to.deep.equal({ code: 0, signal: null });
+    expect(edge.stdout()).to.include('Usage: okto-edge');
+    expect(fs.readdirSync(dir)).to.deep.equal([]);
+  });
+});

@@ -1,0 +1,151 @@
+import { expect } from 'chai';
+import { setup, SimulatedClock } from 'xstate';
+import { createTestModel } from 'xstate/graph';
+import { startScannerRig } from '../../support/scanner-fixtures.js';
+
+/**
+ * Model-based paths over a scanner's connection lifecycle, replayed against the real machine with
+ * a fake transport and a simulated clock. Each event step checks whether it created a new
+ * transport; each state check checks which transports are alive and what a frame does there.
+ */
+type ModelEvent =
+  | { type: 'CONNECTED' }
+  | { type: 'PEER_LOST' }
+  | { type: 'FAILED' }
+  | { type: 'BACKOFF_ELAPSES' }
+  | { type: 'TEST' }
+  | { type: 'STOP' }
+  | { type: 'START' };
+
+const model = setup({ types: { events: {} as ModelEvent } }).createMachine({
+  id: 'scannerModel',
+  initial: 'active',
+  states: {
+    disconnected: { on: { START: 'active', TEST: 'active' } },
+    active: {
+      initial: 'connecting',
+      on: { FAILED: 'backoff', STOP: 'disconnected', TEST: { target: 'active', reenter: true } },
+      states: {
+        connecting: { on: { CONNECTED: 'connected' } },
+        connected: { on: { PEER_LOST: 'connecting' } },
+      },
+    },
+    backoff: { on: { BACKOFF_ELAPSES: 'active', TEST: 'active', STOP: 'disconnected' } },
+  },
+});
+
+const serializeState = (s: { value: unknown }) => JSON.stringify(s.value);
+const testModel = createTestModel(model, {
+  serializeState,
+  events: [{ type: 'CONNECTED' }, { type: 'PEER_LOST' }, { type: 'FAILED' }, { type: 'BACKOFF_ELAPSES' }, { type: 'TEST' }, { type: 'STOP' }, { type: 'START' }],
+});
+
+const MAX_MS = 80;
+
+describe('scanner machine (model-based)', () => {
+  type Path = ReturnType<typeof testModel.getShortestPaths>[number];
+  const adjacency = testModel.getAdjacencyMap();
+  const isModelEvent = (e: { type: string }): e is ModelEvent => e.type !== 'xstate.init';
+  const paths = testModel
+    .getShortestPaths({ allowDuplicatePaths: true })
+    .flatMap((toState): Path[] => {
+      const prefix = toState.steps.map((step) => step.event as { type: string }).filter(isModelEvent);
+      const edges = Object.values(adjacency[serializeState(toState.state) as keyof typeof adjacency]!.transitions);
+      return [toState, ...edges.flatMap(({ event }) => testModel.getPathsFromEvents([...prefix, event], { serializeState }))];
+    })
+    .filter((path, i, all) => all.findIndex((other) => other.description === path.description) === i);
+
+  it('has paths reaching every abstract state', () => {
+    const reached = new Set(paths.map((p) => serializeState(p.state)));
+    expect([...reached].sort()).to.deep.equal(['"backoff"', '"disconnected"', '{"active":"connected"}', '{"active":"connecting"}']);
+  });
+
+  for (const path of paths) {
+    it(path.description, async () => {
+      const clock = new SimulatedClock();
+      const rig = startScannerRig({ backoff: { baseMs: 20, maxMs: MAX_MS } }, { clock });
+      const { transport } = rig;
+      const live = () => transport.connections.filter((c) => !c.stopped);
+      const lastState = () => rig.emitted.filter((e) => e.type === 'scanner.state').at(-1);
+      /** A transport event that must not create a new transport. */
+      const fromSocket = (event: Parameters<(typeof transport.connections)[number]['emit']>[0]) => {
+        const before = transport.connections.length;
+        transport.latest().emit(event);
+        expect(transport.connections).to.have.length(before);
+      };
+      /** A step that must tear down any live transport and start exactly one new one. */
+      const recreates = (step: () => void) => {
+        const before = transport.connections.length;
+        step();
+        expect(transport.connections).to.have.length(before + 1);
+        expect(live()).to.deep.equal([transport.latest()]);
+      };
+      /** A frame reaches the line only while connected. */
+      const probeFrame = (forwarded: boolean) => {
+        const before = rig.lineEvents.length;
+        transport.latest().emit({ type: 'transport.frame', frame: { kind: 'code', text: `probe-${before}` } });
+        expect(rig.lineEvents).to.have.length(before + (forwarded ? 1 : 0));
+      };
+      try {
+        await path.test({
+          states: {
+            'active.connecting': () => {
+              expect(rig.snapshot().value).to.deep.equal({ active: 'connecting' });
+              expect(live()).to.deep.equal([transport.latest()]);
+              expect(rig.snapshot().context.peer).to.equal(null);
+              probeFrame(false);
+            },
+            'active.connected': () => {
+              expect(rig.snapshot().value).to.deep.equal({ active: 'connected' });
+              expect(live()).to.deep.equal([transport.latest()]);
+              expect(rig.snapshot().context.peer).to.equal('peer');
+              expect(lastState()).to.deep.include({ state: 'connected' });
+              probeFrame(true);
+            },
+            backoff: () => {
+              expect(rig.snapshot().value).to.equal('backoff');
+              expect(live()).to.deep.equal([]);
+              expect(lastState()).to.deep.include({ state: 'backoff' });
+            },
+            disconnected: () => {
+              expect(rig.snapshot().value).to.equal('disconnected');
+              expect(live()).to.deep.equal([]);
+              expect(lastState()).to.deep.include({ state: 'disconnected' });
+              // Time passing does not bring a stopped scanner back.
+              const before = transport.connections.length;
+              clock.increment(MAX_MS * 10);
+              expect(transport.connections).to.have.length(before);
+            },
+          },
+          events: {
+            CONNECTED: () => {
+              fromSocket({ type: 'transport.connected', peer: 'peer' });
+            },
+            PEER_LOST: () => {
+              fromSocket({ type: 'transport.peerLost', reason: 'scanner closed the connection' });
+            },
+            FAILED: () => {
+              fromSocket({ type: 'transport.failed', reason: 'ECONNRESET' });
+            },
+            BACKOFF_ELAPSES: () => {
+              recreates(() => clock.increment(MAX_MS));
+            },
+            TEST: () => {
+              recreates(() => rig.scanner.send({ type: 'TEST' }));
+            },
+            STOP: () => {
+              rig.scanner.send({ type: 'STOP' });
+            },
+            START: () => {
+              recreates(() => rig.scanner.send({ type: 'START' }));
+            },
+          },
+        });
+        expect(rig.errors).to.deep.equal([]);
+        expect(rig.snapshot().status).to.equal('active');
+      } finally {
+        rig.stop();
+      }
+    });
+  }
+});
