@@ -189,6 +189,13 @@ export const provisioningMachine = setup({
       states: {
         idle: { on: { FETCH_DEVICES: { target: 'fetching', actions: 'keepReply' } } },
         fetching: {
+          // One cloud call at a time: a request arriving now is refused, so the list's requester
+          // keeps its pending reply (taking ACTIVATE etc. here would leave it unanswered).
+          on: {
+            SIGN_IN: [{ guard: 'hasReplyTo', actions: 'refuse' }, { actions: [] }],
+            ACTIVATE: [{ guard: 'hasReplyTo', actions: 'refuse' }, { actions: [] }],
+            DEPROVISION: [{ guard: 'hasReplyTo', actions: 'refuse' }, { actions: [] }],
+          },
           invoke: {
             src: 'listDevices',
             input: ({ context }) => ({ userToken: context.userToken! }),

@@ -68,6 +68,8 @@ const pendingPlaceholder = fromPromise<number, void>(async () => {
 });
 
 const reasonOf = (error: unknown) => (error as SyncFailure)?.message ?? String(error);
+/** The top-level state's name: `sending` is compound, and String() of it would be "[object Object]". */
+const topState = (value: unknown) => (typeof value === 'string' ? value : Object.keys(value as object)[0]!);
 
 export const syncQueueMachine = setup({
   types: {
@@ -96,7 +98,7 @@ export const syncQueueMachine = setup({
       ({ event }) => (event as { replyTo: AnyActorRef }).replyTo,
       ({ context, self }): SyncNowReply => ({
         type: 'sync.triggered',
-        state: String(self.getSnapshot().value),
+        state: topState(self.getSnapshot().value),
         targetReady: context.targetReady,
         reason: context.targetReason,
       }),

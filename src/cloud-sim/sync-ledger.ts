@@ -76,16 +76,16 @@ export class SyncLedger {
         continue;
       }
       const reason = this.store(item, source.industry);
-      if (reason !== null) {
-        this.rejectedCount++;
-        results[i] = { id: item.id, status: 'rejected', reason };
-      } else {
-        results[i] = { id: item.id, status: 'accepted' };
-      }
+      if (reason !== null) this.rejectedCount++;
+      results[i] = reason === null ? { id: item.id, status: 'accepted' } : { id: item.id, status: 'rejected', reason };
       if (i >= rememberFrom) {
-        const entry: ReceivedItem = { id: item.id, kind: item.kind, status: results[i]!.status as ReceivedItem['status'], deviceId: source.deviceId, receivedAt, payload: item.payload };
-        if (reason !== null) entry.reason = reason;
-        this.remember(entry);
+        const { id, kind, payload } = item;
+        const { deviceId } = source;
+        this.remember(
+          reason === null
+            ? { id, kind, status: 'accepted', deviceId, receivedAt, payload }
+            : { id, kind, status: 'rejected', reason, deviceId, receivedAt, payload },
+        );
       }
     }
     return results;

@@ -19,11 +19,16 @@ export async function startEdge(config: EdgeConfig, logger: Logger) {
     server: listening,
     port: listening.port,
     url: `http://127.0.0.1:${listening.port}`,
-    /** Graceful: stop taking requests, drain the scan line and its commits, then close everything. */
+    /**
+     * Graceful: stop taking connections, drain the scan line and its commits, answer the requests
+     * still in progress (the drained line refuses their scans), and only then stop the actors and
+     * close the database, which those requests may still be using.
+     */
     async stop() {
       listening.stopAccepting();
-      await system.stop();
+      await system.drain();
       await listening.close();
+      await system.stop();
     },
   };
 }

@@ -137,6 +137,11 @@ export async function startEdgeSystem(config: EdgeConfig, logger: Logger) {
   };
 
   let stopped = false;
+  /** Refuses new scans and waits until every scan already handed over is committed and answered. */
+  const drain = async () => {
+    started.system.get(SCAN_LINE)?.send({ type: 'DRAIN' });
+    await committer.whenIdle();
+  };
   return {
     config,
     logger,
@@ -156,6 +161,8 @@ export async function startEdgeSystem(config: EdgeConfig, logger: Logger) {
     cloudCatalog: () => get(CLOUD_CATALOG),
     scanner: (id: string) => started.system.get(scannerSystemId(id)) as AnyActorRef | undefined,
 
+    drain,
+
     /**
      * Graceful stop: refuse new scans, let every in-flight commit finish (so whatever was
      * acknowledged is on disk and whatever was not is answered), then stop actors and storage.
@@ -163,8 +170,7 @@ export async function startEdgeSystem(config: EdgeConfig, logger: Logger) {
     async stop() {
       if (stopped) return;
       stopped = true;
-      started.system.get(SCAN_LINE)?.send({ type: 'DRAIN' });
-      await committer.whenIdle();
+      await drain();
       clearInterval(checkpoints);
       upstream.dispose();
       unbridge();

@@ -10,8 +10,10 @@ import { checkNothingLost, type NothingLostFindings } from './support/nothing-lo
  * OK/NG; it is killed at a random moment while scanning and syncing, restarted on the same data,
  * again and again. Afterwards every code answered OK must be stored once at the edge and once at
  * the cloud. `npx tsx scripts/crash-loop.ts 200` runs the same cycle hundreds of times.
+ * RELIABILITY_VERBOSE=1 prints a line per cycle; CRASH_SEED=n replays the same random choices
+ * (kill delays, repeats, codes; the timing itself is never the same twice).
  */
-const CYCLES = Number(process.env.CRASH_CYCLES_DEV ?? 20);
+const CYCLES = 20;
 const SEED = Number(process.env.CRASH_SEED ?? Date.now() % 2 ** 31);
 
 describe('reliability: kill -9 while scanning and syncing', function () {
@@ -73,7 +75,7 @@ describe('reliability: kill -9 while scanning and syncing', function () {
     // The campaign did what it claims: codes acknowledged, repeats sent, kills mid-stream and mid-sync.
     expect(campaign!.acknowledged, 'codes acknowledged over the campaign').to.be.greaterThan(CYCLES);
     expect(cycles.reduce((n, c) => n + c.repeats, 0), 'repeated codes sent').to.be.greaterThan(0);
-    expect(cycles.filter((c) => c.unanswered > 0).length, 'cycles killed with frames unanswered').to.be.at.least(CYCLES / 2);
+    expect(cycles.filter((c) => c.unanswered > 0).length, 'cycles killed with frames unanswered').to.be.at.least(CYCLES / 4);
     expect(cycles.filter((c) => (c.syncRequests ?? 0) > 0).length, 'cycles killed after syncing had started').to.be.greaterThan(0);
 
     findings = checkNothingLost({ codes: campaign!.codes, anomalies: campaign!.anomalies, disk: await campaign!.readDisk(), cloud: sim!.store.ledger });

@@ -1,8 +1,7 @@
 /**
  * Polls `probe` until it returns something truthy and resolves with it; rejects after
  * `timeoutMs` naming what it waited for (a function may describe the state at that moment) and
- * the last value seen. Tests wait on conditions with
- * this, never on fixed sleeps.
+ * the last value seen. Tests wait on conditions with this, never on fixed sleeps.
  */
 export async function waitFor<T>(probe: () => T | Promise<T>, timeoutMs = 5000, what: string | (() => string) = 'condition'): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;

@@ -157,7 +157,7 @@ export class CrashCampaign {
       const scannerPort = await edge.scannerPort();
       const session = await scanUntilKilled({
         scannerPort,
-        window: this.options.window ?? 32,
+        window: this.options.window ?? 64,
         killAfterMs,
         seed,
         pickRepeat: (session) => this.pickRepeat(session),
@@ -169,32 +169,7 @@ export class CrashCampaign {
       });
       this.strayReplies.push(...session.strayReplies);
 
-      let ok = 0;
-      let ng = 0;
-      let repeats = 0;
-      for (const frame of session.frames) {
-        if (frame.repeat) repeats++;
-        const identificationCode = identificationCodeOf(frame.code);
-        let record = this.codes.get(identificationCode);
-        const seenBefore = record !== undefined;
-        if (!record) {
-          record = { code: frame.code, firstCycle: cycle, ackedInCycle: null, ngAsDuplicate: false };
-          this.codes.set(identificationCode, record);
-        }
-        if (frame.reply === 'OK') {
-          ok++;
-          if (record.ackedInCycle !== null) {
-            this.anomalies.push({ cycle, code: frame.code, identificationCode, what: `OK for a code already acknowledged in cycle ${record.ackedInCycle}` });
-          } else {
-            record.ackedInCycle = cycle;
-            this.acked.push(identificationCode);
-          }
-        } else if (frame.reply !== null) {
-          ng++;
-          if (!seenBefore) this.anomalies.push({ cycle, code: frame.code, identificationCode, what: `${frame.reply} for a fresh valid code` });
-          else if (record.ackedInCycle === null) record.ngAsDuplicate = true;
-        }
-      }
+      const { ok, ng, repeats } = this.record(cycle, session.frames);
       const report: CycleReport = { cycle, killAfterMs, frames: session.frames.length, ok, ng, unanswered: session.unanswered, repeats, syncRequests, queueAtStart };
       this.cycles.push(report);
       this.log(
@@ -207,6 +182,37 @@ export class CrashCampaign {
     } finally {
       await edge.kill9();
     }
+  }
+
+  /** Files each answer under its identification code, in reply order, noting answers that contradict earlier ones. */
+  private record(cycle: number, frames: readonly SentFrame[]): { ok: number; ng: number; repeats: number } {
+    let ok = 0;
+    let ng = 0;
+    let repeats = 0;
+    for (const frame of frames) {
+      if (frame.repeat) repeats++;
+      const identificationCode = identificationCodeOf(frame.code);
+      let record = this.codes.get(identificationCode);
+      const seenBefore = record !== undefined;
+      if (!record) {
+        record = { code: frame.code, firstCycle: cycle, ackedInCycle: null, ngAsDuplicate: false };
+        this.codes.set(identificationCode, record);
+      }
+      if (frame.reply === 'OK') {
+        ok++;
+        if (record.ackedInCycle !== null) {
+          this.anomalies.push({ cycle, code: frame.code, identificationCode, what: `OK for a code already acknowledged in cycle ${record.ackedInCycle}` });
+        } else {
+          record.ackedInCycle = cycle;
+          this.acked.push(identificationCode);
+        }
+      } else if (frame.reply !== null) {
+        ng++;
+        if (!seenBefore) this.anomalies.push({ cycle, code: frame.code, identificationCode, what: `${frame.reply} for a fresh valid code` });
+        else if (record.ackedInCycle === null) record.ngAsDuplicate = true;
+      }
+    }
+    return { ok, ng, repeats };
   }
 
   /** Restarts the edge once more, waits until its outbox is empty, and stops it with SIGTERM. */

@@ -48,6 +48,20 @@ function childEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
+// Last resort when the test process exits without running its after hooks (mocha --exit,
+// process.exit on a crash): no edge child may outlive it, listening on a port nobody will close.
+const everyLiveChild = new Set<ChildProcess>();
+let exitHookInstalled = false;
+function killOnExit(child: ChildProcess): void {
+  everyLiveChild.add(child);
+  child.once('exit', () => everyLiveChild.delete(child));
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.once('exit', () => {
+    for (const live of everyLiveChild) live.kill('SIGKILL');
+  });
+}
+
 /**
  * Every edge child started through it, so a failing test can still kill them all (kill -9 by pid).
  */
@@ -57,6 +71,7 @@ export class ChildReaper {
   track(child: ChildProcess): void {
     this.children.add(child);
     child.once('exit', () => this.children.delete(child));
+    killOnExit(child);
   }
 
   async killAll(): Promise<void> {
