@@ -27,10 +27,17 @@ export function createUpstream(options: {
   const { bus, client, snapshots, logger } = options;
   let mode = options.initialMode;
   let record: ProvisioningRecord | null = null;
+  /**
+   * The device token the cloud answered 401 to. Provisioning stays PROVISIONED (an operator must
+   * deprovision and activate again), so without this the target would be announced ready again
+   * at once and the queue would resend with the dead token in a loop, without backoff.
+   */
+  let rejectedToken: string | null = null;
 
   const target = (): { target: SyncTarget | null; reason: string | null } => {
     if (mode === 'VIA_LOCAL_SERVER') return { target: null, reason: 'Factory server not configured (VIA_LOCAL_SERVER mode): nothing is sent until it is' };
     if (record?.status !== 'PROVISIONED' || !record.deviceToken) return { target: null, reason: 'Not provisioned: sign in and activate a device (DIRECT_CLOUD mode)' };
+    if (record.deviceToken === rejectedToken) return { target: null, reason: 'OKTO Cloud rejected the device token: deprovision and activate again' };
     return { target: cloudSyncTarget(client, record.deviceToken), reason: null };
   };
 
@@ -49,7 +56,10 @@ export function createUpstream(options: {
       mode = event.mode;
       announceTarget();
     }),
-    bus.subscribe('sync.unauthorized', () => options.provisioning()?.send({ type: 'DEVICE_TOKEN_REJECTED' })),
+    bus.subscribe('sync.unauthorized', () => {
+      rejectedToken = record?.deviceToken ?? null;
+      options.provisioning()?.send({ type: 'DEVICE_TOKEN_REJECTED' });
+    }),
     // A restarted sync queue starts offline: tell it again where to send.
     bus.subscribe('supervisor.childRestarted', (event) => {
       if (event.id === 'syncQueue') announceTarget();
