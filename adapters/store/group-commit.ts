@@ -69,20 +69,26 @@ export class GroupCommitter<TItem, TResult> {
     }
     this.running = true;
     const items = group.flatMap((pending) => pending.items);
+    let outcome: { results: TResult[] } | { error: unknown };
     try {
-      const results = await this.write(items);
+      outcome = { results: await this.write(items) };
+    } catch (error) {
+      outcome = { error };
+    }
+    this.running = false;
+    // Start the next group before answering this one: its I/O then overlaps with whatever the
+    // callers do with their answers, instead of waiting for it.
+    if (this.queue.length > 0) void this.flush();
+    if ('results' in outcome) {
       let offset = 0;
       for (const pending of group) {
-        pending.resolve(results.slice(offset, offset + pending.items.length));
+        pending.resolve(outcome.results.slice(offset, offset + pending.items.length));
         offset += pending.items.length;
       }
-    } catch (error) {
-      for (const pending of group) pending.reject(error);
-    } finally {
-      this.running = false;
+    } else {
+      for (const pending of group) pending.reject(outcome.error);
     }
-    if (this.queue.length > 0) void this.flush();
-    else this.notifyIdle();
+    if (!this.running && this.queue.length === 0) this.notifyIdle();
   }
 
   private takeGroup(): Array<Pending<TItem, TResult>> {

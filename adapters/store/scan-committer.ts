@@ -1,7 +1,8 @@
 import type { Knex } from 'knex';
 import { fromCallback } from 'xstate';
 import type { CommitterEvent, ScanLineEvent } from '../../machines/edge/scan-line.machine.js';
-import type { CommitItem, CommitResult } from '../../src/domain/scan-commit.js';
+import type { AnyActorRef } from 'xstate';
+import type { CommitItem, CommitJob, CommitResult } from '../../src/domain/scan-commit.js';
 import { nextId } from '../../src/domain/ids.js';
 import { GroupCommitter, type GroupCommitOptions } from './group-commit.js';
 import { writeScanGroup } from './scan-writer.js';
@@ -18,9 +19,20 @@ export function createScanCommitter(db: Knex, options: GroupCommitOptions) {
 
   const logic = fromCallback<CommitterEvent, void>(({ receive, sendBack }) => {
     const reply = sendBack as (event: ScanLineEvent) => void;
+    // Every job of a group settles in the same tick: gather them into one event, so the scan
+    // line releases a whole group in one step instead of one step per job.
+    let settled: Array<{ job: CommitJob<AnyActorRef>; results: CommitResult[] }> = [];
+    const flush = () => {
+      const jobs = settled;
+      settled = [];
+      reply({ type: 'commit.done', jobs });
+    };
     receive(({ job }) => {
       committer.submit(job.items).then(
-        (results) => reply({ type: 'commit.done', jobs: [{ job, results }] }),
+        (results) => {
+          if (settled.length === 0) queueMicrotask(flush);
+          settled.push({ job, results });
+        },
         (error: unknown) => reply({ type: 'commit.failed', jobs: [job], error: error instanceof Error ? error.message : String(error) }),
       );
     });

@@ -1,110 +1,84 @@
 import type { Knex } from 'knex';
 import type { CommitItem, CommitResult } from '../../src/domain/scan-commit.js';
 import { BottleStatus } from '../../src/domain/bottle-status.js';
+import { scriptTransaction, sqlText } from './script-transaction.js';
 
 type IdFactory = (prefix?: string) => string;
 
-const BOTTLE_COLUMNS =
-  '(id, identifier, identification_code, gtin, serial, status, production_line_id, product_id, party, device_id, is_preprint, source, created_at, updated_at)';
-const BOTTLE_ROW = '(?,?,?,?,?,0,?,?,?,?,?,?,?,?)';
-const BOTTLE_BINDINGS = 13;
-// SQLite refuses a statement with more than 32766 bound variables, and a group may hold up to
-// commitMaxItems (5000) codes: multi-row statements go in slices, still inside the one transaction.
-const ROWS_PER_STATEMENT = 1000;
-
-/** [start, count] slices of `total` rows, ROWS_PER_STATEMENT at a time. */
-function slices(total: number): Array<[number, number]> {
-  const out: Array<[number, number]> = [];
-  for (let start = 0; start < total; start += ROWS_PER_STATEMENT) out.push([start, Math.min(ROWS_PER_STATEMENT, total - start)]);
-  return out;
+/**
+ * The group's statements. Each takes the whole group as one JSON document: the SQL never grows
+ * with the number of bound variables, and the whole transaction runs as one script.
+ * `bottles` rows: [id, identifier, identificationCode, gtin, serial, lineId, productId, party,
+ * deviceId, isPreprint, source, receivedAt]; `scans` rows: [receivedAt, source, code, outcome,
+ * reason, candidateId, identificationCode].
+ */
+function groupStatements(bottles: string | null, scans: string, now: string): string[] {
+  const at = sqlText(now);
+  // A candidate went in if a bottle carries its fresh id (ids are never reused): a probe of the
+  // time-ordered primary key, whose pages are the hot ones.
+  const inserted = (json: string) => `SELECT b.id FROM json_each(${json}) j JOIN bottles b ON b.id = j.value->>0`;
+  const statements: string[] = [];
+  if (bottles !== null) {
+    const json = sqlText(bottles);
+    statements.push(
+      `INSERT INTO bottles (id, identifier, identification_code, gtin, serial, status, production_line_id, product_id, party,
+                            device_id, is_preprint, source, created_at, updated_at)
+       SELECT j.value->>0, j.value->>1, j.value->>2, j.value->>3, j.value->>4, ${BottleStatus.CREATED}, j.value->>5, j.value->>6,
+              j.value->>7, j.value->>8, j.value->>9, j.value->>10, j.value->>11, ${at}
+         FROM json_each(${json}) j WHERE true
+       ON CONFLICT(identification_code) DO NOTHING`,
+      `INSERT INTO outbox (kind, ref_id, created_at) SELECT 'bottle.created', b.id, ${at} FROM (${inserted(json)}) b`,
+      `UPDATE bottle_status_counts SET count = count + (SELECT count(*) FROM (${inserted(json)})) WHERE status = ${BottleStatus.CREATED}`,
+    );
+  }
+  // One row per item whatever its outcome. A candidate whose id did not go in is a duplicate of
+  // the bottle holding its code (also when both arrived in this same group).
+  statements.push(
+    `INSERT INTO scans (received_at, source, code, outcome, reason, bottle_id)
+     SELECT s.value->>0, s.value->>1, s.value->>2,
+            CASE WHEN s.value->>3 <> 'candidate' THEN s.value->>3 WHEN b.id IS NOT NULL THEN 'accepted' ELSE 'duplicate' END,
+            s.value->>4,
+            CASE WHEN s.value->>3 <> 'candidate' THEN NULL WHEN b.id IS NOT NULL THEN b.id
+                 ELSE (SELECT id FROM bottles WHERE identification_code = s.value->>6) END
+       FROM json_each(${sqlText(scans)}) s LEFT JOIN bottles b ON b.id = s.value->>5`,
+  );
+  return statements;
 }
+
+// After COMMIT: which bottle holds each candidate's code (its own id = accepted, another = duplicate).
+const HOLDERS = `SELECT CAST(j.key AS INTEGER) AS k, b.id FROM json_each(?) j JOIN bottles b ON b.identification_code = j.value`;
 
 /**
  * Writes one group of scans in a single transaction: new bottles (the unique index on the
- * identification code is the de-duplication: `ON CONFLICT DO NOTHING RETURNING` tells which rows
- * went in), their outbox rows, one scans row per item, and the status counter. Constant work per
- * code whatever the table size, and nothing here is visible to anyone before COMMIT.
+ * identification code is the de-duplication: `ON CONFLICT DO NOTHING`), their outbox rows, the
+ * status counter, and one scans row per item. Constant work per code whatever the table size;
+ * nothing is visible to anyone, and nobody is answered, before COMMIT.
  */
 export async function writeScanGroup(db: Knex, items: CommitItem[], nextId: IdFactory, now: string): Promise<CommitResult[]> {
-  const results: CommitResult[] = items.map((item) => ({
-    outcome: item.outcome === 'candidate' ? 'duplicate' : item.outcome,
-    bottleId: null,
-  }));
-
-  await db.transaction(async (trx) => {
-    const candidateIndexes: number[] = [];
-    const ids: string[] = [];
-    const bindings: Knex.RawBinding[] = [];
-    items.forEach((item, index) => {
-      const bottle = item.bottle;
-      if (item.outcome !== 'candidate' || !bottle) return;
-      const id = nextId();
-      candidateIndexes.push(index);
-      ids.push(id);
-      bindings.push(id, bottle.identifier, bottle.identificationCode, bottle.gtin, bottle.serial, bottle.productionLineId,
-        bottle.productId, bottle.party, bottle.deviceId, bottle.isPreprint ? 1 : 0, item.source, item.receivedAt ?? now, now);
-    });
-
-    if (candidateIndexes.length > 0) {
-      const insertedIds = new Set<string>();
-      for (const [start, count] of slices(candidateIndexes.length)) {
-        const inserted: Array<{ id: string }> = await trx.raw(
-          `INSERT INTO bottles ${BOTTLE_COLUMNS} VALUES ${Array(count).fill(BOTTLE_ROW).join(',')}
-           ON CONFLICT(identification_code) DO NOTHING RETURNING id`,
-          bindings.slice(start * BOTTLE_BINDINGS, (start + count) * BOTTLE_BINDINGS),
-        );
-        for (const row of inserted) insertedIds.add(row.id);
-      }
-      const duplicates = new Map<string, number[]>(); // identification code -> item indexes
-      candidateIndexes.forEach((itemIndex, k) => {
-        if (insertedIds.has(ids[k]!)) {
-          results[itemIndex] = { outcome: 'accepted', bottleId: ids[k]! };
-        } else {
-          const key = items[itemIndex]!.bottle!.identificationCode;
-          duplicates.set(key, [...(duplicates.get(key) ?? []), itemIndex]);
-        }
-      });
-      if (duplicates.size > 0) await resolveDuplicates(trx, duplicates, results);
-      if (insertedIds.size > 0) await writeCreatedOutbox(trx, results, now);
-      await trx.raw('UPDATE bottle_status_counts SET count = count + ? WHERE status = ?', [insertedIds.size, BottleStatus.CREATED]);
-    }
-
-    for (const [start, count] of slices(items.length)) {
-      await trx.raw(
-        `INSERT INTO scans (received_at, source, code, outcome, reason, bottle_id) VALUES ${Array(count).fill('(?,?,?,?,?,?)').join(',')}`,
-        items.slice(start, start + count).flatMap((item, k) => {
-          const result = results[start + k]!;
-          return [item.receivedAt ?? now, item.source, item.code.slice(0, 512), result.outcome, item.reason, result.bottleId];
-        }),
-      );
-    }
+  const ids: Array<string | null> = items.map((item) => (item.outcome === 'candidate' && item.bottle ? nextId() : null));
+  const candidates: number[] = [];
+  const bottleRows: unknown[] = [];
+  items.forEach((item, i) => {
+    const b = item.bottle;
+    if (ids[i] === null || !b) return;
+    candidates.push(i);
+    bottleRows.push([ids[i], b.identifier, b.identificationCode, b.gtin, b.serial, b.productionLineId, b.productId, b.party, b.deviceId, b.isPreprint ? 1 : 0, item.source, item.receivedAt ?? now]);
   });
-  return results;
-}
+  const scans = JSON.stringify(
+    items.map((item, i) => [item.receivedAt ?? now, item.source, item.code.slice(0, 512), item.outcome, item.reason, ids[i], item.bottle?.identificationCode ?? null]),
+  );
 
-/** A duplicate answers with the bottle that already holds the code, so the operator can find it. */
-async function resolveDuplicates(trx: Knex.Transaction, duplicates: Map<string, number[]>, results: CommitResult[]) {
-  const allKeys = [...duplicates.keys()];
-  for (const [start, count] of slices(allKeys.length)) {
-    const keys = allKeys.slice(start, start + count);
-    const rows: Array<{ id: string; identification_code: string }> = await trx.raw(
-      `SELECT id, identification_code FROM bottles WHERE identification_code IN (${keys.map(() => '?').join(',')})`,
-      keys,
-    );
-    for (const row of rows) {
-      for (const index of duplicates.get(row.identification_code) ?? []) {
-        results[index] = { outcome: 'duplicate', bottleId: row.id };
-      }
+  return scriptTransaction(db, groupStatements(candidates.length > 0 ? JSON.stringify(bottleRows) : null, scans, now), async (query) => {
+    const holderOf = new Map<number, string>();
+    if (candidates.length > 0) {
+      const codes = JSON.stringify(candidates.map((i) => items[i]!.bottle!.identificationCode));
+      for (const row of (await query(HOLDERS, [codes])) as Array<{ k: number; id: string }>) holderOf.set(candidates[row.k]!, row.id);
     }
-  }
-}
-
-async function writeCreatedOutbox(trx: Knex.Transaction, results: CommitResult[], now: string) {
-  const bindings: Knex.RawBinding[] = [];
-  for (const result of results) {
-    if (result.outcome === 'accepted') bindings.push(result.bottleId, now);
-  }
-  for (const [start, count] of slices(bindings.length / 2)) {
-    await trx.raw(`INSERT INTO outbox (kind, ref_id, created_at) VALUES ${Array(count).fill("('bottle.created',?,?)").join(',')}`, bindings.slice(start * 2, (start + count) * 2));
-  }
+    return items.map((item, i): CommitResult => {
+      const id = ids[i];
+      if (id === null) return { outcome: item.outcome === 'candidate' ? 'invalid' : item.outcome, bottleId: null };
+      const holder = holderOf.get(i) ?? null;
+      return holder === id ? { outcome: 'accepted', bottleId: id } : { outcome: 'duplicate', bottleId: holder };
+    });
+  });
 }
