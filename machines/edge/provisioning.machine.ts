@@ -147,11 +147,15 @@ export const provisioningMachine = setup({
       always: [
         { guard: 'restoredProvisioned', target: 'PROVISIONED' },
         { guard: 'restoredSignedIn', target: 'SIGNED_IN' },
-        { target: 'NOT_PROVISIONED', actions: assign({ status: 'NOT_PROVISIONED', userToken: null, deviceToken: null, device: null }) },
+        {
+          target: 'NOT_PROVISIONED',
+          actions: [assign({ status: 'NOT_PROVISIONED', userToken: null, deviceToken: null, device: null }), { type: 'announce', params: 'NOT_PROVISIONED' }],
+        },
       ],
     },
+    // No entry announcement here: every way in that changes something announces on its transition,
+    // and a failed restore must not, or its empty record would overwrite the saved one.
     NOT_PROVISIONED: {
-      entry: { type: 'announce', params: 'NOT_PROVISIONED' },
       on: {
         SIGN_IN: { target: 'SIGNING_IN', actions: ['keepReply', assign({ email: ({ event }) => event.email, error: null })] },
         DEPROVISION: { actions: ['keepReply', { type: 'replyOk', params: { status: 'NOT_PROVISIONED' } }] },
@@ -170,6 +174,7 @@ export const provisioningMachine = setup({
           target: 'NOT_PROVISIONED',
           actions: [
             assign({ error: ({ event }) => `Sign-in failed: ${messageOf(event.error)}`, userToken: null }),
+            { type: 'announce', params: 'NOT_PROVISIONED' },
             {
               type: 'replyFailure',
               params: ({ event }) => ({ status: 'NOT_PROVISIONED' as const, kind: failureKind(event.error, 'UNAUTHORIZED'), message: `Sign-in failed: ${messageOf(event.error)}` }),
@@ -184,7 +189,10 @@ export const provisioningMachine = setup({
       on: {
         SIGN_IN: { target: 'SIGNING_IN', actions: ['keepReply', assign({ email: ({ event }) => event.email, error: null })] },
         ACTIVATE: { target: 'ACTIVATING', actions: ['keepReply', assign({ error: null })] },
-        DEPROVISION: { target: 'NOT_PROVISIONED', actions: ['keepReply', 'forget', { type: 'replyOk', params: { status: 'NOT_PROVISIONED' } }] },
+        DEPROVISION: {
+          target: 'NOT_PROVISIONED',
+          actions: ['keepReply', 'forget', { type: 'announce', params: 'NOT_PROVISIONED' }, { type: 'replyOk', params: { status: 'NOT_PROVISIONED' } }],
+        },
       },
       states: {
         idle: { on: { FETCH_DEVICES: { target: 'fetching', actions: 'keepReply' } } },
@@ -213,6 +221,7 @@ export const provisioningMachine = setup({
                 target: '#provisioning.NOT_PROVISIONED',
                 actions: [
                   assign({ userToken: null, error: 'Cloud session expired: sign in again' }),
+                  { type: 'announce', params: 'NOT_PROVISIONED' },
                   { type: 'replyFailure', params: { status: 'NOT_PROVISIONED', kind: 'UNAUTHORIZED', message: 'Cloud session expired: sign in again' } },
                 ],
               },
@@ -245,6 +254,7 @@ export const provisioningMachine = setup({
             target: 'NOT_PROVISIONED',
             actions: [
               assign({ userToken: null, error: 'Cloud session expired: sign in again' }),
+                  { type: 'announce', params: 'NOT_PROVISIONED' },
               { type: 'replyFailure', params: { status: 'NOT_PROVISIONED', kind: 'UNAUTHORIZED', message: 'Cloud session expired: sign in again' } },
             ],
           },
@@ -264,7 +274,10 @@ export const provisioningMachine = setup({
     PROVISIONED: {
       entry: { type: 'announce', params: 'PROVISIONED' },
       on: {
-        DEPROVISION: { target: 'NOT_PROVISIONED', actions: ['keepReply', 'forget', { type: 'replyOk', params: { status: 'NOT_PROVISIONED' } }] },
+        DEPROVISION: {
+          target: 'NOT_PROVISIONED',
+          actions: ['keepReply', 'forget', { type: 'announce', params: 'NOT_PROVISIONED' }, { type: 'replyOk', params: { status: 'NOT_PROVISIONED' } }],
+        },
         DEVICE_TOKEN_REJECTED: {
           actions: [assign({ error: 'The cloud rejected this device token: deprovision and activate again' }), { type: 'announce', params: 'PROVISIONED' }],
         },

@@ -96,13 +96,8 @@ describe('provisioning machine', () => {
       expect(p.snapshot().context.deviceToken).to.equal(null);
     });
 
-    // BUG: when the saved record cannot be read, NOT_PROVISIONED's entry still announces a
-    // record (status NOT_PROVISIONED, no tokens), and src/edge/upstream.ts saves every announced
-    // record: one transient read failure at start-up (SQLITE_BUSY) overwrites the saved
-    // PROVISIONED record and the device token is lost for good. Nothing should be announced (or
-    // persisted) until a real change. Not a one-line fix (the machine or upstream must tell a
-    // failed restore from a deprovision), so left to the owner of the machine.
-    it.skip('announces no record that would overwrite the saved one when the saved record cannot be read', async () => {
+    // A transient read failure at start-up must not overwrite the saved record with an empty one.
+    it('announces no record that would overwrite the saved one when the saved record cannot be read', async () => {
       p = startProvisioning(new Error('SQLITE_BUSY: database is locked'));
       await p.restored();
       expect(p.records).to.deep.equal([]);
