@@ -31,6 +31,23 @@ export type TransportCommand =
   | { type: 'transport.trigger' };
 
 const DEFAULT_CONNECT_TIMEOUT_MS = 5000;
+
+const corked = new WeakSet<net.Socket>();
+/**
+ * Writes, gathering everything written in the same tick into one send: a group commit releases
+ * hundreds of decisions at once, and one syscall per reply line would cost more than the commit.
+ */
+function writeCoalesced(socket: net.Socket, data: string): void {
+  if (!corked.has(socket)) {
+    corked.add(socket);
+    socket.cork();
+    process.nextTick(() => {
+      corked.delete(socket);
+      socket.uncork();
+    });
+  }
+  socket.write(data);
+}
 // Detects a reader that vanished without a FIN (power cut, unplugged cable) within about a minute.
 const KEEPALIVE_DELAY_MS = 10_000;
 
@@ -117,7 +134,7 @@ function dial(config: TcpScannerConfig, send: Send, fail: (reason: string) => vo
   });
   return {
     write(data) {
-      if (connected && !socket.destroyed) socket.write(data);
+      if (connected && !socket.destroyed) writeCoalesced(socket, data);
     },
     close() {
       clearTimeout(timer);
@@ -164,7 +181,7 @@ function listen(config: TcpScannerConfig, send: Send, fail: (reason: string) => 
 
   return {
     write(data) {
-      if (peer && !peer.destroyed) peer.write(data);
+      if (peer && !peer.destroyed) writeCoalesced(peer, data);
     },
     close() {
       const current = peer;

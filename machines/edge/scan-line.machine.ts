@@ -150,6 +150,15 @@ function count(counters: ScanLineCounters, decisions: ScanDecision[]): ScanLineC
   return next;
 }
 
+/** A no-read is recorded like a scan (the operator sees it) and answered, never stored as a bottle. */
+function noReadJob(event: Extract<ScanLineEvent, { type: 'NOREAD' }>) {
+  return {
+    items: [{ code: event.text, source: event.source, receivedAt: event.receivedAt ?? null, outcome: 'noread' as const, reason: 'No read', bottle: null, gtin: null }],
+    replyTo: event.replyTo ?? null,
+    requestId: event.requestId ?? null,
+  };
+}
+
 export const scanLineMachine = setup({
   types: {
     context: {} as ScanLineContext,
@@ -258,16 +267,7 @@ export const scanLineMachine = setup({
             }),
           },
         },
-        NOREAD: {
-          actions: {
-            type: 'submitJob',
-            params: ({ event }) => ({
-              items: [{ code: event.text, source: event.source, receivedAt: event.receivedAt ?? null, outcome: 'noread', reason: 'No read', bottle: null, gtin: null }],
-              replyTo: event.replyTo ?? null,
-              requestId: event.requestId ?? null,
-            }),
-          },
-        },
+        NOREAD: { actions: { type: 'submitJob', params: ({ event }) => noReadJob(event) } },
         PAUSE: { target: 'paused', actions: assign({ pauseReason: ({ event }) => event.reason }) },
         DRAIN: 'draining',
       },
@@ -287,16 +287,7 @@ export const scanLineMachine = setup({
           },
         },
         SUBMIT_BOTTLES: { actions: { type: 'refuseNow', params: ({ context }) => ({ reason: `Line paused: ${context.pauseReason}` }) } },
-        NOREAD: {
-          actions: {
-            type: 'submitJob',
-            params: ({ event }) => ({
-              items: [{ code: event.text, source: event.source, receivedAt: event.receivedAt ?? null, outcome: 'noread', reason: 'No read', bottle: null, gtin: null }],
-              replyTo: event.replyTo ?? null,
-              requestId: event.requestId ?? null,
-            }),
-          },
-        },
+        NOREAD: { actions: { type: 'submitJob', params: ({ event }) => noReadJob(event) } },
         RESUME: { target: 'running', actions: assign({ pauseReason: null }) },
         PAUSE: { actions: assign({ pauseReason: ({ event }) => event.reason }) },
         DRAIN: 'draining',
