@@ -20,7 +20,7 @@ import { connectSimulator, formatLatency, latencyAtRate } from './support/scan-d
 import { prefillBottles } from './support/sqlite-baseline.js';
 
 const BACKLOG = Number(process.env.BENCH_BACKLOG ?? 1_000_000);
-const BATCH = Number(process.env.BENCH_SYNC_BATCH ?? 2000);
+const BATCH = Number(process.env.BENCH_SYNC_BATCH ?? 5000);
 const CEILING_ITEMS = Number(process.env.BENCH_CEILING_ITEMS ?? 200_000);
 const ROOT = path.resolve(import.meta.dirname, '..');
 

@@ -5,6 +5,7 @@ import { BottleStatus } from '../../src/domain/bottle-status.js';
 import type { Logger } from '../../src/runtime/logger.js';
 import type { SyncItem, SyncItemResult } from '../cloud/cloud-types.js';
 import type { SyncTarget } from '../sync/sync-target.js';
+import { scriptTransaction, sqlText } from './script-transaction.js';
 
 interface OutboxRow {
   seq: number;
@@ -48,24 +49,30 @@ function toItem(row: OutboxRow): SyncItem {
 const placeholders = (n: number) => Array(n).fill('?').join(',');
 
 /**
- * Drain writes go in small transactions: SQLite has one writer, and a scan commit waiting behind
- * a 2,000-row transaction would see it in its latency. A few hundred rows take about a millisecond.
+ * Drain writes go in transactions of a bounded size: SQLite has one writer, and a scan commit
+ * waiting behind a 5,000-row transaction would see it in its latency. Each is one script (one
+ * trip to the driver's thread), so a chunk costs about its fsync plus a few milliseconds.
  */
-const WRITE_CHUNK = 250;
+const WRITE_CHUNK = 1000;
 async function inChunks<T>(items: T[], write: (chunk: T[]) => Promise<unknown>): Promise<void> {
   for (let i = 0; i < items.length; i += WRITE_CHUNK) await write(items.slice(i, i + WRITE_CHUNK));
 }
 
-/** Moves bottles whose status is `from` to `to`, keeping the status counters exact. */
-async function moveStatus(trx: Knex.Transaction, ids: string[], from: number, to: number, at: string): Promise<number> {
-  if (ids.length === 0) return 0;
-  const moved: Array<{ id: string }> = await trx.raw(`UPDATE bottles SET status = ?, updated_at = ? WHERE status = ? AND id IN (${placeholders(ids.length)}) RETURNING id`, [to, at, from, ...ids]);
-  if (moved.length > 0) {
-    await trx.raw('UPDATE bottle_status_counts SET count = count - ? WHERE status = ?', [moved.length, from]);
-    await trx.raw('UPDATE bottle_status_counts SET count = count + ? WHERE status = ?', [moved.length, to]);
-  }
-  return moved.length;
+/**
+ * Statements that move the listed bottles whose status is `from` to `to`, keeping the status
+ * counters exact (they count the rows that will move before moving them, in the same transaction).
+ */
+function moveStatus(ids: string[], from: number, to: number, at: string): string[] {
+  if (ids.length === 0) return [];
+  const matching = `FROM bottles WHERE status = ${from} AND id IN (SELECT value FROM json_each(${sqlText(JSON.stringify(ids))}))`;
+  return [
+    `UPDATE bottle_status_counts SET count = count + (SELECT count(*) ${matching}) WHERE status = ${to}`,
+    `UPDATE bottle_status_counts SET count = count - (SELECT count(*) ${matching}) WHERE status = ${from}`,
+    `UPDATE bottles SET status = ${to}, updated_at = ${sqlText(at)} WHERE status = ${from} AND id IN (SELECT value FROM json_each(${sqlText(JSON.stringify(ids))}))`,
+  ];
 }
+
+const nothingToRead = async () => undefined;
 
 const batchIdOf = (item: SyncItem) => (item.kind === 'batch.created' ? item.payload.id : item.kind === 'batch.bottles_added' ? item.payload.batchId : undefined) as string | undefined;
 
@@ -77,37 +84,76 @@ const batchIdOf = (item: SyncItem) => (item.kind === 'batch.created' ? item.payl
 export function createOutboxDrain(options: { db: Knex; reader: Knex; target: () => SyncTarget | null; batchSize: number; logger: Logger }) {
   const { db, reader, batchSize, logger } = options;
 
-  async function drainBatch(): Promise<DrainOutcome> {
-    const target = options.target();
-    if (!target) throw Object.assign(new Error('No sync target configured'), { kind: 'unavailable' });
-    // Read on the second connection: a big read must not hold up the scan path's commits.
+  interface PreparedBatch {
+    rows: OutboxRow[];
+    items: SyncItem[];
+    batchIds: string[];
+  }
+
+  /**
+   * The next rows after `afterSeq`, read on the second connection (a big read must not hold up
+   * the scan path's commits). An empty batch means nothing is left after it.
+   */
+  async function prepare(afterSeq: number): Promise<PreparedBatch> {
     const rows: OutboxRow[] = await reader.raw(
       `SELECT o.seq, o.kind, o.ref_id, o.payload, o.created_at, b.identifier, b.identification_code, b.gtin, b.production_line_id,
               b.product_id, b.party, b.device_id, b.created_at AS bottle_created_at
          FROM outbox o LEFT JOIN bottles b ON o.kind = 'bottle.created' AND b.id = o.ref_id
-        WHERE o.parked_at IS NULL ORDER BY o.seq LIMIT ?`,
-      [batchSize],
+        WHERE o.parked_at IS NULL AND o.seq > ? ORDER BY o.seq LIMIT ?`,
+      [afterSeq, batchSize],
     );
-    if (rows.length === 0) return { sent: 0, synced: 0, parked: 0, more: false };
     const items = rows.map(toItem);
-    const bottleIds = rows.filter((r) => r.kind === 'bottle.created').map((r) => r.ref_id);
     const batchIds = [...new Set(items.map(batchIdOf).filter((id): id is string => typeof id === 'string'))];
+    return { rows, items, batchIds };
+  }
 
+  /** Right before the upload: its bottles become Sent, its batches 'sent'. */
+  async function markSent({ rows, batchIds }: PreparedBatch): Promise<void> {
+    const bottleIds = rows.filter((r) => r.kind === 'bottle.created').map((r) => r.ref_id);
     const sentAt = new Date().toISOString();
-    await inChunks(bottleIds, (chunk) => db.transaction((trx) => moveStatus(trx, chunk, BottleStatus.CREATED, BottleStatus.SENT, sentAt)));
+    await inChunks(bottleIds, (chunk) => scriptTransaction(db, moveStatus(chunk, BottleStatus.CREATED, BottleStatus.SENT, sentAt), nothingToRead));
     if (batchIds.length > 0) {
       await db.raw(`UPDATE batches SET sent_status = 'sent', updated_at = ? WHERE sent_status = 'pending' AND id IN (${placeholders(batchIds.length)})`, [sentAt, ...batchIds]);
     }
+  }
+
+  // While one batch is upstream, the next is read: the upload and the database read overlap
+  // instead of taking turns. The outbox stays the truth: a prepared batch that is never
+  // sent (failure, target gone) is simply read again from the start.
+  let prepared: Promise<PreparedBatch> | null = null;
+  const discardPrepared = () => {
+    prepared?.catch(() => undefined);
+    prepared = null;
+  };
+
+  async function drainBatch(): Promise<DrainOutcome> {
+    const target = options.target();
+    if (!target) {
+      discardPrepared();
+      throw Object.assign(new Error('No sync target configured'), { kind: 'unavailable' });
+    }
+    let batch = prepared ? await prepared.catch(() => null) : null;
+    prepared = null;
+    // Nothing prepared, or it ran dry (rows skipped by the cursor are read again from the start).
+    if (!batch || batch.rows.length === 0) batch = await prepare(0);
+    if (batch.rows.length === 0) return { sent: 0, synced: 0, parked: 0, more: false };
+    const { rows, items, batchIds } = batch;
+    await markSent(batch);
+    if (rows.length === batchSize) prepared = prepare(rows[rows.length - 1]!.seq);
 
     let results: SyncItemResult[];
     try {
       results = await target.send(items);
     } catch (error) {
+      discardPrepared();
       const message = error instanceof Error ? error.message : String(error);
       await db.raw(`UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE seq IN (${placeholders(rows.length)})`, [message.slice(0, 500), ...rows.map((r) => r.seq)]);
       throw error;
     }
-    return applyResults(rows, items, results, batchIds);
+    const outcome = await applyResults(rows, items, results, batchIds);
+    // An unanswered item stays queued behind the cursor: read from the start next time.
+    if (outcome.synced + outcome.parked < rows.length) discardPrepared();
+    return { ...outcome, more: outcome.more || prepared !== null };
   }
 
   async function applyResults(rows: OutboxRow[], items: SyncItem[], results: SyncItemResult[], batchIds: string[]): Promise<DrainOutcome> {
@@ -124,10 +170,14 @@ export function createOutboxDrain(options: { db: Knex; reader: Knex; target: () 
     // Each chunk removes its rows from the outbox and marks its bottles Synced together; a crash
     // between chunks leaves the rest queued, to be resent and acknowledged as duplicates.
     await inChunks(acked, (chunk) =>
-      db.transaction(async (trx) => {
-        await trx.raw(`DELETE FROM outbox WHERE seq IN (${placeholders(chunk.length)})`, chunk.map((r) => r.seq));
-        await moveStatus(trx, chunk.filter((r) => r.kind === 'bottle.created').map((r) => r.ref_id), BottleStatus.SENT, BottleStatus.SYNCED, at);
-      }),
+      scriptTransaction(
+        db,
+        [
+          `DELETE FROM outbox WHERE seq IN (SELECT value FROM json_each(${sqlText(JSON.stringify(chunk.map((r) => r.seq)))}))`,
+          ...moveStatus(chunk.filter((r) => r.kind === 'bottle.created').map((r) => r.ref_id), BottleStatus.SENT, BottleStatus.SYNCED, at),
+        ],
+        nothingToRead,
+      ),
     );
     await db.transaction(async (trx) => {
       for (const { row, reason } of rejected) {
