@@ -16,11 +16,11 @@ import { DEMO_EMAIL, DEMO_PASSWORD } from '../src/cloud-sim/seed.js';
 import { checkCode, generateCode } from '../src/domain/codes/index.js';
 import { portFromLog, startEdgeProcess } from './support/edge-process.js';
 import { printTable } from './support/report.js';
-import { connectSimulator, formatLatency, latencyAtRate } from './support/scan-driver.js';
+import { connectSimulator, formatLatency, latencyAtRate, mergeLatencies } from './support/scan-driver.js';
 import { prefillBottles } from './support/sqlite-baseline.js';
 
 const BACKLOG = Number(process.env.BENCH_BACKLOG ?? 1_000_000);
-const BATCH = Number(process.env.BENCH_SYNC_BATCH ?? 5000);
+const BATCH = Number(process.env.BENCH_SYNC_BATCH ?? 2000);
 const CEILING_ITEMS = Number(process.env.BENCH_CEILING_ITEMS ?? 200_000);
 const ROOT = path.resolve(import.meta.dirname, '..');
 
@@ -77,27 +77,30 @@ async function main() {
       let drainedAt = 0;
       const drained = (async () => {
         for (;;) {
+          // Scanning goes on, so the queue never stays at 0: the backlog is drained when what
+          // waits is less than a second of scanning.
           const status = await edge.api<{ queueSize: number }>('GET', '/api/v1/sync/status');
-          if (status.queueSize === 0) {
+          if (status.queueSize < 1000) {
             drainedAt = performance.now();
             return;
           }
           await new Promise((r) => setTimeout(r, 250));
         }
       })();
-      // Scan at 1,000 codes/s for as long as the drain takes (in 5 s slices, so the figure covers all of it).
+      // Scan at 1,000 codes/s for as long as the drain takes (in 2 s slices, so the figure covers all of it).
       const slices = [];
-      while (drainedAt === 0) slices.push(await latencyAtRate(scanner, 1000, 5));
+      while (drainedAt === 0) slices.push(await latencyAtRate(scanner, 1000, 2));
       await drained;
       const seconds = (drainedAt - started) / 1000;
       const scanned = slices.reduce((n, s) => n + s.accepted, 0);
-      const all = slices.flatMap((s) => [s]);
-      const worst = all.reduce((a, b) => (b.p99 > a.p99 ? b : a));
+      const worst = slices.reduce((a, b) => (b.p99 > a.p99 ? b : a));
+      const merged = mergeLatencies(slices);
       const stats = await json<{ bottles: number }>(`${cloudUrl}/admin/stats`);
       printTable([
         ['raw HTTP ceiling (bare client, same payloads)', `${Math.round(ceiling)} items/s`],
         [`drain of ${BACKLOG.toLocaleString('en')} stored codes (+${scanned} scanned meanwhile)`, `${Math.round((BACKLOG + scanned) / seconds)} codes/s, ${seconds.toFixed(1)} s total (${(((BACKLOG + scanned) / seconds / ceiling) * 100).toFixed(0)}% of ceiling)`],
-        ['scan latency at 1,000/s during the drain (worst 5 s slice)', formatLatency(worst)],
+        ['scan latency at 1,000/s during the drain (worst 2 s slice)', formatLatency(worst)],
+        ['scan latency at 1,000/s during the drain (all slices)', formatLatency(merged)],
         ['cloud holds (unique codes, incl. the ceiling run)', `${stats.bottles.toLocaleString('en')} (expected ${(BACKLOG + scanned + CEILING_ITEMS).toLocaleString('en')})`],
       ]);
     } finally {

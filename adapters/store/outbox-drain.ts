@@ -50,10 +50,10 @@ const placeholders = (n: number) => Array(n).fill('?').join(',');
 
 /**
  * Drain writes go in transactions of a bounded size: SQLite has one writer, and a scan commit
- * waiting behind a 5,000-row transaction would see it in its latency. Each is one script (one
+ * waiting behind a 2,000-row transaction would see it in its latency. Each is one script (one
  * trip to the driver's thread), so a chunk costs about its fsync plus a few milliseconds.
  */
-const WRITE_CHUNK = 1000;
+const WRITE_CHUNK = 250;
 async function inChunks<T>(items: T[], write: (chunk: T[]) => Promise<unknown>): Promise<void> {
   for (let i = 0; i < items.length; i += WRITE_CHUNK) await write(items.slice(i, i + WRITE_CHUNK));
 }

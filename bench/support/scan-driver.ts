@@ -41,6 +41,20 @@ export interface LatencyFigures {
   max: number;
   n: number;
   accepted: number;
+  /** Every latency, sorted, so slices can be merged into one distribution. */
+  samples: number[];
+}
+
+export function mergeLatencies(slices: LatencyFigures[]): LatencyFigures {
+  const samples = slices.flatMap((s) => s.samples).sort((a, b) => a - b);
+  return {
+    p50: percentile(samples, 50),
+    p99: percentile(samples, 99),
+    max: samples[samples.length - 1] ?? NaN,
+    n: samples.length,
+    accepted: slices.reduce((n, s) => n + s.accepted, 0),
+    samples,
+  };
 }
 
 /** Open loop at a fixed offered rate: latency from each frame's scheduled send to its decision. */
@@ -70,7 +84,7 @@ export async function latencyAtRate(sim: ScannerSimulator, rate: number, seconds
     }, 1);
   });
   latencies.sort((a, b) => a - b);
-  return { p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: latencies[latencies.length - 1]!, n: latencies.length, accepted };
+  return { p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: latencies[latencies.length - 1]!, n: latencies.length, accepted, samples: latencies };
 }
 
 export const formatLatency = (l: LatencyFigures) => `p50 ${l.p50.toFixed(2)} ms, p99 ${l.p99.toFixed(2)} ms, max ${l.max.toFixed(1)} ms (n=${l.n})`;

@@ -82,7 +82,7 @@ export const edgeConfigSchema = z
     connection: z.object({ mode: z.enum(CONNECTION_MODES).default('DIRECT_CLOUD') }).strict().prefault({}),
     sync: z
       .object({
-        batchSize: z.number().int().min(1).max(10_000).default(5000),
+        batchSize: z.number().int().min(1).max(10_000).default(2000),
         pollIntervalMs: z.number().int().min(10).max(60_000).default(500),
         backoff: z.object({ baseMs: z.number().int().min(10).default(500), maxMs: z.number().int().min(10).default(30_000) }).strict().prefault({}),
       })
