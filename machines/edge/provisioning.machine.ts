@@ -75,6 +75,10 @@ function failureKind(error: unknown, fallback: ProvisioningFailureKind): Provisi
 
 const messageOf = (error: unknown) => (error as CloudFailure)?.message ?? String(error);
 
+function recordOf(context: ProvisioningRecord, status: ProvisioningRecord['status']): ProvisioningRecord {
+  return { status, email: context.email, userToken: context.userToken, deviceToken: context.deviceToken, device: context.device, error: context.error };
+}
+
 const EMPTY: ProvisioningRecord = { status: 'NOT_PROVISIONED', email: null, userToken: null, deviceToken: null, device: null, error: null };
 
 export const provisioningMachine = setup({
@@ -95,10 +99,7 @@ export const provisioningMachine = setup({
   },
   actions: {
     /** Announces the persistable record; the composition root saves it. */
-    announce: emit(({ context }, status: ProvisioningRecord['status']) => ({
-      type: 'provisioning.changed' as const,
-      record: { status, email: context.email, userToken: context.userToken, deviceToken: context.deviceToken, device: context.device, error: context.error },
-    })),
+    announce: emit(({ context }, status: ProvisioningRecord['status']) => ({ type: 'provisioning.changed' as const, record: recordOf(context, status) })),
     keepReply: assign({ pendingReply: ({ event }) => ('replyTo' in event ? (event.replyTo ?? null) : null) }),
     replyOk: enqueueActions(({ context, enqueue }, params: { status: ProvisioningStatus; devices?: CloudDevice[] }) => {
       if (context.pendingReply) enqueue.sendTo(context.pendingReply, { type: 'provisioning.reply', ok: true, ...params } satisfies ProvisioningReply);
@@ -116,6 +117,16 @@ export const provisioningMachine = setup({
         return { type: 'provisioning.reply', ok: false, status, kind: 'CONFLICT', message: `Not allowed while ${status}` };
       },
     ),
+    /** The cloud refused the user token: back to the start, saying why. */
+    endSession: enqueueActions(({ context, enqueue }) => {
+      const message = 'Cloud session expired: sign in again';
+      const after = { ...context, userToken: null, error: message };
+      enqueue.assign({ userToken: null, error: message, pendingReply: null });
+      enqueue.emit({ type: 'provisioning.changed', record: recordOf(after, 'NOT_PROVISIONED') });
+      if (context.pendingReply) {
+        enqueue.sendTo(context.pendingReply, { type: 'provisioning.reply', ok: false, status: 'NOT_PROVISIONED', kind: 'UNAUTHORIZED', message } satisfies ProvisioningReply);
+      }
+    }),
     forget: assign({ ...EMPTY, devices: [] as CloudDevice[] }),
   },
   guards: {
@@ -219,11 +230,7 @@ export const provisioningMachine = setup({
                 // The user token expired: the operator must sign in again.
                 guard: 'userTokenRejected',
                 target: '#provisioning.NOT_PROVISIONED',
-                actions: [
-                  assign({ userToken: null, error: 'Cloud session expired: sign in again' }),
-                  { type: 'announce', params: 'NOT_PROVISIONED' },
-                  { type: 'replyFailure', params: { status: 'NOT_PROVISIONED', kind: 'UNAUTHORIZED', message: 'Cloud session expired: sign in again' } },
-                ],
+                actions: 'endSession',
               },
               {
                 target: 'idle',
@@ -252,11 +259,7 @@ export const provisioningMachine = setup({
           {
             guard: 'userTokenRejected',
             target: 'NOT_PROVISIONED',
-            actions: [
-              assign({ userToken: null, error: 'Cloud session expired: sign in again' }),
-                  { type: 'announce', params: 'NOT_PROVISIONED' },
-              { type: 'replyFailure', params: { status: 'NOT_PROVISIONED', kind: 'UNAUTHORIZED', message: 'Cloud session expired: sign in again' } },
-            ],
+            actions: 'endSession',
           },
           {
             target: 'SIGNED_IN',
