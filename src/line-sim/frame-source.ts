@@ -1,4 +1,6 @@
 import { generateCode, type Industry } from '../domain/codes/index.js';
+import { seededRng } from '../domain/seeded-rng.js';
+export { seededRng };
 
 export type SimFrameKind = 'valid' | 'duplicate' | 'invalid' | 'noread';
 export type SimFraming = 'CRLF' | 'CR' | 'LF' | 'STX_ETX';
@@ -111,14 +113,3 @@ export function corruptGtin(code: string, industry: Industry): string {
   return code.slice(0, at) + String((digit + 1) % 10) + code.slice(at + 1);
 }
 
-/** Small, fast, seedable PRNG (mulberry32): the same seed replays the same line. */
-export function seededRng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

@@ -2,6 +2,8 @@ import { generateCode } from '../../src/domain/codes/index.js';
 import { silentLogger } from '../../src/runtime/logger.js';
 import { DEMO_EMAIL, DEMO_PASSWORD, DEMO_SEED, type CloudSeed } from '../../src/cloud-sim/seed.js';
 import { startCloudSim, type CloudSim } from '../../src/cloud-sim/server.js';
+import { seededRng } from '../../src/domain/seeded-rng.js';
+export { seededRng };
 
 /** The demo seed plus a second company, so cross-company access can be tested. */
 export const TWO_COMPANY_SEED: CloudSeed = {
@@ -56,17 +58,6 @@ export async function provision(sim: CloudSim): Promise<{ userToken: string; dev
   return { userToken, deviceToken: await activate(sim, userToken) };
 }
 
-/** A deterministic stream of numbers in [0, 1). */
-export function seededRng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** n valid milk codes with distinct identification codes (01 GTIN 21 serial: the first 24 characters). */
 export function milkCodes(n: number, seed = 1): string[] {

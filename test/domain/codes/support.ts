@@ -1,14 +1,5 @@
-/** Deterministic rng for generateCode in tests (mulberry32): a seed names a code. */
-export function seededRng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRng } from '../../../src/domain/seeded-rng.js';
+export { seededRng };
 
 export const GS = '\u001d';
 /** Valid GTIN-14: 0460084074937 has check digit 2 (from the reference milk example). */
