@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { coveringPaths, modelTransitions } from '../../support/model-paths.js';
 import { setup } from 'xstate';
 import { createTestModel } from 'xstate/graph';
 import type { ProvisioningReply, ProvisioningStatus } from '../../../machines/edge/provisioning.machine.js';
@@ -119,29 +120,14 @@ const testModel = createTestModel(model, {
 });
 
 describe('provisioning machine (model-based)', () => {
-  type Path = ReturnType<typeof testModel.getSimplePaths>[number];
-  const adjacency = testModel.getAdjacencyMap();
-  const isModelEvent = (e: { type: string }): e is ModelEvent => e.type !== 'xstate.init';
-  // Every simple path (no state twice) to every state, plus transition-pair coverage: the shortest
-  // path to each state extended by every event that state accepts (refusals included), and then
-  // by every event the state it leads to accepts. Cycles (sign in again, deprovision and start
-  // over) are walked once around; longer walks repeat what these already check.
-  const eventsFrom = (state: string) => Object.values(adjacency[state as keyof typeof adjacency]!.transitions);
-  const pairPaths = testModel.getShortestPaths({ allowDuplicatePaths: true }).flatMap((toState): Path[] => {
-    const prefix = toState.steps.map((step) => step.event as { type: string }).filter(isModelEvent);
-    return eventsFrom(serializeState(toState.state)).flatMap(({ event, state }) =>
-      eventsFrom(serializeState(state)).flatMap((next) => testModel.getPathsFromEvents([...prefix, event as ModelEvent, next.event as ModelEvent])),
-    );
-  });
-  const paths = [...testModel.getSimplePaths({ allowDuplicatePaths: true }), ...pairPaths].filter(
-    (path, i, all) => all.findIndex((other) => other.description === path.description) === i,
-  );
+  // Simple paths plus transition-pair coverage (see test/support/model-paths.ts).
+  const paths = coveringPaths(testModel, serializeState);
 
   it('has paths through every state and every transition of the model', () => {
     const reached = new Set(paths.map((p) => serializeState(p.state)));
     expect([...reached].sort()).to.deep.equal(['"ACTIVATING"', '"NOT_PROVISIONED"', '"PROVISIONED"', '"SIGNING_IN"', '{"SIGNED_IN":"fetching"}', '{"SIGNED_IN":"idle"}']);
     const covered = new Set(paths.flatMap((p) => p.steps.map((step, i) => `${i === 0 ? '"NOT_PROVISIONED"' : serializeState(p.steps[i - 1]!.state)}|${step.event.type}`)));
-    const all = Object.keys(adjacency).flatMap((state) => eventsFrom(state).map(({ event }) => `${state}|${event.type}`));
+    const all = modelTransitions(testModel);
     expect(all.filter((edge) => !covered.has(edge))).to.deep.equal([]);
     expect(all.length).to.be.greaterThan(35);
   });

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { coveringPaths, modelTransitions } from '../../support/model-paths.js';
 import { setup } from 'xstate';
 import { createTestModel } from 'xstate/graph';
 import type { SyncQueueEmitted } from '../../../machines/edge/sync-queue.machine.js';
@@ -61,26 +62,14 @@ const testModel = createTestModel(model, {
 });
 
 describe('sync queue machine (model-based)', () => {
-  type Path = ReturnType<typeof testModel.getSimplePaths>[number];
-  const adjacency = testModel.getAdjacencyMap();
-  const isModelEvent = (e: { type: string }): e is ModelEvent => e.type !== 'xstate.init';
-  const eventsFrom = (state: string) => Object.values(adjacency[state as keyof typeof adjacency]!.transitions);
-  // Simple paths plus transition-pair coverage (see provisioning.model.test.ts).
-  const pairPaths = testModel.getShortestPaths({ allowDuplicatePaths: true }).flatMap((toState): Path[] => {
-    const prefix = toState.steps.map((step) => step.event as { type: string }).filter(isModelEvent);
-    return eventsFrom(serializeState(toState.state)).flatMap(({ event, state }) =>
-      eventsFrom(serializeState(state)).flatMap((next) => testModel.getPathsFromEvents([...prefix, event as ModelEvent, next.event as ModelEvent])),
-    );
-  });
-  const paths = [...testModel.getSimplePaths({ allowDuplicatePaths: true }), ...pairPaths].filter(
-    (path, i, all) => all.findIndex((other) => other.description === path.description) === i,
-  );
+  // Simple paths plus transition-pair coverage (see test/support/model-paths.ts).
+  const paths = coveringPaths(testModel, serializeState);
 
   it('has paths through every state and every transition of the model', () => {
     const reached = new Set(paths.map((p) => serializeState(p.state)));
     expect([...reached].sort()).to.deep.equal(['"backoff"', '"checking"', '"idle"', '"offline"', '"sending"']);
     const covered = new Set(paths.flatMap((p) => p.steps.map((step, i) => `${i === 0 ? '"offline"' : serializeState(p.steps[i - 1]!.state)}|${step.event.type}`)));
-    const all = Object.keys(adjacency).flatMap((state) => eventsFrom(state).map(({ event }) => `${state}|${event.type}`));
+    const all = modelTransitions(testModel);
     expect(all.filter((edge) => !covered.has(edge))).to.deep.equal([]);
     expect(all.length).to.equal(24);
   });
