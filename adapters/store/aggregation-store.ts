@@ -119,7 +119,10 @@ async function addBottles(trx: Knex.Transaction, batchId: string, bottleIds: str
       });
       await outbox(trx, 'batch.bottles_added', { batchId, identifier: batch.identifier, bottleIds: ids, bottleCount: batch.bottle_count }, at);
       events.push({ type: 'batch.changed', action: 'bottles_added', batchId, identifier: batch.identifier, bottleCount: batch.bottle_count });
-      if (full) events.push({ type: 'batch.changed', action: 'completed', batchId, identifier: batch.identifier, bottleCount: batch.bottle_count });
+      if (full) {
+        await outbox(trx, 'batch.completed', { batchId, identifier: batch.identifier, bottleCount: batch.bottle_count, completedAt: at }, at);
+        events.push({ type: 'batch.changed', action: 'completed', batchId, identifier: batch.identifier, bottleCount: batch.bottle_count });
+      }
     }
   }
   return { ok: true, result: { batch: toBatch(batch), bottleCount: batch.bottle_count }, events };

@@ -1,7 +1,7 @@
 import type Koa from 'koa';
 import type { EdgeSystem } from '../../src/edge/system.js';
 import { createHttpApp } from '../http/app.js';
-import { authRoutes } from './auth.routes.js';
+import { loginRoutes } from '../http/login.routes.js';
 import { batchRoutes } from './batches.routes.js';
 import { bottleRoutes } from './bottles.routes.js';
 import { mockRoutes } from './mock.routes.js';
@@ -13,7 +13,7 @@ import { upstreamRoutes } from './upstream.routes.js';
 /** The edge's HTTP API: the shared Koa shell plus one router per resource. */
 export function createEdgeApp(system: EdgeSystem): Koa {
   const app = createHttpApp({ logger: system.logger, jsonLimitBytes: system.config.server.bodyLimitKb * 1024 });
-  for (const router of [systemRoutes(system), authRoutes(system), bottleRoutes(system), batchRoutes(system), scannerRoutes(system), mockRoutes(system), provisioningRoutes(system), upstreamRoutes(system)]) {
+  for (const router of [systemRoutes(system), loginRoutes(system), bottleRoutes(system), batchRoutes(system), scannerRoutes(system), mockRoutes(system), provisioningRoutes(system), upstreamRoutes(system)]) {
     app.use(router.routes());
     // Not `throw: true`: that drops the Allow header; the shell turns the bare 405 into the envelope.
     app.use(router.allowedMethods());

@@ -35,6 +35,9 @@ export function createTokenIssuer(secret: string, ttlSeconds: number): TokenIssu
         const expired = error instanceof jwt.TokenExpiredError;
         throw new ApiError('UNAUTHORIZED', expired ? 'Token expired' : 'Invalid token');
       }
+      if (typeof claims !== 'string' && claims.typ === 'device') {
+        throw new ApiError('UNAUTHORIZED', 'A device token is not accepted here: this endpoint takes a user token');
+      }
       if (typeof claims === 'string' || claims.typ !== 'user' || !isRole(claims.role) || typeof claims.sub !== 'string') {
         throw new ApiError('UNAUTHORIZED', 'Invalid token');
       }

@@ -40,9 +40,12 @@ export function expectValidationError(res: ApiResponse, field?: string): any {
   return error;
 }
 
-/** The signing secret of a test edge (generated into its data dir unless configured). */
-export function edgeSecret(t: TestEdge): string {
-  const config = t.edge.system.config;
+/** A service under test (edge or factory): how to call it, its users' tokens, its signing secret. */
+export type ApiTarget = Pick<TestEdge, 'request' | 'tokens'> & { config: { auth: { jwtSecret?: string | undefined }; dataDir: string } };
+
+/** The signing secret of a test service (generated into its data dir unless configured). */
+export function edgeSecret(t: ApiTarget | TestEdge): string {
+  const config = 'config' in t ? t.config : t.edge.system.config;
   return config.auth.jwtSecret ?? fs.readFileSync(path.join(config.dataDir, 'jwt-secret'), 'utf8').trim();
 }
 
@@ -75,7 +78,7 @@ export interface ProtectedRoute {
 }
 
 const ROLE_ORDER: RoleName[] = ['OPERATOR', 'MANAGER', 'ADMIN'];
-const tokenFor = (t: TestEdge, role: RoleName) => ({ OPERATOR: t.tokens.operator, MANAGER: t.tokens.manager, ADMIN: t.tokens.admin })[role];
+const tokenFor = (t: Pick<TestEdge, 'tokens'>, role: RoleName) => ({ OPERATOR: t.tokens.operator, MANAGER: t.tokens.manager, ADMIN: t.tokens.admin })[role];
 
 /**
  * The authentication matrix for protected routes, as `it` blocks: no token, a garbage token, a
@@ -83,7 +86,7 @@ const tokenFor = (t: TestEdge, role: RoleName) => ({ OPERATOR: t.tokens.operator
  * with an unknown role are 401; roles below the route's are 403; its own role and above get past
  * authentication (whatever the route then answers, it is neither 401 nor 403 nor a 500).
  */
-export function itRequiresAuth(edge: () => TestEdge, routes: ProtectedRoute[]): void {
+export function itRequiresAuth(edge: () => TestEdge | ApiTarget, routes: ProtectedRoute[]): void {
   for (const route of routes) {
     const label = `${route.method} ${route.path}`;
     const minimum = route.role ?? 'OPERATOR';

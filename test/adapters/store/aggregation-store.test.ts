@@ -126,6 +126,8 @@ describe('aggregation executor (SQLite)', () => {
       const full = await run({ op: 'addBottles', batchId: batch.id, bottleIds: [ids[2]!] });
       expect(batchOf(full)).to.deep.include({ status: 'complete', bottleCount: 3, completedAt: AT.toISOString() });
       expect(actions(full)).to.deep.equal(['bottles_added', 'completed']);
+      // Upstream (factory dashboard, cloud) learns of the completion from its own outbox item.
+      expect((await outboxKinds()).filter((kind) => kind === 'batch.completed')).to.have.length(1);
 
       const error = await refusal({ op: 'addBottles', batchId: batch.id, bottleIds: [ids[3]!] });
       expect(error.kind).to.equal('CONFLICT');

@@ -1,13 +1,22 @@
 import Router from '@koa/router';
 import { z } from 'zod';
-import { ok } from '../http/envelope.js';
-import { ApiError } from '../http/errors.js';
-import { parseBody } from '../http/validate.js';
-import type { EdgeSystem } from '../../src/edge/system.js';
+import { ok } from './envelope.js';
+import { ApiError } from './errors.js';
+import { parseBody } from './validate.js';
+import type { createUserStore } from '../../adapters/store/user-store.js';
+import type { Logger } from '../../src/runtime/logger.js';
+import type { TokenIssuer } from './auth.js';
 
 const loginBody = z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(256) }).strict();
 
-export function authRoutes(system: Pick<EdgeSystem, 'users' | 'tokens' | 'logger'>): Router {
+export interface LoginDeps {
+  users: Pick<ReturnType<typeof createUserStore>, 'authenticate'>;
+  tokens: TokenIssuer;
+  logger: Logger;
+}
+
+/** `POST /api/v1/auth/login`, the same on the edge and the factory. */
+export function loginRoutes(system: LoginDeps): Router {
   const router = new Router();
   router.post('/api/v1/auth/login', async (ctx) => {
     const { username, password } = parseBody(ctx, loginBody);

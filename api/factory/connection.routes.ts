@@ -1,0 +1,22 @@
+import Router from '@koa/router';
+import type { ConnectionSettings } from '../../src/domain/device-channel.js';
+import type { FactorySystem } from '../../src/factory/system.js';
+import { doWork } from '../http/actor-calls.js';
+import { requireRole } from '../http/auth.js';
+import { ok } from '../http/envelope.js';
+import { parseBody } from '../http/validate.js';
+import { connectionSettingsPatch } from './schemas.js';
+
+/** Site-wide connection settings; a change is pushed to every connected edge. */
+export function connectionRoutes(system: FactorySystem): Router {
+  const router = new Router({ prefix: '/api/v1/connection' });
+
+  router.get('/settings', requireRole(system.tokens, 'OPERATOR'), (ctx) => ok(ctx, system.settings()));
+
+  router.put('/settings', requireRole(system.tokens, 'MANAGER'), async (ctx) => {
+    const patch = parseBody(ctx, connectionSettingsPatch);
+    ok(ctx, await doWork<ConnectionSettings>(system.connectionSettings(), patch));
+  });
+
+  return router;
+}

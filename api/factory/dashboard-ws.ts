@@ -1,0 +1,37 @@
+import type { FactorySystem } from '../../src/factory/system.js';
+import type { WsHub } from '../http/ws-hub.js';
+
+/**
+ * `/ws/dashboard`: `device_status` on every change of a device's state or of what it reports,
+ * and `metrics` at a steady cadence (only while someone is watching).
+ */
+export function feedDashboard(system: FactorySystem, hub: WsHub): () => void {
+  const iso = (at: number) => new Date(at).toISOString();
+  const offs = [
+    system.bus.subscribe('device.statusChanged', (event) =>
+      hub.broadcast({ type: 'device_status', data: { deviceId: event.deviceId, status: event.status, previous: event.previous, at: iso(event.at) } }),
+    ),
+    system.bus.subscribe('device.reported', (event) =>
+      hub.broadcast({ type: 'device_status', data: { deviceId: event.deviceId, status: event.status, reported: event.reported, at: iso(event.at) } }),
+    ),
+  ];
+
+  const metrics = setInterval(() => {
+    if (hub.clientCount === 0) return;
+    system.queries.dashboard
+      .overview(new Date())
+      .then((today) =>
+        hub.broadcast({
+          type: 'metrics',
+          data: { bottlesPerMinute: system.productionRate.bottlesPerMinute(), batchesCompleted: today.batchesCompletedToday, bottlesToday: today.bottlesToday, at: new Date().toISOString() },
+        }),
+      )
+      .catch((error: unknown) => system.logger.warn({ err: error }, 'dashboard metrics query failed'));
+  }, system.config.dashboard.metricsIntervalMs);
+  metrics.unref();
+
+  return () => {
+    clearInterval(metrics);
+    offs.forEach((off) => off());
+  };
+}

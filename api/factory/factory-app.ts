@@ -1,0 +1,20 @@
+import type Koa from 'koa';
+import type { FactorySystem } from '../../src/factory/system.js';
+import { createHttpApp } from '../http/app.js';
+import { loginRoutes } from '../http/login.routes.js';
+import { connectionRoutes } from './connection.routes.js';
+import { dashboardRoutes } from './dashboard.routes.js';
+import type { DeviceHub } from './device-hub.js';
+import { deviceRoutes } from './devices.routes.js';
+import { syncRoutes } from './sync.routes.js';
+import { systemRoutes } from './system.routes.js';
+
+/** The factory's HTTP API: the shared Koa shell plus one router per resource. */
+export function createFactoryApp(system: FactorySystem, hub: Pick<DeviceHub, 'connected' | 'isConnected'>): Koa {
+  const app = createHttpApp({ logger: system.logger, jsonLimitBytes: system.config.server.bodyLimitKb * 1024 });
+  for (const router of [systemRoutes(system), loginRoutes(system), deviceRoutes(system, hub), syncRoutes(system), connectionRoutes(system), dashboardRoutes(system)]) {
+    app.use(router.routes());
+    app.use(router.allowedMethods());
+  }
+  return app;
+}

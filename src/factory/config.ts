@@ -1,0 +1,184 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { CONNECTION_MODES } from '../domain/connection-mode.js';
+import { asBoolean, asNumber, ConfigError, type Overrides, parseLayers, put, readYamlFile } from '../runtime/config-layers.js';
+
+/**
+ * Factory server configuration: defaults < factory-server.yaml < environment < CLI flags, one
+ * schema. Storage is SQLite in the data dir unless a PostgreSQL URL is given.
+ */
+
+const port = z.number().int().min(0).max(65535);
+const ms = (min: number, fallback: number) => z.number().int().min(min).max(24 * 3600_000).default(fallback);
+
+const isTimeZone = (zone: string) => {
+  try {
+    new Intl.DateTimeFormat('en-CA', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+export const factoryConfigSchema = z
+  .object({
+    server: z
+      .object({
+        host: z.string().min(1).default('0.0.0.0'),
+        port: port.default(8081),
+        /** Sync batches are the big bodies: 10,000 items of ~400 bytes. */
+        bodyLimitKb: z.number().int().min(1).max(65_536).default(8_192),
+      })
+      .strict()
+      .prefault({}),
+    dataDir: z.string().min(1).default('./data/factory'),
+    /** postgres://… — without it the factory keeps its data in SQLite under dataDir. */
+    databaseUrl: z.string().regex(/^postgres(ql)?:\/\//, 'a postgres:// URL').optional(),
+    company: z
+      .object({
+        /** "Today" on the dashboard is a day in this IANA time zone. */
+        timeZone: z.string().refine(isTimeZone, 'an IANA time zone such as Europe/Moscow').default('Europe/Moscow'),
+      })
+      .strict()
+      .prefault({}),
+    devices: z
+      .object({
+        /** What the factory asks edges to send (welcome message). */
+        heartbeatIntervalMs: ms(100, 5_000),
+        /** No heartbeat for this long → stale; for offlineAfterMs → offline. */
+        staleAfterMs: ms(100, 15_000),
+        offlineAfterMs: ms(100, 60_000),
+        /** Device sessions per shard supervisor (spawning under one parent is quadratic). */
+        shardCapacity: z.number().int().min(1).max(1_000).default(100),
+        /** Device tokens are long-lived: a cabinet must not stop reporting because a token aged out. */
+        tokenTtlDays: z.number().int().min(1).max(3650).default(365),
+      })
+      .strict()
+      .refine((d) => d.offlineAfterMs > d.staleAfterMs, { message: 'offlineAfterMs must be greater than staleAfterMs', path: ['offlineAfterMs'] })
+      .prefault({}),
+    sync: z.object({ maxItems: z.number().int().min(1).max(50_000).default(10_000) }).strict().prefault({}),
+    /** The connection settings a fresh factory starts with; once changed through the API the stored ones win. */
+    connection: z
+      .object({
+        defaultMode: z.enum(CONNECTION_MODES).default('VIA_LOCAL_SERVER'),
+        allowDeviceOverride: z.boolean().default(true),
+        cloudSyncEnabled: z.boolean().default(true),
+      })
+      .strict()
+      .prefault({}),
+    /** Forwarding to OKTO Cloud (cloudSyncEnabled): the factory's own device token there. */
+    cloud: z
+      .object({
+        url: z.url({ protocol: /^https?$/ }).default('http://127.0.0.1:8090'),
+        deviceToken: z.string().min(1).optional(),
+        timeoutMs: z.number().int().min(100).max(300_000).default(15_000),
+        batchSize: z.number().int().min(1).max(10_000).default(2_000),
+        pollIntervalMs: ms(10, 500),
+        backoff: z.object({ baseMs: z.number().int().min(10).default(500), maxMs: z.number().int().min(10).default(30_000) }).strict().prefault({}),
+      })
+      .strict()
+      .prefault({}),
+    dashboard: z.object({ metricsIntervalMs: ms(100, 5_000) }).strict().prefault({}),
+    auth: z
+      .object({
+        jwtSecret: z.string().min(32, 'at least 32 characters').optional(),
+        tokenTtlSeconds: z.number().int().min(60).default(12 * 3600),
+        adminPassword: z.string().min(8).optional(),
+        managerPassword: z.string().min(8).optional(),
+        operatorPassword: z.string().min(8).optional(),
+      })
+      .strict()
+      .prefault({}),
+    log: z.object({ level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info') }).strict().prefault({}),
+    inspect: z.boolean().default(false),
+    trace: z.string().min(1).optional(),
+  })
+  .strict();
+
+export type FactoryConfig = z.infer<typeof factoryConfigSchema> & { configFile: string | null };
+
+export const FACTORY_USAGE = `Usage: okto-factory [options]
+  --config FILE        factory-server.yaml to read (env FACTORY_CONFIG; default ./factory-server.yaml if present)
+  --port N             HTTP port, 0 = any free port (env FACTORY_PORT; default 8081)
+  --host ADDR          bind address (env FACTORY_HOST; default 0.0.0.0)
+  --data-dir DIR       SQLite database, secrets (env FACTORY_DATA_DIR; default ./data/factory)
+  --database-url URL   PostgreSQL instead of SQLite (env FACTORY_DATABASE_URL)
+  --cloud-url URL      OKTO Cloud base URL for forwarding (env OKTO_CLOUD_URL; default http://127.0.0.1:8090)
+  --time-zone ZONE     the company's IANA time zone for "today" (env FACTORY_TIME_ZONE; default Europe/Moscow)
+  --log-level LEVEL    trace|debug|info|warn|error|silent (env LOG_LEVEL; default info)
+  --inspect            attach the local @statelyai/inspect server (env FACTORY_INSPECT=true)
+  --trace FILE         write every actor event as JSON lines (env FACTORY_TRACE)
+  --help               this text
+Other environment: FACTORY_CLOUD_DEVICE_TOKEN, FACTORY_JWT_SECRET, FACTORY_ADMIN_PASSWORD,
+FACTORY_MANAGER_PASSWORD, FACTORY_OPERATOR_PASSWORD.`;
+
+export function loadFactoryConfig(argv: string[], env: NodeJS.ProcessEnv, cwd = process.cwd()): FactoryConfig | 'help' {
+  let flags;
+  try {
+    flags = parseArgs({
+      args: argv,
+      strict: true,
+      allowNegative: true,
+      options: {
+        config: { type: 'string' },
+        port: { type: 'string' },
+        host: { type: 'string' },
+        'data-dir': { type: 'string' },
+        'database-url': { type: 'string' },
+        'cloud-url': { type: 'string' },
+        'time-zone': { type: 'string' },
+        'log-level': { type: 'string' },
+        inspect: { type: 'boolean' },
+        trace: { type: 'string' },
+        help: { type: 'boolean' },
+      },
+    }).values;
+  } catch (error) {
+    throw new ConfigError(`${(error as Error).message}\n${FACTORY_USAGE}`);
+  }
+  if (flags.help) return 'help';
+
+  const explicitFile = flags.config ?? env.FACTORY_CONFIG;
+  const defaultFile = path.join(cwd, 'factory-server.yaml');
+  const configFile = explicitFile ? path.resolve(cwd, explicitFile) : fs.existsSync(defaultFile) ? defaultFile : null;
+  const fromFile = configFile ? readYamlFile(configFile) : {};
+
+  const fromEnv: Overrides = {};
+  put(fromEnv, 'server.port', asNumber('FACTORY_PORT', env.FACTORY_PORT));
+  put(fromEnv, 'server.host', env.FACTORY_HOST);
+  put(fromEnv, 'dataDir', env.FACTORY_DATA_DIR);
+  put(fromEnv, 'databaseUrl', env.FACTORY_DATABASE_URL || undefined);
+  put(fromEnv, 'cloud.url', env.OKTO_CLOUD_URL);
+  put(fromEnv, 'cloud.deviceToken', env.FACTORY_CLOUD_DEVICE_TOKEN || undefined);
+  put(fromEnv, 'company.timeZone', env.FACTORY_TIME_ZONE);
+  put(fromEnv, 'auth.jwtSecret', env.FACTORY_JWT_SECRET);
+  put(fromEnv, 'auth.adminPassword', env.FACTORY_ADMIN_PASSWORD);
+  put(fromEnv, 'auth.managerPassword', env.FACTORY_MANAGER_PASSWORD);
+  put(fromEnv, 'auth.operatorPassword', env.FACTORY_OPERATOR_PASSWORD);
+  put(fromEnv, 'log.level', env.LOG_LEVEL);
+  put(fromEnv, 'inspect', asBoolean('FACTORY_INSPECT', env.FACTORY_INSPECT));
+  put(fromEnv, 'trace', env.FACTORY_TRACE);
+
+  const fromFlags: Overrides = {};
+  put(fromFlags, 'server.port', asNumber('--port', flags.port));
+  put(fromFlags, 'server.host', flags.host);
+  put(fromFlags, 'dataDir', flags['data-dir']);
+  put(fromFlags, 'databaseUrl', flags['database-url']);
+  put(fromFlags, 'cloud.url', flags['cloud-url']);
+  put(fromFlags, 'company.timeZone', flags['time-zone']);
+  put(fromFlags, 'log.level', flags['log-level']);
+  put(fromFlags, 'inspect', flags.inspect);
+  put(fromFlags, 'trace', flags.trace);
+
+  const config = parseLayers(factoryConfigSchema, [fromFile, fromEnv, fromFlags], configFile);
+  return {
+    ...config,
+    dataDir: path.resolve(cwd, config.dataDir),
+    trace: config.trace ? path.resolve(cwd, config.trace) : undefined,
+    configFile,
+  };
+}
+
+export { ConfigError };

@@ -1,0 +1,59 @@
+import { createFactoryApp } from '../../api/factory/factory-app.js';
+import { feedDashboard } from '../../api/factory/dashboard-ws.js';
+import { DeviceHub } from '../../api/factory/device-hub.js';
+import { refuseUnclaimedUpgrades, WsHub } from '../../api/http/ws-hub.js';
+import { startHttpServer } from '../runtime/http-server.js';
+import type { FactorySystem } from './system.js';
+
+export const DEVICE_CHANNEL_PATH = '/ws/device';
+export const DASHBOARD_PATH = '/ws/dashboard';
+
+/**
+ * HTTP + WebSocket front of a running factory system: the REST API, the device channel (what an
+ * edge says is a sign of life for its session; settings changes are pushed to every edge), and
+ * the dashboard feed.
+ */
+export async function startFactoryServer(system: FactorySystem) {
+  const devices = new DeviceHub({
+    path: DEVICE_CHANNEL_PATH,
+    issuer: system.deviceTokens,
+    isCurrent: system.registry.isCurrent,
+    logger: system.logger,
+    welcome: () => ({ heartbeatIntervalMs: system.config.devices.heartbeatIntervalMs, settings: system.settings() }),
+    onOpen: (deviceId) => system.presence.channelOpened(deviceId),
+    onClose: (deviceId) => system.presence.channelClosed(deviceId),
+    onMessage: (deviceId, message) => {
+      if (message.type === 'hello' || message.type === 'heartbeat' || message.type === 'status') {
+        system.presence.heartbeat(deviceId, (message.payload as { status: Parameters<typeof system.presence.heartbeat>[1] }).status);
+      }
+    },
+  });
+  const dashboard = new WsHub({ path: DASHBOARD_PATH, issuer: system.tokens, logger: system.logger });
+  const offs = [
+    system.registry.onRevoked((deviceId) => devices.revoke(deviceId)),
+    system.bus.subscribe('connection.settingsChanged', ({ settings }) => devices.broadcast('settings', settings)),
+    feedDashboard(system, dashboard),
+  ];
+
+  const app = createFactoryApp(system, devices);
+  const http = await startHttpServer(app.callback(), system.config.server, (server) => {
+    devices.attach(server);
+    dashboard.attach(server);
+    refuseUnclaimedUpgrades(server, [DEVICE_CHANNEL_PATH, DASHBOARD_PATH]);
+  });
+
+  return {
+    port: http.port,
+    devices,
+    dashboard,
+    stopAccepting: http.stopAccepting,
+    async close() {
+      offs.forEach((off) => off());
+      devices.close();
+      dashboard.close();
+      await http.close();
+    },
+  };
+}
+
+export type FactoryServer = Awaited<ReturnType<typeof startFactoryServer>>;

@@ -1,0 +1,194 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { type AnyActorRef, createActor } from 'xstate';
+import { createCloudClient } from '../../adapters/cloud/cloud-client.js';
+import { cloudSyncTarget } from '../../adapters/cloud/cloud-sync-target.js';
+import { createConnectionSettings } from '../../adapters/store/factory/connection-settings.js';
+import { createDashboardQueries } from '../../adapters/store/factory/dashboard-queries.js';
+import { createDeviceExecutor } from '../../adapters/store/factory/device-executor.js';
+import { createDeviceStore } from '../../adapters/store/factory/device-store.js';
+import { openFactoryDatabase } from '../../adapters/store/factory/factory-database.js';
+import { createForwardOutbox } from '../../adapters/store/factory/forward-outbox.js';
+import { createIngestExecutor } from '../../adapters/store/factory/ingest-executor.js';
+import { createSyncIngestStore } from '../../adapters/store/factory/sync-ingest-store.js';
+import { createSettingsStore } from '../../adapters/store/settings-store.js';
+import { createUserStore } from '../../adapters/store/user-store.js';
+import { deadlineTimer } from '../../adapters/timers/deadline-timer.js';
+import { createTokenIssuer } from '../../api/http/auth.js';
+import { createDeviceTokenIssuer } from '../../api/http/device-auth.js';
+import { syncQueueMachine } from '../../machines/edge/sync-queue.machine.js';
+import { deviceSessionMachine } from '../../machines/factory/device-session.machine.js';
+import { serialWorkerMachine } from '../../machines/shared/serial-worker.machine.js';
+import { type ChildSpec, createSupervisorMachine } from '../../machines/shared/supervisor.machine.js';
+import { loadOrCreateSecret } from '../auth/secret-file.js';
+import type { ConnectionSettings } from '../domain/device-channel.js';
+import { bridgeEmitsToBus } from '../runtime/emit-bridge.js';
+import { createEventBus } from '../runtime/event-bus.js';
+import { createInspection } from '../runtime/inspection.js';
+import type { Logger } from '../runtime/logger.js';
+import { startRoot } from '../runtime/root-observer.js';
+import type { FactoryConfig } from './config.js';
+import { FACTORY_USERS } from './demo-users.js';
+import { createDevicePresence } from './device-presence.js';
+import { createDeviceRegistry } from './device-registry.js';
+import type { FactoryEvent } from './factory-events.js';
+import { createFleet } from './fleet.js';
+import { createProductionRate } from './production-rate.js';
+
+/** systemIds: how routes find the factory's actors without holding references. */
+export const DEVICES = 'devices';
+export const INGEST = 'ingest';
+export const CONNECTION_SETTINGS = 'connectionSettings';
+export const FORWARDER = 'forwarder';
+
+export interface FactoryStartOptions {
+  /** PostgreSQL schema to use instead of the default one (tests: one schema per test file). */
+  databaseSchema?: string;
+}
+
+/**
+ * The factory's composition root: storage (SQLite or PostgreSQL), the actor tree under the root
+ * supervisor (device registry writes, sync ingest, connection settings, the cloud forwarder, and
+ * the sharded device sessions), and the wiring of their events.
+ */
+export async function startFactorySystem(config: FactoryConfig, logger: Logger, options: FactoryStartOptions = {}) {
+  fs.mkdirSync(config.dataDir, { recursive: true });
+  const database = await openFactoryDatabase(
+    config.databaseUrl
+      ? { url: config.databaseUrl, ...(options.databaseSchema ? { schema: options.databaseSchema } : {}) }
+      : { filename: path.join(config.dataDir, 'factory.db') },
+  );
+  const { db } = database;
+
+  const users = createUserStore(db);
+  const onDefault = await users.seed(FACTORY_USERS(config.auth));
+  if (onDefault.length > 0) {
+    logger.warn({ users: onDefault }, 'default passwords in use: set FACTORY_ADMIN_PASSWORD / FACTORY_MANAGER_PASSWORD / FACTORY_OPERATOR_PASSWORD');
+  }
+  // One secret signs both kinds of token; `typ` keeps them apart (each side refuses the other kind).
+  const secret = config.auth.jwtSecret ?? loadOrCreateSecret(path.join(config.dataDir, 'jwt-secret'));
+  const tokens = createTokenIssuer(secret, config.auth.tokenTtlSeconds);
+  const deviceTokens = createDeviceTokenIssuer(secret, config.devices.tokenTtlDays * 24 * 3600);
+
+  const devices = createDeviceStore(db);
+  const ingestStore = createSyncIngestStore(db);
+  const dashboard = createDashboardQueries(db, { timeZone: config.company.timeZone });
+  const connection = createConnectionSettings(createSettingsStore(db), config.connection);
+  let settings: ConnectionSettings = await connection.read();
+
+  const bus = createEventBus<FactoryEvent>({ onError: (error, event) => logger.error({ err: error, event: event.type }, 'event subscriber failed') });
+  const cloud = createCloudClient({ baseUrl: config.cloud.url, timeoutMs: config.cloud.timeoutMs });
+  const forwardTarget = () => {
+    if (!settings.cloudSyncEnabled) return { target: null, reason: 'Cloud sync disabled in the connection settings' };
+    if (!config.cloud.deviceToken) return { target: null, reason: 'No OKTO Cloud device token configured (FACTORY_CLOUD_DEVICE_TOKEN)' };
+    return { target: cloudSyncTarget(cloud, config.cloud.deviceToken), reason: null };
+  };
+  const forwardOutbox = createForwardOutbox({ db, target: () => forwardTarget().target, batchSize: config.cloud.batchSize, logger });
+
+  const supervisor = createSupervisorMachine({
+    devices: serialWorkerMachine.provide({ actors: { execute: createDeviceExecutor(devices, deviceTokens) } }),
+    ingest: serialWorkerMachine.provide({
+      actors: { execute: createIngestExecutor(ingestStore, { forward: () => settings.cloudSyncEnabled, timeZone: config.company.timeZone }) },
+    }),
+    connectionSettings: serialWorkerMachine.provide({ actors: { execute: connection.executor } }),
+    forwarder: syncQueueMachine.provide({ actors: { drain: forwardOutbox.drain, pending: forwardOutbox.pending } }),
+    deviceShard: createSupervisorMachine({ deviceSession: deviceSessionMachine.provide({ actors: { deadline: deadlineTimer } }) }),
+  });
+  const children: ChildSpec[] = [
+    { id: DEVICES, src: 'devices', systemId: DEVICES },
+    { id: INGEST, src: 'ingest', systemId: INGEST },
+    { id: CONNECTION_SETTINGS, src: 'connectionSettings', systemId: CONNECTION_SETTINGS },
+    { id: FORWARDER, src: 'forwarder', systemId: FORWARDER, input: { pollIntervalMs: config.cloud.pollIntervalMs, backoff: config.cloud.backoff } },
+  ];
+
+  const inspection = createInspection({ traceFile: config.trace, inspectServer: config.inspect, logger });
+  const root = createActor(supervisor, { input: { children }, systemId: 'root', ...(inspection.inspect ? { inspect: inspection.inspect } : {}) });
+  const unbridge = bridgeEmitsToBus(root, bus);
+  startRoot(root, logger);
+
+  const get = (systemId: string): AnyActorRef => {
+    const ref = root.system.get(systemId);
+    if (!ref) throw new Error(`actor ${systemId} is not running`);
+    return ref;
+  };
+  const announceForwardTarget = () => {
+    const { target, reason } = forwardTarget();
+    root.system.get(FORWARDER)?.send({ type: 'TARGET', ready: target !== null, reason });
+  };
+  announceForwardTarget();
+
+  const fleet = createFleet({
+    root,
+    shardSrc: 'deviceShard',
+    sessionSrc: 'deviceSession',
+    shardCapacity: config.devices.shardCapacity,
+    staleAfterMs: config.devices.staleAfterMs,
+    offlineAfterMs: config.devices.offlineAfterMs,
+    publish: (event) => bus.publish(event),
+  });
+  const stored = await devices.list();
+  for (const device of stored) fleet.add(device.id, device.lastSeenAt ? Date.parse(device.lastSeenAt) : null);
+  const registry = createDeviceRegistry(bus, stored);
+  const presence = createDevicePresence({ fleet, recordSeen: devices.recordSeen, logger });
+  const productionRate = createProductionRate(bus);
+
+  const offs = [
+    bus.subscribe('device.registered', ({ device }) => fleet.add(device.id, null)),
+    bus.subscribe('device.removed', ({ deviceId }) => {
+      presence.forget(deviceId);
+      fleet.remove(deviceId);
+    }),
+    bus.subscribe('connection.settingsChanged', (event) => {
+      settings = event.settings;
+      announceForwardTarget();
+    }),
+    // New items to forward: send now rather than at the next poll.
+    bus.subscribe('sync.ingested', (event) => {
+      if (event.accepted > 0 && settings.cloudSyncEnabled) root.system.get(FORWARDER)?.send({ type: 'SYNC_NOW' });
+    }),
+    bus.subscribe('supervisor.childRestarted', (event) => {
+      if (event.id === FORWARDER) announceForwardTarget();
+    }),
+    bus.subscribe('supervisor.childFailed', (event) => logger.error(event, 'actor failed for good')),
+    bus.subscribe('device.statusChanged', (event) => logger.info({ deviceId: event.deviceId, status: event.status, previous: event.previous }, 'device status')),
+  ];
+
+  let stopped = false;
+  return {
+    config,
+    logger,
+    bus,
+    root,
+    tokens,
+    deviceTokens,
+    users,
+    registry,
+    fleet,
+    presence,
+    productionRate,
+    queries: { devices, dashboard },
+    forwardOutbox,
+    settings: () => settings,
+    devices: () => get(DEVICES),
+    ingest: () => get(INGEST),
+    connectionSettings: () => get(CONNECTION_SETTINGS),
+    forwarder: () => get(FORWARDER),
+    forwardTarget,
+
+    /** Graceful stop: store the last-seen times still pending, stop the actors, close storage. */
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await presence.stop();
+      offs.forEach((off) => off());
+      registry.dispose();
+      productionRate.dispose();
+      unbridge();
+      root.stop();
+      await inspection.close();
+      await database.close();
+    },
+  };
+}
+
+export type FactorySystem = Awaited<ReturnType<typeof startFactorySystem>>;
