@@ -1,81 +1,13 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
+import { runService } from '../support/cli-process.js';
 import { tempDir } from '../support/temp-dir.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const BIN = path.join(ROOT, 'bin/okto-edge.js');
-
-type LogLine = Record<string, unknown>;
-
-interface Run {
-  child: ChildProcess;
-  stderr: () => string;
-  stdout: () => string;
-  /** Resolves with the first JSON log line matching the predicate (rejects if the process exits first). */
-  logLine(pred: (line: LogLine) => boolean): Promise<LogLine>;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-/** The test runner's environment without anything that configures an edge. */
-function cleanEnv(extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) {
-    if (!/^(EDGE_|OKTO_|LOG_LEVEL$)/.test(key)) env[key] = value;
-  }
-  return { ...env, LOG_LEVEL: 'info', ...extra };
-}
-
-function run(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Run {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd, env: cleanEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  const waiters = new Set<() => void>();
-  const wake = () => {
-    for (const w of [...waiters]) w();
-  };
-  child.stdout!.on('data', (c: Buffer) => {
-    out += c.toString();
-    wake();
-  });
-  child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => {
-      resolve({ code, signal });
-      setImmediate(wake);
-    }),
-  );
-  let hasExited = false;
-  void exited.then(() => (hasExited = true));
-  const lines = (): LogLine[] =>
-    out
-      .split('\n')
-      .filter((l) => l.startsWith('{'))
-      .map((l) => JSON.parse(l) as LogLine);
-  return {
-    child,
-    stdout: () => out,
-    stderr: () => err,
-    exited,
-    logLine: (pred) =>
-      new Promise((resolve, reject) => {
-        const check = (): void => {
-          const found = lines().find(pred);
-          if (found) {
-            waiters.delete(check);
-            resolve(found);
-          } else if (hasExited) {
-            waiters.delete(check);
-            reject(new Error(`exited before the log line; stdout: ${out}\nstderr: ${err}`));
-          }
-        };
-        waiters.add(check);
-        check();
-      }),
-  };
-}
 
 describe('okto-edge CLI', function () {
   // Each case starts a real process that compiles the TypeScript sources with tsx: seconds, not milliseconds.
@@ -93,7 +25,7 @@ describe('okto-edge CLI', function () {
   });
 
   const start = (args: string[], env: NodeJS.ProcessEnv = {}) => {
-    const r = run(args, dir, env);
+    const r = runService(BIN, args, dir, env);
     children.push(r.child);
     return r;
   };
