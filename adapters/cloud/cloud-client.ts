@@ -161,7 +161,8 @@ export function createCloudClient(options: CloudClientOptions): CloudClient {
   };
 }
 
-function kindForStatus(status: number): CloudErrorKind {
+/** The error kind an HTTP error status means (shared with the factory sync target). */
+export function kindForStatus(status: number): CloudErrorKind {
   if (status === 401 || status === 403) return 'unauthorized';
   if (status === 404) return 'not_found';
   if (status === 409) return 'conflict';

@@ -27,6 +27,9 @@ export function upstreamRoutes(system: EdgeSystem): Router {
 
   router.put('/connection/mode', requireRole(system.tokens, 'ADMIN'), async (ctx) => {
     const { mode } = parseBody(ctx, modeBody);
+    // The factory's settings forbid a local override: it would be switched back on the next settings message anyway.
+    const refusal = system.factorySettings.refusal(mode);
+    if (refusal) throw new ApiError('CONFLICT', refusal, { mode: system.upstream.mode() });
     ok(ctx, await doWork<{ mode: string }>(system.connection(), { op: 'setMode', mode }));
   });
 
@@ -36,6 +39,8 @@ export function upstreamRoutes(system: EdgeSystem): Router {
     const { reason } = system.upstream.target();
     ok(ctx, {
       mode: system.upstream.mode(),
+      /** Why the mode is what it is when the factory server imposes it; null when the local choice stands. */
+      modeReason: system.factorySettings.modeReason(),
       connected: context.targetReady && state !== 'backoff' && state !== 'offline',
       lastSync: context.lastSyncAt,
       queueSize,

@@ -78,6 +78,26 @@ export const edgeConfigSchema = z
       })
       .strict()
       .prefault({}),
+    /**
+     * The site's factory server, for VIA_LOCAL_SERVER mode: where the outbox drains to and where
+     * the device channel (factoryLink) connects. Enrolment: register the device at the factory,
+     * issue its token (POST /api/v1/devices/{id}/token), set url, deviceId and deviceToken here.
+     */
+    factory: z
+      .object({
+        url: z.url({ protocol: /^https?$/ }).optional(),
+        /** The id the factory registered this edge under; defaults to line.deviceId. */
+        deviceId: id.optional(),
+        deviceToken: z.string().min(1).optional(),
+        /** Default heartbeat interval on the device channel; the factory's welcome overrides it. */
+        heartbeatIntervalMs: z.number().int().min(10).max(300_000).default(5_000),
+        /** Per sync request to the factory. */
+        timeoutMs: z.number().int().min(100).max(300_000).default(15_000),
+        /** Reconnect delays of the device channel (exponential, with jitter). */
+        backoff: z.object({ baseMs: z.number().int().min(10).default(500), maxMs: z.number().int().min(10).default(30_000) }).strict().prefault({}),
+      })
+      .strict()
+      .prefault({}),
     /** Initial connection mode; once changed through the API the persisted choice wins. */
     connection: z.object({ mode: z.enum(CONNECTION_MODES).default('DIRECT_CLOUD') }).strict().prefault({}),
     sync: z
@@ -115,6 +135,8 @@ export const EDGE_USAGE = `Usage: okto-edge [options]
   --host ADDR        bind address (env EDGE_HOST; default 0.0.0.0)
   --data-dir DIR     database, secrets (env EDGE_DATA_DIR; default ./data/edge)
   --cloud-url URL    OKTO Cloud base URL (env OKTO_CLOUD_URL; default http://127.0.0.1:8090)
+  --factory-url URL  factory server base URL for VIA_LOCAL_SERVER mode (env FACTORY_URL; none by default)
+                     with env FACTORY_DEVICE_ID (default: line.deviceId) and FACTORY_DEVICE_TOKEN
   --industry NAME    ${INDUSTRIES.join(' | ')} (env EDGE_INDUSTRY; default milk)
   --mock / --no-mock enable the mock scanner and /api/v1/mock/* (env EDGE_MOCK_MODE=true|false)
   --log-level LEVEL  trace|debug|info|warn|error|silent (env LOG_LEVEL; default info)
@@ -171,6 +193,7 @@ export function loadEdgeConfig(argv: string[], env: NodeJS.ProcessEnv, cwd = pro
         host: { type: 'string' },
         'data-dir': { type: 'string' },
         'cloud-url': { type: 'string' },
+        'factory-url': { type: 'string' },
         industry: { type: 'string' },
         mock: { type: 'boolean' },
         'log-level': { type: 'string' },
@@ -213,6 +236,10 @@ export function loadEdgeConfig(argv: string[], env: NodeJS.ProcessEnv, cwd = pro
   put(fromEnv, 'storage.synchronous', env.EDGE_SYNCHRONOUS);
   put(fromEnv, 'cloud.url', env.OKTO_CLOUD_URL);
   put(fromEnv, 'connection.mode', env.EDGE_CONNECTION_MODE);
+  // Empty = unset: deployment templates often pass these through empty when there is no factory.
+  put(fromEnv, 'factory.url', env.FACTORY_URL || undefined);
+  put(fromEnv, 'factory.deviceId', env.FACTORY_DEVICE_ID || undefined);
+  put(fromEnv, 'factory.deviceToken', env.FACTORY_DEVICE_TOKEN || undefined);
   put(fromEnv, 'auth.jwtSecret', env.EDGE_JWT_SECRET);
   put(fromEnv, 'auth.adminPassword', env.EDGE_ADMIN_PASSWORD);
   put(fromEnv, 'auth.managerPassword', env.EDGE_MANAGER_PASSWORD);
@@ -226,6 +253,7 @@ export function loadEdgeConfig(argv: string[], env: NodeJS.ProcessEnv, cwd = pro
   put(fromFlags, 'server.host', flags.host);
   put(fromFlags, 'dataDir', flags['data-dir']);
   put(fromFlags, 'cloud.url', flags['cloud-url']);
+  put(fromFlags, 'factory.url', flags['factory-url']);
   put(fromFlags, 'line.industry', flags.industry);
   put(fromFlags, 'mockMode', flags.mock);
   put(fromFlags, 'log.level', flags['log-level']);

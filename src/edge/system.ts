@@ -19,6 +19,9 @@ import { scanLineMachine, type LineSettings } from '../../machines/edge/scan-lin
 import { provisioningMachine } from '../../machines/edge/provisioning.machine.js';
 import { scannerMachine, type ScannerInput } from '../../machines/edge/scanner.machine.js';
 import { syncQueueMachine } from '../../machines/edge/sync-queue.machine.js';
+import { factoryLinkMachine, type FactoryLinkInput } from '../../machines/edge/factory-link.machine.js';
+import { factorySyncTarget } from '../../adapters/factory-link/factory-sync-target.js';
+import { wsDeviceChannel, type WsChannelConfig } from '../../adapters/factory-link/ws-channel.js';
 import { serialWorkerMachine } from '../../machines/shared/serial-worker.machine.js';
 import { type ChildSpec, createSupervisorMachine } from '../../machines/shared/supervisor.machine.js';
 import { edgeMigrations } from '../../migrations/edge/index.js';
@@ -33,6 +36,8 @@ import type { EdgeEvent } from './edge-events.js';
 import { DEMO_USERS } from './demo-users.js';
 import { installationId } from './installation-id.js';
 import { createUpstream } from './upstream.js';
+import { createFactorySettings } from './factory-settings.js';
+import { createStatusReporter } from './reported-status.js';
 import type { ConnectionMode } from '../domain/connection-mode.js';
 
 /** systemIds: how routes and actors find each other without holding references. */
@@ -42,6 +47,7 @@ export const PROVISIONING = 'provisioning';
 export const SYNC_QUEUE = 'syncQueue';
 export const CONNECTION = 'connection';
 export const CLOUD_CATALOG = 'cloudCatalog';
+export const FACTORY_LINK = 'factoryLink';
 export const scannerSystemId = (id: string) => `scanner.${id}`;
 
 /**
@@ -89,7 +95,13 @@ export async function startEdgeSystem(config: EdgeConfig, logger: Logger) {
     initialMode,
     syncQueue: () => root?.system.get(SYNC_QUEUE),
     provisioning: () => root?.system.get(PROVISIONING),
+    // The factory's sync target exists only with both a URL and a device token to send with.
+    factory:
+      config.factory.url && config.factory.deviceToken
+        ? factorySyncTarget({ factoryUrl: config.factory.url, deviceToken: config.factory.deviceToken, timeoutMs: config.factory.timeoutMs })
+        : null,
   });
+  const factorySettings = createFactorySettings({ bus, mode: upstream.mode, connection: () => root?.system.get(CONNECTION), logger });
   const outbox = createOutboxDrain({ db: db.writer, reader: db.reader, target: upstream.currentTarget, batchSize: config.sync.batchSize, logger });
 
   const supervisor = createSupervisorMachine({
@@ -101,6 +113,7 @@ export async function startEdgeSystem(config: EdgeConfig, logger: Logger) {
     syncQueue: syncQueueMachine.provide({ actors: { drain: outbox.drain, pending: outbox.pending } }),
     connection: serialWorkerMachine.provide({ actors: { execute: createConnectionExecutor(settingsStore) } }),
     cloudCatalog: serialWorkerMachine.provide({ actors: { execute: createCloudCatalogExecutor(cloud, settingsStore, upstream.deviceToken) } }),
+    factoryLink: factoryLinkMachine.provide({ actors: { channel: wsDeviceChannel } }),
   });
 
   const children: ChildSpec[] = [
@@ -112,6 +125,23 @@ export async function startEdgeSystem(config: EdgeConfig, logger: Logger) {
     { id: CLOUD_CATALOG, src: 'cloudCatalog', systemId: CLOUD_CATALOG },
     ...config.scanners.map((scanner) => scannerChild(scanner)),
   ];
+  if (config.factory.url) {
+    const channel: WsChannelConfig = { factoryUrl: config.factory.url, deviceToken: config.factory.deviceToken ?? null };
+    const input: FactoryLinkInput = {
+      deviceId: config.factory.deviceId ?? config.line.deviceId,
+      channel,
+      heartbeatIntervalMs: config.factory.heartbeatIntervalMs,
+      backoff: config.factory.backoff,
+      status: createStatusReporter({
+        mode: upstream.mode,
+        modeReason: factorySettings.modeReason,
+        scanLine: () => root?.system.get(SCAN_LINE),
+        syncQueue: () => root?.system.get(SYNC_QUEUE),
+        pending: async () => (await outbox.status()).queueSize,
+      }),
+    };
+    children.push({ id: FACTORY_LINK, src: 'factoryLink', systemId: FACTORY_LINK, input });
+  }
 
   const inspection = createInspection({ traceFile: config.trace, inspectServer: config.inspect, logger });
   root = createActor(supervisor, { input: { children }, systemId: 'root', ...(inspection.inspect ? { inspect: inspection.inspect } : {}) });
@@ -123,6 +153,7 @@ export async function startEdgeSystem(config: EdgeConfig, logger: Logger) {
   bus.subscribe('supervisor.childFailed', (event) => logger.error(event, 'actor failed for good'));
   bus.subscribe('supervisor.childRestarted', (event) => logger.warn(event, 'actor restarted'));
   bus.subscribe('scanner.state', (event) => logger.info(event, 'scanner'));
+  bus.subscribe('factory.link', (event) => (event.state === 'unauthorized' ? logger.error(event, 'factory link') : logger.info(event, 'factory link')));
 
   // Checkpoints on a timer, off the scan path (automatic checkpoints are off, see sqlite-database.ts).
   const checkpoints = setInterval(() => {
@@ -149,6 +180,7 @@ export async function startEdgeSystem(config: EdgeConfig, logger: Logger) {
     root: started,
     tokens,
     upstream,
+    factorySettings,
     outbox,
     users,
     committer,
@@ -159,6 +191,8 @@ export async function startEdgeSystem(config: EdgeConfig, logger: Logger) {
     syncQueue: () => get(SYNC_QUEUE),
     connection: () => get(CONNECTION),
     cloudCatalog: () => get(CLOUD_CATALOG),
+    /** The device channel to the factory server; undefined when no factory URL is configured. */
+    factoryLink: () => started.system.get(FACTORY_LINK) as AnyActorRef | undefined,
     scanner: (id: string) => started.system.get(scannerSystemId(id)) as AnyActorRef | undefined,
 
     drain,
@@ -173,6 +207,7 @@ export async function startEdgeSystem(config: EdgeConfig, logger: Logger) {
       await drain();
       clearInterval(checkpoints);
       upstream.dispose();
+      factorySettings.dispose();
       unbridge();
       started.stop();
       await inspection.close();

@@ -311,6 +311,39 @@ log: { level: info }
     });
   });
 
+  describe('the factory server (VIA_LOCAL_SERVER)', () => {
+    it('is not configured by default, with the default heartbeat, timeout and backoff', () => {
+      expect(load().factory).to.deep.equal({ heartbeatIntervalMs: 5_000, timeoutMs: 15_000, backoff: { baseMs: 500, maxMs: 30_000 } });
+    });
+
+    it('file < FACTORY_URL / FACTORY_DEVICE_ID / FACTORY_DEVICE_TOKEN < --factory-url', () => {
+      writeYaml('factory:\n  url: http://factory-file:8081\n  deviceId: dev-file\n  deviceToken: tok-file\n  heartbeatIntervalMs: 2000\n  backoff: { baseMs: 100, maxMs: 5000 }\n');
+      expect(load().factory).to.deep.include({ url: 'http://factory-file:8081', deviceId: 'dev-file', deviceToken: 'tok-file', heartbeatIntervalMs: 2000, backoff: { baseMs: 100, maxMs: 5000 } });
+      const env = { FACTORY_URL: 'https://factory-env', FACTORY_DEVICE_ID: 'dev-env', FACTORY_DEVICE_TOKEN: 'tok-env' };
+      expect(load([], env).factory).to.deep.include({ url: 'https://factory-env', deviceId: 'dev-env', deviceToken: 'tok-env', heartbeatIntervalMs: 2000 });
+      expect(load(['--factory-url', 'http://factory-flag:9000'], env).factory).to.deep.include({ url: 'http://factory-flag:9000', deviceId: 'dev-env' });
+    });
+
+    it('empty FACTORY_* variables count as unset', () => {
+      writeYaml('factory: { url: http://factory-file:8081, deviceToken: tok-file }\n');
+      expect(load([], { FACTORY_URL: '', FACTORY_DEVICE_ID: '', FACTORY_DEVICE_TOKEN: '' }).factory).to.deep.include({ url: 'http://factory-file:8081', deviceToken: 'tok-file' });
+    });
+
+    it('bad values name the key: a non-http URL, a bad device id, an interval out of range, an unknown key', () => {
+      expect(configError(() => load(['--factory-url', 'ftp://factory']))).to.include('factory.url');
+      expect(configError(() => load([], { FACTORY_URL: 'not a url' }))).to.include('factory.url');
+      expect(configError(() => load([], { FACTORY_DEVICE_ID: 'has space' }))).to.include('factory.deviceId');
+      writeYaml('factory: { heartbeatIntervalMs: 5 }\n');
+      expect(configError(() => load())).to.include('factory.heartbeatIntervalMs');
+      writeYaml('factory: { token: x }\n');
+      expect(configError(() => load())).to.include('factory');
+    });
+
+    it('the usage names --factory-url and the FACTORY_* variables', () => {
+      expect(EDGE_USAGE).to.include('--factory-url').and.include('FACTORY_URL').and.include('FACTORY_DEVICE_ID').and.include('FACTORY_DEVICE_TOKEN');
+    });
+  });
+
   it("--help returns 'help' (even with other, invalid, flags)", () => {
     expect(loadEdgeConfig(['--help'], {}, dir)).to.equal('help');
     expect(loadEdgeConfig(['--port', '1', '--help'], {}, dir)).to.equal('help');

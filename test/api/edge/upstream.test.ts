@@ -118,6 +118,7 @@ describe('edge API: connection, cloud and sync (against the cloud simulator)', f
       const status = await getData(t, '/api/v1/connection/status');
       expect(status).to.deep.equal({
         mode: 'DIRECT_CLOUD',
+        modeReason: null,
         connected: false,
         lastSync: null,
         queueSize: 0,
