@@ -1,17 +1,23 @@
 import path from 'node:path';
+import { createCloudClient } from '../../adapters/cloud/cloud-client.js';
 import { framingSchema } from '../../adapters/scanners/framing.js';
 import { startCloudSim } from '../cloud-sim/server.js';
 import { DEMO_EMAIL, DEMO_PASSWORD } from '../cloud-sim/seed.js';
 import { edgeConfigSchema, type EdgeConfig } from '../edge/config.js';
 import { startEdge } from '../edge/edge.js';
+import { factoryConfigSchema } from '../factory/config.js';
+import { startFactory } from '../factory/factory.js';
 import { ScannerSimulator } from '../line-sim/scanner-simulator.js';
 import { createLogger } from '../runtime/logger.js';
 import { onShutdownSignals } from '../runtime/shutdown.js';
 
+const EDGE_DEVICE_ID = 'edge-001';
+
 /**
- * `npm start`: the whole demo on one machine — the OKTO Cloud simulator, an edge on embedded
- * SQLite under ./data provisioned against it, and a simulated TCP scanner feeding the edge. Mock
- * mode is on so the mock endpoints work too.
+ * `npm start`: the whole chain on one machine, on embedded SQLite under ./data — a simulated TCP
+ * scanner feeds the edge, the edge syncs to the factory server (VIA_LOCAL_SERVER) and keeps its
+ * device channel open, and the factory forwards to the OKTO Cloud simulator. Mock mode is on so
+ * the edge's mock endpoints work too.
  */
 async function main() {
   const logger = createLogger({ name: 'okto-demo', level: process.env.LOG_LEVEL ?? 'info' });
@@ -27,11 +33,28 @@ async function main() {
   const { port: scannerPort } = await scanner.start();
   const cloud = await startCloudSim({ port: Number(process.env.CLOUD_SIM_PORT ?? 8090), host: '127.0.0.1', logger: createLogger({ name: 'okto-cloud-sim', level: 'warn' }) });
 
+  // The factory forwards to the cloud as a device of its own (device-002 of the demo company).
+  const factoryCloudToken = await activateFactoryInCloud(cloud.url);
+  const factory = await startFactory(
+    {
+      ...factoryConfigSchema.parse({
+        server: { port: Number(process.env.FACTORY_PORT ?? 8081), host: process.env.FACTORY_HOST ?? '127.0.0.1' },
+        dataDir: path.resolve(process.env.FACTORY_DATA_DIR ?? './data/factory'),
+        cloud: { url: cloud.url, deviceToken: factoryCloudToken },
+      }),
+      configFile: null,
+    },
+    createLogger({ name: 'okto-factory', level: process.env.LOG_LEVEL ?? 'info' }),
+  );
+  const edgeToken = await enrolEdge(factory.url);
+
   const parsed = edgeConfigSchema.parse({
     server: { port: Number(process.env.EDGE_PORT ?? 8080), host: process.env.EDGE_HOST ?? '127.0.0.1' },
     dataDir: path.resolve(process.env.EDGE_DATA_DIR ?? './data/edge'),
     line: { industry },
     cloud: { url: cloud.url },
+    connection: { mode: 'VIA_LOCAL_SERVER' },
+    factory: { url: factory.url, deviceId: EDGE_DEVICE_ID, deviceToken: edgeToken },
     scanners: [
       { id: 'line-scanner-1', transport: 'tcp', mode: 'connect', host: '127.0.0.1', port: scannerPort, framing: framingSchema.parse({}) },
       { id: 'mock-1', transport: 'mock' },
@@ -42,15 +65,18 @@ async function main() {
 
   const url = `http://${config.server.host}:${edge.port}`;
   const provisioned = await provisionOnce(url);
+  const factoryUrl = `http://${factory.system.config.server.host}:${factory.port}`;
   process.stdout.write(
     [
       '',
       'OKTO Traceability demo is running',
       `  Edge service     ${url}   (health: ${url}/health, live feed: ws://${config.server.host}:${edge.port}/ws?token=…)`,
+      `  Factory server   ${factoryUrl}   (dashboard: ${factoryUrl}/api/v1/dashboard/overview, live: ws://${factory.system.config.server.host}:${factory.port}/ws/dashboard?token=…)`,
       `  OKTO Cloud sim   ${cloud.url}   (${DEMO_EMAIL} / ${DEMO_PASSWORD}; received items: ${cloud.url}/admin/stats)`,
       `  Provisioning     ${provisioned}`,
+      `  Sync path        edge → factory (VIA_LOCAL_SERVER, device ${EDGE_DEVICE_ID}) → cloud (factory forwards as device-002)`,
       `  Line simulator   TCP scanner on 127.0.0.1:${scannerPort}, ${scanner.options.ratePerSecond} codes/s (valid, duplicate, invalid, no-read)`,
-      `  Data             ${config.dataDir}`,
+      `  Data             ${config.dataDir}, ${factory.system.config.dataDir}`,
       '  Users            operator / operator123   manager / manager123   admin / admin123 (demo passwords)',
       `  Try              curl -s -X POST ${url}/api/v1/auth/login -H 'Content-Type: application/json' -d '{"username":"operator","password":"operator123"}'`,
       'Ctrl-C stops everything.',
@@ -61,8 +87,39 @@ async function main() {
   onShutdownSignals(async () => {
     await scanner.stop();
     await edge.stop();
+    await factory.stop();
     await cloud.close();
   }, logger);
+}
+
+/** Signs in to the cloud simulator with the demo account and activates device-002 for the factory. */
+async function activateFactoryInCloud(cloudUrl: string): Promise<string> {
+  const client = createCloudClient({ baseUrl: cloudUrl });
+  const { userToken } = await client.signIn(DEMO_EMAIL, DEMO_PASSWORD);
+  return (await client.activate(userToken, 'device-002', 'okto-factory-demo')).deviceToken;
+}
+
+/**
+ * Registers the demo edge at the factory (once; kept in the factory's database) and issues it a
+ * fresh device token, as an integrator would (README, "Enrolling an edge").
+ */
+async function enrolEdge(factoryUrl: string): Promise<string> {
+  const call = async (method: string, route: string, token?: string, body?: unknown) => {
+    const response = await fetch(factoryUrl + route, {
+      method,
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
+    return (await response.json()) as { success: boolean; data: any; error?: { code: string; message: string } };
+  };
+  const login = await call('POST', '/api/v1/auth/login', undefined, { username: 'manager', password: process.env.FACTORY_MANAGER_PASSWORD ?? 'manager123' });
+  if (!login.success) throw new Error(`factory login failed: ${login.error?.message}`);
+  const token = login.data.token as string;
+  const created = await call('POST', '/api/v1/devices', token, { id: EDGE_DEVICE_ID, name: 'Production Line 1', lineId: 'line-001' });
+  if (!created.success && created.error?.code !== 'CONFLICT') throw new Error(`registering ${EDGE_DEVICE_ID} failed: ${created.error?.message}`);
+  const issued = await call('POST', `/api/v1/devices/${EDGE_DEVICE_ID}/token`, token);
+  if (!issued.success) throw new Error(`issuing a token for ${EDGE_DEVICE_ID} failed: ${issued.error?.message}`);
+  return issued.data.token as string;
 }
 
 /**
@@ -86,7 +143,11 @@ async function provisionOnce(url: string): Promise<string> {
   const signIn = await call('POST', '/api/v1/provision/signin', token, { email: DEMO_EMAIL, password: DEMO_PASSWORD });
   if (!signIn.success) return `sign-in failed: ${signIn.error?.message}`;
   const activate = await call('POST', '/api/v1/provision/activate', token, { deviceId: 'device-001' });
-  return activate.success ? `activated ${activate.data.device.deviceIdentifier} (direct-cloud sync running)` : `activation failed: ${activate.error?.message}`;
+  if (!activate.success) return `activation failed: ${activate.error?.message}`;
+  // Provisioned for the cloud's reference data; codes go through the factory. The stored mode
+  // (from an earlier run) would otherwise win over the configured one.
+  await call('PUT', '/api/v1/connection/mode', token, { mode: 'VIA_LOCAL_SERVER' });
+  return `activated ${activate.data.device.deviceIdentifier} (cloud reference data)`;
 }
 
 main().catch((error: unknown) => {

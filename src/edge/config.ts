@@ -1,11 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { framingSchema } from '../../adapters/scanners/framing.js';
 import { INDUSTRIES } from '../domain/codes/index.js';
 import { CONNECTION_MODES } from '../domain/connection-mode.js';
+import { asBoolean, asNumber, ConfigError, type Overrides, parseLayers, put, readYamlFile } from '../runtime/config-layers.js';
 
 /**
  * Edge configuration: defaults < edge-service.yaml < environment < CLI flags. Every source is
@@ -127,7 +127,7 @@ export const edgeConfigSchema = z
 export type EdgeConfig = z.infer<typeof edgeConfigSchema> & { mockMode: boolean; configFile: string | null };
 export type ScannerConfig = z.infer<typeof scannerSchema>;
 
-export class ConfigError extends Error {}
+export { ConfigError };
 
 export const EDGE_USAGE = `Usage: okto-edge [options]
   --config FILE      edge-service.yaml to read (env EDGE_CONFIG; default ./edge-service.yaml if present)
@@ -143,42 +143,6 @@ export const EDGE_USAGE = `Usage: okto-edge [options]
   --inspect          attach the local @statelyai/inspect server (env EDGE_INSPECT=true)
   --trace FILE       write every actor event as JSON lines (env EDGE_TRACE)
   --help             this text`;
-
-type Overrides = Record<string, unknown>;
-
-/** Sets `value` at a dotted path, creating objects on the way. */
-function put(target: Overrides, dotted: string, value: unknown) {
-  if (value === undefined) return;
-  const keys = dotted.split('.');
-  let node = target;
-  for (const key of keys.slice(0, -1)) node = (node[key] ??= {}) as Overrides;
-  node[keys[keys.length - 1]!] = value;
-}
-
-function merge(base: Overrides, over: Overrides): Overrides {
-  const out: Overrides = { ...base };
-  for (const [key, value] of Object.entries(over)) {
-    const existing = out[key];
-    out[key] =
-      value && typeof value === 'object' && !Array.isArray(value) && existing && typeof existing === 'object' && !Array.isArray(existing)
-        ? merge(existing as Overrides, value as Overrides)
-        : value;
-  }
-  return out;
-}
-
-const asNumber = (key: string, raw: string | undefined) => {
-  if (raw === undefined) return undefined;
-  const n = Number(raw);
-  if (raw.trim() === '' || !Number.isFinite(n)) throw new ConfigError(`Invalid configuration: ${key}: expected a number, got "${raw}"`);
-  return n;
-};
-const asBoolean = (key: string, raw: string | undefined) => {
-  if (raw === undefined) return undefined;
-  if (/^(1|true|yes|on)$/i.test(raw)) return true;
-  if (/^(0|false|no|off)$/i.test(raw)) return false;
-  throw new ConfigError(`Invalid configuration: ${key}: expected true or false, got "${raw}"`);
-};
 
 export function loadEdgeConfig(argv: string[], env: NodeJS.ProcessEnv, cwd = process.cwd()): EdgeConfig | 'help' {
   let flags;
@@ -209,21 +173,7 @@ export function loadEdgeConfig(argv: string[], env: NodeJS.ProcessEnv, cwd = pro
 
   const explicitFile = flags.config ?? env.EDGE_CONFIG;
   const configFile = explicitFile ? path.resolve(cwd, explicitFile) : fs.existsSync(path.join(cwd, 'edge-service.yaml')) ? path.join(cwd, 'edge-service.yaml') : null;
-  let fromFile: Overrides = {};
-  if (configFile) {
-    let text: string;
-    try {
-      text = fs.readFileSync(configFile, 'utf8');
-    } catch (error) {
-      throw new ConfigError(`Cannot read config file ${configFile}: ${(error as Error).message}`);
-    }
-    try {
-      fromFile = (parseYaml(text) as Overrides | null) ?? {};
-    } catch (error) {
-      throw new ConfigError(`Invalid YAML in ${configFile}: ${(error as Error).message}`);
-    }
-    if (typeof fromFile !== 'object' || Array.isArray(fromFile)) throw new ConfigError(`Invalid configuration in ${configFile}: expected a mapping at the top level`);
-  }
+  const fromFile = configFile ? readYamlFile(configFile) : {};
 
   const fromEnv: Overrides = {};
   put(fromEnv, 'server.port', asNumber('EDGE_PORT', env.EDGE_PORT));
@@ -260,12 +210,7 @@ export function loadEdgeConfig(argv: string[], env: NodeJS.ProcessEnv, cwd = pro
   put(fromFlags, 'inspect', flags.inspect);
   put(fromFlags, 'trace', flags.trace);
 
-  const result = edgeConfigSchema.safeParse(merge(merge(fromFile, fromEnv), fromFlags));
-  if (!result.success) {
-    const problems = result.error.issues.map((issue) => `  ${issue.path.join('.') || '(top level)'}: ${issue.message}`).join('\n');
-    throw new ConfigError(`Invalid configuration${configFile ? ` (${configFile})` : ''}:\n${problems}`);
-  }
-  const config = result.data;
+  const config = parseLayers(edgeConfigSchema, [fromFile, fromEnv, fromFlags], configFile);
   return {
     ...config,
     dataDir: path.resolve(cwd, config.dataDir),
