@@ -24,7 +24,8 @@ export interface SqliteDatabase {
   close(): Promise<void>;
 }
 
-function connect(filename: string, pragmas: string[]): Knex {
+/** A knex handle on one SQLite connection (SQLite has one writer: one connection queues every statement) with `pragmas` set on it. */
+export function connectSqlite(filename: string, pragmas: string[]): Knex {
   return knexFactory({
     client: 'sqlite3',
     connection: { filename },
@@ -48,9 +49,9 @@ export async function openSqliteDatabase(options: SqliteOptions): Promise<Sqlite
   fs.mkdirSync(path.dirname(options.filename), { recursive: true });
   const synchronous = options.synchronous ?? 'FULL';
   const common = ['busy_timeout = 10000', 'foreign_keys = ON', `synchronous = ${synchronous}`, 'cache_size = -65536'];
-  const writer = connect(options.filename, ['journal_mode = WAL', 'wal_autocheckpoint = 0', ...common]);
+  const writer = connectSqlite(options.filename, ['journal_mode = WAL', 'wal_autocheckpoint = 0', ...common]);
   await writer.migrate.latest({ migrationSource: options.migrations });
-  const reader = connect(options.filename, ['wal_autocheckpoint = 0', ...common]);
+  const reader = connectSqlite(options.filename, ['wal_autocheckpoint = 0', ...common]);
 
   return {
     writer,

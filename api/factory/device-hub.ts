@@ -1,5 +1,4 @@
-import type { IncomingMessage, Server } from 'node:http';
-import type { Duplex } from 'node:stream';
+import type { Server } from 'node:http';
 import { WebSocketServer, type WebSocket } from 'ws';
 import {
   CHANNEL_CLOSE,
@@ -13,8 +12,8 @@ import {
   encodeChannelMessage,
 } from '../../src/domain/device-channel.js';
 import type { Logger } from '../../src/runtime/logger.js';
-import { tokenFrom } from '../http/auth.js';
 import type { DevicePrincipal, DeviceTokenIssuer } from '../http/device-auth.js';
+import { claimUpgrades } from '../http/ws-hub.js';
 
 
 export interface DeviceSessionInfo {
@@ -61,21 +60,12 @@ export class DeviceHub {
   }
 
   attach(server: Server): void {
-    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-      const url = new URL(req.url ?? '/', 'http://localhost');
-      if (url.pathname !== this.options.path) return;
-      let device: DevicePrincipal;
-      try {
-        const token = tokenFrom(req.headers as { authorization?: string }, url.searchParams);
-        if (!token) throw new Error('missing token');
-        device = this.options.issuer.verify(token);
-        if (!this.options.isCurrent(device)) throw new Error('revoked');
-      } catch {
-        socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-        return;
-      }
-      this.wss.handleUpgrade(req, socket, head, (ws) => this.open(device.deviceId, ws, req.socket.remoteAddress ?? null));
-    });
+    const authenticate = (token: string): DevicePrincipal => {
+      const device = this.options.issuer.verify(token);
+      if (!this.options.isCurrent(device)) throw new Error('revoked');
+      return device;
+    };
+    claimUpgrades(server, this.wss, this.options.path, authenticate, (ws, device, req) => this.open(device.deviceId, ws, req.socket.remoteAddress ?? null));
   }
 
   private open(deviceId: string, ws: WebSocket, remoteAddress: string | null) {

@@ -29,24 +29,11 @@ export class WsHub {
 
   /** Claims upgrades for our path on `server`; other paths are left for other hubs (or refused). */
   attach(server: Server): void {
-    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-      const url = new URL(req.url ?? '/', 'http://localhost');
-      if (url.pathname !== this.options.path) return;
-      let principal: Principal;
-      try {
-        const token = tokenFrom(req.headers as { authorization?: string }, url.searchParams);
-        if (!token) throw new Error('missing token');
-        principal = this.options.issuer.verify(token);
-      } catch {
-        socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-        return;
-      }
-      this.wss.handleUpgrade(req, socket, head, (ws) => {
-        this.alive.add(ws);
-        ws.on('pong', () => this.alive.add(ws));
-        ws.on('error', () => ws.terminate());
-        this.options.logger.debug({ user: principal.username, path: this.options.path }, 'websocket client connected');
-      });
+    claimUpgrades(server, this.wss, this.options.path, (token) => this.options.issuer.verify(token), (ws, principal: Principal) => {
+      this.alive.add(ws);
+      ws.on('pong', () => this.alive.add(ws));
+      ws.on('error', () => ws.terminate());
+      this.options.logger.debug({ user: principal.username, path: this.options.path }, 'websocket client connected');
     });
   }
 
@@ -86,6 +73,35 @@ export class WsHub {
       client.ping();
     }
   }
+}
+
+/**
+ * Takes the WebSocket upgrades for `path` on `server` (other paths are left to other hubs): the
+ * token (`?token=`, since browsers cannot set headers on a WebSocket, or `Authorization: Bearer`)
+ * goes through `authenticate`; if it throws, the upgrade is refused with 401, so a client can tell
+ * a bad credential from a network failure.
+ */
+export function claimUpgrades<P>(
+  server: Server,
+  wss: WebSocketServer,
+  path: string,
+  authenticate: (token: string) => P,
+  accept: (ws: WebSocket, principal: P, req: IncomingMessage) => void,
+): void {
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname !== path) return;
+    let principal: P;
+    try {
+      const token = tokenFrom(req.headers as { authorization?: string }, url.searchParams);
+      if (!token) throw new Error('missing token');
+      principal = authenticate(token);
+    } catch {
+      socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => accept(ws, principal, req));
+  });
 }
 
 /** Refuses upgrades no hub claimed, so a wrong path fails fast instead of hanging. */

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import knexFactory, { type Knex } from 'knex';
 import { factoryMigrations } from '../../../migrations/factory/index.js';
+import { connectSqlite } from '../sqlite-database.js';
 
 export type FactoryDialect = 'sqlite' | 'pg';
 
@@ -31,21 +32,7 @@ const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 function openSqlite(filename: string, synchronous: 'FULL' | 'NORMAL'): Knex {
   fs.mkdirSync(path.dirname(path.resolve(filename)), { recursive: true });
-  const pragmas = ['journal_mode = WAL', `synchronous = ${synchronous}`, 'busy_timeout = 10000', 'foreign_keys = ON', 'cache_size = -65536'];
-  return knexFactory({
-    client: 'sqlite3',
-    connection: { filename },
-    useNullAsDefault: true,
-    // SQLite has one writer: one connection queues every statement, so transactions never
-    // interleave nor wait on SQLITE_BUSY.
-    pool: {
-      min: 1,
-      max: 1,
-      afterCreate(conn: { exec(sql: string, cb: (err: Error | null) => void): void }, done: (err: Error | null, conn: unknown) => void) {
-        conn.exec(pragmas.map((p) => `PRAGMA ${p};`).join(''), (err) => done(err, conn));
-      },
-    },
-  });
+  return connectSqlite(filename, ['journal_mode = WAL', `synchronous = ${synchronous}`, 'busy_timeout = 10000', 'foreign_keys = ON', 'cache_size = -65536']);
 }
 
 function openPostgres(url: string, schema: string | undefined, poolMax: number): Knex {
