@@ -73,6 +73,9 @@ export class DeviceHub {
     if (previous) {
       this.sessions.delete(deviceId);
       previous.ws.close(CHANNEL_CLOSE.REPLACED, 'replaced by a newer connection');
+      // Its own close handler will not report it (it is no longer the device's session), so
+      // report it here: the session counts open channels and would otherwise keep this one.
+      this.options.onClose(deviceId);
     }
     const session: Session = { deviceId, ws, connectedAt: new Date().toISOString(), remoteAddress, lastMessageAt: null, messagesReceived: 0 };
     this.sessions.set(deviceId, session);

@@ -21,7 +21,7 @@ import { deviceSessionMachine } from '../../machines/factory/device-session.mach
 import { serialWorkerMachine } from '../../machines/shared/serial-worker.machine.js';
 import { type ChildSpec, createSupervisorMachine } from '../../machines/shared/supervisor.machine.js';
 import { loadOrCreateSecret } from '../auth/secret-file.js';
-import type { ConnectionSettings } from '../domain/device-channel.js';
+import type { ConnectionSettings, ReportedStatus } from '../domain/device-channel.js';
 import { bridgeEmitsToBus } from '../runtime/emit-bridge.js';
 import { createEventBus } from '../runtime/event-bus.js';
 import { createInspection } from '../runtime/inspection.js';
@@ -127,7 +127,8 @@ export async function startFactorySystem(config: FactoryConfig, logger: Logger, 
     publish: (event) => bus.publish(event),
   });
   const stored = await devices.list();
-  for (const device of stored) fleet.add(device.id, device.lastSeenAt ? Date.parse(device.lastSeenAt) : null);
+  // With what each device last reported: the dashboard's edge backlog and the reported mode survive a restart.
+  for (const device of stored) fleet.add(device.id, device.lastSeenAt ? Date.parse(device.lastSeenAt) : null, (device.reported as ReportedStatus | null) ?? null);
   const registry = createDeviceRegistry(bus, stored);
   const presence = createDevicePresence({ fleet, recordSeen: devices.recordSeen, logger });
   const productionRate = createProductionRate(bus);
@@ -167,6 +168,8 @@ export async function startFactorySystem(config: FactoryConfig, logger: Logger, 
     presence,
     productionRate,
     queries: { devices, dashboard },
+    /** The store itself, read-only by convention: tests and tools that check what was stored. */
+    db,
     forwardOutbox,
     settings: () => settings,
     devices: () => get(DEVICES),

@@ -13,6 +13,8 @@ export interface TestFactory {
   factory: Factory;
   url: string;
   config: FactoryConfig;
+  /** The PostgreSQL schema holding its data (undefined on SQLite): for tests that read the tables. */
+  schema: string | undefined;
   tokens: { operator: string; manager: string; admin: string };
   request: JsonRequester;
   /** Registers a device and issues its token (as a manager would). */
@@ -46,6 +48,7 @@ export async function startTestFactory(db: FactoryDbKind = 'sqlite', overrides: 
     factory,
     url: `http://127.0.0.1:${factory.port}`,
     config,
+    schema,
     tokens: { operator: '', manager: '', admin: '' },
     request: jsonRequester(`http://127.0.0.1:${factory.port}`),
     async enrol(deviceId, fields = {}) {
