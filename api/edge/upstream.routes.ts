@@ -1,7 +1,7 @@
 import Router from '@koa/router';
 import { z } from 'zod';
 import type { CatalogName, CatalogResult } from '../../adapters/cloud/cloud-catalog.js';
-import type { SyncNowReply, SyncQueueContext } from '../../machines/edge/sync-queue.machine.js';
+import type { SyncNowReply, SyncQueueContext } from '../../machines/shared/sync-queue.machine.js';
 import { CONNECTION_MODES } from '../../src/domain/connection-mode.js';
 import type { EdgeSystem } from '../../src/edge/system.js';
 import { askActor, doWork } from '../http/actor-calls.js';

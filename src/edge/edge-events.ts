@@ -1,7 +1,7 @@
 import type { ScanDecidedEvent } from '../../machines/edge/scan-line.machine.js';
 import type { ScannerEmitted } from '../../machines/edge/scanner.machine.js';
 import type { ProvisioningEmitted } from '../../machines/edge/provisioning.machine.js';
-import type { SyncQueueEmitted } from '../../machines/edge/sync-queue.machine.js';
+import type { SyncQueueEmitted } from '../../machines/shared/sync-queue.machine.js';
 import type { FactoryLinkEmitted } from '../../machines/edge/factory-link.machine.js';
 import type { SupervisorEmitted } from '../../machines/shared/supervisor.machine.js';
 import type { ConnectionMode } from '../domain/connection-mode.js';

@@ -18,7 +18,7 @@ import { createTokenIssuer, type TokenIssuer } from '../../api/http/auth.js';
 import { scanLineMachine, type LineSettings } from '../../machines/edge/scan-line.machine.js';
 import { provisioningMachine } from '../../machines/edge/provisioning.machine.js';
 import { scannerMachine, type ScannerInput } from '../../machines/edge/scanner.machine.js';
-import { syncQueueMachine } from '../../machines/edge/sync-queue.machine.js';
+import { syncQueueMachine } from '../../machines/shared/sync-queue.machine.js';
 import { factoryLinkMachine, type FactoryLinkInput } from '../../machines/edge/factory-link.machine.js';
 import { factorySyncTarget } from '../../adapters/factory-link/factory-sync-target.js';
 import { wsDeviceChannel, type WsChannelConfig } from '../../adapters/factory-link/ws-channel.js';

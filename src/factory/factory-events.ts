@@ -1,4 +1,4 @@
-import type { SyncQueueEmitted } from '../../machines/edge/sync-queue.machine.js';
+import type { SyncQueueEmitted } from '../../machines/shared/sync-queue.machine.js';
 import type { SupervisorEmitted } from '../../machines/shared/supervisor.machine.js';
 import type { DeviceSessionEmitted } from '../../machines/factory/device-session.machine.js';
 import type { ConnectionSettings } from '../domain/device-channel.js';

@@ -16,7 +16,7 @@ import { createUserStore } from '../../adapters/store/user-store.js';
 import { deadlineTimer } from '../../adapters/timers/deadline-timer.js';
 import { createTokenIssuer } from '../../api/http/auth.js';
 import { createDeviceTokenIssuer } from '../../api/http/device-auth.js';
-import { syncQueueMachine } from '../../machines/edge/sync-queue.machine.js';
+import { syncQueueMachine } from '../../machines/shared/sync-queue.machine.js';
 import { deviceSessionMachine } from '../../machines/factory/device-session.machine.js';
 import { serialWorkerMachine } from '../../machines/shared/serial-worker.machine.js';
 import { type ChildSpec, createSupervisorMachine } from '../../machines/shared/supervisor.machine.js';

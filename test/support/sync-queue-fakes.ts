@@ -1,5 +1,5 @@
 import { createActor, SimulatedClock } from 'xstate';
-import { type DrainOutcome, type SyncNowReply, type SyncQueueEmitted, syncQueueMachine } from '../../machines/edge/sync-queue.machine.js';
+import { type DrainOutcome, type SyncNowReply, type SyncQueueEmitted, syncQueueMachine } from '../../machines/shared/sync-queue.machine.js';
 import { controlledPromise } from './controlled-promise.js';
 import { startRecorder } from './scan-fixtures.js';
 

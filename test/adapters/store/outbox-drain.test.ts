@@ -5,7 +5,7 @@ import { createAggregationExecutor } from '../../../adapters/store/aggregation-s
 import { createOutboxDrain, type OutboxDrain } from '../../../adapters/store/outbox-drain.js';
 import { writeScanGroup } from '../../../adapters/store/scan-writer.js';
 import type { SyncTarget } from '../../../adapters/sync/sync-target.js';
-import type { DrainOutcome } from '../../../machines/edge/sync-queue.machine.js';
+import type { DrainOutcome } from '../../../machines/shared/sync-queue.machine.js';
 import type { AggregationRequest } from '../../../src/domain/aggregation.js';
 import { BottleStatus } from '../../../src/domain/bottle-status.js';
 import { nextId } from '../../../src/domain/ids.js';

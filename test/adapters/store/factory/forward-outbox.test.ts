@@ -4,7 +4,7 @@ import type { SyncItem, SyncItemResult } from '../../../../adapters/cloud/cloud-
 import { createForwardOutbox } from '../../../../adapters/store/factory/forward-outbox.js';
 import { createSyncIngestStore } from '../../../../adapters/store/factory/sync-ingest-store.js';
 import type { SyncTarget } from '../../../../adapters/sync/sync-target.js';
-import type { DrainOutcome } from '../../../../machines/edge/sync-queue.machine.js';
+import type { DrainOutcome } from '../../../../machines/shared/sync-queue.machine.js';
 import { silentLogger } from '../../../../src/runtime/logger.js';
 import { describeOnFactoryDbs } from '../../../support/factory-db.js';
 

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { coveringPaths, modelTransitions } from '../../support/model-paths.js';
 import { setup } from 'xstate';
 import { createTestModel } from 'xstate/graph';
-import type { SyncQueueEmitted } from '../../../machines/edge/sync-queue.machine.js';
+import type { SyncQueueEmitted } from '../../../machines/shared/sync-queue.machine.js';
 import { flush } from '../../support/controlled-promise.js';
 import { BACKOFF, failure, outcome, POLL_MS, startSyncQueue } from '../../support/sync-queue-fakes.js';
 
