@@ -178,7 +178,7 @@ export async function startFactorySystem(config: FactoryConfig, logger: Logger, 
     forwarder: () => get(FORWARDER),
     forwardTarget,
 
-    /** Graceful stop: store the last-seen times still pending, stop the actors, close storage. */
+    /** Graceful stop: store the last-seen times still pending, stop the actors, let a forward in flight finish, close storage. */
     async stop() {
       if (stopped) return;
       stopped = true;
@@ -188,6 +188,7 @@ export async function startFactorySystem(config: FactoryConfig, logger: Logger, 
       productionRate.dispose();
       unbridge();
       root.stop();
+      await forwardOutbox.settled();
       await inspection.close();
       await database.close();
     },

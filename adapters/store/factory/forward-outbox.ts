@@ -31,7 +31,7 @@ function chunks<T>(items: T[]): T[][] {
 const toItem = (row: OutboxRow): SyncItem => ({ id: row.item_id, kind: row.kind, payload: JSON.parse(row.payload) as Record<string, unknown> });
 
 /**
- * The factory → cloud forwarder's drain, shaped for machines/edge/sync-queue.machine.ts (the
+ * The factory → cloud forwarder's drain, shaped for machines/shared/sync-queue.machine.ts (the
  * same queue machine runs it). One batch per call: read the oldest unparked rows, send them
  * with their original item ids (the cloud de-duplicates a resend whichever path it came by),
  * then in one transaction delete the acknowledged rows and park the refused ones. Unanswered
@@ -39,6 +39,17 @@ const toItem = (row: OutboxRow): SyncItem => ({ id: row.item_id, kind: row.kind,
  */
 export function createForwardOutbox(options: { db: Knex; target: () => SyncTarget | null; batchSize: number; logger: Logger }) {
   const { db, batchSize, logger } = options;
+  // Queries the queue machine started and may have stopped listening to: a stop waits for them
+  // before the database closes under them.
+  const inFlight = new Set<Promise<unknown>>();
+  const tracked = <T>(work: Promise<T>): Promise<T> => {
+    inFlight.add(work);
+    work.then(
+      () => inFlight.delete(work),
+      () => inFlight.delete(work),
+    );
+    return work;
+  };
 
   async function drainBatch(): Promise<DrainOutcome> {
     const target = options.target();
@@ -88,12 +99,13 @@ export function createForwardOutbox(options: { db: Knex; target: () => SyncTarge
   }
 
   return {
-    drain: fromPromise<DrainOutcome, void>(() => drainBatch()),
+    drain: fromPromise<DrainOutcome, void>(() => tracked(drainBatch())),
     /** 1 when at least one row waits (the machine only asks "anything to send?"), else 0. */
-    pending: fromPromise<number, void>(async () => {
-      const row = await db('outbox').whereNull('parked_at').first('seq');
-      return row ? 1 : 0;
-    }),
+    pending: fromPromise<number, void>(() => tracked(db('outbox').whereNull('parked_at').first('seq').then((row) => (row ? 1 : 0)))),
+    /** Resolves once no drain or pending query is running. */
+    async settled(): Promise<void> {
+      await Promise.allSettled([...inFlight]);
+    },
     status,
     async parked(limit: number): Promise<ParkedItem[]> {
       const rows: Array<{ item_id: string; kind: string; parked_at: string; parked_reason: string | null }> = await db('outbox')
