@@ -33,7 +33,7 @@ export function syncRoutes(system: FactorySystem): Router {
     const { items, lineId } = parseBody(ctx, body);
     const { deviceId } = ctx.state.device as DevicePrincipal;
     const device = await system.queries.devices.get(deviceId);
-    const summary = await doWork<IngestSummary>(system.ingest(), { deviceId, lineId: lineId ?? device?.lineId ?? null, items });
+    const summary = await doWork<IngestSummary>(system.ingest(deviceId), { deviceId, lineId: lineId ?? device?.lineId ?? null, items });
     // Sending is a sign of life too.
     system.presence.heartbeat(deviceId);
     ok(ctx, summary);

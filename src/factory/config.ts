@@ -58,7 +58,14 @@ export const factoryConfigSchema = z
       .strict()
       .refine((d) => d.offlineAfterMs > d.staleAfterMs, { message: 'offlineAfterMs must be greater than staleAfterMs', path: ['offlineAfterMs'] })
       .prefault({}),
-    sync: z.object({ maxItems: z.number().int().min(1).max(50_000).default(10_000) }).strict().prefault({}),
+    sync: z
+      .object({
+        maxItems: z.number().int().min(1).max(50_000).default(10_000),
+        /** Sync batches ingested at once on PostgreSQL (SQLite: always one, it has one writer). */
+        pgIngestLanes: z.number().int().min(1).max(16).default(4),
+      })
+      .strict()
+      .prefault({}),
     /** The connection settings a fresh factory starts with; once changed through the API the stored ones win. */
     connection: z
       .object({

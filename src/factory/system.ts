@@ -37,7 +37,8 @@ import { createProductionRate } from './production-rate.js';
 
 /** systemIds: how routes find the factory's actors without holding references. */
 export const DEVICES = 'devices';
-export const INGEST = 'ingest';
+/** One ingest worker per lane; a device always uses the same lane, so its batches stay in order. */
+export const ingestSystemId = (lane: number) => `ingest.${lane}`;
 export const CONNECTION_SETTINGS = 'connectionSettings';
 export const FORWARDER = 'forwarder';
 
@@ -72,6 +73,9 @@ export async function startFactorySystem(config: FactoryConfig, logger: Logger, 
 
   const devices = createDeviceStore(db);
   const ingestStore = createSyncIngestStore(db);
+  // SQLite has one writer, so one lane; PostgreSQL commits several transactions at once, and
+  // one lane would leave it idle while a commit waits for its fsync.
+  const ingestLanes = database.dialect === 'pg' ? config.sync.pgIngestLanes : 1;
   const dashboard = createDashboardQueries(db, { timeZone: config.company.timeZone });
   const connection = createConnectionSettings(createSettingsStore(db), config.connection);
   let settings: ConnectionSettings = await connection.read();
@@ -96,7 +100,7 @@ export async function startFactorySystem(config: FactoryConfig, logger: Logger, 
   });
   const children: ChildSpec[] = [
     { id: DEVICES, src: 'devices', systemId: DEVICES },
-    { id: INGEST, src: 'ingest', systemId: INGEST },
+    ...Array.from({ length: ingestLanes }, (_, lane) => ({ id: ingestSystemId(lane), src: 'ingest', systemId: ingestSystemId(lane) })),
     { id: CONNECTION_SETTINGS, src: 'connectionSettings', systemId: CONNECTION_SETTINGS },
     { id: FORWARDER, src: 'forwarder', systemId: FORWARDER, input: { pollIntervalMs: config.cloud.pollIntervalMs, backoff: config.cloud.backoff } },
   ];
@@ -173,7 +177,8 @@ export async function startFactorySystem(config: FactoryConfig, logger: Logger, 
     forwardOutbox,
     settings: () => settings,
     devices: () => get(DEVICES),
-    ingest: () => get(INGEST),
+    /** The ingest worker for a device's batches. */
+    ingest: (deviceId: string) => get(ingestSystemId(laneOf(deviceId, ingestLanes))),
     connectionSettings: () => get(CONNECTION_SETTINGS),
     forwarder: () => get(FORWARDER),
     forwardTarget,
@@ -193,6 +198,12 @@ export async function startFactorySystem(config: FactoryConfig, logger: Logger, 
       await database.close();
     },
   };
+}
+
+function laneOf(deviceId: string, lanes: number): number {
+  let hash = 0;
+  for (let i = 0; i < deviceId.length; i++) hash = (hash * 31 + deviceId.charCodeAt(i)) >>> 0;
+  return hash % lanes;
 }
 
 export type FactorySystem = Awaited<ReturnType<typeof startFactorySystem>>;
