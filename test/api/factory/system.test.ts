@@ -85,7 +85,7 @@ describeOnBothDatabases('factory API: /health, /api/v1/auth/login, /api/v1/debug
       expect(actors).to.be.an('array').that.is.not.empty;
       for (const actor of actors) expect(actor).to.include.keys('id', 'path', 'status', 'state');
       const systemIds = new Set(actors.map((a: { systemId?: string }) => a.systemId).filter(Boolean));
-      for (const id of ['root', 'devices', 'ingest', 'connectionSettings', 'forwarder', 'device.actors-edge']) expect(systemIds.has(id), id).to.equal(true);
+      for (const id of ['root', 'devices', 'ingest.0', 'connectionSettings', 'forwarder', 'device.actors-edge']) expect(systemIds.has(id), id).to.equal(true);
       for (const actor of actors) expect(actor.status, actor.path).to.equal('active');
     });
 
