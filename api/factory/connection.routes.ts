@@ -5,6 +5,7 @@ import { doWork } from '../http/actor-calls.js';
 import { requireRole } from '../http/auth.js';
 import { ok } from '../http/envelope.js';
 import { parseBody } from '../http/validate.js';
+import { actorOf } from './audit-actor.js';
 import { connectionSettingsPatch } from './schemas.js';
 
 /** Site-wide connection settings; a change is pushed to every connected edge. */
@@ -15,7 +16,7 @@ export function connectionRoutes(system: FactorySystem): Router {
 
   router.put('/settings', requireRole(system.tokens, 'MANAGER'), async (ctx) => {
     const patch = parseBody(ctx, connectionSettingsPatch);
-    ok(ctx, await doWork<ConnectionSettings>(system.connectionSettings(), patch));
+    ok(ctx, await doWork<ConnectionSettings>(system.connectionSettings(), { actor: actorOf(ctx), patch }));
   });
 
   return router;

@@ -8,6 +8,7 @@ import type { WsHub } from '../http/ws-hub.js';
 export function feedDashboard(system: FactorySystem, hub: WsHub): () => void {
   const iso = (at: number) => new Date(at).toISOString();
   const offs = [
+    system.bus.subscribe('dashboard.push', (event) => hub.broadcast(event.message)),
     system.bus.subscribe('device.statusChanged', (event) =>
       hub.broadcast({ type: 'device_status', data: { deviceId: event.deviceId, status: event.status, previous: event.previous, at: iso(event.at) } }),
     ),

@@ -10,6 +10,7 @@ import { requireDevice, type DevicePrincipal } from '../http/device-auth.js';
 import { ok } from '../http/envelope.js';
 import { ApiError } from '../http/errors.js';
 import { parseBody, parseParams } from '../http/validate.js';
+import { actorOf } from './audit-actor.js';
 import { createDeviceBody, deviceParams, updateDeviceBody } from './schemas.js';
 
 const heartbeatBody = z.object({ status: reportedStatusSchema.optional() }).strict();
@@ -47,6 +48,7 @@ export function deviceRoutes(system: FactorySystem, hub: { connected(): unknown[
   router.post('/', manager, async (ctx) => {
     const body = parseBody(ctx, createDeviceBody);
     const device = await doWork<DeviceRecord>(system.devices(), {
+      actor: actorOf(ctx),
       op: 'create',
       device: { id: body.id, name: body.name, lineId: body.lineId ?? null, connectionMode: body.connectionMode ?? null, description: body.description ?? null },
     });
@@ -66,18 +68,18 @@ export function deviceRoutes(system: FactorySystem, hub: { connected(): unknown[
   router.put('/:id', manager, async (ctx) => {
     const { id } = parseParams(ctx, deviceParams);
     const patch = parseBody(ctx, updateDeviceBody);
-    ok(ctx, view(await doWork<DeviceRecord>(system.devices(), { op: 'update', id, patch })));
+    ok(ctx, view(await doWork<DeviceRecord>(system.devices(), { actor: actorOf(ctx), op: 'update', id, patch })));
   });
 
   router.delete('/:id', manager, async (ctx) => {
     const { id } = parseParams(ctx, deviceParams);
-    ok(ctx, await doWork<{ id: string }>(system.devices(), { op: 'remove', id }));
+    ok(ctx, await doWork<{ id: string }>(system.devices(), { actor: actorOf(ctx), op: 'remove', id }));
   });
 
   // The token is shown once, here; only its id is stored.
   router.post('/:id/token', manager, async (ctx) => {
     const { id } = parseParams(ctx, deviceParams);
-    const issued = await doWork<IssuedToken>(system.devices(), { op: 'issueToken', id });
+    const issued = await doWork<IssuedToken>(system.devices(), { actor: actorOf(ctx), op: 'issueToken', id });
     ctx.set('Cache-Control', 'no-store');
     ok(ctx, issued, 201);
   });

@@ -13,6 +13,8 @@ export interface LoginDeps {
   users: Pick<ReturnType<typeof createUserStore>, 'authenticate'>;
   tokens: TokenIssuer;
   logger: Logger;
+  /** Told of every attempt, successful or not (the factory audits logins and failed logins). */
+  onAttempt?: (attempt: { username: string; ip: string; user: { id: string; username: string } | null }) => Promise<void>;
 }
 
 /** `POST /api/v1/auth/login`, the same on the edge and the factory. */
@@ -21,6 +23,7 @@ export function loginRoutes(system: LoginDeps): Router {
   router.post('/api/v1/auth/login', async (ctx) => {
     const { username, password } = parseBody(ctx, loginBody);
     const user = await system.users.authenticate(username, password);
+    await system.onAttempt?.({ username, ip: ctx.ip, user: user && { id: user.id, username: user.username } });
     if (!user) {
       system.logger.warn({ username, ip: ctx.ip }, 'failed login');
       throw new ApiError('UNAUTHORIZED', 'Invalid username or password');

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CONNECTION_MODES } from './connection-mode.js';
+import { COMMAND_TYPES } from './device-commands.js';
 import { nextId } from './ids.js';
 
 /**
@@ -54,7 +55,11 @@ export const reportedStatusSchema = z
   .passthrough();
 export type ReportedStatus = z.infer<typeof reportedStatusSchema>;
 
-/** Payload schemas by message type. Edge → factory: hello, heartbeat, status. Factory → edge: welcome, settings, error. */
+/**
+ * Payload schemas by message type. Edge → factory: hello, heartbeat, status, command.ack (the
+ * command arrived: DELIVERED), command.progress, command.result (its outcome). Factory → edge: welcome, settings,
+ * command, error.
+ */
 export const channelPayloads = {
   hello: z.object({ deviceId: z.string().min(1).max(64), status: reportedStatusSchema }),
   heartbeat: z.object({ status: reportedStatusSchema }),
@@ -67,6 +72,25 @@ export const channelPayloads = {
   }),
   settings: connectionSettingsSchema,
   error: z.object({ code: z.string(), message: z.string() }),
+  command: z.object({
+    commandId: z.string().min(1).max(100),
+    type: z.enum(COMMAND_TYPES),
+    /** Checked by the edge against commandParamsSchemas[type]. */
+    params: z.record(z.string(), z.unknown()),
+    /** The edge does not start a command past this time (it answers EXPIRED instead). */
+    expiresAt: z.string().nullable(),
+    timeoutMs: z.number().int().positive(),
+  }),
+  'command.ack': z.object({ commandId: z.string().min(1).max(100) }),
+  /** A long command's stage (update_firmware: downloading, verifying, staging), for progress views. */
+  'command.progress': z.object({ commandId: z.string().min(1).max(100), stage: z.string().min(1).max(64), detail: z.unknown().optional() }),
+  'command.result': z.object({
+    commandId: z.string().min(1).max(100),
+    ok: z.boolean(),
+    /** What the command did (JSON, at most a few hundred KB: e.g. log lines). */
+    result: z.unknown().optional(),
+    error: z.object({ code: z.string().max(64), message: z.string().max(2000) }).optional(),
+  }),
 } as const;
 
 export type ChannelMessageType = keyof typeof channelPayloads;

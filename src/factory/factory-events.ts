@@ -3,6 +3,7 @@ import type { SupervisorEmitted } from '../../machines/shared/supervisor.machine
 import type { DeviceSessionEmitted } from '../../machines/factory/device-session.machine.js';
 import type { ConnectionSettings } from '../domain/device-channel.js';
 import type { DeviceRecord } from '../../adapters/store/factory/device-store.js';
+import type { CommandChangedEvent } from './commands/command-port.js';
 
 /** Everything the factory's actors announce; the bus carries these to the hubs, the fleet and the logs. */
 export type FactoryEvent =
@@ -14,4 +15,7 @@ export type FactoryEvent =
   | { type: 'device.removed'; deviceId: string }
   | { type: 'device.tokenIssued'; deviceId: string; tokenId: string }
   | { type: 'sync.ingested'; deviceId: string; lineId: string | null; accepted: number; duplicates: number; rejected: number; newByKind: Record<string, number> }
-  | { type: 'connection.settingsChanged'; settings: ConnectionSettings };
+  | { type: 'connection.settingsChanged'; settings: ConnectionSettings }
+  | CommandChangedEvent
+  /** Anything a feature wants the control room to see live: broadcast as is on /ws/dashboard. */
+  | { type: 'dashboard.push'; message: { type: string; data: unknown } };

@@ -2,6 +2,7 @@ import { createFactoryApp } from '../../api/factory/factory-app.js';
 import { feedDashboard } from '../../api/factory/dashboard-ws.js';
 import { DeviceHub } from '../../api/factory/device-hub.js';
 import { refuseUnclaimedUpgrades, WsHub } from '../../api/http/ws-hub.js';
+import type { ChannelPayload } from '../domain/device-channel.js';
 import { startHttpServer } from '../runtime/http-server.js';
 import type { FactorySystem } from './system.js';
 
@@ -14,20 +15,34 @@ export const DASHBOARD_PATH = '/ws/dashboard';
  * the dashboard feed.
  */
 export async function startFactoryServer(system: FactorySystem) {
+  // One feature failing on a message must not keep it from the others, nor drop the device.
+  const guarded = (name: string, run: () => void) => {
+    try {
+      run();
+    } catch (error) {
+      system.logger.error({ err: error, extension: name }, 'extension failed on a device event');
+    }
+  };
   const devices = new DeviceHub({
     path: DEVICE_CHANNEL_PATH,
     issuer: system.deviceTokens,
     isCurrent: system.registry.isCurrent,
     logger: system.logger,
     welcome: () => ({ heartbeatIntervalMs: system.config.devices.heartbeatIntervalMs, settings: system.settings() }),
-    onOpen: (deviceId) => system.presence.channelOpened(deviceId),
+    onOpen: (deviceId) => {
+      system.presence.channelOpened(deviceId);
+      for (const extension of system.extensions) guarded(extension.name, () => extension.onDeviceConnected?.(deviceId));
+    },
     onClose: (deviceId) => system.presence.channelClosed(deviceId),
     onMessage: (deviceId, message) => {
       if (message.type === 'hello' || message.type === 'heartbeat' || message.type === 'status') {
-        system.presence.heartbeat(deviceId, (message.payload as { status: Parameters<typeof system.presence.heartbeat>[1] }).status);
+        system.presence.heartbeat(deviceId, (message.payload as ChannelPayload<'heartbeat'>).status);
+        return;
       }
+      for (const extension of system.extensions) guarded(extension.name, () => extension.onDeviceMessage?.(deviceId, message));
     },
   });
+  system.attachChannel(devices);
   const dashboard = new WsHub({ path: DASHBOARD_PATH, issuer: system.tokens, logger: system.logger });
   const offs = [
     system.registry.onRevoked((deviceId) => devices.revoke(deviceId)),

@@ -11,7 +11,6 @@ import { openFactoryDatabase } from '../../adapters/store/factory/factory-databa
 import { createForwardOutbox } from '../../adapters/store/factory/forward-outbox.js';
 import { createIngestExecutor } from '../../adapters/store/factory/ingest-executor.js';
 import { createSyncIngestStore } from '../../adapters/store/factory/sync-ingest-store.js';
-import { createSettingsStore } from '../../adapters/store/settings-store.js';
 import { createUserStore } from '../../adapters/store/user-store.js';
 import { deadlineTimer } from '../../adapters/timers/deadline-timer.js';
 import { createTokenIssuer } from '../../api/http/auth.js';
@@ -32,6 +31,8 @@ import { FACTORY_USERS } from './demo-users.js';
 import { createDevicePresence } from './device-presence.js';
 import { createDeviceRegistry } from './device-registry.js';
 import type { FactoryEvent } from './factory-events.js';
+import type { DeviceChannelPort, FactoryContext, FactoryExtension } from './extension.js';
+import { FACTORY_EXTENSIONS } from './extensions.js';
 import { createFleet } from './fleet.js';
 import { createProductionRate } from './production-rate.js';
 
@@ -77,7 +78,7 @@ export async function startFactorySystem(config: FactoryConfig, logger: Logger, 
   // one lane would leave it idle while a commit waits for its fsync.
   const ingestLanes = database.dialect === 'pg' ? config.sync.pgIngestLanes : 1;
   const dashboard = createDashboardQueries(db, { timeZone: config.company.timeZone });
-  const connection = createConnectionSettings(createSettingsStore(db), config.connection);
+  const connection = createConnectionSettings(db, config.connection);
   let settings: ConnectionSettings = await connection.read();
 
   const bus = createEventBus<FactoryEvent>({ onError: (error, event) => logger.error({ err: error, event: event.type }, 'event subscriber failed') });
@@ -90,7 +91,7 @@ export async function startFactorySystem(config: FactoryConfig, logger: Logger, 
   const forwardOutbox = createForwardOutbox({ db, target: () => forwardTarget().target, batchSize: config.cloud.batchSize, logger });
 
   const supervisor = createSupervisorMachine({
-    devices: serialWorkerMachine.provide({ actors: { execute: createDeviceExecutor(devices, deviceTokens) } }),
+    devices: serialWorkerMachine.provide({ actors: { execute: createDeviceExecutor(db, deviceTokens) } }),
     ingest: serialWorkerMachine.provide({
       actors: { execute: createIngestExecutor(ingestStore, { forward: () => settings.cloudSyncEnabled, timeZone: config.company.timeZone }) },
     }),
@@ -137,6 +138,27 @@ export async function startFactorySystem(config: FactoryConfig, logger: Logger, 
   const presence = createDevicePresence({ fleet, recordSeen: devices.recordSeen, logger });
   const productionRate = createProductionRate(bus);
 
+  // The device channel exists once the server is up (server.ts attaches it); until then nothing is connected.
+  let channel: DeviceChannelPort | null = null;
+  const context: FactoryContext = {
+    config,
+    db,
+    dialect: database.dialect,
+    bus,
+    logger,
+    tokens,
+    deviceTokens,
+    registry,
+    fleet,
+    channel: {
+      sendTo: (deviceId, type, payload, correlationId) => channel?.sendTo(deviceId, type, payload, correlationId) ?? false,
+      isConnected: (deviceId) => channel?.isConnected(deviceId) ?? false,
+    },
+    services: {},
+  };
+  const extensions: FactoryExtension[] = [];
+  for (const create of FACTORY_EXTENSIONS) extensions.push(await create(context));
+
   const offs = [
     bus.subscribe('device.registered', ({ device }) => fleet.add(device.id, null)),
     bus.subscribe('device.removed', ({ deviceId }) => {
@@ -182,11 +204,20 @@ export async function startFactorySystem(config: FactoryConfig, logger: Logger, 
     connectionSettings: () => get(CONNECTION_SETTINGS),
     forwarder: () => get(FORWARDER),
     forwardTarget,
+    extensions,
+    services: context.services,
+    /** Called by the server once the device hub is listening. */
+    attachChannel(port: DeviceChannelPort) {
+      channel = port;
+    },
 
     /** Graceful stop: store the last-seen times still pending, stop the actors, let a forward in flight finish, close storage. */
     async stop() {
       if (stopped) return;
       stopped = true;
+      for (const extension of [...extensions].reverse()) {
+        await extension.stop?.().catch((error: unknown) => logger.error({ err: error, extension: extension.name }, 'extension failed to stop'));
+      }
       await presence.stop();
       offs.forEach((off) => off());
       registry.dispose();

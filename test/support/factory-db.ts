@@ -8,7 +8,7 @@ import { tempDir } from './temp-dir.js';
 export const FACTORY_TEST_PG_URL = process.env.FACTORY_TEST_PG_URL;
 
 /** Every factory table, children first: what reset() empties. */
-const TABLES = ['outbox', 'daily_counts', 'sync_items', 'devices', 'settings', 'users'];
+const TABLES = ['audit_log', 'outbox', 'daily_counts', 'sync_items', 'devices', 'settings', 'users'];
 
 export interface FactoryDbContext {
   readonly dialect: FactoryDialect;

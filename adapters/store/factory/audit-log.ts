@@ -1,0 +1,115 @@
+import type { Knex } from 'knex';
+import { DomainError } from '../../../src/domain/domain-error.js';
+
+/** Who did something: a signed-in user, a device (its token), or the server itself. */
+export type AuditActor = { userId: string; username: string } | { deviceId: string } | { system: string };
+
+export interface AuditEntry {
+  actor: AuditActor;
+  action: string;
+  entityType: string;
+  entityId?: string | null;
+  before?: unknown;
+  after?: unknown;
+  outcome: 'success' | 'failure';
+  detail?: string | null;
+  at?: string;
+}
+
+export interface AuditRecord {
+  id: number;
+  at: string;
+  userId: string | null;
+  username: string | null;
+  deviceId: string | null;
+  action: string;
+  entityType: string;
+  entityId: string | null;
+  before: unknown;
+  after: unknown;
+  outcome: 'success' | 'failure';
+  detail: string | null;
+}
+
+const json = (value: unknown) => (value === undefined ? null : JSON.stringify(value));
+
+/** Writes one entry with `db`, which is the transaction of the change it records when there is one. */
+export async function recordAudit(db: Knex | Knex.Transaction, entry: AuditEntry): Promise<void> {
+  const actor = entry.actor;
+  await db('audit_log').insert({
+    at: entry.at ?? new Date().toISOString(),
+    user_id: 'userId' in actor ? actor.userId : null,
+    username: 'userId' in actor ? actor.username : 'system' in actor ? actor.system : null,
+    device_id: 'deviceId' in actor ? actor.deviceId : null,
+    action: entry.action,
+    entity_type: entry.entityType,
+    entity_id: entry.entityId ?? null,
+    before: json(entry.before),
+    after: json(entry.after),
+    outcome: entry.outcome,
+    detail: entry.detail ?? null,
+  });
+}
+
+export interface AuditedChange<T> {
+  result: T;
+  entityId?: string | null;
+  before?: unknown;
+  after?: unknown;
+}
+
+/**
+ * Runs a change and its audit entry in one transaction: both are stored or neither is. A refusal
+ * (a DomainError: not found, conflict, invalid) changed nothing, and is audited as a failure on its
+ * own before it is passed on; a storage failure is not audited (there is nowhere reliable to write).
+ */
+export async function audited<T>(
+  db: Knex,
+  what: { actor: AuditActor; action: string; entityType: string; entityId?: string | null },
+  change: (trx: Knex.Transaction) => Promise<AuditedChange<T>>,
+): Promise<T> {
+  try {
+    return await db.transaction(async (trx) => {
+      const done = await change(trx);
+      await recordAudit(trx, {
+        actor: what.actor,
+        action: what.action,
+        entityType: what.entityType,
+        entityId: done.entityId ?? what.entityId ?? null,
+        before: done.before,
+        after: done.after,
+        outcome: 'success',
+      });
+      return done.result;
+    });
+  } catch (error) {
+    if (error instanceof DomainError) {
+      await recordAudit(db, { actor: what.actor, action: what.action, entityType: what.entityType, entityId: what.entityId ?? null, outcome: 'failure', detail: `${error.kind}: ${error.message}` });
+    }
+    throw error;
+  }
+}
+
+/** `GET /api/v1/audit-log`: newest first, filtered. */
+export async function queryAudit(db: Knex, filter: { userId?: string; entityId?: string; since?: string; limit: number }): Promise<AuditRecord[]> {
+  let query = db('audit_log').orderBy('id', 'desc').limit(filter.limit);
+  if (filter.userId) query = query.where({ user_id: filter.userId });
+  if (filter.entityId) query = query.where({ entity_id: filter.entityId });
+  if (filter.since) query = query.where('at', '>=', filter.since);
+  const rows: Array<Record<string, string | number | null>> = await query;
+  const parse = (value: string | number | null) => (typeof value === 'string' ? (JSON.parse(value) as unknown) : null);
+  return rows.map((r) => ({
+    id: Number(r.id),
+    at: String(r.at),
+    userId: (r.user_id as string | null) ?? null,
+    username: (r.username as string | null) ?? null,
+    deviceId: (r.device_id as string | null) ?? null,
+    action: String(r.action),
+    entityType: String(r.entity_type),
+    entityId: (r.entity_id as string | null) ?? null,
+    before: parse(r.before ?? null),
+    after: parse(r.after ?? null),
+    outcome: r.outcome as 'success' | 'failure',
+    detail: (r.detail as string | null) ?? null,
+  }));
+}

@@ -1,0 +1,53 @@
+import type Router from '@koa/router';
+import type { Knex } from 'knex';
+import type { FactoryDialect } from '../../adapters/store/factory/factory-database.js';
+import type { TokenIssuer } from '../../api/http/auth.js';
+import type { DeviceTokenIssuer } from '../../api/http/device-auth.js';
+import type { ChannelMessage, ChannelMessageType, ChannelPayload } from '../domain/device-channel.js';
+import type { EventBus } from '../runtime/event-bus.js';
+import type { Logger } from '../runtime/logger.js';
+import type { CommandPort } from './commands/command-port.js';
+import type { FactoryConfig } from './config.js';
+import type { DeviceRegistry } from './device-registry.js';
+import type { FactoryEvent } from './factory-events.js';
+import type { Fleet } from './fleet.js';
+
+/** Sending to devices over their channel; usable once the server is listening (false until then, or when the device is not connected). */
+export interface DeviceChannelPort {
+  sendTo<T extends ChannelMessageType>(deviceId: string, type: T, payload: ChannelPayload<T>, correlationId?: string): boolean;
+  isConnected(deviceId: string): boolean;
+}
+
+/** What a feature of the factory is built from: the core's storage, bus, auth and fleet. */
+export interface FactoryContext {
+  config: FactoryConfig;
+  db: Knex;
+  dialect: FactoryDialect;
+  bus: EventBus<FactoryEvent>;
+  logger: Logger;
+  tokens: TokenIssuer;
+  deviceTokens: DeviceTokenIssuer;
+  registry: DeviceRegistry;
+  fleet: Fleet;
+  channel: DeviceChannelPort;
+  /** Services features offer each other (filled in as extensions start, in list order). */
+  services: { commands?: CommandPort };
+}
+
+/**
+ * A feature of the factory (commands, device groups, firmware, desired config, catalogs): its
+ * routes, what it does with device messages, and how it stops. Like zigbee2mqtt's extensions, each
+ * is independent and gets what it needs from the context; one failing to handle a message never
+ * takes the others down.
+ */
+export interface FactoryExtension {
+  name: string;
+  routes?: Router[];
+  /** Every device channel message other than heartbeats (command.ack, command.result, …). */
+  onDeviceMessage?(deviceId: string, message: ChannelMessage): void;
+  /** A device's channel just opened (queued work can be sent now). */
+  onDeviceConnected?(deviceId: string): void;
+  stop?(): Promise<void>;
+}
+
+export type ExtensionFactory = (context: FactoryContext) => FactoryExtension | Promise<FactoryExtension>;
