@@ -4,7 +4,7 @@
  *
  *   npm run bench:fleet                          (1,000 devices, 60 s hold, 200,000 codes)
  *   npx tsx bench/fleet.ts --devices 50 --seconds 10 --items 20000
- *   options: --devices N --seconds S --items N --senders M --batch B --heartbeat-ms MS --only sqlite|pg
+ *   options: --devices N --seconds S --items N --senders M --batch B --heartbeat-ms MS --only sqlite|pg --skip-commands
  *   FACTORY_BENCH_PG_URL (default postgres://postgres@127.0.0.1:5432/test): a server on which a
  *   fresh database okto_bench_<random> is created for the run and dropped after.
  *
@@ -13,6 +13,12 @@
  * and one `/ws/dashboard` socket. Reported: heartbeat → dashboard latency, devices held, the
  * factory's CPU and RSS from /proc, ingest codes/s — beside the raw insert ceiling of the same
  * database measured in the same run (bare knex, same rows, same batches).
+ *
+ * Between the hold and the ingest: a command to every device at once (a device group holding all
+ * of them, `force_sync` dispatched to the group with `wait: true`). The simulated devices answer
+ * each command at once (ack, then an ok result), so the time is the factory's. Reported: the
+ * request's wall time (all results back) and the per-command round trip the factory recorded
+ * (createdAt → completedAt). --skip-commands leaves this phase out.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -21,13 +27,14 @@ import { parseArgs } from 'node:util';
 import { openFactoryDatabase } from '../adapters/store/factory/factory-database.js';
 import { cleanupAll, installCleanupHandlers, onCleanup } from './support/fleet-cleanup.js';
 import { benchDevice, enrolDevices, type LatencySummary, SimulatedFleet } from './support/fleet-devices.js';
+import { type GroupCommandRun, runGroupCommand, type Spread } from './support/fleet-commands.js';
 import { startFactoryProcess } from './support/fleet-factory-process.js';
 import { buildSyncBatches, rawInsertRate, runIngest, type SyncBatch } from './support/fleet-ingest.js';
 import { createBenchDatabase, redact } from './support/fleet-pg.js';
 import { measureProcess, rssMb } from './support/fleet-proc-stats.js';
 import { printTable } from './support/report.js';
 
-const TARGETS = { devices: 1000, p99Ms: 100, rssMb: 300, codesPerSecond: 20_000 };
+const TARGETS = { devices: 1000, p99Ms: 100, rssMb: 300, codesPerSecond: 20_000, commandsAllMs: 2000, commandP99Ms: 200 };
 
 const { values: flags } = parseArgs({
   options: {
@@ -38,6 +45,7 @@ const { values: flags } = parseArgs({
     batch: { type: 'string', default: '2000' },
     'heartbeat-ms': { type: 'string', default: '5000' },
     only: { type: 'string' },
+    'skip-commands': { type: 'boolean', default: false },
   },
 });
 const positive = (name: string, value: string) => {
@@ -60,6 +68,7 @@ const PG_URL = process.env.FACTORY_BENCH_PG_URL || 'postgres://postgres@127.0.0.
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const int = (n: number) => Math.round(n).toLocaleString('en');
 const verdict = (met: boolean, target: string) => `[target ${target}: ${met ? 'met' : 'MISSED'}]`;
+const formatSpread = (l: Spread) => `p50 ${l.p50.toFixed(0)} ms, p99 ${l.p99.toFixed(0)} ms, max ${l.max.toFixed(0)} ms (n=${l.n})`;
 const formatLatency = (l: LatencySummary) =>
   `p50 ${l.p50.toFixed(1)} ms, p99 ${l.p99.toFixed(1)} ms, max ${l.max.toFixed(1)} ms (n=${l.n}${l.unanswered ? `, ${l.unanswered} unanswered` : ''})`;
 
@@ -78,6 +87,21 @@ function summariseLog(lines: string[]): string {
     counts.set(msg, (counts.get(msg) ?? 0) + 1);
   }
   return `${lines.length}: ${[...counts].map(([msg, n]) => `${n}× ${msg}`).join('; ')}`;
+}
+
+/** The group command's rows: all results back within the target, and the per-command round trip. */
+function commandReport(run: GroupCommandRun, usage: { cpuPercent: number; maxRssMb: number }): Array<[string, string]> {
+  const allBack = run.succeeded === run.devices;
+  const slowest = Math.max(run.requestMs, run.roundTrip.max);
+  return [
+    [
+      `group command: force_sync to ${run.devices} devices (wait: true)`,
+      `${run.succeeded} / ${run.devices} SUCCEEDED${run.others ? ` (${run.others})` : ''}; request ${run.requestMs.toFixed(0)} ms ${verdict(allBack && slowest <= TARGETS.commandsAllMs, `all results ≤ ${TARGETS.commandsAllMs} ms`)}`,
+    ],
+    ['  per-command round trip (factory createdAt → completedAt)', `${formatSpread(run.roundTrip)} ${verdict(run.roundTrip.p99 <= TARGETS.commandP99Ms, `p99 ≤ ${TARGETS.commandP99Ms} ms`)}`],
+    ['  request sent → command at the device', formatSpread(run.arrival)],
+    ['  factory CPU / RSS max over the phase (set-up, command, read-back); set-up time', `${usage.cpuPercent.toFixed(1)} % / ${usage.maxRssMb.toFixed(0)} MB; ${run.setupMs.toFixed(0)} ms`],
+  ];
 }
 
 interface Target {
@@ -114,6 +138,19 @@ async function runOn(target: Target, dataDir: string, batches: SyncBatch[]): Pro
   const connected = (await factory.api<unknown[]>('GET', '/api/v1/devices/connected', undefined, manager)).length;
   const openChannels = fleet.openChannels;
 
+  let commandRows: Array<[string, string]> = [];
+  if (!flags['skip-commands']) {
+    process.stdout.write(`  ${target.label}: force_sync to a group of all ${opts.devices} devices…\n`);
+    fleet.startPhase('commands');
+    const commandUsage = measureProcess(factory.pid);
+    try {
+      commandRows = commandReport(await runGroupCommand(factory, manager, fleet, devices.map((d) => d.id), { type: 'force_sync' }), commandUsage.stop());
+    } catch (error) {
+      commandUsage.stop();
+      commandRows = [['group command (force_sync to all devices)', `FAILED: ${error instanceof Error ? error.message : String(error)}`]];
+    }
+  }
+
   process.stdout.write(`  ${target.label}: ingesting ${int(opts.items)} codes from ${opts.senders} devices…\n`);
   const tokens = new Map(devices.map((d) => [d.id, d.token]));
   const ingestUsage = measureProcess(factory.pid);
@@ -147,6 +184,8 @@ async function runOn(target: Target, dataDir: string, batches: SyncBatch[]): Pro
       `${openChannels} / ${overview.devicesOnline} / ${connected} of ${opts.devices}, ${unexpectedCloses} dropped ${verdict(held >= TARGETS.devices, `${int(TARGETS.devices)} held`)}`,
     ],
     ['heartbeat → dashboard latency, hold', `${formatLatency(holdLatency)} ${verdict(holdLatency.p99 <= TARGETS.p99Ms && holdLatency.unanswered === 0, `p99 ≤ ${TARGETS.p99Ms} ms`)}`],
+    ...commandRows,
+    ...(flags['skip-commands'] ? [] : [['heartbeat → dashboard latency, during the group command', formatLatency(fleet.latency('commands'))] as [string, string]]),
     ['heartbeat → dashboard latency, during ingest', formatLatency(ingestLatency)],
     ['factory CPU, hold (% of one core)', `${hold.cpuPercent.toFixed(1)} %`],
     ['factory RSS max, hold (idle after start, for reference)', `${hold.maxRssMb.toFixed(0)} MB (idle ${idleRss.toFixed(0)} MB) ${verdict(hold.maxRssMb <= TARGETS.rssMb, `≤ ${TARGETS.rssMb} MB`)}`],
@@ -174,7 +213,8 @@ async function main() {
       `ingest ${int(opts.items)} codes, ${opts.senders} senders × ${opts.batch} items`,
   );
   console.log(
-    `targets: ${int(TARGETS.devices)} devices held, heartbeat→dashboard p99 ≤ ${TARGETS.p99Ms} ms, RSS ≤ ${TARGETS.rssMb} MB, ingest ≥ ${int(TARGETS.codesPerSecond)} codes/s`,
+    `targets: ${int(TARGETS.devices)} devices held, heartbeat→dashboard p99 ≤ ${TARGETS.p99Ms} ms, RSS ≤ ${TARGETS.rssMb} MB, ingest ≥ ${int(TARGETS.codesPerSecond)} codes/s` +
+      (flags['skip-commands'] ? '' : `, group command: all results ≤ ${TARGETS.commandsAllMs} ms, round trip p99 ≤ ${TARGETS.commandP99Ms} ms`),
   );
   console.log('factory settings: defaults (cloudSyncEnabled on: each new item also gets a forward-outbox row; no cloud token, so nothing drains during the run)');
 

@@ -82,7 +82,9 @@ const batchIdOf = (item: SyncItem) => (item.kind === 'batch.created' ? item.payl
  * id with `duplicate`, which counts as acknowledged. Delivery is at-least-once, storage exactly-once.
  */
 export function createOutboxDrain(options: { db: Knex; reader: Knex; target: () => SyncTarget | null; batchSize: number; logger: Logger }) {
-  const { db, reader, batchSize, logger } = options;
+  const { db, reader, logger } = options;
+  // Changed at run time by the factory's push_config; a batch already prepared keeps its size.
+  let batchSize = options.batchSize;
 
   interface PreparedBatch {
     rows: OutboxRow[];
@@ -201,6 +203,25 @@ export function createOutboxDrain(options: { db: Knex; reader: Knex; target: () 
 
   return {
     drain: fromPromise<DrainOutcome, void>(() => drainBatch()),
+    /** Items per upload from the next batch on. */
+    setBatchSize(size: number) {
+      batchSize = size;
+      discardPrepared();
+    },
+    batchSize: () => batchSize,
+    /**
+     * Drops every row still in the outbox (queued and parked): they will never be sent. Their
+     * bottles keep their status; only the upload is given up. Returns how many were dropped.
+     */
+    async clear(): Promise<{ dropped: number; queued: number; parked: number }> {
+      discardPrepared();
+      return db.transaction(async (trx) => {
+        const [counts] = (await trx('outbox').select(trx.raw('count(*) AS n'), trx.raw('sum(CASE WHEN parked_at IS NULL THEN 0 ELSE 1 END) AS parked'))) as Array<{ n: number; parked: number | null }>;
+        const dropped = await trx('outbox').delete();
+        const parked = Number(counts?.parked ?? 0);
+        return { dropped: Number(dropped), queued: Number(counts?.n ?? 0) - parked, parked };
+      });
+    },
     pending: fromPromise<number, void>(async () => {
       const row: { n: number } | undefined = await reader('outbox').whereNull('parked_at').first(reader.raw('1 AS n'));
       return row ? 1 : 0;

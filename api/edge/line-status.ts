@@ -26,7 +26,7 @@ export function lineStatus(system: EdgeSystem) {
     connected: scanners.some((s) => s.connected),
     lastScan: line.context.lastScanAt,
     scanCount: line.context.counters.scans,
-    line: { state: stateName(line.value), pauseReason: line.context.pauseReason, inFlight: line.context.inFlight, ...line.context.counters },
+    line: { state: stateName(line.value), pauseReason: line.context.pauseReason, disabledReason: line.context.disabledReason, inFlight: line.context.inFlight, ...line.context.counters },
     scanners,
   };
 }

@@ -44,6 +44,21 @@ interface SimDevice {
   timers: NodeJS.Timeout[];
 }
 
+/** A `command` that reached a simulated device: when (performance.now()), for which device. */
+export interface CommandArrival {
+  deviceId: string;
+  commandId: string;
+  type: string;
+  at: number;
+}
+
+/** The small result an edge would send back for each command type the bench dispatches. */
+function resultOf(type: string, params: Record<string, unknown>): unknown {
+  if (type === 'push_config') return { version: params.version, applied: params.config };
+  if (type === 'force_sync') return { pending: 0, triggered: true };
+  return { done: true };
+}
+
 const statusOf = (accepted: number): ReportedStatus => ({
   softwareVersion: 'bench',
   mode: 'VIA_LOCAL_SERVER',
@@ -64,6 +79,8 @@ export class SimulatedFleet {
   private readonly samples = new Map<string, number[]>();
   private readonly sent = new Map<string, number>();
   private closing = false;
+  /** Every `command` the devices received (and answered at once), in arrival order. */
+  readonly commandArrivals: CommandArrival[] = [];
   unexpectedCloses = 0;
   errors = 0;
 
@@ -78,6 +95,7 @@ export class SimulatedFleet {
       const sim: SimDevice = { id: device.id, ws, accepted: 0, inFlight: new Map(), timers: [] };
       this.devices.set(device.id, sim);
       ws.on('close', () => !this.closing && this.unexpectedCloses++);
+      ws.on('message', (data) => this.onDeviceMessage(sim, String(data)));
       ws.send(encodeChannelMessage(channelMessage('hello', { deviceId: device.id, status: statusOf(0) })));
       const first = setTimeout(() => {
         this.heartbeat(sim);
@@ -138,6 +156,20 @@ export class SimulatedFleet {
     device.inFlight.set(device.accepted, { sentAt: performance.now(), phase: this.phase });
     this.sent.set(this.phase, (this.sent.get(this.phase) ?? 0) + 1);
     device.ws.send(encodeChannelMessage(channelMessage('heartbeat', { status: statusOf(device.accepted) })));
+  }
+
+  /**
+   * Answers a `command` as an edge would, minus the work: `command.ack` (DELIVERED), then
+   * `command.result` ok with a small result. What is measured is the factory's side of it.
+   */
+  private onDeviceMessage(device: SimDevice, text: string): void {
+    if (!text.includes('"command"')) return;
+    const message = JSON.parse(text) as { type: string; payload?: { commandId?: string; type?: string; params?: Record<string, unknown> } };
+    if (message.type !== 'command' || !message.payload?.commandId) return;
+    const { commandId, type = '', params = {} } = message.payload;
+    this.commandArrivals.push({ deviceId: device.id, commandId, type, at: performance.now() });
+    device.ws.send(encodeChannelMessage(channelMessage('command.ack', { commandId })));
+    device.ws.send(encodeChannelMessage(channelMessage('command.result', { commandId, ok: true, result: resultOf(type, params) })));
   }
 
   private onDashboard(text: string): void {

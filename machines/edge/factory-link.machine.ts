@@ -6,8 +6,10 @@ import { backoffDelay } from '../../src/runtime/backoff.js';
  * The edge's end of the device channel to its factory server: keeps it open (connecting →
  * connected → backoff → connecting …, exponential backoff with jitter), says hello on open and
  * sends a heartbeat with the edge's status every interval, and passes the server's connection
- * settings on. A refused device token parks it in `unauthorized`: retrying a token the server
- * has revoked only floods the server's logs, so it waits for RECONFIGURE (new credentials).
+ * settings and commands on (emitted). A command's answers (ack, progress, result) come back as
+ * SEND and go out on the channel while connected. A refused device token parks it in
+ * `unauthorized`: retrying a token the server has revoked only floods the server's logs, so it
+ * waits for RECONFIGURE (new credentials).
  *
  * PURE: the socket is the `channel` actor the composition root provides (fromCallback), and
  * what to report comes from the `status` function in input. Never persisted, so `after` timers
@@ -29,8 +31,12 @@ export type ChannelEvent =
    */
   | { type: 'channel.closed'; code: number | null; reason: string; httpStatus?: number };
 
-/** Edge → factory message types. */
-export type OutgoingType = 'hello' | 'heartbeat' | 'status';
+/** Edge → factory message types: the link's own, and a command's answers (sent for the edge's command executor). */
+export type OutgoingType = 'hello' | 'heartbeat' | 'status' | CommandReplyType;
+export type CommandReplyType = 'command.ack' | 'command.progress' | 'command.result';
+
+/** A command's answer to send over the channel (the SEND event's message). */
+export type CommandReply = { [T in CommandReplyType]: { messageType: T; payload: ChannelPayload<T> } }[CommandReplyType];
 
 /** What the link asks the channel actor to do: wrap a payload in the channel envelope and send it. */
 export type ChannelCommand = { [T in OutgoingType]: { type: 'channel.send'; messageType: T; payload: ChannelPayload<T> } }[OutgoingType];
@@ -63,6 +69,8 @@ export interface FactoryLinkContext {
   serverTime: string | null;
   heartbeatsSent: number;
   invalidMessages: number;
+  commandsReceived: number;
+  repliesSent: number;
 }
 
 export type FactoryLinkEvent =
@@ -70,11 +78,18 @@ export type FactoryLinkEvent =
   /** New channel configuration (e.g. a re-issued token): reconnect now, from whatever state. */
   | { type: 'RECONFIGURE'; channel?: unknown }
   | { type: 'STOP' }
-  | { type: 'START' };
+  | { type: 'START' }
+  /**
+   * Send a command's ack / progress / result. Only a connected link sends it; elsewhere it is
+   * dropped (the executor keeps what it must answer and sends it again once the link says connected).
+   */
+  | ({ type: 'SEND' } & CommandReply);
 
 export type FactoryLinkEmitted =
   | { type: 'factory.link'; state: FactoryLinkState; reason: string | null }
-  | { type: 'factory.settings'; settings: ConnectionSettings };
+  | { type: 'factory.settings'; settings: ConnectionSettings }
+  /** The factory asked this edge to run a command: the edge's command executor takes it from the bus. */
+  | { type: 'factory.command'; message: ChannelMessage<'command'> };
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each channel has its own configuration
 const channelPlaceholder = fromCallback<ChannelCommand, any, ChannelEvent>(() => {
@@ -116,6 +131,15 @@ export const factoryLinkMachine = setup({
       return { heartbeatIntervalMs: message.payload.heartbeatIntervalMs, serverTime: message.payload.serverTime, settings: message.payload.settings };
     }),
     recordSettings: assign({ settings: ({ event }) => ((event as Extract<ChannelEvent, { type: 'channel.message' }>).message as ChannelMessage<'settings'>).payload }),
+    announceCommand: emit(({ event }): FactoryLinkEmitted => ({
+      type: 'factory.command',
+      message: (event as Extract<ChannelEvent, { type: 'channel.message' }>).message as ChannelMessage<'command'>,
+    })),
+    sendReply: sendTo('channel', ({ event }): ChannelCommand => {
+      const { messageType, payload } = event as Extract<FactoryLinkEvent, { type: 'SEND' }>;
+      return { type: 'channel.send', messageType, payload } as ChannelCommand;
+    }),
+    countReply: assign({ repliesSent: ({ context }) => context.repliesSent + 1 }),
     announceSettings: emit(({ context }): FactoryLinkEmitted => ({ type: 'factory.settings', settings: context.settings! })),
     reconfigure: assign(({ context, event }) => ({
       channel: event.type === 'RECONFIGURE' && event.channel !== undefined ? event.channel : context.channel,
@@ -129,6 +153,7 @@ export const factoryLinkMachine = setup({
     isWelcome: ({ event }) => event.type === 'channel.message' && event.message.type === 'welcome',
     isSettings: ({ event }) => event.type === 'channel.message' && event.message.type === 'settings',
     isError: ({ event }) => event.type === 'channel.message' && event.message.type === 'error',
+    isCommand: ({ event }) => event.type === 'channel.message' && event.message.type === 'command',
   },
 }).createMachine({
   id: 'factoryLink',
@@ -145,6 +170,8 @@ export const factoryLinkMachine = setup({
     serverTime: null,
     heartbeatsSent: 0,
     invalidMessages: 0,
+    commandsReceived: 0,
+    repliesSent: 0,
   }),
   initial: 'link',
   on: {
@@ -181,7 +208,9 @@ export const factoryLinkMachine = setup({
               { guard: 'isWelcome', target: '.beating', reenter: true, actions: ['recordWelcome', 'announceSettings'] },
               { guard: 'isSettings', actions: ['recordSettings', 'announceSettings'] },
               { guard: 'isError', actions: assign({ lastError: ({ event }) => `factory server: ${(event.message as ChannelMessage<'error'>).payload.message}` }) },
+              { guard: 'isCommand', actions: [assign({ commandsReceived: ({ context }) => context.commandsReceived + 1 }), 'announceCommand'] },
             ],
+            SEND: { actions: ['sendReply', 'countReply'] },
           },
           states: {
             beating: {

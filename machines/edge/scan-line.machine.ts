@@ -45,6 +45,9 @@ export type ScanLineEvent =
   | { type: 'PAUSE'; reason: string }
   | { type: 'RESUME' }
   | { type: 'DRAIN' }
+  /** The factory disabled this device: every scan is refused with the reason until ENABLE. */
+  | { type: 'DISABLE'; reason: string }
+  | { type: 'ENABLE' }
   | { type: 'SETTINGS.UPDATE'; settings: Partial<LineSettings> }
   | { type: 'commit.done'; jobs: Array<{ job: CommitJob<AnyActorRef>; results: CommitResult[] }> }
   | { type: 'commit.failed'; jobs: Array<CommitJob<AnyActorRef>>; error: string };
@@ -78,8 +81,13 @@ export interface ScanLineContext {
   inFlight: number;
   nextJobId: number;
   pauseReason: string | null;
+  /** Set while the factory has disabled this device (persisted by the edge, given back as input on start). */
+  disabledReason: string | null;
   lastScanAt: string | null;
 }
+
+/** What a disabled line answers every scan with. */
+export const disabledMessage = (reason: string) => `device disabled by the factory: ${reason}`;
 
 /** The committer: receives `commit.job`, answers `commit.done` / `commit.failed`. Supplied by the store adapter. */
 export type CommitterEvent = { type: 'commit.job'; job: CommitJob<AnyActorRef> };
@@ -163,7 +171,7 @@ export const scanLineMachine = setup({
   types: {
     context: {} as ScanLineContext,
     events: {} as ScanLineEvent,
-    input: {} as { settings: LineSettings },
+    input: {} as { settings: LineSettings; disabledReason?: string | null },
     emitted: {} as ScanDecidedEvent | { type: 'line.state'; state: string; reason: string | null },
   },
   actors: { committer: committerPlaceholder },
@@ -205,6 +213,7 @@ export const scanLineMachine = setup({
   },
   guards: {
     drained: ({ context }) => context.inFlight === 0,
+    disabled: ({ context }) => context.disabledReason !== null,
   },
 }).createMachine({
   id: 'scanLine',
@@ -214,6 +223,7 @@ export const scanLineMachine = setup({
     inFlight: 0,
     nextJobId: 1,
     pauseReason: null,
+    disabledReason: input.disabledReason ?? null,
     lastScanAt: null,
   }),
   invoke: { id: 'committer', src: 'committer' },
@@ -232,6 +242,9 @@ export const scanLineMachine = setup({
       },
     },
     'SETTINGS.UPDATE': { actions: assign({ settings: ({ context, event }) => ({ ...context.settings, ...event.settings }) }) },
+    // Draining or drained: remembered, and in force when the line runs again.
+    DISABLE: { actions: assign({ disabledReason: ({ event }) => event.reason }) },
+    ENABLE: { actions: assign({ disabledReason: null }) },
     // Draining: nothing new may start a commit, so a no-read is only counted (and answered at once).
     NOREAD: {
       actions: enqueueActions(({ context, enqueue, event }) => {
@@ -245,6 +258,8 @@ export const scanLineMachine = setup({
   },
   states: {
     running: {
+      // A line that starts (or resumes) on a disabled device goes straight to disabled.
+      always: { guard: 'disabled', target: 'disabled' },
       entry: emit({ type: 'line.state', state: 'running', reason: null }),
       on: {
         SCAN: {
@@ -269,6 +284,7 @@ export const scanLineMachine = setup({
         },
         NOREAD: { actions: { type: 'submitJob', params: ({ event }) => noReadJob(event) } },
         PAUSE: { target: 'paused', actions: assign({ pauseReason: ({ event }) => event.reason }) },
+        DISABLE: { target: 'disabled', actions: assign({ disabledReason: ({ event }) => event.reason }) },
         DRAIN: 'draining',
       },
     },
@@ -290,6 +306,33 @@ export const scanLineMachine = setup({
         NOREAD: { actions: { type: 'submitJob', params: ({ event }) => noReadJob(event) } },
         RESUME: { target: 'running', actions: assign({ pauseReason: null }) },
         PAUSE: { actions: assign({ pauseReason: ({ event }) => event.reason }) },
+        DISABLE: { target: 'disabled', actions: assign({ disabledReason: ({ event }) => event.reason }) },
+        DRAIN: 'draining',
+      },
+    },
+    /**
+     * The factory disabled this device. Like a paused line it records what it was shown (refused,
+     * with the reason), but only ENABLE brings it back: an operator's RESUME does not.
+     */
+    disabled: {
+      entry: emit(({ context }) => ({ type: 'line.state', state: 'disabled', reason: disabledMessage(context.disabledReason ?? '') })),
+      on: {
+        SCAN: {
+          actions: {
+            type: 'submitJob',
+            params: ({ context, event }) => ({
+              items: [
+                { code: event.code, source: event.source, receivedAt: event.receivedAt ?? null, outcome: 'refused', reason: disabledMessage(context.disabledReason ?? ''), bottle: null, gtin: null },
+              ],
+              replyTo: event.replyTo ?? null,
+              requestId: event.requestId ?? null,
+            }),
+          },
+        },
+        SUBMIT_BOTTLES: { actions: { type: 'refuseNow', params: ({ context }) => ({ reason: disabledMessage(context.disabledReason ?? '') }) } },
+        NOREAD: { actions: { type: 'submitJob', params: ({ event }) => noReadJob(event) } },
+        DISABLE: { actions: assign({ disabledReason: ({ event }) => event.reason }) },
+        ENABLE: { target: 'running', actions: assign({ disabledReason: null, pauseReason: null }) },
         DRAIN: 'draining',
       },
     },

@@ -45,7 +45,9 @@ export interface SyncQueueContext extends SyncQueueInput {
 
 export type SyncQueueEvent =
   | { type: 'SYNC_NOW'; replyTo?: AnyActorRef }
-  | { type: 'TARGET'; ready: boolean; reason: string | null };
+  | { type: 'TARGET'; ready: boolean; reason: string | null }
+  /** A new poll interval (the factory's push_config): in force from the next wait. */
+  | { type: 'SETTINGS.UPDATE'; pollIntervalMs: number };
 
 export type SyncQueueEmitted =
   | { type: 'sync.progress'; status: 'started' }
@@ -131,6 +133,7 @@ export const syncQueueMachine = setup({
       { actions: 'setTarget' },
     ],
     SYNC_NOW: { guard: 'hasReplyTo', actions: 'answer' },
+    'SETTINGS.UPDATE': { actions: assign({ pollIntervalMs: ({ event }) => event.pollIntervalMs }) },
   },
   states: {
     offline: {

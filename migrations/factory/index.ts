@@ -1,6 +1,10 @@
 import type { Knex } from 'knex';
 import * as initial from './0001-initial.js';
 import * as fleetManagement from './0002-fleet-management.js';
+import * as commands from './0003-commands.js';
+import * as groupsCatalogs from './0004-groups-catalogs.js';
+import * as firmware from './0005-firmware.js';
+import * as deviceConfig from './0006-device-config.js';
 
 /**
  * The factory server's migrations, in order. A static list (rather than a directory scan) so
@@ -9,6 +13,10 @@ import * as fleetManagement from './0002-fleet-management.js';
 const MIGRATIONS: Array<[string, Knex.Migration]> = [
   ['0001-initial', initial],
   ['0002-fleet-management', fleetManagement],
+  ['0003-commands', commands],
+  ['0004-groups-catalogs', groupsCatalogs],
+  ['0005-firmware', firmware],
+  ['0006-device-config', deviceConfig],
 ];
 
 export const factoryMigrations: Knex.MigrationSource<[string, Knex.Migration]> = {

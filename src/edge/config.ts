@@ -13,6 +13,9 @@ import { asBoolean, asNumber, ConfigError, type Overrides, parseLayers, put, rea
  */
 
 const port = z.number().int().min(0).max(65535);
+/** A system command as argv (run without a shell); a plain string is split on whitespace. */
+const systemCommand = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).transform((value) => (typeof value === 'string' ? value.trim().split(/\s+/) : value));
+
 const id = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, _ . - (1-64)');
 
 const scannerSchema = z
@@ -119,6 +122,31 @@ export const edgeConfigSchema = z
       .strict()
       .prefault({}),
     log: z.object({ level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info') }).strict().prefault({}),
+    /**
+     * What the factory's commands may do to this cabinet beyond the service itself. Everything
+     * that reaches the OS is off until configured here: reboot_os / shutdown_os run these
+     * commands (argv, no shell); exec_shell runs only allowlisted programs.
+     */
+    commands: z
+      .object({
+        /** e.g. ["/usr/bin/sudo", "/usr/sbin/shutdown", "-r", "now"]; a string is split on spaces. Unset = reboot_os fails NOT_ENABLED. */
+        rebootCommand: systemCommand.optional(),
+        /** e.g. ["/usr/bin/sudo", "/usr/sbin/shutdown", "-h", "now"]. Unset = shutdown_os fails NOT_ENABLED. */
+        shutdownCommand: systemCommand.optional(),
+        execShell: z
+          .object({
+            enabled: z.boolean().default(false),
+            /** Program names or absolute paths exec_shell may run; the command must match one exactly. */
+            allowlist: z.array(z.string().min(1).max(200)).max(100).default([]),
+            timeoutMs: z.number().int().min(100).max(600_000).default(10_000),
+            /** Per stream (stdout, stderr); a program that writes more is stopped and reported truncated. */
+            maxOutputBytes: z.number().int().min(1024).max(4 * 1024 * 1024).default(64 * 1024),
+          })
+          .strict()
+          .prefault({}),
+      })
+      .strict()
+      .prefault({}),
     inspect: z.boolean().default(false),
     trace: z.string().min(1).optional(),
   })

@@ -58,7 +58,12 @@ export function createStatusReporter(options: {
     const status: ReportedStatus = { mode: options.mode(), modeReason: options.modeReason() };
     if (softwareVersion) status.softwareVersion = softwareVersion;
     const line = options.scanLine()?.getSnapshot() as { value: unknown; context: ScanLineContext } | undefined;
-    if (line) status.line = { state: topState(line.value).slice(0, 64), accepted: line.context.counters.accepted, rejected: rejectedOf(line.context.counters) };
+    if (line) {
+      status.line = { state: topState(line.value).slice(0, 64), accepted: line.context.counters.accepted, rejected: rejectedOf(line.context.counters) };
+      // The factory disabled this device (disable_device): it says so until enabled again.
+      status.disabled = line.context.disabledReason !== null;
+      status.disabledReason = line.context.disabledReason;
+    }
     const queue = options.syncQueue()?.getSnapshot() as { value: unknown } | undefined;
     if (queue) status.syncQueue = { state: topState(queue.value).slice(0, 64), pending };
     return status;

@@ -39,6 +39,8 @@ import { createUpstream } from './upstream.js';
 import { createFactorySettings } from './factory-settings.js';
 import { createStatusReporter } from './reported-status.js';
 import type { ConnectionMode } from '../domain/connection-mode.js';
+import { loadDeviceDisabled } from './commands/device-state.js';
+import { applyRuntimeValues, effectiveRuntime, loadAppliedConfig, runtimeBaseOf } from './commands/runtime-config.js';
 
 /** systemIds: how routes and actors find each other without holding references. */
 export const SCAN_LINE = 'scanLine';
@@ -73,16 +75,12 @@ export async function startEdgeSystem(config: EdgeConfig, logger: Logger) {
   );
 
   const committer = createScanCommitter(db.writer, { maxItems: config.storage.commitMaxItems, windowMs: config.storage.commitWindowMs });
-  const settings: LineSettings = {
-    industry: config.line.industry,
-    productionLineId: config.line.id,
-    productId: config.line.productId,
-    party: config.line.party,
-    deviceId: config.line.deviceId,
-  };
-
   const settingsStore = createSettingsStore(db.writer);
   const snapshots = createSnapshotStore(db.writer);
+  // What the factory pushed last (push_config) is in force from the start, over the file's values.
+  const runtimeBase = runtimeBaseOf(config);
+  const applied = await loadAppliedConfig(settingsStore);
+  if (applied) applyRuntimeValues(config, effectiveRuntime(runtimeBase, applied.config));
   const cloud = createCloudClient({ baseUrl: config.cloud.url, timeoutMs: config.cloud.timeoutMs });
   const initialMode = (await settingsStore.get<ConnectionMode>(CONNECTION_MODE_KEY))?.value ?? config.connection.mode;
   const bus: EventBus<EdgeEvent> = createEventBus<EdgeEvent>();
@@ -116,39 +114,57 @@ export async function startEdgeSystem(config: EdgeConfig, logger: Logger) {
     factoryLink: factoryLinkMachine.provide({ actors: { channel: wsDeviceChannel } }),
   });
 
-  const children: ChildSpec[] = [
-    { id: SCAN_LINE, src: 'scanLine', systemId: SCAN_LINE, input: { settings } },
-    { id: AGGREGATION, src: 'aggregation', systemId: AGGREGATION },
-    { id: PROVISIONING, src: 'provisioning', systemId: PROVISIONING, input: { installationId: await installationId(settingsStore) } },
-    { id: SYNC_QUEUE, src: 'syncQueue', systemId: SYNC_QUEUE, input: { pollIntervalMs: config.sync.pollIntervalMs, backoff: config.sync.backoff } },
-    { id: CONNECTION, src: 'connection', systemId: CONNECTION },
-    { id: CLOUD_CATALOG, src: 'cloudCatalog', systemId: CLOUD_CATALOG },
-    ...config.scanners.map((scanner) => scannerChild(scanner)),
-  ];
-  if (config.factory.url) {
-    const channel: WsChannelConfig = { factoryUrl: config.factory.url, deviceToken: config.factory.deviceToken ?? null };
-    const input: FactoryLinkInput = {
-      deviceId: config.factory.deviceId ?? config.line.deviceId,
-      channel,
-      heartbeatIntervalMs: config.factory.heartbeatIntervalMs,
-      backoff: config.factory.backoff,
-      status: createStatusReporter({
-        mode: upstream.mode,
-        modeReason: factorySettings.modeReason,
-        scanLine: () => root?.system.get(SCAN_LINE),
-        syncQueue: () => root?.system.get(SYNC_QUEUE),
-        pending: async () => (await outbox.status()).queueSize,
-      }),
+  const installation = await installationId(settingsStore);
+  const statusReporter = createStatusReporter({
+    mode: upstream.mode,
+    modeReason: factorySettings.modeReason,
+    scanLine: () => root?.system.get(SCAN_LINE),
+    syncQueue: () => root?.system.get(SYNC_QUEUE),
+    pending: async () => (await outbox.status()).queueSize,
+  });
+
+  /** The actor tree's children as they must start now: line settings, disabled state and sync settings are read afresh. */
+  async function childSpecs(): Promise<ChildSpec[]> {
+    const disabled = await loadDeviceDisabled(settingsStore);
+    const settings: LineSettings = {
+      industry: config.line.industry,
+      productionLineId: config.line.id,
+      productId: config.line.productId,
+      party: config.line.party,
+      deviceId: config.line.deviceId,
     };
-    children.push({ id: FACTORY_LINK, src: 'factoryLink', systemId: FACTORY_LINK, input });
+    const children: ChildSpec[] = [
+      { id: SCAN_LINE, src: 'scanLine', systemId: SCAN_LINE, input: { settings, disabledReason: disabled?.reason ?? null } },
+      { id: AGGREGATION, src: 'aggregation', systemId: AGGREGATION },
+      { id: PROVISIONING, src: 'provisioning', systemId: PROVISIONING, input: { installationId: installation } },
+      { id: SYNC_QUEUE, src: 'syncQueue', systemId: SYNC_QUEUE, input: { pollIntervalMs: config.sync.pollIntervalMs, backoff: config.sync.backoff } },
+      { id: CONNECTION, src: 'connection', systemId: CONNECTION },
+      { id: CLOUD_CATALOG, src: 'cloudCatalog', systemId: CLOUD_CATALOG },
+      ...config.scanners.map((scanner) => scannerChild(scanner)),
+    ];
+    if (config.factory.url) {
+      const channel: WsChannelConfig = { factoryUrl: config.factory.url, deviceToken: config.factory.deviceToken ?? null };
+      const input: FactoryLinkInput = {
+        deviceId: config.factory.deviceId ?? config.line.deviceId,
+        channel,
+        heartbeatIntervalMs: config.factory.heartbeatIntervalMs,
+        backoff: config.factory.backoff,
+        status: statusReporter,
+      };
+      children.push({ id: FACTORY_LINK, src: 'factoryLink', systemId: FACTORY_LINK, input });
+    }
+    return children;
   }
 
   const inspection = createInspection({ traceFile: config.trace, inspectServer: config.inspect, logger });
-  root = createActor(supervisor, { input: { children }, systemId: 'root', ...(inspection.inspect ? { inspect: inspection.inspect } : {}) });
-  const unbridge = bridgeEmitsToBus(root, bus);
-  startRoot(root, logger);
-  const started = root;
+  const createRoot = (children: ChildSpec[]) =>
+    createActor(supervisor, { input: { children }, systemId: 'root', ...(inspection.inspect ? { inspect: inspection.inspect } : {}) });
+  let current = createRoot(await childSpecs());
+  root = current;
+  let unbridge = bridgeEmitsToBus(current, bus);
+  startRoot(current, logger);
   upstream.announceTarget();
+  let restarts = 0;
 
   bus.subscribe('supervisor.childFailed', (event) => logger.error(event, 'actor failed for good'));
   bus.subscribe('supervisor.childRestarted', (event) => logger.warn(event, 'actor restarted'));
@@ -162,7 +178,7 @@ export async function startEdgeSystem(config: EdgeConfig, logger: Logger) {
   checkpoints.unref();
 
   const get = (systemId: string): AnyActorRef => {
-    const ref = started.system.get(systemId);
+    const ref = current.system.get(systemId);
     if (!ref) throw new Error(`actor ${systemId} is not running`);
     return ref;
   };
@@ -170,15 +186,58 @@ export async function startEdgeSystem(config: EdgeConfig, logger: Logger) {
   let stopped = false;
   /** Refuses new scans and waits until every scan already handed over is committed and answered. */
   const drain = async () => {
-    started.system.get(SCAN_LINE)?.send({ type: 'DRAIN' });
+    current.system.get(SCAN_LINE)?.send({ type: 'DRAIN' });
     await committer.whenIdle();
   };
+
+  /**
+   * restart_service: stops the whole actor tree and starts a fresh one in the same process, on
+   * the same storage, bus and HTTP server. The line drains first (whatever was handed over is
+   * committed and answered); the new tree reads its persisted state (disabled, pushed config,
+   * provisioning, connection mode) as at a cold start. Routes look actors up per request, so they
+   * reach the new ones; the device channel reconnects.
+   */
+  let restarting: Promise<{ restartedAt: string; restarts: number }> | null = null;
+  async function restartActors(): Promise<{ restartedAt: string; restarts: number }> {
+    if (stopped) throw new Error('the edge is stopping');
+    restarting ??= (async () => {
+      try {
+        await drain();
+        const next = createRoot(await childSpecs());
+        unbridge();
+        current.stop();
+        current = next;
+        root = next;
+        unbridge = bridgeEmitsToBus(next, bus);
+        startRoot(next, logger);
+        upstream.announceTarget();
+        restarts++;
+        const restartedAt = new Date().toISOString();
+        logger.warn({ restarts, restartedAt }, 'actor system restarted');
+        return { restartedAt, restarts };
+      } finally {
+        restarting = null;
+      }
+    })();
+    return restarting;
+  }
   return {
     config,
     logger,
     bus,
-    root: started,
+    /** The root actor of the tree running now (a new one after restartActors). */
+    get root() {
+      return current;
+    },
     tokens,
+    /** Storage (writer and reader connections); open for the system's life, across restartActors. */
+    db,
+    settingsStore,
+    snapshots,
+    /** The file/env configuration's runtime values, before anything the factory pushed. */
+    runtimeBase,
+    restartActors,
+    restarts: () => restarts,
     upstream,
     factorySettings,
     outbox,
@@ -192,8 +251,8 @@ export async function startEdgeSystem(config: EdgeConfig, logger: Logger) {
     connection: () => get(CONNECTION),
     cloudCatalog: () => get(CLOUD_CATALOG),
     /** The device channel to the factory server; undefined when no factory URL is configured. */
-    factoryLink: () => started.system.get(FACTORY_LINK) as AnyActorRef | undefined,
-    scanner: (id: string) => started.system.get(scannerSystemId(id)) as AnyActorRef | undefined,
+    factoryLink: () => current.system.get(FACTORY_LINK) as AnyActorRef | undefined,
+    scanner: (id: string) => current.system.get(scannerSystemId(id)) as AnyActorRef | undefined,
 
     drain,
 
@@ -204,12 +263,13 @@ export async function startEdgeSystem(config: EdgeConfig, logger: Logger) {
     async stop() {
       if (stopped) return;
       stopped = true;
+      await restarting?.catch(() => undefined);
       await drain();
       clearInterval(checkpoints);
       upstream.dispose();
       factorySettings.dispose();
       unbridge();
-      started.stop();
+      current.stop();
       await inspection.close();
       await db.close();
     },

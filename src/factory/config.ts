@@ -88,6 +88,16 @@ export const factoryConfigSchema = z
       .strict()
       .prefault({}),
     dashboard: z.object({ metricsIntervalMs: ms(100, 5_000) }).strict().prefault({}),
+    /** Device commands: how long a delivered command may run by default, and the longest a request waits for a result. */
+    commands: z
+      .object({
+        defaultTimeoutMs: ms(100, 30_000),
+        maxWaitMs: ms(100, 120_000),
+      })
+      .strict()
+      .prefault({}),
+    /** Firmware artifacts are uploaded as raw bodies and stored under <dataDir>/firmware. */
+    firmware: z.object({ maxSizeMb: z.number().int().min(1).max(16_384).default(512) }).strict().prefault({}),
     auth: z
       .object({
         jwtSecret: z.string().min(32, 'at least 32 characters').optional(),

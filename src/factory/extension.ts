@@ -47,6 +47,8 @@ export interface FactoryExtension {
   onDeviceMessage?(deviceId: string, message: ChannelMessage): void;
   /** A device's channel just opened (queued work can be sent now). */
   onDeviceConnected?(deviceId: string): void;
+  /** A device's channel closed (or a newer one replaced it). */
+  onDeviceDisconnected?(deviceId: string): void;
   stop?(): Promise<void>;
 }
 

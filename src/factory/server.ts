@@ -33,7 +33,10 @@ export async function startFactoryServer(system: FactorySystem) {
       system.presence.channelOpened(deviceId);
       for (const extension of system.extensions) guarded(extension.name, () => extension.onDeviceConnected?.(deviceId));
     },
-    onClose: (deviceId) => system.presence.channelClosed(deviceId),
+    onClose: (deviceId) => {
+      system.presence.channelClosed(deviceId);
+      for (const extension of system.extensions) guarded(extension.name, () => extension.onDeviceDisconnected?.(deviceId));
+    },
     onMessage: (deviceId, message) => {
       if (message.type === 'hello' || message.type === 'heartbeat' || message.type === 'status') {
         system.presence.heartbeat(deviceId, (message.payload as ChannelPayload<'heartbeat'>).status);

@@ -7,18 +7,20 @@ export type { Logger };
  * logged object, so a careless `log.info({ req })` cannot leak a credential.
  */
 export function createLogger(options: { level?: string; name: string; destination?: pino.DestinationStream }): Logger {
-  return pino(
-    {
-      name: options.name,
-      level: options.level ?? process.env.LOG_LEVEL ?? 'info',
-      redact: {
-        paths: ['*.password', '*.token', '*.deviceToken', '*.userToken', 'req.headers.authorization', '*.authorization'],
-        censor: '[redacted]',
-      },
-      timestamp: pino.stdTimeFunctions.isoTime,
+  return pino(loggerOptions(options.name, options.level ?? process.env.LOG_LEVEL ?? 'info'), options.destination);
+}
+
+/** The options every service logger is built with (also used by log-ring.ts to build a tee). */
+export function loggerOptions(name: string | undefined, level: string): pino.LoggerOptions {
+  return {
+    ...(name ? { name } : {}),
+    level,
+    redact: {
+      paths: ['*.password', '*.token', '*.deviceToken', '*.userToken', 'req.headers.authorization', '*.authorization'],
+      censor: '[redacted]',
     },
-    options.destination,
-  );
+    timestamp: pino.stdTimeFunctions.isoTime,
+  };
 }
 
 /** A logger that drops everything: for tests and benchmarks. */

@@ -35,8 +35,18 @@ const json = (value: unknown) => (value === undefined ? null : JSON.stringify(va
 
 /** Writes one entry with `db`, which is the transaction of the change it records when there is one. */
 export async function recordAudit(db: Knex | Knex.Transaction, entry: AuditEntry): Promise<void> {
+  await db('audit_log').insert(auditRow(entry));
+}
+
+/** Many entries in few statements (a group dispatch audits a thousand commands in its one transaction). */
+export async function recordAudits(db: Knex | Knex.Transaction, entries: AuditEntry[]): Promise<void> {
+  // 11 columns × 80 rows stays under SQLite's oldest bound-variable limit (999).
+  for (let i = 0; i < entries.length; i += 80) await db('audit_log').insert(entries.slice(i, i + 80).map(auditRow));
+}
+
+function auditRow(entry: AuditEntry) {
   const actor = entry.actor;
-  await db('audit_log').insert({
+  return {
     at: entry.at ?? new Date().toISOString(),
     user_id: 'userId' in actor ? actor.userId : null,
     username: 'userId' in actor ? actor.username : 'system' in actor ? actor.system : null,
@@ -48,7 +58,7 @@ export async function recordAudit(db: Knex | Knex.Transaction, entry: AuditEntry
     after: json(entry.after),
     outcome: entry.outcome,
     detail: entry.detail ?? null,
-  });
+  };
 }
 
 export interface AuditedChange<T> {

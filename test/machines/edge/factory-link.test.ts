@@ -23,18 +23,31 @@ type ModelEvent =
   | { type: 'SETTINGS' }
   | { type: 'STOP' }
   | { type: 'START' }
-  | { type: 'RECONFIGURE' };
+  | { type: 'RECONFIGURE' }
+  /** The factory sends a command: the link emits it for the executor. */
+  | { type: 'COMMAND' }
+  /** The executor asks the link to send a command.result: out on a connected channel, dropped otherwise. */
+  | { type: 'SEND' };
 
 const model = setup({ types: { events: {} as ModelEvent } }).createMachine({
   id: 'factoryLinkModel',
   initial: 'connecting',
   on: { RECONFIGURE: '.connecting' },
   states: {
-    connecting: { on: { OPEN: 'connected', CLOSED: 'backoff', CLOSED_4401: 'unauthorized', HTTP_401: 'unauthorized', STOP: 'disconnected' } },
+    connecting: { on: { OPEN: 'connected', CLOSED: 'backoff', CLOSED_4401: 'unauthorized', HTTP_401: 'unauthorized', STOP: 'disconnected', SEND: 'connecting' } },
     connected: {
-      on: { HEARTBEAT_ELAPSES: 'connected', WELCOME: 'connected', SETTINGS: 'connected', CLOSED: 'backoff', CLOSED_4401: 'unauthorized', STOP: 'disconnected' },
+      on: {
+        HEARTBEAT_ELAPSES: 'connected',
+        WELCOME: 'connected',
+        SETTINGS: 'connected',
+        COMMAND: 'connected',
+        SEND: 'connected',
+        CLOSED: 'backoff',
+        CLOSED_4401: 'unauthorized',
+        STOP: 'disconnected',
+      },
     },
-    backoff: { on: { BACKOFF_ELAPSES: 'connecting', START: 'connecting', STOP: 'disconnected' } },
+    backoff: { on: { BACKOFF_ELAPSES: 'connecting', START: 'connecting', STOP: 'disconnected', SEND: 'backoff' } },
     unauthorized: { on: { STOP: 'disconnected' } },
     disconnected: { on: { START: 'connecting' } },
   },
@@ -55,8 +68,13 @@ const testModel = createTestModel(model, {
     { type: 'STOP' },
     { type: 'START' },
     { type: 'RECONFIGURE' },
+    { type: 'COMMAND' },
+    { type: 'SEND' },
   ],
 });
+
+const COMMAND_PAYLOAD = { commandId: 'cmd-1', type: 'force_sync' as const, params: {}, expiresAt: null, timeoutMs: 5_000 };
+const RESULT_PAYLOAD = { commandId: 'cmd-1', ok: true, result: { state: 'idle' } };
 
 const SERVER_HEARTBEAT_MS = 250;
 const WELCOME_SETTINGS: ConnectionSettings = { defaultMode: 'VIA_LOCAL_SERVER', allowDeviceOverride: true, cloudSyncEnabled: true };
@@ -83,6 +101,7 @@ describe('factory link machine (model-based)', () => {
       let interval = LINK_INPUT.heartbeatIntervalMs;
       let attempt = 0;
       let settingsSeen = 0;
+      let commandsSeen = 0;
       /** A socket event that must not open a new channel. */
       const fromSocket = (event: Parameters<(typeof channel.channels)[number]['emit']>[0]) => {
         const before = channel.channels.length;
@@ -193,6 +212,27 @@ describe('factory link machine (model-based)', () => {
               settingsSeen++;
               expect(link.settings()).to.have.length(settingsSeen);
               expect(link.settings().at(-1)).to.deep.equal({ type: 'factory.settings', settings: PUSHED_SETTINGS });
+            },
+            COMMAND: () => {
+              fromSocket(serverMessage('command', COMMAND_PAYLOAD));
+              commandsSeen++;
+              const commands = link.emitted.filter((e) => e.type === 'factory.command');
+              expect(commands).to.have.length(commandsSeen);
+              expect(commands.at(-1)).to.deep.include({ type: 'factory.command' });
+              expect((commands.at(-1) as Extract<typeof commands[number], { type: 'factory.command' }>).message.payload).to.deep.equal(COMMAND_PAYLOAD);
+            },
+            SEND: () => {
+              const connected = link.state() === 'connected';
+              const live = channel.live().at(-1);
+              const before = live?.commands.length ?? 0;
+              link.actor.send({ type: 'SEND', messageType: 'command.result', payload: RESULT_PAYLOAD });
+              if (connected) {
+                expect(live!.commands).to.have.length(before + 1);
+                expect(live!.commands.at(-1)).to.deep.equal({ type: 'channel.send', messageType: 'command.result', payload: RESULT_PAYLOAD });
+              } else {
+                // Not connected: dropped (the executor keeps results and resends on connect).
+                expect(live?.commands.length ?? 0).to.equal(before);
+              }
             },
             STOP: () => {
               link.actor.send({ type: 'STOP' });

@@ -1,0 +1,71 @@
+import Router from '@koa/router';
+import { z } from 'zod';
+import type { FirmwareDeploymentWithDevices } from '../../adapters/store/factory/firmware-store.js';
+import { countDevices, type DeploymentDevice } from '../../machines/factory/deployment.machine.js';
+import type { FactoryContext } from '../../src/factory/extension.js';
+import type { DeploymentService } from '../../src/factory/firmware/deployment-service.js';
+import { requireRole } from '../http/auth.js';
+import { ok } from '../http/envelope.js';
+import { ApiError } from '../http/errors.js';
+import { parseBody, parseParams, parseQuery } from '../http/validate.js';
+import { actorOf } from './audit-actor.js';
+import { domainToApi } from './firmware-releases.routes.js';
+
+const id = z.string().min(1).max(100);
+
+const createBody = z
+  .object({
+    releaseId: id,
+    deviceIds: z.array(id).min(1).max(10_000).optional(),
+    groupId: id.optional(),
+    /** Abort when more than this share of the finished devices failed … */
+    abortThresholdPercent: z.number().int().min(0).max(100).optional(),
+    /** … once at least this many devices have finished. */
+    abortMinDevices: z.number().int().min(1).max(100_000).optional(),
+    /** Per device: to be delivered, and again from delivery to the result (the command's expiry and timeout). */
+    deviceTimeoutMs: z.number().int().min(100).max(24 * 3600_000).optional(),
+  })
+  .strict()
+  .refine((b) => b.deviceIds !== undefined || b.groupId !== undefined, { message: 'name deviceIds, a groupId, or both', path: ['deviceIds'] });
+
+const listQuery = z
+  .object({
+    releaseId: id.optional(),
+    deviceId: id.optional(),
+    limit: z.coerce.number().int().min(1).max(500).default(100),
+  })
+  .strict();
+
+const deploymentParams = z.object({ id }).strict();
+
+function deploymentView(deployment: FirmwareDeploymentWithDevices) {
+  const states: Record<string, DeploymentDevice> = {};
+  for (const d of deployment.devices) states[d.deviceId] = d;
+  return { ...deployment, counts: countDevices(states) };
+}
+
+/** `/api/v1/firmware/deployments`: start a rollout (ADMIN), list and follow rollouts (OPERATOR). */
+export function firmwareDeploymentRoutes(context: FactoryContext, deployments: DeploymentService): Router {
+  const router = new Router({ prefix: '/api/v1/firmware/deployments' });
+  const operator = requireRole(context.tokens, 'OPERATOR');
+  const admin = requireRole(context.tokens, 'ADMIN');
+
+  router.post('/', admin, async (ctx) => {
+    const body = parseBody(ctx, createBody);
+    const created = await domainToApi(deployments.create({ ...body, actor: actorOf(ctx) }));
+    ok(ctx, deploymentView(created), 201);
+  });
+
+  router.get('/', operator, async (ctx) => {
+    ok(ctx, await deployments.list(parseQuery(ctx, listQuery)));
+  });
+
+  router.get('/:id', operator, async (ctx) => {
+    const { id: deploymentId } = parseParams(ctx, deploymentParams);
+    const deployment = await deployments.get(deploymentId);
+    if (!deployment) throw new ApiError('NOT_FOUND', `Firmware deployment ${deploymentId} not found`);
+    ok(ctx, deploymentView(deployment));
+  });
+
+  return router;
+}

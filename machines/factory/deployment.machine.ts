@@ -1,0 +1,213 @@
+import { assign, setup } from 'xstate';
+
+/**
+ * One firmware deployment: a release rolled out to a set of devices, each with its own progress.
+ *
+ *   deployment   running → completed   every device installed
+ *                        → failed      every device finished, some failed or timed out (threshold not crossed)
+ *                        → aborted     the abort threshold was crossed
+ *   device       queued → downloading → verifying → installed | failed | timed_out
+ *                queued → skipped (the deployment aborted before the device started)
+ *
+ * Abort threshold (after AWS IoT Jobs' abort criteria): once at least `abortMinDevices` devices
+ * have finished (installed, failed or timed out), the deployment aborts as soon as more than
+ * `abortThresholdPercent` % of those finished devices failed or timed out.
+ *
+ * On abort, devices that had not started (still `queued`) are marked `skipped`; the service
+ * cancels their commands where it can. Devices already downloading or verifying cannot be stopped
+ * (the edge is at work): the aborted deployment keeps following them and records how they end,
+ * and a skipped device whose command could not be canceled and ran anyway is recorded as it ended
+ * too, so the per-device states always tell the truth about what each device runs. A command
+ * canceled on purpose leaves a skipped device skipped.
+ *
+ * PURE: no I/O, no clock. Every event carries its time (`at`, ISO 8601); the service persists
+ * what changed. The initial state comes from input, so a restarted server resumes a deployment
+ * from its stored rows.
+ */
+
+export const DEPLOYMENT_STATUSES = ['running', 'completed', 'aborted', 'failed'] as const;
+export type DeploymentStatus = (typeof DEPLOYMENT_STATUSES)[number];
+
+export const DEVICE_ROLLOUT_STATES = ['queued', 'downloading', 'verifying', 'installed', 'failed', 'timed_out', 'skipped'] as const;
+export type DeviceRolloutState = (typeof DEVICE_ROLLOUT_STATES)[number];
+
+/** Device states that never change again. */
+export const FINAL_DEVICE_STATES: ReadonlySet<DeviceRolloutState> = new Set(['installed', 'failed', 'timed_out']);
+
+export interface DeploymentDevice {
+  state: DeviceRolloutState;
+  error: string | null;
+  updatedAt: string;
+}
+
+export interface DeploymentInput {
+  status: DeploymentStatus;
+  devices: Record<string, DeploymentDevice>;
+  abortThresholdPercent: number;
+  abortMinDevices: number;
+  finishedAt?: string | null;
+  reason?: string | null;
+}
+
+export interface DeploymentContext {
+  status: DeploymentStatus;
+  devices: Record<string, DeploymentDevice>;
+  abortThresholdPercent: number;
+  abortMinDevices: number;
+  finishedAt: string | null;
+  reason: string | null;
+}
+
+/** Stages an edge reports while it works on update_firmware; staging is the last step of verifying. */
+export type DeviceStage = 'downloading' | 'verifying' | 'staging';
+
+export type DeploymentEvent =
+  | { type: 'device.progress'; deviceId: string; stage: DeviceStage; at: string }
+  | { type: 'device.result'; deviceId: string; ok: boolean; error?: string | null; at: string }
+  | { type: 'device.timeout'; deviceId: string; error?: string | null; at: string }
+  /** Its command was canceled (by the abort, or by hand): it will not run. */
+  | { type: 'device.canceled'; deviceId: string; at: string };
+
+export interface DeploymentCounts {
+  total: number;
+  queued: number;
+  downloading: number;
+  verifying: number;
+  installed: number;
+  failed: number;
+  timed_out: number;
+  skipped: number;
+}
+
+export function countDevices(devices: Record<string, DeploymentDevice>): DeploymentCounts {
+  const counts: DeploymentCounts = { total: 0, queued: 0, downloading: 0, verifying: 0, installed: 0, failed: 0, timed_out: 0, skipped: 0 };
+  for (const device of Object.values(devices)) {
+    counts.total++;
+    counts[device.state]++;
+  }
+  return counts;
+}
+
+/** Whether the failures so far cross the threshold: more than N % of at least M finished devices. */
+export function thresholdCrossed(counts: DeploymentCounts, abortThresholdPercent: number, abortMinDevices: number): boolean {
+  const finished = counts.installed + counts.failed + counts.timed_out;
+  const failures = counts.failed + counts.timed_out;
+  return finished >= abortMinDevices && failures * 100 > abortThresholdPercent * finished;
+}
+
+const progressOrder: Record<DeviceRolloutState, number> = { queued: 0, skipped: 0, downloading: 1, verifying: 2, installed: 3, failed: 3, timed_out: 3 };
+
+/** What one event does to one device. Final states never change; progress only moves forward. */
+export function nextDeviceState(device: DeploymentDevice, event: DeploymentEvent): DeploymentDevice {
+  if (FINAL_DEVICE_STATES.has(device.state)) return device;
+  switch (event.type) {
+    case 'device.progress': {
+      const target: DeviceRolloutState = event.stage === 'downloading' ? 'downloading' : 'verifying';
+      return progressOrder[target] > progressOrder[device.state] ? { state: target, error: null, updatedAt: event.at } : device;
+    }
+    case 'device.result':
+      return event.ok
+        ? { state: 'installed', error: null, updatedAt: event.at }
+        : { state: 'failed', error: event.error ?? 'the device reported a failure', updatedAt: event.at };
+    case 'device.timeout':
+      return { state: 'timed_out', error: event.error ?? 'no result in time', updatedAt: event.at };
+    case 'device.canceled':
+      return device.state === 'skipped' ? device : { state: 'failed', error: 'command canceled', updatedAt: event.at };
+  }
+}
+
+const counts = (context: DeploymentContext) => countDevices(context.devices);
+
+const deviceEvents = {
+  'device.progress': { actions: 'applyDeviceEvent' },
+  'device.result': { actions: 'applyDeviceEvent' },
+  'device.timeout': { actions: 'applyDeviceEvent' },
+  'device.canceled': { actions: 'applyDeviceEvent' },
+} as const;
+
+const eventTime = (event: { type: string; at?: string }) => event.at ?? null;
+
+export const deploymentMachine = setup({
+  types: {
+    context: {} as DeploymentContext,
+    events: {} as DeploymentEvent,
+    input: {} as DeploymentInput,
+  },
+  guards: {
+    restoredAs: ({ context }, status: DeploymentStatus) => context.status === status,
+    thresholdCrossed: ({ context }) => thresholdCrossed(counts(context), context.abortThresholdPercent, context.abortMinDevices),
+    allInstalled: ({ context }) => {
+      const c = counts(context);
+      return c.total > 0 && c.installed === c.total;
+    },
+    allFinished: ({ context }) => Object.values(context.devices).every((d) => FINAL_DEVICE_STATES.has(d.state)),
+  },
+  actions: {
+    applyDeviceEvent: assign({
+      devices: ({ context, event }) => {
+        const device = context.devices[event.deviceId];
+        if (!device) return context.devices; // not part of this deployment
+        const next = nextDeviceState(device, event);
+        return next === device ? context.devices : { ...context.devices, [event.deviceId]: next };
+      },
+    }),
+    skipQueued: assign({
+      devices: ({ context, event }) => {
+        const at = eventTime(event) ?? context.finishedAt ?? '';
+        const devices: Record<string, DeploymentDevice> = {};
+        for (const [id, device] of Object.entries(context.devices)) {
+          devices[id] = device.state === 'queued' ? { state: 'skipped', error: 'deployment aborted before the device started', updatedAt: at } : device;
+        }
+        return devices;
+      },
+    }),
+    finish: assign(({ context, event }, status: DeploymentStatus) => {
+      const c = counts(context);
+      const finished = c.installed + c.failed + c.timed_out;
+      const reason =
+        status === 'aborted'
+          ? `${c.failed + c.timed_out} of ${finished} finished devices failed or timed out: more than ${context.abortThresholdPercent}% of at least ${context.abortMinDevices}`
+          : status === 'failed'
+            ? `${c.failed + c.timed_out} of ${c.total} devices failed or timed out`
+            : null;
+      return { status, finishedAt: eventTime(event) ?? context.finishedAt, reason };
+    }),
+  },
+}).createMachine({
+  id: 'deployment',
+  context: ({ input }) => ({
+    status: input.status,
+    devices: input.devices,
+    abortThresholdPercent: input.abortThresholdPercent,
+    abortMinDevices: input.abortMinDevices,
+    finishedAt: input.finishedAt ?? null,
+    reason: input.reason ?? null,
+  }),
+  initial: 'restoring',
+  states: {
+    /** Picks the stored state; a new deployment starts as running. Nothing is re-run on restore. */
+    restoring: {
+      always: [
+        { guard: { type: 'restoredAs', params: 'completed' }, target: 'completed' },
+        { guard: { type: 'restoredAs', params: 'failed' }, target: 'failed' },
+        { guard: { type: 'restoredAs', params: 'aborted' }, target: 'aborted' },
+        { target: 'running' },
+      ],
+    },
+    running: {
+      // Checked after every device event (and at once on restore, for events applied before a crash).
+      always: [
+        { guard: 'thresholdCrossed', target: 'aborted', actions: [{ type: 'finish', params: 'aborted' }, 'skipQueued'] },
+        { guard: 'allInstalled', target: 'completed', actions: { type: 'finish', params: 'completed' } },
+        { guard: 'allFinished', target: 'failed', actions: { type: 'finish', params: 'failed' } },
+      ],
+      on: deviceEvents,
+    },
+    /** Stopped: nothing new starts, devices already at work are still followed to their end. */
+    aborted: { on: deviceEvents },
+    completed: { type: 'final' },
+    failed: { type: 'final' },
+  },
+});
+
+export type DeploymentSnapshot = ReturnType<(typeof deploymentMachine)['getInitialSnapshot']>;

@@ -1,0 +1,84 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { CommandDeps } from './deps.js';
+import { downloadWithResume, sha256File } from './firmware-download.js';
+import { CommandFailure, type CommandHandler } from './types.js';
+
+/**
+ * update_firmware (ADMIN): download the release's artifact from the factory with the device
+ * token (resuming an interrupted download), verify its size and sha256, and stage it as
+ * <dataDir>/firmware/staged/<version>, recording the staged version. Installing it is the
+ * cabinet's updater's job (it picks up the staged version). An artifact that fails verification
+ * is deleted and the command fails VERIFY_FAILED: success is never reported for it.
+ * Progress: downloading → verifying → staging.
+ */
+export const STAGED_FIRMWARE_KEY = 'firmware.staged';
+
+export interface StagedFirmware {
+  version: string;
+  releaseId: string;
+  sha256: string;
+  size: number;
+  path: string;
+  stagedAt: string;
+  deploymentId: string | null;
+}
+
+const SAFE_VERSION = /^[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$/;
+
+export const updateFirmware =
+  (deps: CommandDeps): CommandHandler<'update_firmware'> =>
+  async (params, { signal, progress, logger, commandId }) => {
+    const { config, settingsStore } = deps.system;
+    if (!SAFE_VERSION.test(params.version) || params.version.includes('..')) {
+      throw new CommandFailure('INVALID_PARAMS', `version "${params.version}" cannot name a file (letters, digits, . _ + -)`);
+    }
+    if (!config.factory.url || !config.factory.deviceToken) {
+      throw new CommandFailure('NOT_CONFIGURED', 'this edge has no factory URL and device token to download the artifact with');
+    }
+    const dir = path.join(config.dataDir, 'firmware');
+    const stagedDir = path.join(dir, 'staged');
+    const stagedPath = path.join(stagedDir, params.version);
+    const partPath = path.join(dir, `${params.version}.part`);
+    fs.mkdirSync(stagedDir, { recursive: true });
+
+    const staged = (await settingsStore.get<StagedFirmware>(STAGED_FIRMWARE_KEY))?.value;
+    if (staged && staged.version === params.version && staged.sha256 === params.sha256 && fs.existsSync(stagedPath)) {
+      return { ...staged, alreadyStaged: true };
+    }
+
+    const url = `${config.factory.url.replace(/\/+$/, '')}${params.artifactPath}`;
+    const download = await downloadWithResume({
+      url,
+      token: config.factory.deviceToken,
+      partPath,
+      expectedSize: params.size,
+      signal,
+      onAttempt: (from, attempt) => progress('downloading', { from, size: params.size, attempt }),
+    });
+
+    progress('verifying', { bytes: download.bytes });
+    const size = fs.statSync(partPath).size;
+    const sha256 = await sha256File(partPath);
+    if (size !== params.size || sha256 !== params.sha256) {
+      fs.rmSync(partPath, { force: true });
+      const what = size !== params.size ? `size ${size} bytes, expected ${params.size}` : `sha256 ${sha256}, expected ${params.sha256}`;
+      logger.error({ commandId, version: params.version, size, sha256 }, `firmware artifact failed verification: deleted`);
+      throw new CommandFailure('VERIFY_FAILED', `the downloaded artifact failed verification (${what}); it was deleted and nothing was staged`);
+    }
+
+    progress('staging', { path: stagedPath });
+    fs.renameSync(partPath, stagedPath);
+    const record: StagedFirmware = {
+      version: params.version,
+      releaseId: params.releaseId,
+      sha256,
+      size,
+      path: stagedPath,
+      stagedAt: new Date().toISOString(),
+      deploymentId: params.deploymentId ?? null,
+    };
+    await settingsStore.set(STAGED_FIRMWARE_KEY, record);
+    logger.warn({ commandId, version: params.version, resumes: download.resumes }, `firmware ${params.version} staged`);
+    return { ...record, resumes: download.resumes, alreadyStaged: false };
+  };

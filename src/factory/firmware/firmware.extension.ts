@@ -1,0 +1,42 @@
+import path from 'node:path';
+import { firmwareDeploymentRoutes } from '../../../api/factory/firmware-deployments.routes.js';
+import { firmwareReleaseRoutes } from '../../../api/factory/firmware-releases.routes.js';
+import type { CommandPort } from '../commands/command-port.js';
+import type { ExtensionFactory } from '../extension.js';
+import { createDeploymentService } from './deployment-service.js';
+import { createReleaseService } from './release-service.js';
+
+export interface FirmwareExtensionOptions {
+  /** Stands in for `context.services.commands` (tests with a fake command port). */
+  commands?: CommandPort;
+}
+
+/**
+ * Firmware releases (artifacts under <dataDir>/firmware) and their deployments to devices,
+ * which run through the command service (`context.services.commands`, read when used, so the
+ * commands extension must come first in FACTORY_EXTENSIONS).
+ */
+export function createFirmwareExtension(options: FirmwareExtensionOptions = {}): ExtensionFactory {
+  return async (context) => {
+    const releases = createReleaseService({
+      db: context.db,
+      directory: path.join(context.config.dataDir, 'firmware'),
+      maxBytes: context.config.firmware.maxSizeMb * 1024 * 1024,
+    });
+    await releases.start();
+    const deployments = createDeploymentService({
+      db: context.db,
+      bus: context.bus,
+      logger: context.logger,
+      commands: () => options.commands ?? context.services.commands,
+    });
+    await deployments.start();
+    return {
+      name: 'firmware',
+      routes: [firmwareReleaseRoutes(context, releases), firmwareDeploymentRoutes(context, deployments)],
+      stop: () => deployments.stop(),
+    };
+  };
+}
+
+export const firmwareExtension: ExtensionFactory = createFirmwareExtension();

@@ -1,0 +1,152 @@
+import { expect } from 'chai';
+import { assign, createActor, setup } from 'xstate';
+import { createTestModel } from 'xstate/graph';
+import { countDevices, type DeploymentDevice, type DeploymentEvent, deploymentMachine } from '../../../machines/factory/deployment.machine.js';
+import { coveringPaths, modelTransitions } from '../../support/model-paths.js';
+
+/**
+ * Model-based paths over a deployment to three devices with an abort threshold of 50 % of at
+ * least 2 finished devices. The model counts devices by what they are doing (waiting: queued, or
+ * skipped once aborted; working: downloading or verifying; installed; failed, which includes
+ * timed out) and states the outcome rules on those counts alone; each abstract event is played on
+ * the real machine against the first device (by id) in the matching concrete state.
+ */
+type ModelEvent =
+  | { type: 'START' }
+  | { type: 'INSTALL_WAITING' }
+  | { type: 'FAIL_WAITING' }
+  | { type: 'INSTALL_WORKING' }
+  | { type: 'FAIL_WORKING' };
+
+interface Counts {
+  waiting: number;
+  working: number;
+  installed: number;
+  failed: number;
+}
+
+const TOTAL = 3;
+const THRESHOLD_PERCENT = 50;
+const MIN_DEVICES = 2;
+
+const model = setup({
+  types: { context: {} as Counts, events: {} as ModelEvent },
+  guards: {
+    crossed: ({ context: c }) => c.installed + c.failed >= MIN_DEVICES && c.failed * 100 > THRESHOLD_PERCENT * (c.installed + c.failed),
+    allInstalled: ({ context: c }) => c.installed === TOTAL,
+    allFinished: ({ context: c }) => c.installed + c.failed === TOTAL,
+  },
+}).createMachine({
+  id: 'deploymentModel',
+  context: { waiting: TOTAL, working: 0, installed: 0, failed: 0 },
+  initial: 'running',
+  states: {
+    running: {
+      always: [
+        { guard: 'crossed', target: 'aborted' },
+        { guard: 'allInstalled', target: 'completed' },
+        { guard: 'allFinished', target: 'failed' },
+      ],
+      on: {
+        START: { actions: assign(({ context: c }) => ({ waiting: c.waiting - 1, working: c.working + 1 })) },
+        INSTALL_WAITING: { actions: assign(({ context: c }) => ({ waiting: c.waiting - 1, installed: c.installed + 1 })) },
+        FAIL_WAITING: { actions: assign(({ context: c }) => ({ waiting: c.waiting - 1, failed: c.failed + 1 })) },
+        INSTALL_WORKING: { actions: assign(({ context: c }) => ({ working: c.working - 1, installed: c.installed + 1 })) },
+        FAIL_WORKING: { actions: assign(({ context: c }) => ({ working: c.working - 1, failed: c.failed + 1 })) },
+      },
+    },
+    // Aborted: skipped devices whose command ran anyway, and devices at work, are still recorded.
+    aborted: {
+      on: {
+        START: { actions: assign(({ context: c }) => ({ waiting: c.waiting - 1, working: c.working + 1 })) },
+        INSTALL_WAITING: { actions: assign(({ context: c }) => ({ waiting: c.waiting - 1, installed: c.installed + 1 })) },
+        FAIL_WAITING: { actions: assign(({ context: c }) => ({ waiting: c.waiting - 1, failed: c.failed + 1 })) },
+        INSTALL_WORKING: { actions: assign(({ context: c }) => ({ working: c.working - 1, installed: c.installed + 1 })) },
+        FAIL_WORKING: { actions: assign(({ context: c }) => ({ working: c.working - 1, failed: c.failed + 1 })) },
+      },
+    },
+    completed: { type: 'final' },
+    failed: { type: 'final' },
+  },
+});
+
+const serializeState = (s: { value: unknown; context: Counts }) => `${JSON.stringify(s.value)} ${JSON.stringify(s.context)}`;
+const testModel = createTestModel(model, {
+  serializeState,
+  // Only what can happen: an event needs a device in the state it starts from.
+  events: (s) => {
+    const c = s.context;
+    const events: ModelEvent[] = [];
+    if (c.waiting > 0) events.push({ type: 'START' }, { type: 'INSTALL_WAITING' }, { type: 'FAIL_WAITING' });
+    if (c.working > 0) events.push({ type: 'INSTALL_WORKING' }, { type: 'FAIL_WORKING' });
+    return events;
+  },
+});
+
+const AT = '2024-05-01T10:00:00.000Z';
+const DEVICE_IDS = ['edge-a', 'edge-b', 'edge-c'];
+
+describe('deployment machine (model-based)', () => {
+  const paths = coveringPaths(testModel, serializeState);
+
+  it('has paths through every state and every transition of the model', () => {
+    const reached = new Set(paths.map((p) => JSON.stringify(p.state.value)));
+    expect([...reached].sort()).to.deep.equal(['"aborted"', '"completed"', '"failed"', '"running"']);
+    const covered = new Set(
+      paths.flatMap((p) => p.steps.map((step, i) => `${i === 0 ? serializeState(testModel.getShortestPaths()[0]!.steps[0]!.state as never) : serializeState(p.steps[i - 1]!.state as never)}|${step.event.type}`)),
+    );
+    const all = modelTransitions(testModel);
+    expect(all.filter((edge) => !covered.has(edge))).to.deep.equal([]);
+  });
+
+  for (const path of paths) {
+    it(path.description, async () => {
+      const devices: Record<string, DeploymentDevice> = {};
+      for (const id of DEVICE_IDS) devices[id] = { state: 'queued', error: null, updatedAt: AT };
+      const actor = createActor(deploymentMachine, { input: { status: 'running', devices, abortThresholdPercent: THRESHOLD_PERCENT, abortMinDevices: MIN_DEVICES } });
+      actor.start();
+      const context = () => actor.getSnapshot().context;
+      const first = (states: string[]) => {
+        const id = DEVICE_IDS.find((d) => states.includes(context().devices[d]!.state));
+        if (!id) throw new Error(`no device in ${states.join('/')}`);
+        return id;
+      };
+      const send = (event: DeploymentEvent) => actor.send(event);
+      let step = 0;
+      const at = () => `2024-05-01T10:00:${String(++step).padStart(2, '0')}.000Z`;
+
+      const check = (s: { value: unknown; context: Counts }) => {
+        const real = actor.getSnapshot();
+        expect(real.value).to.equal(s.value);
+        expect(real.context.status).to.equal(s.value);
+        const counts = countDevices(real.context.devices);
+        const aborted = s.value === 'aborted';
+        expect(counts.queued + counts.skipped).to.equal(s.context.waiting);
+        // Once aborted nothing waits to start: queued devices were skipped.
+        expect(aborted ? counts.queued : counts.skipped).to.equal(0);
+        expect(counts.downloading + counts.verifying).to.equal(s.context.working);
+        expect(counts.installed).to.equal(s.context.installed);
+        expect(counts.failed + counts.timed_out).to.equal(s.context.failed);
+        if (s.value === 'running') expect(real.context.finishedAt).to.equal(null);
+        else if (s.value !== 'running') {
+          expect(real.context.finishedAt).to.match(/^2024-05-01T10:00:\d\d\.000Z$/);
+          expect(real.context.reason === null).to.equal(s.value === 'completed');
+        }
+        expect(real.status).to.equal(s.value === 'completed' || s.value === 'failed' ? 'done' : 'active');
+      };
+
+      await path.test({
+        states: { running: check, aborted: check, completed: check, failed: check },
+        events: {
+          // Alternate the stages a device reports: each moves it to "working".
+          START: () => send({ type: 'device.progress', deviceId: first(['queued', 'skipped']), stage: step % 2 ? 'downloading' : 'staging', at: at() }),
+          INSTALL_WAITING: () => send({ type: 'device.result', deviceId: first(['queued', 'skipped']), ok: true, at: at() }),
+          FAIL_WAITING: () => send({ type: 'device.timeout', deviceId: first(['queued', 'skipped']), at: at() }),
+          INSTALL_WORKING: () => send({ type: 'device.result', deviceId: first(['downloading', 'verifying']), ok: true, at: at() }),
+          FAIL_WORKING: () => send({ type: 'device.result', deviceId: first(['downloading', 'verifying']), ok: false, error: 'E_SHA256: checksum mismatch', at: at() }),
+        },
+      });
+      actor.stop();
+    });
+  }
+});
