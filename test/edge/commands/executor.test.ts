@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { codes } from '../../support/edge-fixtures.js';
 import { type CommandEdge, scan, startCommandEdge } from '../../support/command-edge.js';
+import { createCommandResults } from '../../../adapters/store/command-results.js';
 import { channelMessage } from '../../../src/domain/device-channel.js';
 import { type FakeFactory, startFakeFactory } from '../../support/fake-factory.js';
 import { FACTORY_TOKEN } from '../../support/command-edge.js';
@@ -78,6 +79,23 @@ describe('edge commands: executor', function () {
     expect(acks).to.have.length(2);
     expect(results).to.have.length(1);
     expect(results[0]!.result).to.deep.include({ stdout: 'done', exitCode: 0 });
+  });
+
+  it('a command cut short by the process ending is not run again: reboot_os counts as done, anything else INTERRUPTED', async () => {
+    edge = await startCommandEdge(factory, { commands: { rebootCommand: [process.execPath, '-e', 'process.exit(9)'] } });
+    // As the previous process left them: started, never finished.
+    const results = createCommandResults(edge.t.edge.system.db.writer);
+    await results.started('cmd-rebooting', 'reboot_os');
+    await results.started('cmd-clearing', 'clear_queue');
+    for (const code of codes(2)) await scan(edge.t, code);
+
+    const reboot = await factory.result(factory.sendCommand('reboot_os', {}, { commandId: 'cmd-rebooting' }));
+    expect(reboot.ok).to.equal(true);
+    expect(reboot.result).to.deep.include({ completed: true });
+    const clear = await factory.result(factory.sendCommand('clear_queue', {}, { commandId: 'cmd-clearing' }));
+    expect(clear.ok).to.equal(false);
+    expect(clear.error!.code).to.equal('INTERRUPTED');
+    expect(await queueSize()).to.equal(2);
   });
 
   it('refuses a command past its expiresAt with EXPIRED and does not run it', async () => {
