@@ -116,15 +116,22 @@ export async function createCommandService(options: CommandServiceOptions) {
   };
 
   /** Hands a QUEUED command to its device's channel, if open (an expired one expires instead). */
+  const commandMessage = (c: CommandRecord): ChannelPayload<'command'> => ({ commandId: c.id, type: c.type, params: c.params, expiresAt: c.expiresAt, timeoutMs: c.timeoutMs });
+
   const trySend = (entry: Live) => {
     if (stopped || statusOf(entry.snapshot) !== 'QUEUED' || !channel.isConnected(entry.current.deviceId)) return;
     const [next] = transition(commandMachine, entry.snapshot, { type: 'SEND', at: now() });
-    if (statusOf(next) === 'SENT') {
-      const c = entry.current;
-      const payload: ChannelPayload<'command'> = { commandId: c.id, type: c.type, params: c.params, expiresAt: c.expiresAt, timeoutMs: c.timeoutMs };
-      if (!channel.sendTo(c.deviceId, 'command', payload)) return;
-    }
+    if (statusOf(next) === 'SENT' && !channel.sendTo(entry.current.deviceId, 'command', commandMessage(entry.current))) return;
     commit(entry, next);
+  };
+
+  /**
+   * A delivered command whose result may have been lost with the old channel: asked again, the
+   * edge answers from its stored result (or acks again while it still runs). Its state does not
+   * change; only the result or the timeout ends it.
+   */
+  const askAgain = (entry: Live) => {
+    if (!stopped && statusOf(entry.snapshot) === 'DELIVERED') channel.sendTo(entry.current.deviceId, 'command', commandMessage(entry.current));
   };
 
   const deviceEntries = (deviceId: string) => [...(byDevice.get(deviceId) ?? [])].map((id) => live.get(id)!).sort(byAge);
@@ -254,6 +261,7 @@ export async function createCommandService(options: CommandServiceOptions) {
           // Sent over an earlier channel and never acknowledged: send it again (the edge runs an id once).
           if (statusOf(entry.snapshot) === 'SENT') apply(entry, { type: 'DEVICE_DISCONNECTED' });
           trySend(entry);
+          askAgain(entry);
         }
       });
     },
