@@ -126,6 +126,9 @@ const deviceEvents = {
 } as const;
 
 const eventTime = (event: { type: string; at?: string }) => event.at ?? null;
+/** When nothing newer is known (a state decided on restore): the last time a device changed. */
+const lastChange = (context: DeploymentContext) =>
+  Object.values(context.devices).reduce<string | null>((latest, d) => (latest === null || d.updatedAt > latest ? d.updatedAt : latest), null);
 
 export const deploymentMachine = setup({
   types: {
@@ -153,7 +156,7 @@ export const deploymentMachine = setup({
     }),
     skipQueued: assign({
       devices: ({ context, event }) => {
-        const at = eventTime(event) ?? context.finishedAt ?? '';
+        const at = eventTime(event) ?? context.finishedAt ?? lastChange(context) ?? '';
         const devices: Record<string, DeploymentDevice> = {};
         for (const [id, device] of Object.entries(context.devices)) {
           devices[id] = device.state === 'queued' ? { state: 'skipped', error: 'deployment aborted before the device started', updatedAt: at } : device;
@@ -170,7 +173,7 @@ export const deploymentMachine = setup({
           : status === 'failed'
             ? `${c.failed + c.timed_out} of ${c.total} devices failed or timed out`
             : null;
-      return { status, finishedAt: eventTime(event) ?? context.finishedAt, reason };
+      return { status, finishedAt: eventTime(event) ?? context.finishedAt ?? lastChange(context), reason };
     }),
   },
 }).createMachine({

@@ -1,4 +1,6 @@
 import crypto from 'node:crypto';
+import { DomainError } from '../../src/domain/domain-error.js';
+import { queuedCommand } from './command-record.js';
 import { type CommandStatus, FINAL_COMMAND_STATUSES } from '../../src/domain/device-commands.js';
 import type { CommandPort, CommandRecord, DispatchRequest } from '../../src/factory/commands/command-port.js';
 import type { FactoryEvent } from '../../src/factory/factory-events.js';
@@ -31,24 +33,7 @@ export function fakeCommandPort(bus: EventBus<FactoryEvent>): FakeCommands {
           throw error;
         }
         dispatched.push(request);
-        const record: CommandRecord = {
-          id: crypto.randomUUID(),
-          deviceId: request.deviceId,
-          type: request.type,
-          params: request.params,
-          status: 'QUEUED',
-          idempotencyKey: request.idempotencyKey ?? null,
-          timeoutMs: request.timeoutMs ?? 30_000,
-          expiresAt: request.expiresAt ?? null,
-          createdBy: 'userId' in request.actor ? request.actor.userId : null,
-          createdAt: new Date().toISOString(),
-          sentAt: null,
-          deliveredAt: null,
-          completedAt: null,
-          stage: null,
-          result: null,
-          error: null,
-        };
+        const record = queuedCommand(crypto.randomUUID(), request);
         records.set(record.id, record);
         return record;
       },
@@ -60,6 +45,13 @@ export function fakeCommandPort(bus: EventBus<FactoryEvent>): FakeCommands {
           const timer = setTimeout(() => resolve(records.get(commandId)!), timeoutMs);
           waiters.set(commandId, [...(waiters.get(commandId) ?? []), (r) => (clearTimeout(timer), resolve(r))]);
         });
+      },
+      /** Cancels a QUEUED command, as the service does; CONFLICT once it was sent. */
+      async cancel(commandId) {
+        const record = records.get(commandId);
+        if (!record) throw new DomainError('NOT_FOUND', `Command ${commandId} not found`);
+        if (record.status !== 'QUEUED') throw new DomainError('CONFLICT', `Command ${commandId} is ${record.status}`);
+        return fake.finish(commandId, null, 'CANCELED');
       },
       async get(commandId) {
         return records.get(commandId) ?? null;

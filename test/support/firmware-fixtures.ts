@@ -1,4 +1,6 @@
 import http from 'node:http';
+import { DomainError } from '../../src/domain/domain-error.js';
+import { queuedCommand } from './command-record.js';
 import type { CommandStatus } from '../../src/domain/device-commands.js';
 import type { CommandPort, CommandRecord, DispatchRequest } from '../../src/factory/commands/command-port.js';
 import type { TestFactory } from './factory-harness.js';
@@ -98,30 +100,20 @@ export function fakeCommandPort(t: () => TestFactory) {
       }
       const existing = [...commands.values()].find((c) => c.deviceId === request.deviceId && c.idempotencyKey && c.idempotencyKey === request.idempotencyKey);
       if (existing) return { ...existing };
-      const command: CommandRecord = {
-        id: `cmd-${++n}`,
-        deviceId: request.deviceId,
-        type: request.type,
-        params: request.params,
-        status: 'QUEUED',
-        idempotencyKey: request.idempotencyKey ?? null,
-        timeoutMs: request.timeoutMs ?? 30_000,
-        expiresAt: request.expiresAt ?? null,
-        createdBy: null,
-        createdAt: new Date().toISOString(),
-        sentAt: null,
-        deliveredAt: null,
-        completedAt: null,
-        stage: null,
-        result: null,
-        error: null,
-      };
+      const command: CommandRecord = { ...queuedCommand(`cmd-${++n}`, request), createdBy: null };
       commands.set(command.id, command);
       publish(command);
       return { ...command };
     },
     async waitForFinal(id) {
       return { ...commands.get(id)! };
+    },
+    /** Cancels a QUEUED command, as the service does; CONFLICT once it was sent. */
+    async cancel(id) {
+      const command = commands.get(id);
+      if (!command) throw new DomainError('NOT_FOUND', `Command ${id} not found`);
+      if (command.status !== 'QUEUED') throw new DomainError('CONFLICT', `Command ${id} is ${command.status}`);
+      return { ...update(id, { status: 'CANCELED', completedAt: new Date().toISOString() }) };
     },
     async get(id) {
       const command = commands.get(id);

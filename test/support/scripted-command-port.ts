@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { queuedCommand } from './command-record.js';
 import { type CommandStatus, FINAL_COMMAND_STATUSES } from '../../src/domain/device-commands.js';
 import { DomainError } from '../../src/domain/domain-error.js';
 import type { CommandPort, CommandRecord, DispatchRequest } from '../../src/factory/commands/command-port.js';
@@ -54,24 +55,7 @@ export function createScriptedCommandPort(publish: (command: CommandRecord) => v
         if (behaviour.kind === 'refuse') throw behaviour.error ?? new DomainError('NOT_FOUND', `Device ${request.deviceId} not found`);
         const now = new Date().toISOString();
         const id = randomUUID();
-        const record: CommandRecord = {
-          id,
-          deviceId: request.deviceId,
-          type: request.type,
-          params: request.params,
-          status: 'QUEUED',
-          idempotencyKey: request.idempotencyKey ?? null,
-          timeoutMs: request.timeoutMs ?? 30_000,
-          expiresAt: request.expiresAt ?? null,
-          createdBy: 'userId' in request.actor ? request.actor.userId : null,
-          createdAt: now,
-          sentAt: null,
-          deliveredAt: null,
-          completedAt: null,
-          stage: null,
-          result: null,
-          error: null,
-        };
+        const record = queuedCommand(id, request, now);
         commands.set(id, record);
         if (request.idempotencyKey) byKey.set(`${request.deviceId}|${request.idempotencyKey}`, id);
         publish(record);
@@ -107,6 +91,14 @@ export function createScriptedCommandPort(publish: (command: CommandRecord) => v
       });
     },
 
+    /** Cancels a QUEUED command, as the service does; CONFLICT once it was sent. */
+    async cancel(commandId) {
+      const record = commands.get(commandId);
+      if (!record) throw new DomainError('NOT_FOUND', `Command ${commandId} not found`);
+      if (record.status !== 'QUEUED') throw new DomainError('CONFLICT', `Command ${commandId} is ${record.status}`);
+      change(commandId, { status: 'CANCELED', completedAt: new Date().toISOString() });
+      return commands.get(commandId)!;
+    },
     async get(commandId) {
       return commands.get(commandId) ?? null;
     },

@@ -45,6 +45,8 @@ export interface CommandPort {
   /** Resolves with the command once it is final, or as it is when `timeoutMs` passes first. */
   waitForFinal(commandId: string, timeoutMs: number): Promise<CommandRecord>;
   get(commandId: string): Promise<CommandRecord | null>;
+  /** Cancels a command still QUEUED (audited); DomainError CONFLICT once it was sent, NOT_FOUND for an unknown id. */
+  cancel(commandId: string, actor: AuditActor): Promise<CommandRecord>;
 }
 
 /** Bus event: a command changed status or stage (dashboard progress, deployments, desired config). */

@@ -45,9 +45,6 @@ export interface DeploymentServiceOptions {
   commands: () => CommandPort | undefined;
 }
 
-/** A command port that can also cancel (offered by the command service when it supports it). */
-type Cancelable = CommandPort & { cancel(commandId: string, actor: AuditActor): Promise<unknown> };
-const canCancel = (port: CommandPort | undefined): port is Cancelable => typeof (port as Partial<Cancelable> | undefined)?.cancel === 'function';
 
 /**
  * Firmware deployments: stores a deployment and its devices (queued), dispatches one
@@ -77,11 +74,15 @@ export function createDeploymentService(options: DeploymentServiceOptions) {
 
   async function cancelSkipped(deploymentId: string, deviceIds: string[]): Promise<void> {
     const commands = options.commands();
-    if (!canCancel(commands) || deviceIds.length === 0) return;
+    if (!commands || deviceIds.length === 0) return;
     const deployment = await getDeployment(db, deploymentId);
     for (const device of deployment?.devices ?? []) {
       if (!device.commandId || !deviceIds.includes(device.deviceId)) continue;
-      await commands.cancel(device.commandId, system).catch((error: unknown) => logger.warn({ err: error, deploymentId, deviceId: device.deviceId }, 'could not cancel a skipped device command'));
+      await commands.cancel(device.commandId, system).catch((error: unknown) => {
+        // Already sent to the device: it may run; its result is still recorded (see the deployment machine).
+        if (error instanceof DomainError && error.kind === 'CONFLICT') logger.info({ deploymentId, deviceId: device.deviceId }, 'skipped device command already sent; not canceled');
+        else logger.warn({ err: error, deploymentId, deviceId: device.deviceId }, 'could not cancel a skipped device command');
+      });
     }
   }
 

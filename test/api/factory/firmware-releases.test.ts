@@ -89,6 +89,25 @@ describeOnBothDatabases('factory API: /api/v1/firmware/releases', (db) => {
       expect((await uploadFailures()).some((e) => /PAYLOAD_TOO_LARGE/.test(e.detail))).to.equal(true);
     });
 
+    it('an upload cut off midway leaves nothing behind (no release, no temp file)', async () => {
+      await new Promise<void>((resolve) => {
+        const req = http.request(new URL(`${RELEASES}?version=2.1.0-cut&filename=a.bin`, t.url), {
+          method: 'POST',
+          agent: false,
+          headers: { authorization: `Bearer ${t.tokens.admin}`, 'content-type': 'application/octet-stream', 'content-length': 500_000 },
+        });
+        req.on('error', () => resolve());
+        req.write(artifactBytes(50_000), () => setTimeout(() => req.destroy(), 20));
+      });
+      // The server saw the upload fail (audited), and removed what had arrived.
+      await waitFor(async () => (await uploadFailures()).some((e) => /upload failed/.test(e.detail)), 5000, 'the cut upload to be audited as failed');
+      expect(leftovers(t)).to.deep.equal([]);
+      const list = expectData(await t.request('GET', RELEASES, { token: t.tokens.operator })) as any[];
+      expect(list.map((r) => r.version)).to.not.include('2.1.0-cut');
+      // The version is still free.
+      expect((await uploadOk(t, '2.1.0-cut', artifactBytes(10))).size).to.equal(10);
+    });
+
     it('bad query parameters are 400 naming the field', async () => {
       const post = (query: string) => rawRequest(t, 'POST', `${RELEASES}?${query}`, { token: t.tokens.admin, body: Buffer.from('x') });
       const cases: Array<[string, string]> = [
