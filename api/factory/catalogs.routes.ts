@@ -1,8 +1,6 @@
 import Router from '@koa/router';
 import { z } from 'zod';
 import type { CatalogStore } from '../../adapters/store/factory/catalog-store.js';
-import { DomainError } from '../../src/domain/domain-error.js';
-import { apiErrorOf } from '../http/actor-calls.js';
 import { requireRole, type TokenIssuer } from '../http/auth.js';
 import { ok } from '../http/envelope.js';
 import { parseBody, parseParams } from '../http/validate.js';
@@ -47,14 +45,6 @@ export const createVariantBody = z.object({ code: catalogCode, name, cabinetType
 const idParams = z.object({ id: z.string().regex(/^[A-Za-z0-9_.-]{1,100}$/, 'letters, digits, _ . - (1-100 characters)') });
 const codeParams = z.object({ code: catalogCode });
 
-async function mapped<T>(run: () => Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (error) {
-    if (error instanceof DomainError) throw apiErrorOf(error.toFailure());
-    throw error;
-  }
-}
 
 /**
  * `/api/v1/catalog/*` on the factory: runtime-editable lists (cloud endpoints, sites, cabinet
@@ -68,31 +58,31 @@ export function catalogRoutes(tokens: TokenIssuer, store: CatalogStore): Router 
   router.get('/cloud-endpoints', async (ctx) => ok(ctx, await store.cloudEndpoints.list()));
   router.post('/cloud-endpoints', manager, async (ctx) => {
     const body = parseBody(ctx, createCloudEndpointBody);
-    ok(ctx, await mapped(() => store.cloudEndpoints.create(actorOf(ctx), body)), 201);
+    ok(ctx, await store.cloudEndpoints.create(actorOf(ctx), body), 201);
   });
   router.delete('/cloud-endpoints/:id', manager, async (ctx) => {
     const { id } = parseParams(ctx, idParams);
-    ok(ctx, await mapped(() => store.cloudEndpoints.remove(actorOf(ctx), id)));
+    ok(ctx, await store.cloudEndpoints.remove(actorOf(ctx), id));
   });
 
   router.get('/sites', async (ctx) => ok(ctx, await store.sites.list()));
   router.post('/sites', manager, async (ctx) => {
     const body = parseBody(ctx, createSiteBody);
-    ok(ctx, await mapped(() => store.sites.create(actorOf(ctx), body)), 201);
+    ok(ctx, await store.sites.create(actorOf(ctx), body), 201);
   });
   router.delete('/sites/:code', manager, async (ctx) => {
     const { code } = parseParams(ctx, codeParams);
-    ok(ctx, await mapped(() => store.sites.remove(actorOf(ctx), code)));
+    ok(ctx, await store.sites.remove(actorOf(ctx), code));
   });
 
   router.get('/variants', async (ctx) => ok(ctx, await store.variants.list()));
   router.post('/variants', manager, async (ctx) => {
     const body = parseBody(ctx, createVariantBody);
-    ok(ctx, await mapped(() => store.variants.create(actorOf(ctx), body)), 201);
+    ok(ctx, await store.variants.create(actorOf(ctx), body), 201);
   });
   router.delete('/variants/:code', manager, async (ctx) => {
     const { code } = parseParams(ctx, codeParams);
-    ok(ctx, await mapped(() => store.variants.remove(actorOf(ctx), code)));
+    ok(ctx, await store.variants.remove(actorOf(ctx), code));
   });
 
   return router;

@@ -2,12 +2,10 @@ import Router from '@koa/router';
 import type { Context } from 'koa';
 import { z } from 'zod';
 import { COMMAND_ROLE, COMMAND_STATUSES, COMMAND_TYPES, commandParamsSchemas, type CommandType, FINAL_COMMAND_STATUSES } from '../../src/domain/device-commands.js';
-import { DomainError } from '../../src/domain/domain-error.js';
 import { roleAtLeast } from '../../src/domain/roles.js';
 import type { CommandRecord } from '../../src/factory/commands/command-port.js';
 import type { CommandService } from '../../src/factory/commands/command-service.js';
 import type { FactoryContext } from '../../src/factory/extension.js';
-import { apiErrorOf } from '../http/actor-calls.js';
 import { type Principal, requireRole } from '../http/auth.js';
 import { ok } from '../http/envelope.js';
 import { ApiError } from '../http/errors.js';
@@ -57,14 +55,6 @@ function requireCommandRole(ctx: Context, type: CommandType) {
   if (!roleAtLeast(principal.role, required)) throw new ApiError('FORBIDDEN', `Requires role ${required} for ${type}`, { required, actual: principal.role });
 }
 
-const domain = async <T>(work: Promise<T>): Promise<T> => {
-  try {
-    return await work;
-  } catch (error) {
-    if (error instanceof DomainError) throw apiErrorOf(error.toFailure());
-    throw error;
-  }
-};
 
 /** Device commands: dispatch (waiting for the result by default), history, one command, cancel, and logs pulled from the device. */
 export function commandRoutes(context: FactoryContext, commands: CommandService): Router {
@@ -86,8 +76,7 @@ export function commandRoutes(context: FactoryContext, commands: CommandService)
     requireCommandRole(ctx, body.type);
     // Checked here too (the service checks again) so a bad field is named as the request's.
     const params = parseBody(ctx, z.object({ params: (commandParamsSchemas[body.type] as z.ZodType).prefault({}) }).loose()).params as Record<string, unknown>;
-    const command = await domain(
-      commands.dispatch({
+    const command = await commands.dispatch({
         deviceId: id,
         type: body.type,
         params,
@@ -95,8 +84,7 @@ export function commandRoutes(context: FactoryContext, commands: CommandService)
         ...(body.timeoutMs !== undefined ? { timeoutMs: body.timeoutMs } : {}),
         ...(body.expiresAt !== undefined ? { expiresAt: body.expiresAt } : {}),
         ...(body.idempotencyKey !== undefined ? { idempotencyKey: body.idempotencyKey } : {}),
-      }),
-    );
+      });
     if (FINAL_COMMAND_STATUSES.has(command.status)) return ok(ctx, command, 200);
     // An offline device's command waits for it, persisted; nobody should hold a request open for that.
     if (!body.wait || (command.status === 'QUEUED' && !context.channel.isConnected(id))) return ok(ctx, command, 202);
@@ -124,7 +112,7 @@ export function commandRoutes(context: FactoryContext, commands: CommandService)
   router.post('/commands/:cmdId/cancel', manager, async (ctx) => {
     const command = await ownCommand(ctx);
     requireCommandRole(ctx, command.type);
-    ok(ctx, await domain(commands.cancel(command.id, actorOf(ctx))));
+    ok(ctx, await commands.cancel(command.id, actorOf(ctx)));
   });
 
   // Pulls recent log lines from the device over its channel: a live read, so an offline device is a 503 at once.
@@ -133,8 +121,7 @@ export function commandRoutes(context: FactoryContext, commands: CommandService)
     const query = parseQuery(ctx, logsQuery);
     if (!context.channel.isConnected(id)) throw new ApiError('SERVICE_UNAVAILABLE', `Device ${id} is offline: its logs cannot be pulled until it reconnects`, { deviceId: id, reason: 'DEVICE_OFFLINE' });
     const timeoutMs = Math.min(query.timeoutMs ?? defaultTimeoutMs, maxWaitMs);
-    const command = await domain(
-      commands.dispatch({
+    const command = await commands.dispatch({
         deviceId: id,
         type: 'pull_logs',
         params: { lines: query.lines },
@@ -142,8 +129,7 @@ export function commandRoutes(context: FactoryContext, commands: CommandService)
         // Not worth sending later: whoever asked has stopped waiting by then.
         expiresAt: new Date(Date.now() + timeoutMs).toISOString(),
         actor: actorOf(ctx),
-      }),
-    );
+      });
     const done = await commands.waitForFinal(command.id, timeoutMs + WAIT_GRACE_MS);
     const details = { deviceId: id, commandId: done.id, status: done.status };
     if (done.status === 'SUCCEEDED') {

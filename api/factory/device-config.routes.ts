@@ -1,9 +1,7 @@
 import Router from '@koa/router';
 import { z } from 'zod';
 import { edgeRuntimeConfigSchema } from '../../src/domain/device-commands.js';
-import { DomainError } from '../../src/domain/domain-error.js';
 import type { DeviceConfigService } from '../../src/factory/device-config/device-config-service.js';
-import { apiErrorOf } from '../http/actor-calls.js';
 import { requireRole, type TokenIssuer } from '../http/auth.js';
 import { ok } from '../http/envelope.js';
 import { parseBody, parseParams } from '../http/validate.js';
@@ -19,15 +17,6 @@ export const putDeviceConfigBody = z
   })
   .strict();
 
-/** Domain refusals (unknown device, stale version, commands unavailable) as API errors. */
-async function mapped<T>(run: () => Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (error) {
-    if (error instanceof DomainError) throw apiErrorOf(error.toFailure());
-    throw error;
-  }
-}
 
 /** `GET/PUT /api/v1/devices/{id}/config`: desired config (OPERATOR reads, MANAGER writes and pushes). */
 export function deviceConfigRoutes(tokens: TokenIssuer, service: DeviceConfigService): Router {
@@ -35,13 +24,13 @@ export function deviceConfigRoutes(tokens: TokenIssuer, service: DeviceConfigSer
 
   router.get('/:id/config', requireRole(tokens, 'OPERATOR'), async (ctx) => {
     const { id } = parseParams(ctx, deviceParams);
-    ok(ctx, await mapped(() => service.view(id)));
+    ok(ctx, await service.view(id));
   });
 
   router.put('/:id/config', requireRole(tokens, 'MANAGER'), async (ctx) => {
     const { id } = parseParams(ctx, deviceParams);
     const body = parseBody(ctx, putDeviceConfigBody);
-    ok(ctx, await mapped(() => service.update({ deviceId: id, version: body.version, config: body.config, push: body.push, actor: actorOf(ctx) })));
+    ok(ctx, await service.update({ deviceId: id, version: body.version, config: body.config, push: body.push, actor: actorOf(ctx) }));
   });
 
   return router;

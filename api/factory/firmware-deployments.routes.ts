@@ -9,7 +9,6 @@ import { ok } from '../http/envelope.js';
 import { ApiError } from '../http/errors.js';
 import { parseBody, parseParams, parseQuery } from '../http/validate.js';
 import { actorOf } from './audit-actor.js';
-import { domainToApi } from './firmware-releases.routes.js';
 
 const id = z.string().min(1).max(100);
 
@@ -52,7 +51,7 @@ export function firmwareDeploymentRoutes(context: FactoryContext, deployments: D
 
   router.post('/', admin, async (ctx) => {
     const body = parseBody(ctx, createBody);
-    const created = await domainToApi(deployments.create({ ...body, actor: actorOf(ctx) }));
+    const created = await deployments.create({ ...body, actor: actorOf(ctx) });
     ok(ctx, deploymentView(created), 201);
   });
 

@@ -3,11 +3,9 @@ import Router from '@koa/router';
 import type { Context } from 'koa';
 import { z } from 'zod';
 import type { FirmwareRelease } from '../../adapters/store/factory/firmware-store.js';
-import { DomainError } from '../../src/domain/domain-error.js';
 import type { FactoryContext } from '../../src/factory/extension.js';
 import { ArtifactIncompleteError } from '../../src/factory/firmware/artifact-receiver.js';
 import { ArtifactTooLargeError, type ReleaseService } from '../../src/factory/firmware/release-service.js';
-import { apiErrorOf } from '../http/actor-calls.js';
 import { requireRole } from '../http/auth.js';
 import { parseByteRange } from '../http/byte-range.js';
 import { requireDeviceOrUser } from '../http/device-or-user-auth.js';
@@ -26,14 +24,6 @@ export const releaseParams = z.object({ id: z.string().min(1).max(100) }).strict
 
 export const releaseView = (release: FirmwareRelease) => ({ ...release, artifactPath: `/api/v1/firmware/releases/${release.id}/artifact` });
 
-export const domainToApi = async <T>(work: Promise<T>): Promise<T> => {
-  try {
-    return await work;
-  } catch (error) {
-    if (error instanceof DomainError) throw apiErrorOf(error.toFailure());
-    throw error;
-  }
-};
 
 /** The raw body must reach us unread: JSON (or any other parsed type) is refused, not stored. */
 function checkRawBody(ctx: Context): number | null {
@@ -62,7 +52,7 @@ export function firmwareReleaseRoutes(context: FactoryContext, releases: Release
     const { version, filename } = parseQuery(ctx, uploadQuery);
     const declaredLength = checkRawBody(ctx);
     try {
-      const release = await domainToApi(releases.upload({ version, filename, declaredLength, body: ctx.req, actor: actorOf(ctx) }));
+      const release = await releases.upload({ version, filename, declaredLength, body: ctx.req, actor: actorOf(ctx) });
       ok(ctx, releaseView(release), 201);
     } catch (error) {
       if (error instanceof ArtifactTooLargeError) {
@@ -86,7 +76,7 @@ export function firmwareReleaseRoutes(context: FactoryContext, releases: Release
 
   router.delete('/:id', admin, async (ctx) => {
     const { id } = parseParams(ctx, releaseParams);
-    ok(ctx, releaseView(await domainToApi(releases.remove(id, actorOf(ctx)))));
+    ok(ctx, releaseView(await releases.remove(id, actorOf(ctx))));
   });
 
   router.get('/:id/artifact', deviceOrUser, async (ctx) => {

@@ -4,10 +4,8 @@ import { koaBody } from 'koa-body';
 import { z } from 'zod';
 import type { GroupMemberRecord, GroupStore } from '../../adapters/store/factory/group-store.js';
 import { COMMAND_ROLE, COMMAND_TYPES, commandParamsSchemas } from '../../src/domain/device-commands.js';
-import { DomainError } from '../../src/domain/domain-error.js';
 import { roleAtLeast } from '../../src/domain/roles.js';
 import type { BulkDispatcher } from '../../src/factory/groups/bulk-dispatch.js';
-import { apiErrorOf } from '../http/actor-calls.js';
 import { type Principal, requireRole, type TokenIssuer } from '../http/auth.js';
 import { ok } from '../http/envelope.js';
 import { ApiError } from '../http/errors.js';
@@ -52,15 +50,6 @@ const bulkEnvelope = z.object({ ...bulkFields, params: z.unknown().optional() })
 const bulkBodyFor = (type: keyof typeof commandParamsSchemas) =>
   z.object({ ...bulkFields, params: (commandParamsSchemas[type] as z.ZodType<Record<string, unknown>>).prefault({}) }).strict();
 
-/** Domain refusals (unknown group or devices, name taken, commands unavailable) as API errors. */
-async function mapped<T>(run: () => Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (error) {
-    if (error instanceof DomainError) throw apiErrorOf(error.toFailure());
-    throw error;
-  }
-}
 
 export interface GroupRoutesDeps {
   tokens: TokenIssuer;
@@ -90,7 +79,7 @@ export function groupRoutes(deps: GroupRoutesDeps): Router {
 
   router.post('/', manager, async (ctx) => {
     const body = parseBody(ctx, createGroupBody);
-    ok(ctx, await mapped(() => store.create(actorOf(ctx), body)), 201);
+    ok(ctx, await store.create(actorOf(ctx), body), 201);
   });
 
   router.get('/:id', reader, async (ctx) => {
@@ -102,29 +91,29 @@ export function groupRoutes(deps: GroupRoutesDeps): Router {
   router.put('/:id', manager, async (ctx) => {
     const { id } = parseParams(ctx, groupParams);
     const patch = parseBody(ctx, updateGroupBody);
-    ok(ctx, await mapped(() => store.update(actorOf(ctx), id, patch)));
+    ok(ctx, await store.update(actorOf(ctx), id, patch));
   });
 
   router.delete('/:id', manager, async (ctx) => {
     const { id } = parseParams(ctx, groupParams);
-    ok(ctx, await mapped(() => store.remove(actorOf(ctx), id)));
+    ok(ctx, await store.remove(actorOf(ctx), id));
   });
 
   router.get('/:id/members', reader, async (ctx) => {
     const { id } = parseParams(ctx, groupParams);
-    ok(ctx, (await mapped(() => store.members(id))).map(member));
+    ok(ctx, (await store.members(id)).map(member));
   });
 
   router.post('/:id/members', manager, async (ctx) => {
     const { id } = parseParams(ctx, groupParams);
     const { deviceIds } = parseBody(ctx, membersBody);
-    ok(ctx, await mapped(() => store.addMembers(actorOf(ctx), id, deviceIds)));
+    ok(ctx, await store.addMembers(actorOf(ctx), id, deviceIds));
   });
 
   router.delete('/:id/members', manager, deleteBody, async (ctx) => {
     const { id } = parseParams(ctx, groupParams);
     const { deviceIds } = parseBody(ctx, membersBody);
-    ok(ctx, await mapped(() => store.removeMembers(actorOf(ctx), id, deviceIds)));
+    ok(ctx, await store.removeMembers(actorOf(ctx), id, deviceIds));
   });
 
   router.post('/:id/commands', manager, async (ctx) => {
@@ -134,8 +123,7 @@ export function groupRoutes(deps: GroupRoutesDeps): Router {
     requireCommandRole(ctx, type);
     await groupOf(id);
     const deviceIds = await store.memberIds(id);
-    const outcome = await mapped(() =>
-      deps.dispatcher.dispatch({
+    const outcome = await deps.dispatcher.dispatch({
         groupId: id,
         deviceIds,
         type,
@@ -145,8 +133,7 @@ export function groupRoutes(deps: GroupRoutesDeps): Router {
         ...(body.timeoutMs !== undefined ? { timeoutMs: body.timeoutMs } : {}),
         ...(body.expiresAt !== undefined ? { expiresAt: body.expiresAt } : {}),
         ...(body.idempotencyKey !== undefined ? { idempotencyKey: body.idempotencyKey } : {}),
-      }),
-    );
+      });
     // 202 when the caller did not wait: the commands are on their way, their results are not in.
     ok(ctx, outcome, body.wait ? 200 : 202);
   });

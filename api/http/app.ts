@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import Koa from 'koa';
 import { koaBody } from 'koa-body';
 import type { Logger } from '../../src/runtime/logger.js';
+import { DomainError } from '../../src/domain/domain-error.js';
+import { apiErrorOf } from './actor-calls.js';
 import { errorBody } from './envelope.js';
 import { ApiError, codeForStatus } from './errors.js';
 
@@ -75,6 +77,9 @@ export function createHttpApp(options: HttpAppOptions): Koa {
 }
 
 function toErrorResponse(error: unknown): { status: number; body: ReturnType<typeof errorBody> } {
+  // A domain refusal (unknown id, conflict, invalid, unavailable) thrown by a store or service a
+  // route called directly: the same mapping as a refusal carried back in an actor's reply.
+  if (error instanceof DomainError) error = apiErrorOf(error.toFailure());
   if (error instanceof ApiError) {
     return { status: error.status, body: errorBody(error.code, error.message, error.details) };
   }
