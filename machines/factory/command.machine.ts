@@ -78,6 +78,8 @@ const commandLogic = setup({
   guards: {
     ok: ({ event }) => (event as ResultEvent).ok,
     refusedAsExpired: ({ event }) => !(event as ResultEvent).ok && (event as ResultEvent).error?.code === 'EXPIRED',
+    /** The device stopped it at its own timeout: the same end as the factory's deadline, whichever comes first. */
+    reportedTimeout: ({ event }) => !(event as ResultEvent).ok && (event as ResultEvent).error?.code === 'TIMED_OUT',
     expiredAtSend: ({ context, event }) => context.expiresAt !== null && (event as At).at >= context.expiresAt,
     expiryDue: ({ context, event }) => event.type === 'DEADLINE' && context.expiresAt !== null && event.now >= context.expiresAt,
     timeoutDue: ({ context, event }) => event.type === 'DEADLINE' && context.deliveredAt !== null && event.now >= context.deliveredAt + context.timeoutMs,
@@ -98,7 +100,7 @@ const commandLogic = setup({
       completedAt: Math.min(context.expiresAt!, (event as Extract<CommandMachineEvent, { type: 'DEADLINE' }>).now),
       error: expiredError(context),
     })),
-    expiredByDevice: assign(({ event }) => {
+    refusedByDevice: assign(({ event }) => {
       const e = event as ResultEvent;
       return { completedAt: e.at, error: e.error ?? null, result: e.result ?? null };
     }),
@@ -130,7 +132,8 @@ export const commandMachine = commandLogic.createMachine({
         // A result is the same from every live state: the device ran it.
         RESULT: [
           { guard: 'ok', target: 'SUCCEEDED', actions: ['delivered', 'succeeded'] },
-          { guard: 'refusedAsExpired', target: 'EXPIRED', actions: ['delivered', 'expiredByDevice'] },
+          { guard: 'refusedAsExpired', target: 'EXPIRED', actions: ['delivered', 'refusedByDevice'] },
+          { guard: 'reportedTimeout', target: 'TIMED_OUT', actions: ['delivered', 'refusedByDevice'] },
           { target: 'FAILED', actions: ['delivered', 'failed'] },
         ],
         DEADLINE: { guard: 'expiryDue', target: 'EXPIRED', actions: 'expiredByDeadline' },
@@ -144,7 +147,8 @@ export const commandMachine = commandLogic.createMachine({
         PROGRESS: { target: 'DELIVERED', actions: ['delivered', 'stage'] },
         RESULT: [
           { guard: 'ok', target: 'SUCCEEDED', actions: ['delivered', 'succeeded'] },
-          { guard: 'refusedAsExpired', target: 'EXPIRED', actions: ['delivered', 'expiredByDevice'] },
+          { guard: 'refusedAsExpired', target: 'EXPIRED', actions: ['delivered', 'refusedByDevice'] },
+          { guard: 'reportedTimeout', target: 'TIMED_OUT', actions: ['delivered', 'refusedByDevice'] },
           { target: 'FAILED', actions: ['delivered', 'failed'] },
         ],
         DEADLINE: { guard: 'expiryDue', target: 'EXPIRED', actions: 'expiredByDeadline' },
@@ -158,7 +162,8 @@ export const commandMachine = commandLogic.createMachine({
         PROGRESS: { actions: 'stage' },
         RESULT: [
           { guard: 'ok', target: 'SUCCEEDED', actions: 'succeeded' },
-          { guard: 'refusedAsExpired', target: 'EXPIRED', actions: 'expiredByDevice' },
+          { guard: 'refusedAsExpired', target: 'EXPIRED', actions: 'refusedByDevice' },
+          { guard: 'reportedTimeout', target: 'TIMED_OUT', actions: 'refusedByDevice' },
           { target: 'FAILED', actions: 'failed' },
         ],
         DEADLINE: { guard: 'timeoutDue', target: 'TIMED_OUT', actions: 'timedOut' },

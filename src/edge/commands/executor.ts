@@ -124,10 +124,11 @@ export function createCommandExecutor(options: CommandExecutorOptions) {
 }
 
 function failureOutcome(error: unknown, timedOut: boolean, timeoutMs: number): CommandOutcome {
-  if (error instanceof CommandFailure) {
-    return { ok: false, ...(error.result === undefined ? {} : { result: error.result }), error: { code: error.code, message: error.message.slice(0, 2000) } };
-  }
-  if (timedOut) return { ok: false, error: { code: 'TIMED_OUT', message: `the command did not finish within ${timeoutMs} ms` } };
+  const result = error instanceof CommandFailure && error.result !== undefined ? { result: error.result } : {};
+  // Our own timeout stopped it: say so whatever the handler threw on being stopped (ABORTED, …),
+  // so the factory records TIMED_OUT whichever side notices first.
+  if (timedOut) return { ok: false, ...result, error: { code: 'TIMED_OUT', message: `the command did not finish within ${timeoutMs} ms` } };
+  if (error instanceof CommandFailure) return { ok: false, ...result, error: { code: error.code, message: error.message.slice(0, 2000) } };
   return { ok: false, error: { code: 'FAILED', message: messageOf(error).slice(0, 2000) } };
 }
 

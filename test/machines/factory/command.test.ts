@@ -30,9 +30,9 @@ const run = (s: CommandSnapshot, ...events: CommandMachineEvent[]) => events.red
  * leads to. An event a state does not take is a self-loop: the machine must ignore it (same
  * snapshot). SEND_LATE / DEADLINE_DUE happen past every deadline; DEADLINE_EARLY before them.
  */
-type ModelEvent = { type: 'SEND' | 'SEND_LATE' | 'DISCONNECT' | 'ACK' | 'PROGRESS' | 'RESULT_OK' | 'RESULT_FAIL' | 'RESULT_EXPIRED' | 'DEADLINE_EARLY' | 'DEADLINE_DUE' | 'CANCEL' };
-const EVENTS = ['SEND', 'SEND_LATE', 'DISCONNECT', 'ACK', 'PROGRESS', 'RESULT_OK', 'RESULT_FAIL', 'RESULT_EXPIRED', 'DEADLINE_EARLY', 'DEADLINE_DUE', 'CANCEL'] as const;
-const results = { RESULT_OK: 'SUCCEEDED', RESULT_FAIL: 'FAILED', RESULT_EXPIRED: 'EXPIRED' } as const;
+type ModelEvent = { type: 'SEND' | 'SEND_LATE' | 'DISCONNECT' | 'ACK' | 'PROGRESS' | 'RESULT_OK' | 'RESULT_FAIL' | 'RESULT_EXPIRED' | 'RESULT_TIMED_OUT' | 'DEADLINE_EARLY' | 'DEADLINE_DUE' | 'CANCEL' };
+const EVENTS = ['SEND', 'SEND_LATE', 'DISCONNECT', 'ACK', 'PROGRESS', 'RESULT_OK', 'RESULT_FAIL', 'RESULT_EXPIRED', 'RESULT_TIMED_OUT', 'DEADLINE_EARLY', 'DEADLINE_DUE', 'CANCEL'] as const;
+const results = { RESULT_OK: 'SUCCEEDED', RESULT_FAIL: 'FAILED', RESULT_EXPIRED: 'EXPIRED', RESULT_TIMED_OUT: 'TIMED_OUT' } as const;
 const self = (state: string) => Object.fromEntries(EVENTS.map((e) => [e, state]));
 
 const model = setup({ types: { events: {} as ModelEvent } }).createMachine({
@@ -164,6 +164,14 @@ describe('command machine (model-based)', () => {
               finish(at, null, error);
             }
           },
+          RESULT_TIMED_OUT: () => {
+            const at = tick();
+            const error = { code: 'TIMED_OUT', message: 'the command did not finish within 5000 ms' };
+            if (send({ type: 'RESULT', at, ok: false, error }, live())) {
+              deliver(at);
+              finish(at, null, error);
+            }
+          },
           DEADLINE_EARLY: () => {
             send({ type: 'DEADLINE', now: tick() }, false);
           },
@@ -248,6 +256,12 @@ describe('command machine', () => {
     const failed = run(start(), { type: 'SEND', at: T0 + 1 }, { type: 'RESULT', at: T0 + 5, ok: false });
     expect(statusOf(failed)).to.equal('FAILED');
     expect(failed.context.error).to.deep.equal({ code: 'FAILED', message: 'The device reported a failure without a reason' });
+  });
+
+  it('an edge that stopped a command at its own timeout (code TIMED_OUT) makes it TIMED_OUT, not FAILED', () => {
+    const s = run(start(), { type: 'SEND', at: T0 + 1 }, { type: 'DELIVERED', at: T0 + 2 }, { type: 'RESULT', at: T0 + 5, ok: false, error: { code: 'TIMED_OUT', message: 'too slow' } });
+    expect(statusOf(s)).to.equal('TIMED_OUT');
+    expect(s.context.error).to.deep.equal({ code: 'TIMED_OUT', message: 'too slow' });
   });
 
   it('an edge refusing a command past its expiry (code EXPIRED) makes it EXPIRED, not FAILED', () => {
