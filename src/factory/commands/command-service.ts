@@ -115,9 +115,9 @@ export async function createCommandService(options: CommandServiceOptions) {
     return true;
   };
 
-  /** Hands a QUEUED command to its device's channel, if open (an expired one expires instead). */
   const commandMessage = (c: CommandRecord): ChannelPayload<'command'> => ({ commandId: c.id, type: c.type, params: c.params, expiresAt: c.expiresAt, timeoutMs: c.timeoutMs });
 
+  /** Hands a QUEUED command to its device's channel, if open (an expired one expires instead). */
   const trySend = (entry: Live) => {
     if (stopped || statusOf(entry.snapshot) !== 'QUEUED' || !channel.isConnected(entry.current.deviceId)) return;
     const [next] = transition(commandMachine, entry.snapshot, { type: 'SEND', at: now() });
