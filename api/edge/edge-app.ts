@@ -13,7 +13,18 @@ import { upstreamRoutes } from './upstream.routes.js';
 /** The edge's HTTP API: the shared Koa shell plus one router per resource. */
 export function createEdgeApp(system: EdgeSystem): Koa {
   const app = createHttpApp({ logger: system.logger, jsonLimitBytes: system.config.server.bodyLimitKb * 1024 });
-  for (const router of [systemRoutes(system), loginRoutes(system), bottleRoutes(system), batchRoutes(system), scannerRoutes(system), mockRoutes(system), provisioningRoutes(system), upstreamRoutes(system)]) {
+  const routers = [
+    systemRoutes(system),
+    loginRoutes(system),
+    bottleRoutes(system),
+    batchRoutes(system),
+    scannerRoutes(system),
+    mockRoutes(system),
+    provisioningRoutes(system),
+    upstreamRoutes(system),
+    ...system.extensions.flatMap((extension) => extension.routes ?? []),
+  ];
+  for (const router of routers) {
     app.use(router.routes());
     // Not `throw: true`: that drops the Allow header; the shell turns the bare 405 into the envelope.
     app.use(router.allowedMethods());

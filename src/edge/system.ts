@@ -35,6 +35,8 @@ import type { EdgeConfig, ScannerConfig } from './config.js';
 import type { EdgeEvent } from './edge-events.js';
 import { DEMO_USERS } from './demo-users.js';
 import { installationId } from './installation-id.js';
+import type { EdgeContext, EdgeExtension } from './extension.js';
+import { EDGE_EXTENSIONS } from './extensions.js';
 import { createUpstream } from './upstream.js';
 import { createFactorySettings } from './factory-settings.js';
 import { createStatusReporter } from './reported-status.js';
@@ -102,7 +104,23 @@ export async function startEdgeSystem(config: EdgeConfig, logger: Logger) {
   const factorySettings = createFactorySettings({ bus, mode: upstream.mode, connection: () => root?.system.get(CONNECTION), logger });
   const outbox = createOutboxDrain({ db: db.writer, reader: db.reader, target: upstream.currentTarget, batchSize: config.sync.batchSize, logger });
 
+  // Line-hardware features (printers, PLCs, UPS, GPIO, …): their actors join the root supervisor.
+  const context: EdgeContext = {
+    config,
+    bus,
+    logger,
+    tokens,
+    db,
+    settingsStore,
+    actor: (systemId) => root?.system.get(systemId) as AnyActorRef | undefined,
+    sendToRoot: (event) => root?.send(event as never),
+    services: {},
+  };
+  const extensions: EdgeExtension[] = [];
+  for (const create of EDGE_EXTENSIONS) extensions.push(await create(context));
+
   const supervisor = createSupervisorMachine({
+    ...Object.assign({}, ...extensions.map((extension) => extension.actors ?? {})),
     scanLine: scanLineMachine.provide({ actors: { committer: committer.logic } }),
     aggregation: serialWorkerMachine.provide({ actors: { execute: createAggregationExecutor(db.writer) } }),
     tcpScanner: scannerMachine.provide({ actors: { transport: tcpScannerTransport } }),
@@ -153,6 +171,7 @@ export async function startEdgeSystem(config: EdgeConfig, logger: Logger) {
       };
       children.push({ id: FACTORY_LINK, src: 'factoryLink', systemId: FACTORY_LINK, input });
     }
+    for (const extension of extensions) children.push(...((await extension.children?.()) ?? []));
     return children;
   }
 
@@ -164,6 +183,16 @@ export async function startEdgeSystem(config: EdgeConfig, logger: Logger) {
   let unbridge = bridgeEmitsToBus(current, bus);
   startRoot(current, logger);
   upstream.announceTarget();
+  const announceStarted = () => {
+    for (const extension of extensions) {
+      try {
+        extension.started?.();
+      } catch (error) {
+        logger.error({ err: error, extension: extension.name }, 'extension failed to start');
+      }
+    }
+  };
+  announceStarted();
   let restarts = 0;
 
   bus.subscribe('supervisor.childFailed', (event) => logger.error(event, 'actor failed for good'));
@@ -211,6 +240,7 @@ export async function startEdgeSystem(config: EdgeConfig, logger: Logger) {
         unbridge = bridgeEmitsToBus(next, bus);
         startRoot(next, logger);
         upstream.announceTarget();
+        announceStarted();
         restarts++;
         const restartedAt = new Date().toISOString();
         logger.warn({ restarts, restartedAt }, 'actor system restarted');
@@ -238,6 +268,8 @@ export async function startEdgeSystem(config: EdgeConfig, logger: Logger) {
     runtimeBase,
     restartActors,
     restarts: () => restarts,
+    extensions,
+    services: context.services,
     upstream,
     factorySettings,
     outbox,
@@ -265,6 +297,9 @@ export async function startEdgeSystem(config: EdgeConfig, logger: Logger) {
       stopped = true;
       await restarting?.catch(() => undefined);
       await drain();
+      for (const extension of [...extensions].reverse()) {
+        await extension.stop?.().catch((error: unknown) => logger.error({ err: error, extension: extension.name }, 'extension failed to stop'));
+      }
       clearInterval(checkpoints);
       upstream.dispose();
       factorySettings.dispose();
