@@ -2,6 +2,7 @@ import net from 'node:net';
 import { fromCallback } from 'xstate';
 import { FrameDecoder } from './frame-decoder.js';
 import type { Frame, FramingConfig } from './framing.js';
+import { createQueryTracker, type QueryTracker } from './query-tracker.js';
 
 export interface TcpScannerConfig {
   /** 'connect': the edge dials a listening reader (Cognex DMCC port 23). 'listen': the reader pushes to us. */
@@ -14,12 +15,16 @@ export interface TcpScannerConfig {
   connectTimeoutMs?: number;
   /** Written to the reader on `transport.trigger`, e.g. '||>TRIGGER ON\r\n' (Cognex DMCC). */
   trigger?: string;
+  /** How long `transport.query` waits for the answer (default 2000 ms). */
+  queryTimeoutMs?: number;
 }
 
 export type TransportEvent =
   | { type: 'transport.listening'; port: number }
   | { type: 'transport.connected'; peer: string }
   | { type: 'transport.frame'; frame: Frame }
+  /** The answer to `transport.query` (null: none within the timeout); `status` for extended DMCC answers. */
+  | { type: 'transport.response'; text: string | null; status?: number }
   /** listen mode: the reader hung up (or was replaced by a newer connection); still listening. */
   | { type: 'transport.peerLost'; reason: string }
   /** Terminal for this invocation: the owner stops the actor, backs off and invokes it again. */
@@ -28,7 +33,9 @@ export type TransportEvent =
 export type TransportCommand =
   | { type: 'transport.write'; data: string }
   /** Writes the configured `trigger` string; ignored when none is configured. */
-  | { type: 'transport.trigger' };
+  | { type: 'transport.trigger' }
+  /** Writes a command whose one-line answer comes back as `transport.response` (see query-tracker.ts). */
+  | { type: 'transport.query'; data: string };
 
 const DEFAULT_CONNECT_TIMEOUT_MS = 5000;
 
@@ -66,14 +73,20 @@ export const tcpScannerTransport = fromCallback<TransportCommand, TcpScannerConf
       send({ type: 'transport.failed', reason });
       done = true;
     };
-    const connection = input.mode === 'connect' ? dial(input, send, fail) : listen(input, send, fail);
+    const queries = createQueryTracker(send, input.queryTimeoutMs);
+    const connection = input.mode === 'connect' ? dial(input, send, fail, queries) : listen(input, send, fail, queries);
     receive((command) => {
       if (done) return;
       if (command.type === 'transport.write') connection.write(command.data);
       else if (command.type === 'transport.trigger' && input.trigger) connection.write(input.trigger);
+      else if (command.type === 'transport.query') {
+        queries.started();
+        connection.write(command.data);
+      }
     });
     return () => {
       done = true;
+      queries.dispose();
       connection.close();
     };
   },
@@ -97,17 +110,17 @@ function tune(socket: net.Socket): void {
 }
 
 /** Feeds socket bytes through a fresh decoder (framing state never spans two connections). */
-function pipeFrames(socket: net.Socket, framing: FramingConfig, send: Send): () => void {
+function pipeFrames(socket: net.Socket, framing: FramingConfig, send: Send, queries: QueryTracker): () => void {
   const decoder = new FrameDecoder(framing);
   socket.on('data', (chunk: Buffer) => {
-    for (const frame of decoder.push(chunk)) send({ type: 'transport.frame', frame });
+    for (const frame of decoder.push(chunk)) if (!queries.intercept(frame)) send({ type: 'transport.frame', frame });
   });
   return () => {
     for (const frame of decoder.flush()) send({ type: 'transport.frame', frame });
   };
 }
 
-function dial(config: TcpScannerConfig, send: Send, fail: (reason: string) => void): Connection {
+function dial(config: TcpScannerConfig, send: Send, fail: (reason: string) => void, queries: QueryTracker): Connection {
   const socket = net.connect({ host: config.host, port: config.port });
   let connected = false;
   let lastError: string | null = null;
@@ -116,7 +129,7 @@ function dial(config: TcpScannerConfig, send: Send, fail: (reason: string) => vo
     fail(`connect timeout after ${timeoutMs} ms to ${config.host}:${config.port}`);
     socket.destroy();
   }, timeoutMs);
-  const flush = pipeFrames(socket, config.framing, send);
+  const flush = pipeFrames(socket, config.framing, send, queries);
   socket.once('connect', () => {
     clearTimeout(timer);
     connected = true;
@@ -143,7 +156,7 @@ function dial(config: TcpScannerConfig, send: Send, fail: (reason: string) => vo
   };
 }
 
-function listen(config: TcpScannerConfig, send: Send, fail: (reason: string) => void): Connection {
+function listen(config: TcpScannerConfig, send: Send, fail: (reason: string) => void, queries: QueryTracker): Connection {
   const server = net.createServer();
   let peer: net.Socket | null = null;
 
@@ -158,7 +171,7 @@ function listen(config: TcpScannerConfig, send: Send, fail: (reason: string) => 
     }
     peer = socket;
     tune(socket);
-    const flush = pipeFrames(socket, config.framing, send);
+    const flush = pipeFrames(socket, config.framing, send, queries);
     let lastError: string | null = null;
     socket.on('error', (err: NodeJS.ErrnoException) => {
       lastError = err.code ? `${err.code}: ${err.message}` : err.message;

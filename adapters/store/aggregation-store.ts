@@ -7,6 +7,8 @@ import { BottleStatus, MANUAL_TARGETS, canTransition, BOTTLE_STATUS_NAMES } from
 import { DomainError } from '../../src/domain/domain-error.js';
 import { nextId } from '../../src/domain/ids.js';
 import { type BatchRow, type BottleRow, toBatch, toBottle } from './rows.js';
+import { clearBuffer, loadBuffer, verifyInBuffer } from './batch-buffer-store.js';
+import { executeRoleScan } from './role-scan-store.js';
 
 /**
  * The aggregation actor's `execute`: each request is one transaction that checks the rules
@@ -23,29 +25,38 @@ export function createAggregationExecutor(db: Knex, now: () => Date = () => new 
           return addBottles(trx, input.batchId, input.bottleIds, at, []);
         case 'setBottleStatus':
           return setBottleStatus(trx, input.bottleId, input.status, at);
+        // Scanner roles and the batch-accounting buffer: serialised with the rest (role-scan-store.ts).
+        case 'roleScan':
+          return executeRoleScan(trx, input, at, now().getUTCFullYear());
+        case 'bufferLoad':
+          return { ok: true, result: await loadBuffer(trx, input.batchIdentifier, input.codes, at) };
+        case 'bufferClear':
+          return { ok: true, result: await clearBuffer(trx, input.batchIdentifier) };
+        case 'bufferVerify':
+          return { ok: true, result: await verifyInBuffer(trx, input.identificationCode, input.consumedBy, at) };
       }
     });
   });
 }
 
-async function nextSequence(trx: Knex.Transaction, name: string): Promise<number> {
+export async function nextSequence(trx: Knex.Transaction, name: string): Promise<number> {
   const rows: Array<{ value: number }> = await trx.raw('UPDATE sequences SET value = value + 1 WHERE name = ? RETURNING value', [name]);
   if (rows.length > 0) return rows[0]!.value;
   await trx('sequences').insert({ name, value: 1 });
   return 1;
 }
 
-async function outbox(trx: Knex.Transaction, kind: string, payload: object, at: string) {
+export async function outbox(trx: Knex.Transaction, kind: string, payload: object, at: string) {
   await trx('outbox').insert({ kind, ref_id: nextId(), payload: JSON.stringify(payload), created_at: at });
 }
 
-async function moveCounts(trx: Knex.Transaction, from: number, to: number, n: number) {
+export async function moveCounts(trx: Knex.Transaction, from: number, to: number, n: number) {
   if (n === 0 || from === to) return;
   await trx.raw('UPDATE bottle_status_counts SET count = count - ? WHERE status = ?', [n, from]);
   await trx.raw('UPDATE bottle_status_counts SET count = count + ? WHERE status = ?', [n, to]);
 }
 
-async function createBatch(
+export async function createBatch(
   trx: Knex.Transaction,
   input: Extract<AggregationRequest, { op: 'createBatch' }>,
   at: string,
@@ -76,7 +87,7 @@ async function createBatch(
   return addBottles(trx, id, input.bottleIds, at, [created]);
 }
 
-async function addBottles(trx: Knex.Transaction, batchId: string, bottleIds: string[], at: string, events: BatchChangedEvent[]): Promise<WorkOutcome> {
+export async function addBottles(trx: Knex.Transaction, batchId: string, bottleIds: string[], at: string, events: BatchChangedEvent[]): Promise<WorkOutcome> {
   const batch: BatchRow | undefined = await trx('batches').where({ id: batchId }).first();
   if (!batch) throw new DomainError('NOT_FOUND', `Batch ${batchId} not found`);
   const unique = [...new Set(bottleIds)];
@@ -128,7 +139,7 @@ async function addBottles(trx: Knex.Transaction, batchId: string, bottleIds: str
   return { ok: true, result: { batch: toBatch(batch), bottleCount: batch.bottle_count }, events };
 }
 
-async function setBottleStatus(trx: Knex.Transaction, bottleId: string, status: BottleStatus, at: string): Promise<WorkOutcome> {
+export async function setBottleStatus(trx: Knex.Transaction, bottleId: string, status: BottleStatus, at: string): Promise<WorkOutcome> {
   const row: BottleRow | undefined = await trx('bottles').where({ id: bottleId }).first();
   if (!row) throw new DomainError('NOT_FOUND', `Bottle ${bottleId} not found`);
   const from = row.status as BottleStatus;

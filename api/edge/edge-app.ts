@@ -2,6 +2,7 @@ import type Koa from 'koa';
 import type { EdgeSystem } from '../../src/edge/system.js';
 import { createHttpApp } from '../http/app.js';
 import { loginRoutes } from '../http/login.routes.js';
+import { batchAccountingRoutes } from './batch-accounting.routes.js';
 import { batchRoutes } from './batches.routes.js';
 import { bottleRoutes } from './bottles.routes.js';
 import { mockRoutes } from './mock.routes.js';
@@ -18,6 +19,7 @@ export function createEdgeApp(system: EdgeSystem): Koa {
     loginRoutes(system),
     bottleRoutes(system),
     batchRoutes(system),
+    batchAccountingRoutes(system),
     scannerRoutes(system),
     mockRoutes(system),
     provisioningRoutes(system),

@@ -30,6 +30,7 @@ export function feedEdgeWebSocket(bus: EventBus<EdgeEvent>, hub: WsHub): () => v
       hub.broadcast({ type: 'sync', data });
     }),
     bus.subscribe('line.state', (event) => hub.broadcast({ type: 'line', data: { state: event.state, reason: event.reason } })),
+    bus.subscribe('ups.policy', (event) => hub.broadcast({ type: 'ups', data: { policy: event.state, reason: event.reason, onBattery: event.onBattery } })),
   ];
   return () => offs.forEach((off) => off());
 }

@@ -10,8 +10,10 @@ export function lineStatus(system: EdgeSystem) {
     const state = snapshot ? stateName(snapshot.value) : 'stopped';
     return {
       id: config.id,
-      transport: config.transport,
-      mode: config.transport === 'tcp' ? config.mode : null,
+      // This legacy shape (/api/v1/scanner/status) keeps the lower-case transport names it always had.
+      transport: config.transport.toLowerCase(),
+      mode: config.transport === 'TCP' ? config.mode : null,
+      role: config.role,
       state,
       connected: state === 'active.connected',
       peer: snapshot?.context.peer ?? null,

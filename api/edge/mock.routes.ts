@@ -23,7 +23,7 @@ export function mockRoutes(system: EdgeSystem): Router {
   /** Simulates a scan on a mock scanner; with no code, scans a freshly generated valid one. */
   router.post('/scan', anyone, mockOnly, async (ctx) => {
     const body = parseBody(ctx, mockScanBody);
-    const mockScanners = system.config.scanners.filter((s) => s.transport === 'mock').map((s) => s.id);
+    const mockScanners = system.config.scanners.filter((s) => s.transport === 'MOCK').map((s) => s.id);
     if (body.scannerId !== undefined && !mockScanners.includes(body.scannerId)) {
       throw new ApiError('NOT_FOUND', `No mock scanner ${body.scannerId}`, { mockScanners });
     }

@@ -1,6 +1,7 @@
 import { type ActorRefFrom, type AnyActorRef, assign, emit, enqueueActions, fromCallback, sendTo, setup } from 'xstate';
 import { checkCode, type Industry } from '../../src/domain/codes/index.js';
 import type { CommitItem, CommitJob, CommitResult, ScanOutcome } from '../../src/domain/scan-commit.js';
+import type { NonAddRole, RoleJob, RoleResult, ScannerRole } from '../../src/domain/scanner-role.js';
 
 /**
  * The scan line: every code from every scanner (and every bottle posted over HTTP) passes here.
@@ -38,9 +39,10 @@ export interface SubmittedBottle {
 }
 
 export type ScanLineEvent =
-  | { type: 'SCAN'; code: string; source: string; receivedAt?: string; replyTo?: AnyActorRef; requestId?: string }
+  /** role: what the scanner's reads mean (default ADD, the hot path); see src/domain/scanner-role.ts. */
+  | { type: 'SCAN'; code: string; source: string; receivedAt?: string; replyTo?: AnyActorRef; requestId?: string; role?: ScannerRole }
   /** replyTo: a reader that waits for a decision per frame gets one for a no-read too (a reject). */
-  | { type: 'NOREAD'; text: string; source: string; receivedAt?: string; replyTo?: AnyActorRef; requestId?: string }
+  | { type: 'NOREAD'; text: string; source: string; receivedAt?: string; replyTo?: AnyActorRef; requestId?: string; role?: ScannerRole }
   | { type: 'SUBMIT_BOTTLES'; bottles: SubmittedBottle[]; deviceId?: string; replyTo: AnyActorRef; requestId?: string }
   | { type: 'PAUSE'; reason: string }
   | { type: 'RESUME' }
@@ -50,7 +52,9 @@ export type ScanLineEvent =
   | { type: 'ENABLE' }
   | { type: 'SETTINGS.UPDATE'; settings: Partial<LineSettings> }
   | { type: 'commit.done'; jobs: Array<{ job: CommitJob<AnyActorRef>; results: CommitResult[] }> }
-  | { type: 'commit.failed'; jobs: Array<CommitJob<AnyActorRef>>; error: string };
+  | { type: 'commit.failed'; jobs: Array<CommitJob<AnyActorRef>>; error: string }
+  /** The role handler's answer to one role scan. */
+  | { type: 'role.done'; job: RoleJob<AnyActorRef>; result: RoleResult };
 
 /** Sent to a requester's replyTo once its job is decided. */
 export interface ScanDecidedReply {
@@ -63,6 +67,20 @@ export interface ScanDecidedReply {
 export interface ScanDecidedEvent {
   type: 'scan.decided';
   decision: ScanDecision;
+  /** The role of the scanner that read it ('ADD' for the line scanner and for codes posted over HTTP). */
+  role: ScannerRole;
+}
+
+/**
+ * A REJECTION_FEEDBACK scanner saw an ejected unit leave the line. Emitted as the frame arrives
+ * (before anything is stored), so the reject loop can close the unit's eject window at once.
+ * `code` is the normalised code when the read is a valid code, else the raw text.
+ */
+export interface RejectionConfirmedEvent {
+  type: 'scanner.rejectionConfirmed';
+  code: string;
+  scannerId: string;
+  at: string;
 }
 
 export interface ScanLineCounters {
@@ -94,6 +112,22 @@ export type CommitterEvent = { type: 'commit.job'; job: CommitJob<AnyActorRef> }
 const committerPlaceholder = fromCallback<CommitterEvent, void>(() => {
   throw new Error('scan line: committer not provided');
 });
+
+/**
+ * The role handler: receives `role.job`, answers `role.done`. Supplied by src/edge/roles. Unlike
+ * the committer it has a working default: a line without one refuses role scans with the reason
+ * (so a machine provided with a committer only still runs, and every scan is still answered).
+ */
+export type RolesEvent = { type: 'role.job'; job: RoleJob<AnyActorRef> };
+const rolesNotWired = fromCallback<RolesEvent, void>(({ receive, sendBack }) => {
+  receive(({ job }) => {
+    const result: RoleResult = { outcome: 'refused', bottleId: null, message: `Scanner role ${job.role} is not available on this line` };
+    (sendBack as (event: ScanLineEvent) => void)({ type: 'role.done', job, result });
+  });
+});
+
+const isRoleScan = (event: ScanLineEvent): event is Extract<ScanLineEvent, { type: 'SCAN' }> & { role: NonAddRole } =>
+  event.type === 'SCAN' && event.role !== undefined && event.role !== 'ADD';
 
 const ZERO: ScanLineCounters = { scans: 0, accepted: 0, duplicates: 0, invalid: 0, noReads: 0, refused: 0, errors: 0 };
 
@@ -164,6 +198,8 @@ function noReadJob(event: Extract<ScanLineEvent, { type: 'NOREAD' }>) {
     items: [{ code: event.text, source: event.source, receivedAt: event.receivedAt ?? null, outcome: 'noread' as const, reason: 'No read', bottle: null, gtin: null }],
     replyTo: event.replyTo ?? null,
     requestId: event.requestId ?? null,
+    // A no-read at a role station is that station's (the reject loop must not take it for the line scanner's).
+    role: event.role,
   };
 }
 
@@ -172,12 +208,14 @@ export const scanLineMachine = setup({
     context: {} as ScanLineContext,
     events: {} as ScanLineEvent,
     input: {} as { settings: LineSettings; disabledReason?: string | null },
-    emitted: {} as ScanDecidedEvent | { type: 'line.state'; state: string; reason: string | null },
+    emitted: {} as ScanDecidedEvent | RejectionConfirmedEvent | { type: 'line.state'; state: string; reason: string | null },
   },
-  actors: { committer: committerPlaceholder },
+  actors: { committer: committerPlaceholder, roles: rolesNotWired },
   actions: {
-    submitJob: enqueueActions(({ context, enqueue }, params: { items: CommitItem[]; replyTo: AnyActorRef | null; requestId: string | null }) => {
+    submitJob: enqueueActions(({ context, enqueue }, params: { items: CommitItem[]; replyTo: AnyActorRef | null; requestId: string | null; role?: ScannerRole | undefined }) => {
       const job: CommitJob<AnyActorRef> = { jobId: context.nextJobId, items: params.items, replyTo: params.replyTo, requestId: params.requestId };
+      // Only a role scan the line refuses (paused, disabled) carries its role to the committer.
+      if (params.role !== undefined) job.role = params.role;
       enqueue.assign({ nextJobId: context.nextJobId + 1, inFlight: context.inFlight + params.items.length });
       enqueue.sendTo('committer', { type: 'commit.job', job } satisfies CommitterEvent);
     }),
@@ -195,9 +233,52 @@ export const scanLineMachine = setup({
         if (job.replyTo) {
           enqueue.sendTo(job.replyTo, { type: 'scan.decided', requestId: job.requestId, decisions } satisfies ScanDecidedReply);
         }
-        for (const decision of decisions) enqueue.emit({ type: 'scan.decided', decision });
+        const role = job.role ?? 'ADD';
+        for (const decision of decisions) enqueue.emit({ type: 'scan.decided', decision, role });
       }
       enqueue.assign({ counters, inFlight: context.inFlight - settled, lastScanAt });
+    }),
+    /** A role scan (not ADD) goes to the role handler: validated here like any scan, acted on there. */
+    submitRoleJob: enqueueActions(({ context, enqueue, event }) => {
+      if (!isRoleScan(event)) return;
+      const item = candidateItem(event.code, event.source, event.receivedAt, context.settings);
+      const job: RoleJob<AnyActorRef> = {
+        jobId: context.nextJobId,
+        role: event.role,
+        item,
+        deviceId: context.settings.deviceId,
+        productionLineId: context.settings.productionLineId,
+        replyTo: event.replyTo ?? null,
+        requestId: event.requestId ?? null,
+      };
+      enqueue.assign({ nextJobId: context.nextJobId + 1, inFlight: context.inFlight + 1 });
+      enqueue.sendTo('roles', { type: 'role.job', job } satisfies RolesEvent);
+    }),
+    /** Like `release`, for the one decision of a role scan. */
+    releaseRole: enqueueActions(({ context, enqueue }, params: { job: RoleJob<AnyActorRef>; result: RoleResult }) => {
+      const { job, result } = params;
+      const decision: ScanDecision = {
+        code: job.item.code,
+        source: job.item.source,
+        outcome: result.outcome,
+        valid: result.outcome === 'accepted',
+        duplicate: result.outcome === 'duplicate',
+        gtin: job.item.gtin,
+        message: result.message,
+        bottleId: result.bottleId,
+        timestamp: job.item.receivedAt ?? new Date().toISOString(),
+      };
+      if (job.replyTo) enqueue.sendTo(job.replyTo, { type: 'scan.decided', requestId: job.requestId, decisions: [decision] } satisfies ScanDecidedReply);
+      enqueue.emit({ type: 'scan.decided', decision, role: job.role });
+      enqueue.assign({ counters: count(context.counters, [decision]), inFlight: context.inFlight - 1, lastScanAt: decision.timestamp });
+    }),
+    /** REJECTION_FEEDBACK: announce at once, in whatever state the line is (the unit left the line either way). */
+    confirmRejection: enqueueActions(({ context, enqueue, event }) => {
+      if (event.type !== 'SCAN' || event.role !== 'REJECTION_FEEDBACK') return;
+      // The same code the unit's own scan.decided carried: normalised when valid, raw otherwise.
+      const check = checkCode(event.code, context.settings.industry);
+      const code = check.valid ? check.code.normalised : event.code;
+      enqueue.emit({ type: 'scanner.rejectionConfirmed', code, scannerId: event.source, at: event.receivedAt ?? new Date().toISOString() });
     }),
     refuseNow: enqueueActions(({ enqueue, event }, params: { reason: string }) => {
       // Used while draining for shutdown: nothing new may start a commit, so answer at once.
@@ -226,7 +307,10 @@ export const scanLineMachine = setup({
     disabledReason: input.disabledReason ?? null,
     lastScanAt: null,
   }),
-  invoke: { id: 'committer', src: 'committer' },
+  invoke: [
+    { id: 'committer', src: 'committer' },
+    { id: 'roles', src: 'roles' },
+  ],
   initial: 'running',
   on: {
     'commit.done': { actions: { type: 'release', params: ({ event }) => ({ jobs: event.jobs }) } },
@@ -241,6 +325,7 @@ export const scanLineMachine = setup({
         }),
       },
     },
+    'role.done': { actions: { type: 'releaseRole', params: ({ event }) => ({ job: event.job, result: event.result }) } },
     'SETTINGS.UPDATE': { actions: assign({ settings: ({ context, event }) => ({ ...context.settings, ...event.settings }) }) },
     // Draining or drained: remembered, and in force when the line runs again.
     DISABLE: { actions: assign({ disabledReason: ({ event }) => event.reason }) },
@@ -262,16 +347,20 @@ export const scanLineMachine = setup({
       always: { guard: 'disabled', target: 'disabled' },
       entry: emit({ type: 'line.state', state: 'running', reason: null }),
       on: {
-        SCAN: {
-          actions: {
-            type: 'submitJob',
-            params: ({ context, event }) => ({
-              items: [candidateItem(event.code, event.source, event.receivedAt, context.settings)],
-              replyTo: event.replyTo ?? null,
-              requestId: event.requestId ?? null,
-            }),
+        SCAN: [
+          // Every role but ADD: off the hot path, to the role handler.
+          { guard: ({ event }) => isRoleScan(event), actions: ['confirmRejection', 'submitRoleJob'] },
+          {
+            actions: {
+              type: 'submitJob',
+              params: ({ context, event }) => ({
+                items: [candidateItem(event.code, event.source, event.receivedAt, context.settings)],
+                replyTo: event.replyTo ?? null,
+                requestId: event.requestId ?? null,
+              }),
+            },
           },
-        },
+        ],
         SUBMIT_BOTTLES: {
           actions: {
             type: 'submitJob',
@@ -293,14 +382,18 @@ export const scanLineMachine = setup({
       on: {
         // A paused line still records what it was shown (refused, with the reason), so nothing goes unseen.
         SCAN: {
-          actions: {
-            type: 'submitJob',
-            params: ({ context, event }) => ({
-              items: [{ code: event.code, source: event.source, receivedAt: event.receivedAt ?? null, outcome: 'refused', reason: `Line paused: ${context.pauseReason}`, bottle: null, gtin: null }],
-              replyTo: event.replyTo ?? null,
-              requestId: event.requestId ?? null,
-            }),
-          },
+          actions: [
+            'confirmRejection',
+            {
+              type: 'submitJob',
+              params: ({ context, event }) => ({
+                items: [{ code: event.code, source: event.source, receivedAt: event.receivedAt ?? null, outcome: 'refused', reason: `Line paused: ${context.pauseReason}`, bottle: null, gtin: null }],
+                replyTo: event.replyTo ?? null,
+                requestId: event.requestId ?? null,
+                role: event.role,
+              }),
+            },
+          ],
         },
         SUBMIT_BOTTLES: { actions: { type: 'refuseNow', params: ({ context }) => ({ reason: `Line paused: ${context.pauseReason}` }) } },
         NOREAD: { actions: { type: 'submitJob', params: ({ event }) => noReadJob(event) } },
@@ -318,16 +411,20 @@ export const scanLineMachine = setup({
       entry: emit(({ context }) => ({ type: 'line.state', state: 'disabled', reason: disabledMessage(context.disabledReason ?? '') })),
       on: {
         SCAN: {
-          actions: {
-            type: 'submitJob',
-            params: ({ context, event }) => ({
-              items: [
-                { code: event.code, source: event.source, receivedAt: event.receivedAt ?? null, outcome: 'refused', reason: disabledMessage(context.disabledReason ?? ''), bottle: null, gtin: null },
-              ],
-              replyTo: event.replyTo ?? null,
-              requestId: event.requestId ?? null,
-            }),
-          },
+          actions: [
+            'confirmRejection',
+            {
+              type: 'submitJob',
+              params: ({ context, event }) => ({
+                items: [
+                  { code: event.code, source: event.source, receivedAt: event.receivedAt ?? null, outcome: 'refused', reason: disabledMessage(context.disabledReason ?? ''), bottle: null, gtin: null },
+                ],
+                replyTo: event.replyTo ?? null,
+                requestId: event.requestId ?? null,
+                role: event.role,
+              }),
+            },
+          ],
         },
         SUBMIT_BOTTLES: { actions: { type: 'refuseNow', params: ({ context }) => ({ reason: disabledMessage(context.disabledReason ?? '') }) } },
         NOREAD: { actions: { type: 'submitJob', params: ({ event }) => noReadJob(event) } },

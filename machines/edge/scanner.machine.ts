@@ -1,7 +1,8 @@
-import { type ActorRefFrom, assign, emit, fromCallback, sendTo, setup } from 'xstate';
+import { type ActorRefFrom, assign, emit, enqueueActions, fromCallback, sendTo, setup } from 'xstate';
 import type { Frame } from '../../adapters/scanners/framing.js';
 import type { TransportCommand, TransportEvent } from '../../adapters/scanners/tcp-transport.js';
 import { backoffDelay } from '../../src/runtime/backoff.js';
+import { DEFAULT_SCANNER_ROLE, type ScannerRole } from '../../src/domain/scanner-role.js';
 import type { ScanDecidedReply, ScanLineEvent } from './scan-line.machine.js';
 
 /**
@@ -19,6 +20,10 @@ export interface ScannerInput {
   reply?: { accept: string; reject: string } | undefined;
   /** The actor that decides scans, by its systemId. */
   lineSystemId?: string;
+  /** Carried on every SCAN / NOREAD this scanner hands to the line (default ADD). */
+  role?: ScannerRole;
+  /** A command whose answer names the device, sent on TEST once connected (Cognex: ||>GET DEVICE.NAME). */
+  healthCheck?: string | null;
 }
 
 export interface ScannerContext {
@@ -27,6 +32,13 @@ export interface ScannerContext {
   backoff: { baseMs: number; maxMs: number };
   reply: { accept: string; reject: string } | null;
   lineSystemId: string;
+  role: ScannerRole;
+  healthCheck: string | null;
+  /** The health check's last answer (null: none yet, or the reader did not answer). */
+  deviceName: string | null;
+  /** A TEST waits for the health check's answer. */
+  testPending: boolean;
+  tests: number;
   attempt: number;
   peer: string | null;
   listeningPort: number | null;
@@ -42,7 +54,9 @@ export type ScannerEvent =
   | ScanDecidedReply
   | { type: 'START' }
   | { type: 'STOP' }
-  | { type: 'TEST' };
+  | { type: 'TEST' }
+  /** Software trigger: asks the reader for one read (Cognex: ||>TRIGGER ON). */
+  | { type: 'TRIGGER' };
 
 export type ScannerEmitted =
   | { type: 'scanner.state'; scannerId: string; state: 'connected' | 'disconnected' | 'backoff'; reason: string | null }
@@ -73,8 +87,11 @@ export const scannerMachine = setup({
         // With replies on, a no-read is answered too (a reject): a reader or PLC pairs replies to
         // frames by order, so a missing one would shift every later decision onto the wrong unit.
         const replyTo = context.reply ? { replyTo: self } : {};
+        // The role rides on every code (the scan line gives it meaning; absent = ADD, the line
+        // scanner's hot path, so its events stay as they were). A no-read has no unit to act on.
+        const role = context.role === DEFAULT_SCANNER_ROLE ? {} : { role: context.role };
         if (frame.kind === 'noread') return { type: 'NOREAD', text: frame.text, source: context.scannerId, ...replyTo };
-        return { type: 'SCAN', code: frame.kind === 'code' ? frame.text : '', source: context.scannerId, ...replyTo };
+        return { type: 'SCAN', code: frame.kind === 'code' ? frame.text : '', source: context.scannerId, ...role, ...replyTo };
       },
     ),
     countFrame: assign(({ context, event }) => {
@@ -97,6 +114,16 @@ export const scannerMachine = setup({
       const line = decision?.valid ? context.reply!.accept : context.reply!.reject;
       return { type: 'transport.write', data: `${line}\r\n` };
     }),
+    /** After a TEST, once connected: ask the reader its name. */
+    queryHealth: enqueueActions(({ context, enqueue }) => {
+      if (!context.testPending) return;
+      if (context.healthCheck === null) {
+        enqueue.assign({ testPending: false });
+        return;
+      }
+      enqueue.sendTo('transport', { type: 'transport.query', data: context.healthCheck } satisfies TransportCommand);
+    }),
+    startTest: assign(({ context }) => ({ attempt: 0, peer: null, tests: context.tests + 1, testPending: true, deviceName: null })),
   },
   guards: {
     isCode: ({ event }) => event.type === 'transport.frame' && event.frame.kind === 'code',
@@ -111,6 +138,11 @@ export const scannerMachine = setup({
     backoff: input.backoff,
     reply: input.reply ?? null,
     lineSystemId: input.lineSystemId ?? 'scanLine',
+    role: input.role ?? DEFAULT_SCANNER_ROLE,
+    healthCheck: input.healthCheck ?? null,
+    deviceName: null,
+    testPending: false,
+    tests: 0,
     attempt: 0,
     peer: null,
     listeningPort: null,
@@ -124,7 +156,7 @@ export const scannerMachine = setup({
   states: {
     disconnected: {
       entry: emit(({ context }): ScannerEmitted => ({ type: 'scanner.state', scannerId: context.scannerId, state: 'disconnected', reason: context.lastError })),
-      on: { START: 'active', TEST: 'active' },
+      on: { START: 'active', TEST: { target: 'active', actions: 'startTest' } },
     },
     active: {
       invoke: { id: 'transport', src: 'transport', input: ({ context }: { context: ScannerContext }) => context.transport },
@@ -133,8 +165,9 @@ export const scannerMachine = setup({
         'transport.listening': { actions: assign({ listeningPort: ({ event }) => event.port }) },
         'transport.failed': { target: 'backoff', actions: assign({ lastError: ({ event }) => event.reason, peer: null }) },
         STOP: { target: 'disconnected', actions: assign({ peer: null, lastError: 'stopped' }) },
-        // Force a reconnect: tear the transport down and build it again now.
-        TEST: { target: 'active', reenter: true, actions: assign({ attempt: 0, peer: null }) },
+        // Force a reconnect: tear the transport down and build it again now (then the health check).
+        TEST: { target: 'active', reenter: true, actions: 'startTest' },
+        'transport.response': { actions: assign({ deviceName: ({ event }) => event.text, testPending: false }) },
       },
       states: {
         connecting: {
@@ -143,7 +176,7 @@ export const scannerMachine = setup({
           },
         },
         connected: {
-          entry: emit(({ context }): ScannerEmitted => ({ type: 'scanner.state', scannerId: context.scannerId, state: 'connected', reason: null })),
+          entry: [emit(({ context }): ScannerEmitted => ({ type: 'scanner.state', scannerId: context.scannerId, state: 'connected', reason: null })), 'queryHealth'],
           on: {
             'transport.frame': [
               { guard: 'isCode', actions: ['countFrame', 'forwardFrame'] },
@@ -152,6 +185,7 @@ export const scannerMachine = setup({
             ],
             'transport.peerLost': { target: 'connecting', actions: assign({ peer: null, lastError: ({ event }) => event.reason }) },
             'scan.decided': { guard: 'replies', actions: 'writeDecision' },
+            TRIGGER: { actions: sendTo('transport', { type: 'transport.trigger' } satisfies TransportCommand) },
           },
         },
       },
@@ -159,7 +193,7 @@ export const scannerMachine = setup({
     backoff: {
       entry: emit(({ context }): ScannerEmitted => ({ type: 'scanner.state', scannerId: context.scannerId, state: 'backoff', reason: context.lastError })),
       after: { retryDelay: { target: 'active', actions: assign({ attempt: ({ context }) => context.attempt + 1 }) } },
-      on: { TEST: { target: 'active', actions: assign({ attempt: 0 }) }, STOP: 'disconnected' },
+      on: { TEST: { target: 'active', actions: 'startTest' }, STOP: 'disconnected' },
     },
   },
 });

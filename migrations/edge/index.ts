@@ -1,11 +1,15 @@
 import type { Knex } from 'knex';
 import * as initial from './0001-initial.js';
+import * as scanRoles from './0002-scan-roles.js';
 
 /**
  * The edge's migrations, in order. A static list (rather than a directory scan) so migrations
  * run the same from TypeScript sources, a build, or a bundled binary.
  */
-const MIGRATIONS: Array<[string, Knex.Migration]> = [['0001-initial', initial]];
+const MIGRATIONS: Array<[string, Knex.Migration]> = [
+  ['0001-initial', initial],
+  ['0002-scan-roles', scanRoles],
+];
 
 export const edgeMigrations: Knex.MigrationSource<[string, Knex.Migration]> = {
   getMigrations: async () => MIGRATIONS,

@@ -1,10 +1,14 @@
 import type { BottleStatus } from './bottle-status.js';
+import type { BufferRequest } from './batch-buffer.js';
+import type { RoleScanRequest } from './scanner-role.js';
 
 /** Requests the aggregation actor serialises: everything that groups bottles or moves their status by hand. */
 export type AggregationRequest =
   | { op: 'createBatch'; name: string; deviceId: string | null; productionLineId: string | null; batchSize: number | null; bottleIds: string[] }
   | { op: 'addBottles'; batchId: string; bottleIds: string[] }
-  | { op: 'setBottleStatus'; bottleId: string; status: BottleStatus };
+  | { op: 'setBottleStatus'; bottleId: string; status: BottleStatus }
+  | RoleScanRequest
+  | BufferRequest;
 
 export type BatchStatus = 'in_progress' | 'complete';
 export type BatchSentStatus = 'pending' | 'sent' | 'synced';

@@ -1,3 +1,5 @@
+import type { ScannerRole } from './scanner-role.js';
+
 /**
  * What the scan line hands to storage and what storage answers. Pure data shared by the scan
  * line machine and the store adapter, so neither imports the other.
@@ -41,4 +43,6 @@ export interface CommitJob<TReplyTo = unknown> {
   items: CommitItem[];
   replyTo: TReplyTo | null;
   requestId: string | null;
+  /** Set only for a role scan the line refused (paused, disabled): absent means ADD. */
+  role?: ScannerRole;
 }

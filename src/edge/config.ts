@@ -2,9 +2,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { framingSchema } from '../../adapters/scanners/framing.js';
 import { INDUSTRIES } from '../domain/codes/index.js';
+import { type ScannerConfig, scannersConfigSchema } from './hardware/scanners-config.js';
 import { CONNECTION_MODES } from '../domain/connection-mode.js';
+import { plcBindingsConfigSchema, plcsConfigSchema } from './hardware/plcs-config.js';
+import { gpioConfigSchema } from './hardware/gpio-config.js';
+import { printersConfigSchema } from './hardware/printers-config.js';
+import { upsConfigSchema } from './hardware/ups-config.js';
 import { asBoolean, asNumber, ConfigError, type Overrides, parseLayers, put, readYamlFile } from '../runtime/config-layers.js';
 
 /**
@@ -18,21 +22,7 @@ const systemCommand = z.union([z.string().min(1), z.array(z.string().min(1)).min
 
 const id = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, _ . - (1-64)');
 
-const scannerSchema = z
-  .object({
-    id,
-    transport: z.enum(['mock', 'tcp']),
-    /** tcp: 'connect' = the edge dials the scanner; 'listen' = the scanner pushes to the edge. */
-    mode: z.enum(['connect', 'listen']).default('connect'),
-    host: z.string().min(1).default('127.0.0.1'),
-    port: port.optional(),
-    framing: framingSchema.prefault({}),
-    /** Answer every frame with a line saying the decision (for readers/PLCs that wait for it). */
-    reply: z.object({ accept: z.string().default('OK'), reject: z.string().default('NG') }).strict().optional(),
-    backoff: z.object({ baseMs: z.number().int().min(10).default(250), maxMs: z.number().int().min(10).default(10_000) }).strict().prefault({}),
-  })
-  .strict()
-  .refine((s) => s.transport !== 'tcp' || s.port !== undefined, { message: 'a tcp scanner needs a port', path: ['port'] });
+/** Scanners (transports, models, roles): src/edge/hardware/scanners-config.ts. */
 
 export const edgeConfigSchema = z
   .object({
@@ -56,14 +46,13 @@ export const edgeConfigSchema = z
         party: z.string().min(1).nullable().default(null),
         /** Bottles per batch when a batch is created without a size; null = no limit. */
         batchSize: z.number().int().min(1).max(100_000).nullable().default(50),
+        /** Batches (cases) per pallet a BOX scanner opens; null = no limit. */
+        palletSize: z.number().int().min(1).max(10_000).nullable().default(40),
       })
       .strict()
       .prefault({}),
-    scanners: z
-      .array(scannerSchema)
-      .max(10)
-      .default(() => [{ id: 'mock-1', transport: 'mock' as const, mode: 'connect' as const, host: '127.0.0.1', framing: framingSchema.parse({}), backoff: { baseMs: 250, maxMs: 10_000 } }])
-      .refine((list) => new Set(list.map((s) => s.id)).size === list.length, 'scanner ids must be unique'),
+    scanners: scannersConfigSchema,
+    printers: printersConfigSchema,
     storage: z
       .object({
         synchronous: z.enum(['FULL', 'NORMAL']).default('FULL'),
@@ -147,13 +136,17 @@ export const edgeConfigSchema = z
       })
       .strict()
       .prefault({}),
+    gpio: gpioConfigSchema,
+    plcs: plcsConfigSchema,
+    plcBindings: plcBindingsConfigSchema,
+    ups: upsConfigSchema,
     inspect: z.boolean().default(false),
     trace: z.string().min(1).optional(),
   })
   .strict();
 
 export type EdgeConfig = z.infer<typeof edgeConfigSchema> & { mockMode: boolean; configFile: string | null };
-export type ScannerConfig = z.infer<typeof scannerSchema>;
+export type { ScannerConfig };
 
 export { ConfigError };
 
@@ -222,6 +215,7 @@ export function loadEdgeConfig(argv: string[], env: NodeJS.ProcessEnv, cwd = pro
   put(fromEnv, 'auth.adminPassword', env.EDGE_ADMIN_PASSWORD);
   put(fromEnv, 'auth.managerPassword', env.EDGE_MANAGER_PASSWORD);
   put(fromEnv, 'auth.operatorPassword', env.EDGE_OPERATOR_PASSWORD);
+  put(fromEnv, 'ups.password', env.EDGE_UPS_PASSWORD || undefined);
   put(fromEnv, 'log.level', env.LOG_LEVEL);
   put(fromEnv, 'inspect', asBoolean('EDGE_INSPECT', env.EDGE_INSPECT));
   put(fromEnv, 'trace', env.EDGE_TRACE);

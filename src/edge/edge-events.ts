@@ -1,20 +1,33 @@
-import type { ScanDecidedEvent } from '../../machines/edge/scan-line.machine.js';
+import type { RejectionConfirmedEvent, ScanDecidedEvent } from '../../machines/edge/scan-line.machine.js';
 import type { ScannerEmitted } from '../../machines/edge/scanner.machine.js';
+import type { PrinterEmitted } from '../../machines/edge/printer.machine.js';
 import type { ProvisioningEmitted } from '../../machines/edge/provisioning.machine.js';
 import type { SyncQueueEmitted } from '../../machines/shared/sync-queue.machine.js';
 import type { FactoryLinkEmitted } from '../../machines/edge/factory-link.machine.js';
 import type { SupervisorEmitted } from '../../machines/shared/supervisor.machine.js';
+import type { GpioEmitted } from '../../machines/edge/gpio.machine.js';
+import type { PlcEmitted } from '../../machines/edge/plc.machine.js';
+import type { PlcLineAlarm } from './hardware/plcs.extension.js';
 import type { ConnectionMode } from '../domain/connection-mode.js';
 import type { BatchChangedEvent } from '../domain/aggregation.js';
+import type { UpsEmitted } from '../../machines/edge/ups.machine.js';
+import type { UpsPolicyEmitted } from '../../machines/edge/ups-policy.machine.js';
 
 /** Everything the edge's actors announce; the event bus carries these to the WebSocket hub and logs. */
 export type EdgeEvent =
   | ScanDecidedEvent
+  | RejectionConfirmedEvent
   | BatchChangedEvent
   | ScannerEmitted
+  | PrinterEmitted
   | SupervisorEmitted
   | ProvisioningEmitted
   | SyncQueueEmitted
   | FactoryLinkEmitted
+  | UpsEmitted
+  | UpsPolicyEmitted
+  | GpioEmitted
+  | PlcEmitted
+  | PlcLineAlarm
   | { type: 'connection.modeChanged'; mode: ConnectionMode }
   | { type: 'line.state'; state: string; reason: string | null };

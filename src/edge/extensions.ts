@@ -1,4 +1,15 @@
 import type { EdgeExtensionFactory } from './extension.js';
+import { plcsExtension } from './hardware/plcs.extension.js';
+import { printersExtension } from './hardware/printers.extension.js';
+import { gpioExtension } from './hardware/gpio.extension.js';
+import { upsExtension } from './hardware/ups.extension.js';
+import { scannersExtension } from './hardware/scanners.extension.js';
 
 /** The edge's line-hardware features, started in this order (one offering a service to others comes first). */
-export const EDGE_EXTENSIONS: EdgeExtensionFactory[] = [];
+export const EDGE_EXTENSIONS: EdgeExtensionFactory[] = [
+  scannersExtension, // applies the stored scanner list (l2.override.scanners) before the actor tree starts
+  gpioExtension, // first: offers services.gpio (UPS lights LEDs through it)
+  upsExtension,
+  printersExtension,
+  plcsExtension, // offers services.plc (the reject loop writes the eject output through it)
+];

@@ -25,6 +25,20 @@ async function main() {
     { port: edge.port, host: config.server.host, dataDir: config.dataDir, industry: config.line.industry, mockMode: config.mockMode, configFile: config.configFile },
     `okto-edge listening on ${config.server.host}:${edge.port}`,
   );
+  // The UPS policy asks for a clean stop on low battery or FSD: everything acknowledged is on disk
+  // before the power goes. The OS itself is powered off by NUT's upsmon, or by
+  // commands.shutdownCommand when the cabinet has one configured.
+  let stopping = false;
+  edge.system.bus.subscribe('ups.shutdownRequested', (event) => {
+    if (stopping) return;
+    stopping = true;
+    logger.warn({ reason: event.reason }, 'UPS asks for a shutdown: stopping the edge cleanly');
+    void edge
+      .stop()
+      .then(() => logger.info('stopped cleanly'))
+      .catch((error: unknown) => logger.error({ err: error }, 'stop after the UPS request failed'))
+      .finally(() => process.exit(0));
+  });
   onShutdownSignals(async (signal) => {
     logger.info({ signal }, 'shutting down: draining the scan line');
     await edge.stop();

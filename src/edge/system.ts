@@ -10,14 +10,12 @@ import { createSettingsStore, createSnapshotStore } from '../../adapters/store/s
 import { createBatchQueries } from '../../adapters/store/batch-queries.js';
 import { createBottleQueries } from '../../adapters/store/bottle-queries.js';
 import { createScanCommitter } from '../../adapters/store/scan-committer.js';
+import { createRoleScanHandler } from './roles/role-scan-handler.js';
 import { openSqliteDatabase, type SqliteDatabase } from '../../adapters/store/sqlite-database.js';
 import { createUserStore } from '../../adapters/store/user-store.js';
-import { mockScannerTransport } from '../../adapters/scanners/mock-transport.js';
-import { tcpScannerTransport, type TcpScannerConfig } from '../../adapters/scanners/tcp-transport.js';
 import { createTokenIssuer, type TokenIssuer } from '../../api/http/auth.js';
 import { scanLineMachine, type LineSettings } from '../../machines/edge/scan-line.machine.js';
 import { provisioningMachine } from '../../machines/edge/provisioning.machine.js';
-import { scannerMachine, type ScannerInput } from '../../machines/edge/scanner.machine.js';
 import { syncQueueMachine } from '../../machines/shared/sync-queue.machine.js';
 import { factoryLinkMachine, type FactoryLinkInput } from '../../machines/edge/factory-link.machine.js';
 import { factorySyncTarget } from '../../adapters/factory-link/factory-sync-target.js';
@@ -32,6 +30,7 @@ import { createInspection } from '../runtime/inspection.js';
 import type { Logger } from '../runtime/logger.js';
 import { startRoot } from '../runtime/root-observer.js';
 import type { EdgeConfig, ScannerConfig } from './config.js';
+import { SCANNER_ACTORS, scannerChildSpec, scannerSystemId } from './hardware/scanner-children.js';
 import type { EdgeEvent } from './edge-events.js';
 import { DEMO_USERS } from './demo-users.js';
 import { installationId } from './installation-id.js';
@@ -52,7 +51,7 @@ export const SYNC_QUEUE = 'syncQueue';
 export const CONNECTION = 'connection';
 export const CLOUD_CATALOG = 'cloudCatalog';
 export const FACTORY_LINK = 'factoryLink';
-export const scannerSystemId = (id: string) => `scanner.${id}`;
+export { scannerSystemId };
 
 /**
  * The edge's composition root: opens storage, builds the actor tree under the root supervisor,
@@ -77,6 +76,8 @@ export async function startEdgeSystem(config: EdgeConfig, logger: Logger) {
   );
 
   const committer = createScanCommitter(db.writer, { maxItems: config.storage.commitMaxItems, windowMs: config.storage.commitWindowMs });
+  // Scans of every role but ADD: one aggregation-actor transaction each (src/edge/roles).
+  const roleScans = createRoleScanHandler({ aggregationSystemId: AGGREGATION, sizes: () => ({ batchSize: config.line.batchSize, palletSize: config.line.palletSize }) });
   const settingsStore = createSettingsStore(db.writer);
   const snapshots = createSnapshotStore(db.writer);
   // What the factory pushed last (push_config) is in force from the start, over the file's values.
@@ -121,10 +122,9 @@ export async function startEdgeSystem(config: EdgeConfig, logger: Logger) {
 
   const supervisor = createSupervisorMachine({
     ...Object.assign({}, ...extensions.map((extension) => extension.actors ?? {})),
-    scanLine: scanLineMachine.provide({ actors: { committer: committer.logic } }),
+    scanLine: scanLineMachine.provide({ actors: { committer: committer.logic, roles: roleScans.logic } }),
     aggregation: serialWorkerMachine.provide({ actors: { execute: createAggregationExecutor(db.writer) } }),
-    tcpScanner: scannerMachine.provide({ actors: { transport: tcpScannerTransport } }),
-    mockScanner: scannerMachine.provide({ actors: { transport: mockScannerTransport } }),
+    ...SCANNER_ACTORS,
     provisioning: provisioningMachine.provide({ actors: createProvisioningActors(cloud, snapshots) }),
     syncQueue: syncQueueMachine.provide({ actors: { drain: outbox.drain, pending: outbox.pending } }),
     connection: serialWorkerMachine.provide({ actors: { execute: createConnectionExecutor(settingsStore) } }),
@@ -216,7 +216,7 @@ export async function startEdgeSystem(config: EdgeConfig, logger: Logger) {
   /** Refuses new scans and waits until every scan already handed over is committed and answered. */
   const drain = async () => {
     current.system.get(SCAN_LINE)?.send({ type: 'DRAIN' });
-    await committer.whenIdle();
+    await Promise.all([committer.whenIdle(), roleScans.whenIdle()]);
   };
 
   /**
@@ -311,17 +311,9 @@ export async function startEdgeSystem(config: EdgeConfig, logger: Logger) {
   };
 }
 
+/** Scanners of every transport: src/edge/hardware/scanner-children.ts. */
 function scannerChild(scanner: ScannerConfig): ChildSpec {
-  const transport: TcpScannerConfig | null =
-    scanner.transport === 'tcp' ? { mode: scanner.mode, host: scanner.host, port: scanner.port ?? 0, framing: scanner.framing } : null;
-  const input: ScannerInput = {
-    scannerId: scanner.id,
-    transport,
-    backoff: scanner.backoff,
-    reply: scanner.reply,
-    lineSystemId: SCAN_LINE,
-  };
-  return { id: scannerSystemId(scanner.id), src: scanner.transport === 'tcp' ? 'tcpScanner' : 'mockScanner', systemId: scannerSystemId(scanner.id), input };
+  return scannerChildSpec(scanner, SCAN_LINE);
 }
 
 export type EdgeSystem = Awaited<ReturnType<typeof startEdgeSystem>>;

@@ -42,7 +42,7 @@ describe('loadEdgeConfig', () => {
       expect(config.dataDir).to.equal(path.join(dir, 'data/edge'));
       expect(config.line).to.deep.equal({ id: 'line-001', industry: 'milk', deviceId: 'edge-001', productId: null, party: null, batchSize: 50 });
       expect(config.scanners).to.have.length(1);
-      expect(config.scanners[0]).to.include({ id: 'mock-1', transport: 'mock' });
+      expect(config.scanners[0]).to.include({ id: 'mock-1', transport: 'MOCK' });
       expect(config.storage.synchronous).to.equal('FULL');
       expect(config.auth.jwtSecret).to.equal(undefined);
       expect(config.auth.tokenTtlSeconds).to.equal(43_200);
@@ -117,8 +117,8 @@ log: { level: info }
       expect(config.mockMode).to.equal(false);
       expect(config.line).to.include({ productId: 'product-001', party: 'PARTY-001' });
       expect(config.scanners.map((s) => [s.id, s.transport, s.mode, s.port])).to.deep.equal([
-        ['cognex-1', 'tcp', 'connect', 23],
-        ['hik-1', 'tcp', 'listen', 5001],
+        ['cognex-1', 'TCP', 'connect', 23],
+        ['hik-1', 'TCP', 'listen', 5001],
       ]);
       expect(config.scanners[1]!.reply).to.deep.equal({ accept: 'OK', reject: 'NG' });
     });

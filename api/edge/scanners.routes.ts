@@ -1,0 +1,52 @@
+import Router from '@koa/router';
+import { z } from 'zod';
+import type { ScannersFeature } from '../../src/edge/hardware/scanners-feature.js';
+import { MAX_SCANNERS, scannersListSchema } from '../../src/edge/hardware/scanners-config.js';
+import { requireRole, type TokenIssuer } from '../http/auth.js';
+import { ok } from '../http/envelope.js';
+import { ApiError } from '../http/errors.js';
+import { parseBody, parseParams } from '../http/validate.js';
+
+/**
+ * /api/v1/scanners: the line's scanners (up to 10), addressed by their position in the list.
+ * Reads are OPERATOR; replacing the list and forcing a reconnect are MANAGER. An edge with no
+ * scanners answers an empty list (not 503): scanners are configured through this very API.
+ * The legacy single-line endpoints (/api/v1/scanner/*) stay in scanner.routes.ts.
+ */
+
+/** The list itself, or `{ scanners: [...] }`. Each item as in edge-service.yaml `scanners:`. */
+const replaceBody = z.union([scannersListSchema, z.object({ scanners: scannersListSchema }).strict().transform((body) => body.scanners)]);
+const indexParams = z.object({ index: z.coerce.number().int().min(0).max(MAX_SCANNERS - 1) });
+const testBody = z.object({ timeoutMs: z.number().int().min(100).max(60_000).optional() }).strict();
+
+export function scannersRoutes(tokens: TokenIssuer, feature: ScannersFeature): Router {
+  const router = new Router({ prefix: '/api/v1/scanners' });
+  const notFound = (index: number) => new ApiError('NOT_FOUND', `No scanner at index ${index}`, { index, count: feature.list().length });
+
+  router.get('/', requireRole(tokens, 'OPERATOR'), (ctx) => {
+    ok(ctx, feature.list());
+  });
+
+  router.put('/', requireRole(tokens, 'MANAGER'), async (ctx) => {
+    const scanners = parseBody(ctx, replaceBody);
+    const applied = await feature.replace(scanners);
+    ok(ctx, { applied, scanners: feature.list() });
+  });
+
+  router.get('/:index/status', requireRole(tokens, 'OPERATOR'), (ctx) => {
+    const { index } = parseParams(ctx, indexParams);
+    const status = feature.status(index);
+    if (!status) throw notFound(index);
+    ok(ctx, status);
+  });
+
+  router.post('/:index/test', requireRole(tokens, 'MANAGER'), async (ctx) => {
+    const { index } = parseParams(ctx, indexParams);
+    const { timeoutMs } = parseBody(ctx, testBody);
+    const report = await feature.test(index, timeoutMs);
+    if (!report) throw notFound(index);
+    ok(ctx, report);
+  });
+
+  return router;
+}

@@ -1,0 +1,56 @@
+import type { CommitItem, ScanOutcome } from './scan-commit.js';
+
+/**
+ * What a scanner's reads mean on the line (the spec's scanner `role`). ADD is the main line
+ * scanner and the hot path; every other role acts on a unit (or batch) that already exists.
+ * The semantics are written up in the README ("Scanner roles").
+ */
+export const SCANNER_ROLES = ['ADD', 'REMOVE', 'VERIFY_LOCAL_BUFFER', 'REJECTION', 'PACKAGE', 'BOX', 'REJECTION_FEEDBACK'] as const;
+export type ScannerRole = (typeof SCANNER_ROLES)[number];
+
+/** A scanner configured without a role is the line scanner. */
+export const DEFAULT_SCANNER_ROLE = 'ADD' as const satisfies ScannerRole;
+
+/** Every role but ADD: these go to the role handler instead of the group committer. */
+export type NonAddRole = Exclude<ScannerRole, 'ADD'>;
+
+export function isScannerRole(value: unknown): value is ScannerRole {
+  return typeof value === 'string' && (SCANNER_ROLES as readonly string[]).includes(value);
+}
+
+/** Batch identifiers printed on a case label (see batch-identifier.ts): what a BOX scanner may read. */
+export const BATCH_IDENTIFIER_PATTERN = /^B-\d{4}-\d{6}$/;
+
+/**
+ * One role scan for the role handler. `item` is the scan line's validated item (a candidate with
+ * its bottle fields when the code is valid, else invalid with the reason); the line's device and
+ * production line say which open batch/pallet is "the line's".
+ */
+export interface RoleJob<TReplyTo = unknown> {
+  jobId: number;
+  role: NonAddRole;
+  item: CommitItem;
+  deviceId: string | null;
+  productionLineId: string | null;
+  replyTo: TReplyTo | null;
+  requestId: string | null;
+}
+
+/** The role's verdict: `accepted` = the role's action took effect; the message says what happened or why not. */
+export interface RoleResult {
+  outcome: ScanOutcome;
+  bottleId: string | null;
+  message: string | null;
+}
+
+/** What the aggregation actor executes for a role scan (one transaction, scan row included). */
+export interface RoleScanRequest {
+  op: 'roleScan';
+  role: NonAddRole;
+  item: CommitItem;
+  deviceId: string | null;
+  productionLineId: string | null;
+  /** Sizes for a batch/pallet opened by this scan (line.batchSize, line.palletSize); null = no limit. */
+  batchSize: number | null;
+  palletSize: number | null;
+}

@@ -1,0 +1,56 @@
+import type { SettingsStore } from '../../../adapters/store/settings-store.js';
+
+/**
+ * Label templates per printer, kept in the edge's settings table under
+ * `l2.printers.templates.<printerId>` (one JSON map per printer). Keyed by the printer's id, not
+ * its index, so reordering the list keeps each printer's templates. Writes are serialised: a
+ * read-modify-write of the same map by two requests at once would lose one of them.
+ */
+export interface StoredTemplate {
+  name: string;
+  body: string;
+  updatedAt: string;
+}
+
+const keyOf = (printerId: string) => `l2.printers.templates.${printerId}`;
+
+export function createPrinterTemplates(settings: SettingsStore) {
+  let queue: Promise<unknown> = Promise.resolve();
+  const serial = <T>(work: () => Promise<T>): Promise<T> => {
+    const next = queue.then(work, work);
+    queue = next.catch(() => undefined);
+    return next;
+  };
+  const load = async (printerId: string) => (await settings.get<Record<string, StoredTemplate>>(keyOf(printerId)))?.value ?? {};
+
+  return {
+    async list(printerId: string): Promise<StoredTemplate[]> {
+      return Object.values(await load(printerId)).sort((a, b) => a.name.localeCompare(b.name));
+    },
+    async get(printerId: string, name: string): Promise<StoredTemplate | null> {
+      return (await load(printerId))[name] ?? null;
+    },
+    /** Stores the template; `mode: 'create'` refuses an existing name (returns null). */
+    put(printerId: string, name: string, body: string, mode: 'create' | 'upsert'): Promise<{ template: StoredTemplate; created: boolean } | null> {
+      return serial(async () => {
+        const all = await load(printerId);
+        const exists = Object.hasOwn(all, name);
+        if (exists && mode === 'create') return null;
+        const template = { name, body, updatedAt: new Date().toISOString() };
+        await settings.set(keyOf(printerId), { ...all, [name]: template });
+        return { template, created: !exists };
+      });
+    },
+    remove(printerId: string, name: string): Promise<boolean> {
+      return serial(async () => {
+        const all = await load(printerId);
+        if (!Object.hasOwn(all, name)) return false;
+        const { [name]: _removed, ...rest } = all;
+        await settings.set(keyOf(printerId), rest);
+        return true;
+      });
+    },
+  };
+}
+
+export type PrinterTemplates = ReturnType<typeof createPrinterTemplates>;
