@@ -31,6 +31,7 @@ export function feedEdgeWebSocket(bus: EventBus<EdgeEvent>, hub: WsHub): () => v
     }),
     bus.subscribe('line.state', (event) => hub.broadcast({ type: 'line', data: { state: event.state, reason: event.reason } })),
     bus.subscribe('ups.policy', (event) => hub.broadcast({ type: 'ups', data: { policy: event.state, reason: event.reason, onBattery: event.onBattery } })),
+    bus.subscribe('plc.state', (event) => hub.broadcast({ type: 'plc', data: { plcId: event.plcId, state: event.state, reason: event.reason } })),
   ];
   return () => offs.forEach((off) => off());
 }

@@ -15,7 +15,7 @@ import { parseBody, parseParams } from '../http/validate.js';
  */
 
 /** The list itself, or `{ scanners: [...] }`. Each item as in edge-service.yaml `scanners:`. */
-const replaceBody = z.union([scannersListSchema, z.object({ scanners: scannersListSchema }).strict().transform((body) => body.scanners)]);
+const wrappedList = z.object({ scanners: scannersListSchema }).strict().transform((body) => body.scanners);
 const indexParams = z.object({ index: z.coerce.number().int().min(0).max(MAX_SCANNERS - 1) });
 const testBody = z.object({ timeoutMs: z.number().int().min(100).max(60_000).optional() }).strict();
 
@@ -28,7 +28,8 @@ export function scannersRoutes(tokens: TokenIssuer, feature: ScannersFeature): R
   });
 
   router.put('/', requireRole(tokens, 'MANAGER'), async (ctx) => {
-    const scanners = parseBody(ctx, replaceBody);
+    // Picked by shape (not a union), so a bad item is reported by its own field, e.g. 0.transport.
+    const scanners = Array.isArray((ctx.request as { body?: unknown }).body) ? parseBody(ctx, scannersListSchema) : parseBody(ctx, wrappedList);
     const applied = await feature.replace(scanners);
     ok(ctx, { applied, scanners: feature.list() });
   });

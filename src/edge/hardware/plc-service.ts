@@ -118,7 +118,7 @@ export function createPlcService(deps: PlcServiceDeps): PlcService & { dispose()
   const read = async (signal: LineSignal) => {
     const binding = bindingOf(signal);
     const reply = await request(binding.plcId, { op: 'read', address: binding.address });
-    return coerce(binding, reply.value ?? null as never);
+    return coerce(binding, reply.value ?? false);
   };
 
   function schedulePoll(signal: LineSignal): void {

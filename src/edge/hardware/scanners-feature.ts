@@ -56,6 +56,13 @@ export interface ScannersApplyResult {
 
 type Snapshot = { value: unknown; context: ScannerContext; status: string };
 
+/** A scanner's configuration as a comparable string: keys sorted, so the same settings compare equal however they were written. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b))) : v,
+  );
+}
+
 function stateName(value: unknown): string {
   if (typeof value === 'string') return value;
   if (value && typeof value === 'object') {
@@ -101,7 +108,7 @@ export function createScannersFeature(context: EdgeContext) {
 
   async function applyList(next: ScannerConfig[]): Promise<ScannersApplyResult> {
     await context.settingsStore.set(SCANNERS_OVERRIDE_KEY, next);
-    const before = new Map(config.scanners.map((s) => [s.id, JSON.stringify(s)]));
+    const before = new Map(config.scanners.map((s) => [s.id, canonical(s)]));
     const after = new Set(next.map((s) => s.id));
     const result: ScannersApplyResult = { started: [], restarted: [], kept: [], stopped: [] };
     for (const [id] of before) {
@@ -113,7 +120,7 @@ export function createScannersFeature(context: EdgeContext) {
     config.scanners = next;
     for (const scanner of next) {
       const old = before.get(scanner.id);
-      if (old === JSON.stringify(scanner)) {
+      if (old === canonical(scanner)) {
         result.kept.push(scanner.id);
         continue;
       }

@@ -4,6 +4,7 @@ import type { PlcService } from '../../../src/edge/hardware/plc-service.js';
 import { PLC_BINDINGS_OVERRIDE_KEY, PLCS_OVERRIDE_KEY } from '../../../src/edge/hardware/plcs.extension.js';
 import { expectData, expectError, expectValidationError, itRequiresAuth } from '../../support/api-expect.js';
 import { startTestEdge, type TestEdge } from '../../support/edge-harness.js';
+import { tempDir } from '../../support/temp-dir.js';
 import { waitFor } from '../../support/wait-for.js';
 
 const PLC = 'line-plc';
@@ -236,6 +237,35 @@ describe('PLC API on an edge without PLCs', () => {
     } finally {
       await t.request('PUT', '/api/v1/plcs', { token: t.tokens.manager, body: [] });
       await sim.close();
+    }
+  });
+});
+
+describe('PLC overrides', () => {
+  it('what a PUT stored wins over the configuration file at the next start', async () => {
+    const { dir, cleanup } = tempDir('okto-plc-override-');
+    const sim = await startModbusSimulator();
+    try {
+      const fromFile = { plcs: [{ id: 'file-plc', protocol: 'MODBUS_TCP', host: sim.host, port: sim.port }], plcBindings: { eject: { plcId: 'file-plc', address: 'coil:1' } } };
+      const first = await startTestEdge({ dataDir: dir, ...fromFile });
+      const put = [{ id: 'api-plc', protocol: 'MODBUS_TCP', host: sim.host, port: sim.port }];
+      expectData(await first.request('PUT', '/api/v1/plc/bindings', { token: first.tokens.manager, body: {} }));
+      expectData(await first.request('PUT', '/api/v1/plcs', { token: first.tokens.manager, body: put }));
+      await first.stop();
+
+      const second = await startTestEdge({ dataDir: dir, ...fromFile });
+      try {
+        const plcs = expectData(await second.request('GET', '/api/v1/plcs', { token: second.tokens.operator }));
+        expect(plcs.map((p: { id: string }) => p.id)).to.deep.equal(['api-plc']);
+        expect(expectData(await second.request('GET', '/api/v1/plc/bindings', { token: second.tokens.operator }))).to.deep.equal({});
+        await waitFor(() => second.edge.system.root.system.get('plc.api-plc') !== undefined, 2000, 'the overridden PLC actor');
+        expect(second.edge.system.root.system.get('plc.file-plc')).to.equal(undefined);
+      } finally {
+        await second.stop();
+      }
+    } finally {
+      await sim.close();
+      cleanup();
     }
   });
 });
