@@ -72,6 +72,7 @@ export function createModbusDriver(options: ModbusDriverOptions): PlcDriver {
   function enqueue<T>(request: (c: ModbusRTU) => Promise<T>): Promise<T> {
     const run = async (): Promise<T> => {
       const c = client;
+      if (c && !c.isOpen) lost('connection lost');
       if (!c || !c.isOpen) throw new PlcRequestError('not connected', 'NOT_CONNECTED');
       try {
         const result = await new Promise<T>((resolve, reject) => {
@@ -133,6 +134,12 @@ export function createModbusDriver(options: ModbusDriverOptions): PlcDriver {
       c.setID(options.unitId);
       c.setTimeout(options.timeoutMs);
       c.on('close', () => lost('connection closed by the peer'));
+      // modbus-serial relays 'close' only when no socket error came first: a reset (a PLC that
+      // died with data in flight) would go unnoticed. The TCP socket itself always closes.
+      const socket = (c as unknown as { _port?: { _client?: NodeJS.EventEmitter } })._port?._client;
+      socket?.once('close', () => {
+        if (client === c) lost('connection closed by the peer');
+      });
       client = c;
     },
 

@@ -12,8 +12,8 @@ import type { ScanLineEvent } from './scan-line.machine.js';
  *   closes it. A window that expires raises `line.alarm REJECT_NOT_CONFIRMED` and, with
  *   `stopLineOnMissedReject`, pauses the scan line. Windows live in context (deadline instants)
  *   and are driven by the `deadline` timer actor, so a restored actor keeps them.
- * - While the eject PLC is disconnected and its safe state is `reject_all`, every unit counts as
- *   a reject, accepted ones included. The eject is still attempted at once (our view of the link
+ * - While a PLC whose safe state is `reject_all` is in an outage (the PLC service says so), every
+ *   unit counts as a reject, accepted ones included. The eject is still attempted at once (our view of the link
  *   may be stale) but never queued for later: by the time the link is back the unit has passed
  *   the ejector, and a late pulse would throw out some other, good unit. An eject that cannot be
  *   written raises `line.alarm EJECT_FAILED` (once per failing spell) and, with
@@ -24,17 +24,16 @@ import type { ScanLineEvent } from './scan-line.machine.js';
  * Time comes in with the events (`at`, epoch ms), so the machine stays pure.
  */
 
-export type RejectLoopSafeState = 'stop' | 'reject_all';
-
 export interface RejectLoopInput {
-  pulseMs: number;
+  /** null: the eject binding's own pulse length. */
+  pulseMs: number | null;
   /** null: no REJECTION_FEEDBACK reader on the line, so no windows are opened. */
   feedbackWindowMs: number | null;
   stopLineOnMissedReject: boolean;
-  /** The safe state of the PLC that owns the eject output. */
-  safeState: RejectLoopSafeState;
-  /** Whether that PLC was connected when the loop started. */
+  /** Whether the PLC that owns the eject output was connected when the loop started. */
   plcConnected: boolean;
+  /** Whether some PLC with safe state reject_all was in an outage when the loop started. */
+  rejectAll: boolean;
   /** The scan line, by systemId (PAUSE goes there). */
   lineSystemId?: string;
 }
@@ -54,7 +53,7 @@ export interface RejectLoopCounters {
   /** Ejects the PLC took (the pulse was written). */
   ejected: number;
   ejectFailures: number;
-  /** Units counted as rejects only because the PLC was down with safe state reject_all. */
+  /** Units counted as rejects only because a PLC with safe state reject_all was down. */
   rejectedBySafeState: number;
   confirmed: number;
   missed: number;
@@ -63,13 +62,14 @@ export interface RejectLoopCounters {
 }
 
 export interface RejectLoopContext {
-  pulseMs: number;
+  pulseMs: number | null;
   feedbackWindowMs: number | null;
   stopLineOnMissedReject: boolean;
-  safeState: RejectLoopSafeState;
   lineSystemId: string;
   /** The eject PLC's link as last reported. */
   plcConnected: boolean;
+  /** A PLC with safe state reject_all is in an outage: every unit is a reject. */
+  rejectAll: boolean;
   windows: FeedbackWindow[];
   counters: RejectLoopCounters;
   /** Set after an EJECT_FAILED alarm until an eject succeeds or the link comes back (one alarm per spell). */
@@ -89,14 +89,15 @@ export interface RejectDeadlineCheck {
 export interface EjectCommand {
   type: 'EJECT';
   code: string;
-  pulseMs: number;
+  pulseMs: number | null;
 }
 
 /** What the `plc` actor answers: the pulse's fate and the link state. */
 export type PlcActorEvent =
   | { type: 'EJECT.DONE'; code: string }
   | { type: 'EJECT.FAILED'; code: string; error: string; at: number }
-  | { type: 'PLC.LINK'; connected: boolean; at: number };
+  /** The eject PLC's link, and whether a reject_all outage (of any PLC) is in force. */
+  | { type: 'PLC.LINK'; connected: boolean; rejectAll: boolean; at: number };
 
 export type RejectLoopEvent =
   /** A decision of the scan line; `role` is the reader's role, null when roles are not configured. */
@@ -139,11 +140,11 @@ export const rejectLoopMachine = setup({
   actors: { plc: plcPlaceholder, deadline: deadlinePlaceholder },
   actions: {
     /** A unit from the line's reader: eject it, or count it good. */
-    unit: enqueueActions(({ context, enqueue, event }, params: { rejectAll: boolean }) => {
+    unit: enqueueActions(({ context, enqueue, event }) => {
       const unit = event as UnitEvent;
       const counters = { ...context.counters, units: context.counters.units + 1 };
       const rejected = unit.outcome !== 'accepted';
-      if (!rejected && !params.rejectAll) {
+      if (!rejected && !context.rejectAll) {
         counters.good++;
         enqueue.assign({ counters });
         return;
@@ -208,8 +209,7 @@ export const rejectLoopMachine = setup({
       // 'api' is a bottle posted over HTTP: not a unit passing the ejector.
       return unit.source !== 'api' && LINE_ROLES.has(unit.role);
     },
-    startsConnected: ({ context }) => context.plcConnected,
-    linkUp: ({ event }) => (event as Extract<PlcActorEvent, { type: 'PLC.LINK' }>).connected,
+    plcConnected: ({ context }) => context.plcConnected,
     hasWindows: ({ context }) => context.windows.length > 0,
     noWindows: ({ context }) => context.windows.length === 0,
   },
@@ -219,40 +219,31 @@ export const rejectLoopMachine = setup({
     pulseMs: input.pulseMs,
     feedbackWindowMs: input.feedbackWindowMs,
     stopLineOnMissedReject: input.stopLineOnMissedReject,
-    safeState: input.safeState,
     lineSystemId: input.lineSystemId ?? 'scanLine',
     plcConnected: input.plcConnected,
+    rejectAll: input.rejectAll,
     windows: [],
     counters: ZERO,
     failing: false,
   }),
   invoke: { id: 'plc', src: 'plc' },
   on: {
+    UNIT: { guard: 'fromLineReader', actions: 'unit' },
     CONFIRMED: { actions: 'confirm' },
     'EJECT.DONE': { actions: 'ejected' },
     'EJECT.FAILED': { actions: 'ejectFailed' },
+    'PLC.LINK': { actions: assign({ plcConnected: ({ event }) => event.connected, rejectAll: ({ event }) => event.rejectAll }) },
   },
   type: 'parallel',
   states: {
+    /** The eject PLC's link, for the status (and a fresh EJECT_FAILED alarm after it was back). */
     link: {
       initial: 'resolving',
       states: {
         // XState has no computed initial state: route to the one the input names.
-        resolving: {
-          always: [{ guard: 'startsConnected', target: 'connected' }, { target: 'disconnected' }],
-        },
-        connected: {
-          on: {
-            UNIT: { guard: 'fromLineReader', actions: { type: 'unit', params: { rejectAll: false } } },
-            'PLC.LINK': { guard: not('linkUp'), target: 'disconnected', actions: assign({ plcConnected: false }) },
-          },
-        },
-        disconnected: {
-          on: {
-            UNIT: { guard: 'fromLineReader', actions: { type: 'unit', params: ({ context }) => ({ rejectAll: context.safeState === 'reject_all' }) } },
-            'PLC.LINK': { guard: 'linkUp', target: 'connected', actions: assign({ plcConnected: true, failing: false }) },
-          },
-        },
+        resolving: { always: [{ guard: 'plcConnected', target: 'connected' }, { target: 'disconnected' }] },
+        connected: { always: { guard: not('plcConnected'), target: 'disconnected' } },
+        disconnected: { always: { guard: 'plcConnected', target: 'connected', actions: assign({ failing: false }) } },
       },
     },
     windows: {

@@ -6,6 +6,7 @@ import { INDUSTRIES } from '../domain/codes/index.js';
 import { type ScannerConfig, scannersConfigSchema } from './hardware/scanners-config.js';
 import { CONNECTION_MODES } from '../domain/connection-mode.js';
 import { plcBindingsConfigSchema, plcsConfigSchema } from './hardware/plcs-config.js';
+import { rejectLoopConfigSchema } from './hardware/reject-loop-config.js';
 import { gpioConfigSchema } from './hardware/gpio-config.js';
 import { printersConfigSchema } from './hardware/printers-config.js';
 import { upsConfigSchema } from './hardware/ups-config.js';
@@ -139,6 +140,7 @@ export const edgeConfigSchema = z
     gpio: gpioConfigSchema,
     plcs: plcsConfigSchema,
     plcBindings: plcBindingsConfigSchema,
+    rejectLoop: rejectLoopConfigSchema,
     ups: upsConfigSchema,
     inspect: z.boolean().default(false),
     trace: z.string().min(1).optional(),

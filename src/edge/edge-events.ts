@@ -7,6 +7,7 @@ import type { FactoryLinkEmitted } from '../../machines/edge/factory-link.machin
 import type { SupervisorEmitted } from '../../machines/shared/supervisor.machine.js';
 import type { GpioEmitted } from '../../machines/edge/gpio.machine.js';
 import type { PlcEmitted } from '../../machines/edge/plc.machine.js';
+import type { RejectLoopEmitted } from '../../machines/edge/reject-loop.machine.js';
 import type { PlcLineAlarm } from './hardware/plcs.extension.js';
 import type { ConnectionMode } from '../domain/connection-mode.js';
 import type { BatchChangedEvent } from '../domain/aggregation.js';
@@ -29,5 +30,6 @@ export type EdgeEvent =
   | GpioEmitted
   | PlcEmitted
   | PlcLineAlarm
+  | RejectLoopEmitted
   | { type: 'connection.modeChanged'; mode: ConnectionMode }
   | { type: 'line.state'; state: string; reason: string | null };

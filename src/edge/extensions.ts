@@ -1,5 +1,6 @@
 import type { EdgeExtensionFactory } from './extension.js';
 import { plcsExtension } from './hardware/plcs.extension.js';
+import { rejectLoopExtension } from './hardware/reject-loop.extension.js';
 import { printersExtension } from './hardware/printers.extension.js';
 import { gpioExtension } from './hardware/gpio.extension.js';
 import { upsExtension } from './hardware/ups.extension.js';
@@ -12,4 +13,5 @@ export const EDGE_EXTENSIONS: EdgeExtensionFactory[] = [
   upsExtension,
   printersExtension,
   plcsExtension, // offers services.plc (the reject loop writes the eject output through it)
+  rejectLoopExtension, // after plcs: ejects through services.plc
 ];

@@ -21,8 +21,8 @@ export const REJECT_LOOP_INPUT: RejectLoopInput = {
   pulseMs: 50,
   feedbackWindowMs: 1000,
   stopLineOnMissedReject: true,
-  safeState: 'reject_all',
   plcConnected: true,
+  rejectAll: false,
 };
 
 /**

@@ -23,7 +23,7 @@ const SERVER = `
 import sys
 from pymodbus.server import StartTcpServer
 from pymodbus.datastore import ModbusSequentialDataBlock, ModbusSlaveContext, ModbusServerContext
-hr = [0] * 200; hr[5] = 1234
+hr = [0] * 200; hr[5] = 1234; hr[6] = int(sys.argv[2])
 di = [0] * 200; di[3] = 1
 store = ModbusSlaveContext(di=ModbusSequentialDataBlock(0, di), co=ModbusSequentialDataBlock(0, [0] * 200),
                            hr=ModbusSequentialDataBlock(0, hr), ir=ModbusSequentialDataBlock(0, [0] * 200), zero_mode=True)
@@ -66,16 +66,31 @@ describe('modbus TCP driver against pymodbus and mbpoll (real peers)', function 
   const lost: string[] = [];
 
   before(async () => {
-    port = await freePort();
-    server = spawn(PYTHON, ['-c', SERVER, String(port)], { stdio: 'ignore' });
-    await waitFor(() => canConnect(port), 15_000, 'the pymodbus server to listen');
-    driver = createModbusDriver({ transport: 'tcp', host: '127.0.0.1', port, unitId: 1, timeoutMs: 1000 });
+    // Another process may take the probed port before python binds it; a nonce in hr:6 proves
+    // that what answers is our server.
+    for (let attempt = 0; attempt < 5 && !driver; attempt++) {
+      port = await freePort();
+      const nonce = 1000 + Math.floor(Math.random() * 60_000);
+      const child = spawn(PYTHON, ['-c', SERVER, String(port), String(nonce)], { stdio: 'ignore' });
+      let exited = false;
+      child.once('exit', () => (exited = true));
+      await waitFor(async () => exited || (await canConnect(port)), 15_000, 'the pymodbus server to listen');
+      const candidate = createModbusDriver({ transport: 'tcp', host: '127.0.0.1', port, unitId: 1, timeoutMs: 1000 });
+      const ours = !exited && (await candidate.connect().then(() => candidate.read('hr:6'), () => null)) === nonce;
+      if (ours) {
+        server = child;
+        driver = candidate;
+      } else {
+        await candidate.close();
+        child.kill('SIGKILL');
+      }
+    }
+    if (!driver) throw new Error('could not start a pymodbus server on a free port');
     driver.onDisconnect((reason) => lost.push(reason));
-    await driver.connect();
   });
   after(async () => {
     await driver?.close();
-    server?.kill();
+    server?.kill('SIGKILL');
   });
 
   it('a coil our driver writes is read back by mbpoll', async () => {
@@ -101,7 +116,8 @@ describe('modbus TCP driver against pymodbus and mbpoll (real peers)', function 
   });
 
   it('reports the loss when the server goes away', async () => {
-    server.kill();
+    // SIGKILL: a TERM can be ignored by a python whose parent ignores it, and the OS closes the socket either way.
+    server.kill('SIGKILL');
     await waitFor(() => lost.length > 0 || driver.read('hr:5').then(() => false, () => lost.length > 0), 10_000, 'the disconnect');
     expect(lost[0]).to.be.a('string');
   });

@@ -96,30 +96,51 @@ describe('reject loop machine', () => {
     expect(rig.liveTimers()).to.deep.equal([]);
   });
 
-  it('while the PLC is down with safe state reject_all, every unit is ejected; after it is back only rejects', () => {
-    rig = startRejectLoopRig({ safeState: 'reject_all' });
-    rig.plcSays({ type: 'PLC.LINK', connected: false, at: 10 });
+  it('while a reject_all outage is in force, every unit is ejected; after it is over only rejects', () => {
+    rig = startRejectLoopRig();
+    rig.plcSays({ type: 'PLC.LINK', connected: false, rejectAll: true, at: 10 });
     rig.unit('good', 'accepted', 20);
     rig.unit('bad', 'invalid', 30);
     expect(rig.ejects.map((e) => e.code)).to.deep.equal(['good', 'bad']);
     expect(rig.emitted.filter((e) => e.type === 'rejectLoop.eject').map((e) => e.outcome)).to.deep.equal(['reject_all', 'invalid']);
     expect(rig.snapshot().context.counters).to.include({ rejectedBySafeState: 1, ejects: 2, good: 0 });
-    rig.plcSays({ type: 'PLC.LINK', connected: true, at: 40 });
+    rig.plcSays({ type: 'PLC.LINK', connected: true, rejectAll: false, at: 40 });
     rig.unit('good2', 'accepted', 50);
     expect(rig.ejects).to.have.length(2);
   });
 
+  it('another PLC in a reject_all outage makes every unit a reject while the eject PLC is still up', () => {
+    rig = startRejectLoopRig();
+    rig.plcSays({ type: 'PLC.LINK', connected: true, rejectAll: true, at: 10 });
+    rig.unit('good', 'accepted', 20);
+    expect(rig.ejects.map((e) => e.code)).to.deep.equal(['good']);
+    expect(rig.snapshot().value).to.deep.include({ link: 'connected' });
+  });
+
   it('with safe state stop, a PLC outage does not turn good units into rejects', () => {
-    rig = startRejectLoopRig({ safeState: 'stop' });
-    rig.plcSays({ type: 'PLC.LINK', connected: false, at: 10 });
+    rig = startRejectLoopRig();
+    rig.plcSays({ type: 'PLC.LINK', connected: false, rejectAll: false, at: 10 });
     rig.unit('good', 'accepted', 20);
     expect(rig.ejects).to.deep.equal([]);
     expect(rig.snapshot().value).to.deep.include({ link: 'disconnected' });
   });
 
-  it('starts disconnected when the PLC was down at start', () => {
-    rig = startRejectLoopRig({ plcConnected: false });
+  it('starts disconnected (and rejecting all) when the PLC was down at start', () => {
+    rig = startRejectLoopRig({ plcConnected: false, rejectAll: true });
     expect(rig.snapshot().value).to.deep.equal({ link: 'disconnected', windows: 'idle' });
+    rig.unit('good', 'accepted', 20);
+    expect(rig.ejects).to.have.length(1);
+  });
+
+  it('a failed eject alarms again once the link was lost and is back', () => {
+    rig = startRejectLoopRig({ stopLineOnMissedReject: false });
+    rig.plcSays({ type: 'EJECT.FAILED', code: 'a', error: 'x', at: 1 });
+    rig.plcSays({ type: 'PLC.LINK', connected: false, rejectAll: false, at: 2 });
+    rig.plcSays({ type: 'EJECT.FAILED', code: 'b', error: 'x', at: 3 });
+    rig.plcSays({ type: 'PLC.LINK', connected: true, rejectAll: false, at: 4 });
+    rig.plcSays({ type: 'EJECT.FAILED', code: 'c', error: 'x', at: 5 });
+    expect(rig.alarms().map((a) => a.unitCode)).to.deep.equal(['a', 'c']);
+    expect(rig.lineEvents).to.deep.equal([]);
   });
 
   it('a failed eject raises one alarm per failing spell and pauses the line each time when configured', () => {

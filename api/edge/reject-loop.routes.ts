@@ -1,0 +1,20 @@
+import Router from '@koa/router';
+import type { RejectLoopFeature } from '../../src/edge/hardware/reject-loop.extension.js';
+import { requireRole, type TokenIssuer } from '../http/auth.js';
+import { ok } from '../http/envelope.js';
+import { unavailable } from '../http/errors.js';
+
+/**
+ * GET /api/v1/reject-loop/status (OPERATOR): the loop's state and counts (ejects asked and
+ * written, confirmations, missed windows, units rejected by a reject_all safe state). 503
+ * SERVICE_UNAVAILABLE while the loop is not enabled.
+ */
+export function rejectLoopRoutes(feature: RejectLoopFeature, tokens: TokenIssuer): Router {
+  const router = new Router({ prefix: '/api/v1' });
+  router.get('/reject-loop/status', requireRole(tokens, 'OPERATOR'), (ctx) => {
+    const status = feature.status();
+    if (!status) throw unavailable('The reject loop is not enabled on this edge (rejectLoop.enabled, with a PLC and an eject binding)');
+    ok(ctx, status);
+  });
+  return router;
+}
