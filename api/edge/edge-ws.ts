@@ -5,7 +5,7 @@ import type { WsHub } from '../http/ws-hub.js';
 /** Maps the edge's bus events onto the spec's `/ws` messages. Returns an unsubscribe function. */
 export function feedEdgeWebSocket(bus: EventBus<EdgeEvent>, hub: WsHub): () => void {
   const offs = [
-    bus.subscribe('scan.decided', ({ decision }) =>
+    bus.subscribe('scan.decided', ({ decision, role }) =>
       hub.broadcast({
         type: 'scan',
         data: {
@@ -18,6 +18,7 @@ export function feedEdgeWebSocket(bus: EventBus<EdgeEvent>, hub: WsHub): () => v
           message: decision.message,
           bottleId: decision.bottleId,
           source: decision.source,
+          role,
         },
       }),
     ),

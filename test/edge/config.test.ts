@@ -40,7 +40,7 @@ describe('loadEdgeConfig', () => {
       expect(config.mockMode).to.equal(true);
       expect(config.server).to.deep.equal({ host: '0.0.0.0', port: 8080, bodyLimitKb: 512 });
       expect(config.dataDir).to.equal(path.join(dir, 'data/edge'));
-      expect(config.line).to.deep.equal({ id: 'line-001', industry: 'milk', deviceId: 'edge-001', productId: null, party: null, batchSize: 50 });
+      expect(config.line).to.deep.equal({ id: 'line-001', industry: 'milk', deviceId: 'edge-001', productId: null, party: null, batchSize: 50, palletSize: 40 });
       expect(config.scanners).to.have.length(1);
       expect(config.scanners[0]).to.include({ id: 'mock-1', transport: 'MOCK' });
       expect(config.storage.synchronous).to.equal('FULL');
