@@ -1,5 +1,6 @@
 import ModbusSerial from 'modbus-serial';
 import { decodeRegisters, encodeRegisters, modbusDataType, type ModbusAddress, parseModbusAddress } from './modbus-address.js';
+import { oneAtATime } from '../../src/runtime/one-at-a-time.js';
 import type { PlcDriver, PlcTag, PlcValue } from './plc-driver.js';
 
 /**
@@ -49,7 +50,7 @@ export function createModbusDriver(options: ModbusDriverOptions): PlcDriver {
   let client: ModbusRTU | null = null;
   let closed = false;
   let missed = 0;
-  let chain: Promise<unknown> = Promise.resolve();
+  const serial = oneAtATime();
   const listeners: Array<(reason: string) => void> = [];
   /** Rejects the request in flight when the link drops, instead of waiting for its timeout. */
   let abortInFlight: ((error: Error) => void) | null = null;
@@ -94,9 +95,7 @@ export function createModbusDriver(options: ModbusDriverOptions): PlcDriver {
         abortInFlight = null;
       }
     };
-    const result = chain.then(run, run);
-    chain = result.catch(() => undefined);
-    return result;
+    return serial(run);
   }
 
   return {

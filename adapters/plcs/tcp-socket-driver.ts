@@ -1,5 +1,6 @@
 import net from 'node:net';
 import { PlcRequestError } from './modbus-driver.js';
+import { oneAtATime } from '../../src/runtime/one-at-a-time.js';
 import type { PlcDriver, PlcTag, PlcValue } from './plc-driver.js';
 
 /**
@@ -63,7 +64,7 @@ export function createTcpSocketDriver(options: TcpSocketDriverOptions): PlcDrive
   let buffer = '';
   let pending: Pending | null = null;
   let closed = false;
-  let chain: Promise<unknown> = Promise.resolve();
+  const serial = oneAtATime();
   const listeners: Array<(reason: string) => void> = [];
 
   function lost(reason: string): void {
@@ -115,9 +116,7 @@ export function createTcpSocketDriver(options: TcpSocketDriverOptions): PlcDrive
         };
         s.write(`${line}\n`);
       });
-    const result = chain.then(run, run);
-    chain = result.catch(() => undefined);
-    return result;
+    return serial(run);
   }
 
   const checkAddress = (address: string) => {

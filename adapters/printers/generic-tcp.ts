@@ -2,8 +2,7 @@ import type { PrinterFault, PrinterStatusReport, PrintJob } from '../../machines
 import type { GenericParams } from '../../src/edge/hardware/printers-config.js';
 import { FrameDecoder } from '../scanners/frame-decoder.js';
 import type { DriverSession, GenericDriverConfig, SendDriverEvent } from './printer-driver.js';
-import { dialTcp } from './tcp-link.js';
-import { renderTemplate } from './templates.js';
+import { openPrinterLink, renderJob, textFrames } from './printer-link.js';
 
 /**
  * A printer spoken to in lines of text: each print is the rendered template inside the configured
@@ -77,27 +76,6 @@ export function genericTcpDriver(config: GenericDriverConfig, send: SendDriverEv
     }
   };
 
-  const link = dialTcp({
-    host: config.host,
-    port: config.port,
-    connectTimeoutMs: config.connectTimeoutMs,
-    onConnected: (peer) => {
-      send({ type: 'driver.connected', peer });
-      queryStatus();
-      if (params.statusCommand) idle = setInterval(() => expected.length === 0 && queryStatus(), params.idleStatusMs);
-    },
-    onData: (chunk) => {
-      for (const frame of decoder.push(chunk)) {
-        if (frame.kind === 'garbage') send({ type: 'driver.garbage', bytes: frame.bytes, reason: frame.reason });
-        else if (frame.text.trim() !== '') onReply(frame.text);
-      }
-    },
-    onFailed: (reason) => {
-      stop();
-      send({ type: 'driver.failed', reason });
-    },
-  });
-
   const stop = () => {
     clearInterval(idle);
     for (const entry of expected) if (entry.kind === 'print') clearTimeout(entry.deadline);
@@ -105,13 +83,8 @@ export function genericTcpDriver(config: GenericDriverConfig, send: SendDriverEv
   };
 
   const print = (job: PrintJob) => {
-    let text: string;
-    try {
-      text = renderTemplate(job.template ?? params.template, { ...job.params, code: job.code });
-    } catch (error) {
-      send({ type: 'driver.printFailed', jobId: job.jobId, reason: (error as Error).message, fault: null });
-      return;
-    }
+    const text = renderJob(job, params.template, send);
+    if (text === null) return;
     const entry: Expected = {
       kind: 'print',
       job,
@@ -126,14 +99,15 @@ export function genericTcpDriver(config: GenericDriverConfig, send: SendDriverEv
     link.write(frameBytes(params.framing, text));
   };
 
-  return {
-    command(cmd) {
-      if (cmd.type === 'driver.print') print(cmd.job);
-      else queryStatus();
+  const { link, session } = openPrinterLink(config, send, {
+    connected: () => {
+      queryStatus();
+      if (params.statusCommand) idle = setInterval(() => expected.length === 0 && queryStatus(), params.idleStatusMs);
     },
-    close() {
-      stop();
-      link.close();
-    },
-  };
+    data: textFrames(decoder, send, onReply),
+    print,
+    queryStatus,
+    stop,
+  });
+  return session;
 }

@@ -1,8 +1,7 @@
 import type { PrintJob } from '../../machines/edge/printer.machine.js';
 import { FrameDecoder } from '../scanners/frame-decoder.js';
 import type { DriverSession, SendDriverEvent, VideojetDriverConfig } from './printer-driver.js';
-import { dialTcp } from './tcp-link.js';
-import { renderTemplate } from './templates.js';
+import { openPrinterLink, renderJob, textFrames } from './printer-link.js';
 import { encodeCommand, faultOf, parseStatus, splitMessage, statusReport, unsafeValue, type VideojetStatus } from './videojet-protocol.js';
 
 type Reply = { ok: true; args: string[] } | { ok: false; reason: string };
@@ -88,30 +87,6 @@ export function videojetDriver(config: VideojetDriverConfig, send: SendDriverEve
     }
   };
 
-  const link = dialTcp({
-    host: config.host,
-    port: config.port,
-    connectTimeoutMs: config.connectTimeoutMs,
-    onConnected: (peer) => {
-      send({ type: 'driver.connected', peer });
-      if (params.job) command('SEL', [params.job], (reply) => !reply.ok && link.fail(`job ${params.job} could not be selected: ${reply.reason}`));
-      queryStatus();
-      idle = setInterval(() => {
-        if (!inFlight && !awaiting && queue.length === 0) queryStatus();
-      }, params.idleStatusMs);
-    },
-    onData: (chunk) => {
-      for (const frame of decoder.push(chunk)) {
-        if (frame.kind === 'garbage') send({ type: 'driver.garbage', bytes: frame.bytes, reason: frame.reason });
-        else if (frame.text.trim() !== '') onMessage(frame.text);
-      }
-    },
-    onFailed: (reason) => {
-      stop();
-      send({ type: 'driver.failed', reason });
-    },
-  });
-
   const stop = () => {
     clearInterval(idle);
     if (inFlight) clearTimeout(inFlight.timer);
@@ -121,13 +96,8 @@ export function videojetDriver(config: VideojetDriverConfig, send: SendDriverEve
   const print = (job: PrintJob) => {
     const fail = (reason: string, fault: ReturnType<typeof faultOf> = null, unconfirmed = false) =>
       send({ type: 'driver.printFailed', jobId: job.jobId, reason, fault, ...(unconfirmed ? { unconfirmed } : {}) });
-    let value: string;
-    try {
-      value = renderTemplate(job.template ?? '{{code}}', { ...job.params, code: job.code });
-    } catch (error) {
-      fail((error as Error).message);
-      return;
-    }
+    const value = renderJob(job, '{{code}}', send);
+    if (value === null) return;
     const fields = [[params.codeField, value], ...Object.entries(job.params)];
     const bad = fields.find(([key, v]) => unsafeValue(key!) || unsafeValue(v!) || key!.includes('='));
     if (bad) {
@@ -157,14 +127,18 @@ export function videojetDriver(config: VideojetDriverConfig, send: SendDriverEve
     );
   };
 
-  return {
-    command(cmd) {
-      if (cmd.type === 'driver.print') print(cmd.job);
-      else queryStatus();
+  const { link, session } = openPrinterLink(config, send, {
+    connected: () => {
+      if (params.job) command('SEL', [params.job], (reply) => !reply.ok && link.fail(`job ${params.job} could not be selected: ${reply.reason}`));
+      queryStatus();
+      idle = setInterval(() => {
+        if (!inFlight && !awaiting && queue.length === 0) queryStatus();
+      }, params.idleStatusMs);
     },
-    close() {
-      stop();
-      link.close();
-    },
-  };
+    data: textFrames(decoder, send, onMessage),
+    print,
+    queryStatus: () => queryStatus(),
+    stop,
+  });
+  return session;
 }

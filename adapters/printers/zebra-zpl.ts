@@ -1,7 +1,7 @@
 import type { PrintJob } from '../../machines/edge/printer.machine.js';
 import type { DriverSession, SendDriverEvent, ZebraDriverConfig } from './printer-driver.js';
-import { dialTcp } from './tcp-link.js';
-import { DEFAULT_TEMPLATES, escapeZplField, renderTemplate } from './templates.js';
+import { openPrinterLink, renderJob } from './printer-link.js';
+import { DEFAULT_TEMPLATES, escapeZplField } from './templates.js';
 import { type HostStatus, HostStatusDecoder, hostStatusReport } from './zebra-host-status.js';
 
 /**
@@ -50,42 +50,14 @@ export function zebraZplDriver(config: ZebraDriverConfig, send: SendDriverEvent)
     }
   };
 
-  const link = dialTcp({
-    host: config.host,
-    port: config.port,
-    connectTimeoutMs: config.connectTimeoutMs,
-    onConnected: (peer) => {
-      send({ type: 'driver.connected', peer });
-      requestStatus();
-      idle = setInterval(() => {
-        if (!pending) requestStatus();
-      }, params.idleStatusMs);
-    },
-    onData: (chunk) => {
-      for (const piece of decoder.push(chunk)) {
-        if (piece.kind === 'status') onStatus(piece.status);
-        else send({ type: 'driver.garbage', bytes: piece.bytes, reason: piece.reason });
-      }
-    },
-    onFailed: (reason) => {
-      stopTimers();
-      send({ type: 'driver.failed', reason });
-    },
-  });
-
   const stopTimers = () => {
     settle();
     clearInterval(idle);
   };
 
   const print = (job: PrintJob) => {
-    let label: string;
-    try {
-      label = renderTemplate(job.template ?? DEFAULT_TEMPLATES.ZEBRA_ZPL, { ...job.params, code: job.code }, escapeZplField);
-    } catch (error) {
-      send({ type: 'driver.printFailed', jobId: job.jobId, reason: (error as Error).message, fault: null });
-      return;
-    }
+    let label = renderJob(job, DEFAULT_TEMPLATES.ZEBRA_ZPL, send, escapeZplField);
+    if (label === null) return;
     if (params.darkness !== undefined) label = label.replace(/^\s*\^XA/, `^XA^MD${params.darkness}`);
     link.write(label);
     const statusesBefore = requested;
@@ -102,14 +74,22 @@ export function zebraZplDriver(config: ZebraDriverConfig, send: SendDriverEvent)
     };
   };
 
-  return {
-    command(command) {
-      if (command.type === 'driver.print') print(command.job);
-      else requestStatus();
+  const { link, session } = openPrinterLink(config, send, {
+    connected: () => {
+      requestStatus();
+      idle = setInterval(() => {
+        if (!pending) requestStatus();
+      }, params.idleStatusMs);
     },
-    close() {
-      stopTimers();
-      link.close();
+    data: (chunk) => {
+      for (const piece of decoder.push(chunk)) {
+        if (piece.kind === 'status') onStatus(piece.status);
+        else send({ type: 'driver.garbage', bytes: piece.bytes, reason: piece.reason });
+      }
     },
-  };
+    print,
+    queryStatus: requestStatus,
+    stop: stopTimers,
+  });
+  return session;
 }

@@ -50,7 +50,7 @@ export async function outbox(trx: Knex.Transaction, kind: string, payload: objec
   await trx('outbox').insert({ kind, ref_id: nextId(), payload: JSON.stringify(payload), created_at: at });
 }
 
-export async function moveCounts(trx: Knex.Transaction, from: number, to: number, n: number) {
+async function moveCounts(trx: Knex.Transaction, from: number, to: number, n: number) {
   if (n === 0 || from === to) return;
   await trx.raw('UPDATE bottle_status_counts SET count = count - ? WHERE status = ?', [n, from]);
   await trx.raw('UPDATE bottle_status_counts SET count = count + ? WHERE status = ?', [n, to]);

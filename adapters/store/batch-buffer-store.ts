@@ -106,6 +106,5 @@ export function createBatchBufferQueries(reader: Knex) {
       const consumed = batches.reduce((n, b) => n + b.consumed, 0);
       return { loaded, consumed, remaining: loaded - consumed, batches };
     },
-    batch: (batchIdentifier: string) => batchCounts(reader, batchIdentifier),
   };
 }

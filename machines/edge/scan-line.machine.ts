@@ -214,7 +214,7 @@ export const scanLineMachine = setup({
   actions: {
     submitJob: enqueueActions(({ context, enqueue }, params: { items: CommitItem[]; replyTo: AnyActorRef | null; requestId: string | null; role?: ScannerRole | undefined }) => {
       const job: CommitJob<AnyActorRef> = { jobId: context.nextJobId, items: params.items, replyTo: params.replyTo, requestId: params.requestId };
-      // Only a role scan the line refuses (paused, disabled) carries its role to the committer.
+      // Only what a role station sent that the committer records (a refused scan, a no-read) carries its role.
       if (params.role !== undefined) job.role = params.role;
       enqueue.assign({ nextJobId: context.nextJobId + 1, inFlight: context.inFlight + params.items.length });
       enqueue.sendTo('committer', { type: 'commit.job', job } satisfies CommitterEvent);

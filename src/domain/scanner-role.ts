@@ -14,10 +14,6 @@ export const DEFAULT_SCANNER_ROLE = 'ADD' as const satisfies ScannerRole;
 /** Every role but ADD: these go to the role handler instead of the group committer. */
 export type NonAddRole = Exclude<ScannerRole, 'ADD'>;
 
-export function isScannerRole(value: unknown): value is ScannerRole {
-  return typeof value === 'string' && (SCANNER_ROLES as readonly string[]).includes(value);
-}
-
 /** Batch identifiers printed on a case label (see batch-identifier.ts): what a BOX scanner may read. */
 export const BATCH_IDENTIFIER_PATTERN = /^B-\d{4}-\d{6}$/;
 

@@ -3,7 +3,7 @@ import { type ModbusSimulator, type RecordedWrite, startModbusSimulator } from '
 import type { ScanDecision } from '../../machines/edge/scan-line.machine.js';
 import type { EdgeEvent } from '../../src/edge/edge-events.js';
 import { ScannerSimulator } from '../../src/line-sim/scanner-simulator.js';
-import { expectData, expectError } from '../support/api-expect.js';
+import { expectData, expectError, itRequiresAuth } from '../support/api-expect.js';
 import { startTestEdge, type TestEdge } from '../support/edge-harness.js';
 import { waitFor } from '../support/wait-for.js';
 
@@ -183,6 +183,20 @@ describe('reject loop end to end (TCP scanners + Modbus TCP simulator)', functio
     }, 5000, 'the eject attempt to fail');
     expect(status.counters).to.deep.include({ units: 1, good: 0, ejects: 1, rejectedBySafeState: 1 });
     expect(rig.t.edge.logRing.lines(500, 'warn').some((l) => l.msg === 'PLC disconnected: line in its safe state' && l.safeState === 'reject_all')).to.equal(true);
+  });
+
+  describe('authentication (loop enabled)', () => {
+    let plc: ModbusSimulator;
+    let t: TestEdge;
+    before(async () => {
+      plc = await startModbusSimulator();
+      t = await startTestEdge(edgeConfig(plc));
+    });
+    after(async () => {
+      await t?.stop();
+      await plc?.close();
+    });
+    itRequiresAuth(() => t, [{ method: 'GET', path: '/api/v1/reject-loop/status' }]);
   });
 
   it('GET /reject-loop/status is 503 when the loop is not enabled', async () => {

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { startTestEdge, type TestEdge } from './edge-harness.js';
-import type { FakeFactory } from './fake-factory.js';
+import { type FakeFactory, startFakeFactory } from './fake-factory.js';
 import { tempDir } from './temp-dir.js';
 import { waitFor } from './wait-for.js';
 
@@ -63,4 +63,45 @@ export async function scan(t: TestEdge, code: string): Promise<{ outcome: string
   const res = await t.request('POST', '/api/v1/scanner/scan', { token: t.tokens.operator, body: { code } });
   expect(res.status, JSON.stringify(res.body)).to.equal(200);
   return res.body.data;
+}
+
+/**
+ * The mocha hooks every command test needs: a fresh fake factory before each test; after it, the
+ * test's edge (if it started one) and the factory closed. `start(more)` starts this test's edge;
+ * `stopEdge()` disposes it early (a test that must clean up something of its own after the edge).
+ */
+export function useCommandEdge() {
+  let factory: FakeFactory | undefined;
+  let edge: CommandEdge | undefined;
+  const stopEdge = async () => {
+    const running = edge;
+    edge = undefined;
+    await running?.dispose();
+  };
+  beforeEach(async () => {
+    factory = await startFakeFactory({ token: FACTORY_TOKEN });
+  });
+  afterEach(async () => {
+    try {
+      await stopEdge();
+    } finally {
+      await factory?.close();
+      factory = undefined;
+    }
+  });
+  return {
+    get factory(): FakeFactory {
+      if (!factory) throw new Error('no fake factory outside a test');
+      return factory;
+    },
+    get edge(): CommandEdge {
+      if (!edge) throw new Error('this test started no edge');
+      return edge;
+    },
+    async start(more?: Record<string, unknown>): Promise<CommandEdge> {
+      edge = await startCommandEdge(this.factory, more);
+      return edge;
+    },
+    stopEdge,
+  };
 }

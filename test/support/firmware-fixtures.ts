@@ -1,11 +1,7 @@
 import http from 'node:http';
-import { DomainError } from '../../src/domain/domain-error.js';
-import { queuedCommand } from './command-record.js';
-import type { CommandStatus } from '../../src/domain/device-commands.js';
-import type { CommandPort, CommandRecord, DispatchRequest } from '../../src/factory/commands/command-port.js';
 import type { TestFactory } from './factory-harness.js';
 
-/** What the firmware tests share: raw uploads, raw downloads, and a scriptable command port. */
+/** What the firmware tests share: raw uploads, and raw downloads (the command port stand-in is fake-command-port.ts). */
 
 export interface RawResponse {
   status: number;
@@ -63,75 +59,3 @@ export async function uploadOk(t: TestFactory, version: string, body: Buffer): P
 
 /** Deterministic bytes of a given size (no two offsets alike within 251). */
 export const artifactBytes = (size: number, seed = 7) => Buffer.from(Array.from({ length: size }, (_, i) => (i * 31 + seed) % 251));
-
-/**
- * A command port that stores dispatched commands in memory and lets a test play the device:
- * `progress` and `finish` change a command and publish `command.changed` on the factory's bus,
- * as the command service does.
- */
-export function fakeCommandPort(t: () => TestFactory) {
-  const commands = new Map<string, CommandRecord>();
-  let n = 0;
-  const publish = (command: CommandRecord) => t().factory.system.bus.publish({ type: 'command.changed', command: { ...command } });
-  const update = (id: string, patch: Partial<CommandRecord>) => {
-    const command = commands.get(id);
-    if (!command) throw new Error(`no command ${id}`);
-    Object.assign(command, patch);
-    publish(command);
-    return command;
-  };
-  const port: CommandPort & {
-    dispatched: DispatchRequest[];
-    commands: Map<string, CommandRecord>;
-    commandFor(deviceId: string): CommandRecord;
-    progress(deviceId: string, stage: string): CommandRecord;
-    finish(deviceId: string, status: CommandStatus, error?: { code: string; message: string }): CommandRecord;
-    failNextDispatch: Error | null;
-  } = {
-    dispatched: [],
-    commands,
-    failNextDispatch: null,
-    async dispatch(request) {
-      port.dispatched.push(request);
-      if (port.failNextDispatch) {
-        const error = port.failNextDispatch;
-        port.failNextDispatch = null;
-        throw error;
-      }
-      const existing = [...commands.values()].find((c) => c.deviceId === request.deviceId && c.idempotencyKey && c.idempotencyKey === request.idempotencyKey);
-      if (existing) return { ...existing };
-      const command: CommandRecord = { ...queuedCommand(`cmd-${++n}`, request), createdBy: null };
-      commands.set(command.id, command);
-      publish(command);
-      return { ...command };
-    },
-    async waitForFinal(id) {
-      return { ...commands.get(id)! };
-    },
-    /** Cancels a QUEUED command, as the service does; CONFLICT once it was sent. */
-    async cancel(id) {
-      const command = commands.get(id);
-      if (!command) throw new DomainError('NOT_FOUND', `Command ${id} not found`);
-      if (command.status !== 'QUEUED') throw new DomainError('CONFLICT', `Command ${id} is ${command.status}`);
-      return { ...update(id, { status: 'CANCELED', completedAt: new Date().toISOString() }) };
-    },
-    async get(id) {
-      const command = commands.get(id);
-      return command ? { ...command } : null;
-    },
-    commandFor(deviceId) {
-      const command = [...commands.values()].reverse().find((c) => c.deviceId === deviceId);
-      if (!command) throw new Error(`no command for ${deviceId}`);
-      return command;
-    },
-    progress(deviceId, stage) {
-      return update(port.commandFor(deviceId).id, { status: 'DELIVERED', stage });
-    },
-    finish(deviceId, status, error) {
-      return update(port.commandFor(deviceId).id, { status, completedAt: new Date().toISOString(), error: error ?? null });
-    },
-  };
-  return port;
-}
-
-export type FakeCommandPort = ReturnType<typeof fakeCommandPort>;

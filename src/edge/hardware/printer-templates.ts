@@ -1,4 +1,5 @@
 import type { SettingsStore } from '../../../adapters/store/settings-store.js';
+import { oneAtATime } from '../../runtime/one-at-a-time.js';
 
 /**
  * Label templates per printer, kept in the edge's settings table under
@@ -15,12 +16,7 @@ export interface StoredTemplate {
 const keyOf = (printerId: string) => `l2.printers.templates.${printerId}`;
 
 export function createPrinterTemplates(settings: SettingsStore) {
-  let queue: Promise<unknown> = Promise.resolve();
-  const serial = <T>(work: () => Promise<T>): Promise<T> => {
-    const next = queue.then(work, work);
-    queue = next.catch(() => undefined);
-    return next;
-  };
+  const serial = oneAtATime();
   const load = async (printerId: string) => (await settings.get<Record<string, StoredTemplate>>(keyOf(printerId)))?.value ?? {};
 
   return {

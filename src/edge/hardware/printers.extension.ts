@@ -4,6 +4,7 @@ import { printerDriver, type PrinterDriverConfig } from '../../../adapters/print
 import { printerRoutes } from '../../../api/edge/printers.routes.js';
 import { printerMachine, type PrinterInput } from '../../../machines/edge/printer.machine.js';
 import type { ChildSpec } from '../../../machines/shared/supervisor.machine.js';
+import { oneAtATime } from '../../runtime/one-at-a-time.js';
 import type { EdgeContext, EdgeExtensionFactory } from '../extension.js';
 import { createPrinterTemplates, type PrinterTemplates } from './printer-templates.js';
 import { type PrinterConfig, PRINTERS_OVERRIDE_KEY, printersConfigSchema } from './printers-config.js';
@@ -43,7 +44,7 @@ async function initialPrinters(context: EdgeContext): Promise<PrinterConfig[]> {
 
 export const printersExtension: EdgeExtensionFactory = async (context) => {
   let printers = await initialPrinters(context);
-  let replacing: Promise<unknown> = Promise.resolve();
+  const replacing = oneAtATime();
 
   const service: PrinterService = {
     list: () => printers,
@@ -51,7 +52,7 @@ export const printersExtension: EdgeExtensionFactory = async (context) => {
     templates: createPrinterTemplates(context.settingsStore),
     replace(next) {
       // One PUT at a time: two interleaved diffs against the same "before" would leave strays.
-      const run = replacing.then(async () => {
+      return replacing(async () => {
         await context.settingsStore.set(PRINTERS_OVERRIDE_KEY, next);
         const before = new Map(printers.map((p) => [p.id, printerChild(p)]));
         const result = { started: [] as string[], kept: [] as string[], removed: [] as string[] };
@@ -73,8 +74,6 @@ export const printersExtension: EdgeExtensionFactory = async (context) => {
         context.logger.info(result, 'printers replaced');
         return result;
       });
-      replacing = run.catch(() => undefined);
-      return run;
     },
   };
   context.services.printers = service;

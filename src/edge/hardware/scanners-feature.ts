@@ -1,5 +1,6 @@
 import type { AnyActorRef } from 'xstate';
 import type { ScannerContext } from '../../../machines/edge/scanner.machine.js';
+import { oneAtATime } from '../../runtime/one-at-a-time.js';
 import type { EdgeContext } from '../extension.js';
 import { scannerChildSpec, scannerSystemId } from './scanner-children.js';
 import { type ScannerConfig, scannersListSchema } from './scanners-config.js';
@@ -104,7 +105,7 @@ export function createScannersFeature(context: EdgeContext) {
   }
 
   /** PUTs one at a time: persist and apply in the same order. */
-  let queue: Promise<unknown> = Promise.resolve();
+  const queue = oneAtATime();
 
   async function applyList(next: ScannerConfig[]): Promise<ScannersApplyResult> {
     await context.settingsStore.set(SCANNERS_OVERRIDE_KEY, next);
@@ -177,9 +178,7 @@ export function createScannersFeature(context: EdgeContext) {
      * keep their actor and connection, removed ones stop, new ones start. Persisted first.
      */
     replace(next: ScannerConfig[]): Promise<ScannersApplyResult> {
-      const run = queue.then(() => applyList(next));
-      queue = run.catch(() => undefined);
-      return run;
+      return queue(() => applyList(next));
     },
     /** Forces a reconnect (TEST) and waits for the outcome, including the model's health check. */
     async test(index: number, timeoutMs = DEFAULT_TEST_TIMEOUT_MS): Promise<ScannerTestReport | null> {

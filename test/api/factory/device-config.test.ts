@@ -4,14 +4,14 @@ import type { CommandPort } from '../../../src/factory/commands/command-port.js'
 import { expectData, expectError, expectValidationError, itRequiresAuth } from '../../support/api-expect.js';
 import { connectDevice, type DeviceChannel, deleteDevice, openDeviceChannel } from '../../support/factory-api-fixtures.js';
 import { describeOnBothDatabases, startTestFactory, type TestFactory } from '../../support/factory-harness.js';
-import { type FakeCommands, fakeCommandPort } from '../../support/fake-command-port.js';
+import { createFakeCommandPort, type FakeCommandPort } from '../../support/fake-command-port.js';
 import { waitFor } from '../../support/wait-for.js';
 
 const configPath = (id: string) => `/api/v1/devices/${id}/config`;
 
 describeOnBothDatabases('factory API: /api/v1/devices/{id}/config (desired config)', (db) => {
   let t: TestFactory;
-  let commands: FakeCommands;
+  let commands: FakeCommandPort;
   let realCommands: CommandPort | undefined;
 
   before(async () => {
@@ -20,7 +20,7 @@ describeOnBothDatabases('factory API: /api/v1/devices/{id}/config (desired confi
   });
   beforeEach(() => {
     // A fake command service: these tests drive push_config results by hand (the end-to-end test uses the real one).
-    commands = fakeCommandPort(t.factory.system.bus);
+    commands = createFakeCommandPort((command) => t.factory.system.bus.publish({ type: 'command.changed', command }));
     t.factory.system.services.commands = commands.port;
   });
   after(async () => {
@@ -85,7 +85,7 @@ describeOnBothDatabases('factory API: /api/v1/devices/{id}/config (desired confi
 
       // The edge reports the full config it now runs with (more than was desired: not a difference).
       const applied = { ...config, sync: { ...config.sync, extra: true } };
-      commands.finish(answer.command.id, { version: 1, applied });
+      commands.finish(answer.command.id, 'SUCCEEDED', { result: { version: 1, applied } });
       const synced = await waitFor(async () => {
         const view = await get('cfg-happy');
         return view.inSync ? view : null;
@@ -103,7 +103,7 @@ describeOnBothDatabases('factory API: /api/v1/devices/{id}/config (desired confi
     it('differences: what the device applied that is not what was desired, path by path', async () => {
       await t.enrol('cfg-diff');
       const answer = expectData(await put('cfg-diff', { version: 0, config: { line: { productId: null, party: 'P-9' }, sync: { batchSize: 100 } } }));
-      commands.finish(answer.command.id, { version: 1, applied: { line: { productId: 'still-old', party: 'P-9' }, sync: { batchSize: 50 } } });
+      commands.finish(answer.command.id, 'SUCCEEDED', { result: { version: 1, applied: { line: { productId: 'still-old', party: 'P-9' }, sync: { batchSize: 50 } } } });
       const view = await waitFor(async () => {
         const v = await get('cfg-diff');
         return v.reportedVersion === 1 ? v : null;
@@ -119,17 +119,17 @@ describeOnBothDatabases('factory API: /api/v1/devices/{id}/config (desired confi
       await t.enrol('cfg-fail');
       const v1 = expectData(await put('cfg-fail', { version: 0, config: { log: { level: 'info' } } }));
       const v2 = expectData(await put('cfg-fail', { version: 1, config: { log: { level: 'warn' } } }));
-      commands.finish(v2.command.id, { version: 2, applied: { log: { level: 'warn' } } });
+      commands.finish(v2.command.id, 'SUCCEEDED', { result: { version: 2, applied: { log: { level: 'warn' } } } });
       await waitFor(async () => (await get('cfg-fail')).inSync);
-      commands.finish(v1.command.id, { version: 1, applied: { log: { level: 'info' } } });
+      commands.finish(v1.command.id, 'SUCCEEDED', { result: { version: 1, applied: { log: { level: 'info' } } } });
       const ignored = await waitFor(async () => (await audit('cfg-fail')).find((e) => e.action === 'device.config.reported' && e.after.commandId === v1.command.id));
       expect(ignored.after.stored).to.equal(false);
       expect(await get('cfg-fail')).to.deep.include({ reportedVersion: 2, inSync: true, reported: { log: { level: 'warn' } } });
 
       const v3 = expectData(await put('cfg-fail', { version: 2, config: { log: { level: 'error' } } }));
-      commands.finish(v3.command.id, null, 'FAILED', { code: 'APPLY_FAILED', message: 'no' });
+      commands.finish(v3.command.id, 'FAILED', { error: { code: 'APPLY_FAILED', message: 'no' } });
       const v4 = expectData(await put('cfg-fail', { version: 3, config: { log: { level: 'warn' } } }));
-      commands.finish(v4.command.id, { version: 4, applied: { log: { level: 'warn' } } });
+      commands.finish(v4.command.id, 'SUCCEEDED', { result: { version: 4, applied: { log: { level: 'warn' } } } });
       const view = await waitFor(async () => {
         const v = await get('cfg-fail');
         return v.reportedVersion === 4 ? v : null;
@@ -226,7 +226,7 @@ describeOnBothDatabases('factory API: /api/v1/devices/{id}/config (desired confi
     it('the reported config is audited as the device having applied it', async () => {
       await t.enrol('cfg-reported-audit');
       const answer = expectData(await put('cfg-reported-audit', { version: 0, config: { log: { level: 'info' } } }));
-      commands.finish(answer.command.id, { version: 1, applied: { log: { level: 'info' } } });
+      commands.finish(answer.command.id, 'SUCCEEDED', { result: { version: 1, applied: { log: { level: 'info' } } } });
       const entry = await waitFor(async () => (await audit('cfg-reported-audit')).find((e) => e.action === 'device.config.reported'));
       expect(entry).to.deep.include({ deviceId: 'cfg-reported-audit', outcome: 'success' });
       expect(entry.after).to.deep.include({ reportedVersion: 1, commandId: answer.command.id });

@@ -2,7 +2,9 @@ import { expect } from 'chai';
 import { expectData, expectError, expectValidationError, itRequiresAuth } from '../../support/api-expect.js';
 import { describeOnBothDatabases, startTestFactory, type TestFactory } from '../../support/factory-harness.js';
 import { wsBase } from '../../support/factory-api-fixtures.js';
-import { artifactBytes, type FakeCommandPort, fakeCommandPort, uploadOk } from '../../support/firmware-fixtures.js';
+import type { CommandStatus } from '../../../src/domain/device-commands.js';
+import { createFakeCommandPort, type FakeCommandPort } from '../../support/fake-command-port.js';
+import { artifactBytes, uploadOk } from '../../support/firmware-fixtures.js';
 import { waitFor } from '../../support/wait-for.js';
 import { openWs, type TestWsClient } from '../../support/ws-client.js';
 
@@ -18,13 +20,18 @@ describeOnBothDatabases('factory API: /api/v1/firmware/deployments (fake command
   let release: any;
   before(async () => {
     t = await startTestFactory(db);
-    commands = fakeCommandPort(() => t);
-    t.factory.system.services.commands = commands;
+    commands = createFakeCommandPort((command) => t.factory.system.bus.publish({ type: 'command.changed', command }));
+    t.factory.system.services.commands = commands.port;
     release = await uploadOk(t, '7.0.0', artifactBytes(4096));
   });
   after(async () => {
     await t?.stop();
   });
+
+  /** The device plays its newest command. */
+  const playStage = (deviceId: string, stage: string) => commands.progress(commands.commandFor(deviceId).id, stage);
+  const playResult = (deviceId: string, status: CommandStatus, error?: { code: string; message: string }) =>
+    commands.finish(commands.commandFor(deviceId).id, status, error ? { error } : {});
 
   let n = 0;
   /** Fresh enrolled devices for one test. */
@@ -108,7 +115,7 @@ describeOnBothDatabases('factory API: /api/v1/firmware/deployments (fake command
 
     it('a device whose dispatch fails is failed at once with why', async () => {
       const ids = await devices(1);
-      commands.failNextDispatch = new Error('device removed meanwhile');
+      commands.failNext(new Error('device removed meanwhile'));
       const deployment = expectData(await create({ releaseId: release.id, deviceIds: ids, abortMinDevices: 5 }), 201);
       const done = await until(deployment.id, 'the deployment to fail', (d) => d.status === 'failed');
       expect(done.devices[0]).to.include({ state: 'failed', error: 'dispatch failed: device removed meanwhile', commandId: null });
@@ -127,13 +134,13 @@ describeOnBothDatabases('factory API: /api/v1/firmware/deployments (fake command
     it('stages and results move each device (downloading → verifying → installed) and end the deployment completed, live on /ws/dashboard', async () => {
       const [a, b] = await devices(2);
       const deployment = expectData(await create({ releaseId: release.id, deviceIds: [a, b] }), 201);
-      commands.progress(a!, 'downloading');
+      playStage(a!, 'downloading');
       await until(deployment.id, `${a} downloading`, (d) => d.devices[0].state === 'downloading');
-      commands.progress(a!, 'verifying');
-      commands.progress(b!, 'staging');
+      playStage(a!, 'verifying');
+      playStage(b!, 'staging');
       await until(deployment.id, 'both verifying', (d) => d.counts.verifying === 2);
-      commands.finish(a!, 'SUCCEEDED');
-      commands.finish(b!, 'SUCCEEDED');
+      playResult(a!, 'SUCCEEDED');
+      playResult(b!, 'SUCCEEDED');
       const done = await until(deployment.id, 'completed', (d) => d.status === 'completed');
       expect(done.finishedAt).to.be.a('string');
       expect(done.counts).to.include({ total: 2, installed: 2 });
@@ -149,10 +156,10 @@ describeOnBothDatabases('factory API: /api/v1/firmware/deployments (fake command
     it('FAILED is failed with the device error; TIMED_OUT and EXPIRED are timed out; below the threshold the deployment ends failed', async () => {
       const [a, b, c, d] = await devices(4);
       const deployment = expectData(await create({ releaseId: release.id, deviceIds: [a, b, c, d], abortThresholdPercent: 80, abortMinDevices: 4 }), 201);
-      commands.finish(a!, 'FAILED', { code: 'E_SHA256', message: 'checksum mismatch' });
-      commands.finish(b!, 'TIMED_OUT');
-      commands.finish(c!, 'EXPIRED');
-      commands.finish(d!, 'SUCCEEDED');
+      playResult(a!, 'FAILED', { code: 'E_SHA256', message: 'checksum mismatch' });
+      playResult(b!, 'TIMED_OUT');
+      playResult(c!, 'EXPIRED');
+      playResult(d!, 'SUCCEEDED');
       const done = await until(deployment.id, 'failed', (x) => x.status === 'failed');
       const byId = Object.fromEntries(done.devices.map((x: any) => [x.deviceId, x]));
       expect(byId[a!]).to.include({ state: 'failed', error: 'E_SHA256: checksum mismatch' });
@@ -168,16 +175,16 @@ describeOnBothDatabases('factory API: /api/v1/firmware/deployments (fake command
       const ids = await devices(5);
       const [a, b, c] = ids;
       const deployment = expectData(await create({ releaseId: release.id, deviceIds: ids, abortThresholdPercent: 20, abortMinDevices: 2 }), 201);
-      commands.progress(c!, 'downloading');
-      commands.finish(a!, 'FAILED', { code: 'E_VERIFY', message: 'size mismatch' });
+      playStage(c!, 'downloading');
+      playResult(a!, 'FAILED', { code: 'E_VERIFY', message: 'size mismatch' });
       await until(deployment.id, `${a} failed`, (x) => x.counts.failed === 1);
       expect((await get(deployment.id)).status).to.equal('running'); // 1 finished: fewer than 2
-      commands.finish(b!, 'TIMED_OUT');
+      playResult(b!, 'TIMED_OUT');
       const aborted = await until(deployment.id, 'aborted', (x) => x.status === 'aborted');
       expect(aborted.finishedAt).to.be.a('string');
       expect(aborted.reason).to.equal('2 of 2 finished devices failed or timed out: more than 20% of at least 2');
       expect(await stateOf(deployment.id)).to.deep.equal({ [ids[0]!]: 'failed', [ids[1]!]: 'timed_out', [ids[2]!]: 'downloading', [ids[3]!]: 'skipped', [ids[4]!]: 'skipped' });
-      commands.finish(c!, 'SUCCEEDED');
+      playResult(c!, 'SUCCEEDED');
       await until(deployment.id, `${c} installed`, (x) => x.counts.installed === 1);
       expect((await get(deployment.id)).status).to.equal('aborted');
       const audit = expectData(await t.request('GET', `/api/v1/audit-log?entityId=${deployment.id}`, { token: t.tokens.admin })) as any[];
@@ -189,7 +196,7 @@ describeOnBothDatabases('factory API: /api/v1/firmware/deployments (fake command
       const deployment = expectData(await create({ releaseId: release.id, deviceIds: [a] }), 201);
       const own = commands.commandFor(a!);
       t.factory.system.bus.publish({ type: 'command.changed', command: { ...own, id: 'cmd-other', idempotencyKey: 'someone-else', status: 'SUCCEEDED', completedAt: new Date().toISOString() } });
-      commands.progress(a!, 'downloading');
+      playStage(a!, 'downloading');
       await until(deployment.id, 'downloading', (x) => x.devices[0].state === 'downloading');
       expect((await get(deployment.id)).status).to.equal('running');
     });
@@ -223,13 +230,13 @@ describeOnBothDatabases('factory API: /api/v1/firmware/deployments (fake command
     it('progress survives a restart, and the deployment goes on from where it was', async () => {
       const [a, b] = await devices(2);
       const deployment = expectData(await create({ releaseId: release.id, deviceIds: [a, b] }), 201);
-      commands.progress(a!, 'verifying');
-      commands.finish(b!, 'SUCCEEDED');
+      playStage(a!, 'verifying');
+      playResult(b!, 'SUCCEEDED');
       await until(deployment.id, 'progress stored', (x) => x.counts.verifying === 1 && x.counts.installed === 1);
       await t.restart();
-      t.factory.system.services.commands = commands;
+      t.factory.system.services.commands = commands.port;
       expect(await stateOf(deployment.id)).to.deep.equal({ [a!]: 'verifying', [b!]: 'installed' });
-      commands.finish(a!, 'SUCCEEDED');
+      playResult(a!, 'SUCCEEDED');
       const done = await until(deployment.id, 'completed after the restart', (x) => x.status === 'completed');
       expect(done.counts).to.include({ installed: 2 });
     });

@@ -7,7 +7,8 @@ import { expectData, expectError, expectValidationError, itRequiresAuth } from '
 import { describeOnBothDatabases, startTestFactory, type TestFactory } from '../../support/factory-harness.js';
 import { reissue } from '../../support/factory-api-fixtures.js';
 import { waitFor } from '../../support/wait-for.js';
-import { artifactBytes, fakeCommandPort, rawRequest, upload, uploadOk } from '../../support/firmware-fixtures.js';
+import { createFakeCommandPort } from '../../support/fake-command-port.js';
+import { artifactBytes, rawRequest, upload, uploadOk } from '../../support/firmware-fixtures.js';
 
 const RELEASES = '/api/v1/firmware/releases';
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
@@ -286,9 +287,9 @@ describeOnBothDatabases('factory API: /api/v1/firmware/releases', (db) => {
     });
 
     it('is refused (409) while a deployment that has not finished uses it, and allowed once it finished', async () => {
-      const commands = fakeCommandPort(() => t);
+      const commands = createFakeCommandPort((command) => t.factory.system.bus.publish({ type: 'command.changed', command }));
       const previous = t.factory.system.services.commands;
-      t.factory.system.services.commands = commands;
+      t.factory.system.services.commands = commands.port;
       try {
         await t.enrol('fw-delete-edge');
         const release = await uploadOk(t, '6.1.0', artifactBytes(500));
@@ -297,7 +298,7 @@ describeOnBothDatabases('factory API: /api/v1/firmware/releases', (db) => {
         expect(refused.details).to.deep.equal({ deployments: [deployment.id] });
         expect(fs.existsSync(path.join(firmwareDir(t), `${release.id}.bin`))).to.equal(true);
 
-        commands.finish('fw-delete-edge', 'SUCCEEDED');
+        commands.finish(commands.commandFor('fw-delete-edge').id, 'SUCCEEDED');
         await waitFor(
           async () => expectData(await t.request('GET', `/api/v1/firmware/deployments/${deployment.id}`, { token: t.tokens.operator })).finishedAt !== null,
           5000,

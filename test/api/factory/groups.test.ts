@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { expectData, expectError, expectValidationError, itRequiresAuth } from '../../support/api-expect.js';
 import { connectDevice, type DeviceChannel, deleteDevice, UNAUTHORIZED, wsBase } from '../../support/factory-api-fixtures.js';
 import { describeOnBothDatabases, startTestFactory, type TestFactory } from '../../support/factory-harness.js';
-import { createScriptedCommandPort, type FakeBehaviour, type ScriptedCommandPort } from '../../support/scripted-command-port.js';
+import { createFakeCommandPort, type FakeBehaviour, type FakeCommandPort } from '../../support/fake-command-port.js';
 import { openWs } from '../../support/ws-client.js';
 import { waitFor } from '../../support/wait-for.js';
 
@@ -209,7 +209,7 @@ describeOnBothDatabases('factory API: /api/v1/device-groups', (db) => {
   });
 
   describe('bulk commands (scripted command service)', () => {
-    let fake: ScriptedCommandPort;
+    let fake: FakeCommandPort;
     let behaviour: (deviceId: string) => FakeBehaviour;
     let saved: typeof t.factory.system.services.commands;
     let group: { id: string };
@@ -217,7 +217,7 @@ describeOnBothDatabases('factory API: /api/v1/device-groups', (db) => {
 
     before(async () => {
       saved = t.factory.system.services.commands;
-      fake = createScriptedCommandPort((command) => t.factory.system.bus.publish({ type: 'command.changed', command }), (request) => behaviour(request.deviceId));
+      fake = createFakeCommandPort((command) => t.factory.system.bus.publish({ type: 'command.changed', command }), (request) => behaviour(request.deviceId));
       t.factory.system.services.commands = fake.port;
       await register(members);
       group = await createGroup('Command targets');

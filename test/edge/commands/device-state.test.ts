@@ -1,31 +1,20 @@
 import { expect } from 'chai';
 import { codes } from '../../support/edge-fixtures.js';
-import { type CommandEdge, FACTORY_TOKEN, scan, startCommandEdge } from '../../support/command-edge.js';
-import { type FakeFactory, startFakeFactory } from '../../support/fake-factory.js';
+import { scan, useCommandEdge } from '../../support/command-edge.js';
 import { waitFor } from '../../support/wait-for.js';
 
 /** disable_device / enable_device: a disabled edge refuses scans with the reason, says so, and stays disabled across restarts. */
 describe('edge commands: disable_device / enable_device', function () {
   this.timeout(30_000);
-  let factory: FakeFactory;
-  let edge: CommandEdge | undefined;
+  const fx = useCommandEdge();
 
-  beforeEach(async () => {
-    factory = await startFakeFactory({ token: FACTORY_TOKEN });
-  });
-  afterEach(async () => {
-    await edge?.dispose();
-    edge = undefined;
-    await factory.close();
-  });
-
-  const health = async () => (await edge!.t.request('GET', '/health')).body.data;
+  const health = async () => (await fx.edge.t.request('GET', '/health')).body.data;
   type Status = { disabled?: boolean; disabledReason?: string | null; line?: { state: string } };
-  const lastStatus = () => (factory.messages().filter((m) => m.type === 'heartbeat' || m.type === 'hello').at(-1)!.payload as { status: Status }).status;
+  const lastStatus = () => (fx.factory.messages().filter((m) => m.type === 'heartbeat' || m.type === 'hello').at(-1)!.payload as { status: Status }).status;
 
   it('refuses every scan with "device disabled by the factory: <reason>", shows it in /health and the status, until enabled', async () => {
-    edge = await startCommandEdge(factory);
-    const disable = await factory.result(factory.sendCommand('disable_device', { reason: 'quality hold on batch 12' }));
+    const edge = await fx.start();
+    const disable = await fx.factory.result(fx.factory.sendCommand('disable_device', { reason: 'quality hold on batch 12' }));
     expect(disable.ok).to.equal(true);
     expect(disable.result).to.deep.include({ disabled: true, reason: 'quality hold on batch 12' });
 
@@ -38,7 +27,7 @@ describe('edge commands: disable_device / enable_device', function () {
     await waitFor(() => lastStatus().disabled === true, 5_000, 'a heartbeat saying disabled');
     expect(lastStatus()).to.deep.include({ disabled: true, disabledReason: 'quality hold on batch 12' });
 
-    const enable = await factory.result(factory.sendCommand('enable_device'));
+    const enable = await fx.factory.result(fx.factory.sendCommand('enable_device'));
     expect(enable).to.deep.include({ ok: true, result: { disabled: false } });
     expect((await scan(edge.t, codes(1)[0]!)).outcome).to.equal('accepted');
     expect(await health()).to.deep.include({ line: 'running', disabled: false, disabledReason: null });
@@ -46,13 +35,13 @@ describe('edge commands: disable_device / enable_device', function () {
   });
 
   it('stays disabled across a restart of the edge, and without a reason says so', async () => {
-    edge = await startCommandEdge(factory);
-    expect((await factory.result(factory.sendCommand('disable_device'))).ok).to.equal(true);
+    const edge = await fx.start();
+    expect((await fx.factory.result(fx.factory.sendCommand('disable_device'))).ok).to.equal(true);
     await edge.restart();
     expect(await health()).to.deep.include({ disabled: true, disabledReason: 'device disabled by the factory: no reason given' });
     expect(await scan(edge.t, codes(1)[0]!)).to.deep.include({ outcome: 'refused', message: 'device disabled by the factory: no reason given' });
 
-    expect((await factory.result(factory.sendCommand('enable_device'))).ok).to.equal(true);
+    expect((await fx.factory.result(fx.factory.sendCommand('enable_device'))).ok).to.equal(true);
     await edge.restart();
     expect(await health()).to.deep.include({ disabled: false });
     expect((await scan(edge.t, codes(1)[0]!)).outcome).to.equal('accepted');

@@ -1,6 +1,5 @@
 import { expect } from 'chai';
-import { type CommandEdge, FACTORY_TOKEN, startCommandEdge } from '../../support/command-edge.js';
-import { type FakeFactory, startFakeFactory } from '../../support/fake-factory.js';
+import { useCommandEdge } from '../../support/command-edge.js';
 
 const NODE = process.execPath;
 type ShellResult = { exitCode: number | null; stdout: string; stderr: string; truncated: boolean; timedOut: boolean };
@@ -8,30 +7,20 @@ type ShellResult = { exitCode: number | null; stdout: string; stderr: string; tr
 /** exec_shell: off by default, allowlisted programs only, no shell, time and output capped, always logged. */
 describe('edge commands: exec_shell', function () {
   this.timeout(30_000);
-  let factory: FakeFactory;
-  let edge: CommandEdge | undefined;
-
-  beforeEach(async () => {
-    factory = await startFakeFactory({ token: FACTORY_TOKEN });
-  });
-  afterEach(async () => {
-    await edge?.dispose();
-    edge = undefined;
-    await factory.close();
-  });
+  const fx = useCommandEdge();
 
   const enabled = (more: Record<string, unknown> = {}) => ({ commands: { execShell: { enabled: true, allowlist: [NODE, 'echo'], timeoutMs: 3_000, maxOutputBytes: 1024, ...more } } });
-  const run = async (command: string, args: string[]) => factory.result(factory.sendCommand('exec_shell', { command, args }));
+  const run = async (command: string, args: string[]) => fx.factory.result(fx.factory.sendCommand('exec_shell', { command, args }));
 
   it('fails NOT_ENABLED when the configuration does not enable it (the default)', async () => {
-    edge = await startCommandEdge(factory);
+    await fx.start();
     const result = await run(NODE, ['-e', '1']);
     expect(result.ok).to.equal(false);
     expect(result.error!.code).to.equal('NOT_ENABLED');
   });
 
   it('refuses a program that is not on the allowlist (NOT_ALLOWED), and logs the refusal', async () => {
-    edge = await startCommandEdge(factory, enabled());
+    const edge = await fx.start(enabled());
     for (const command of ['/bin/sh', 'sh', 'node', `${NODE} -e 1`]) {
       const result = await run(command, ['-c', 'echo hi']);
       expect(result.error?.code, command).to.equal('NOT_ALLOWED');
@@ -40,7 +29,7 @@ describe('edge commands: exec_shell', function () {
   });
 
   it('runs an allowlisted program without a shell and reports {exitCode, stdout, stderr, truncated}, logged with its exit code', async () => {
-    edge = await startCommandEdge(factory, enabled());
+    const edge = await fx.start(enabled());
     const result = await run(NODE, ['-e', 'process.stdout.write("out " + process.argv[1]); process.stderr.write("err")', '$HOME;rm -rf /']);
     expect(result.ok).to.equal(true);
     expect(result.result).to.deep.include({ exitCode: 0, stdout: 'out $HOME;rm -rf /', stderr: 'err', truncated: false, timedOut: false });
@@ -53,7 +42,7 @@ describe('edge commands: exec_shell', function () {
   it('a non-zero exit is FAILED with the output; the environment does not leak the edge secrets', async () => {
     process.env.OKTO_TEST_SECRET = 'do-not-leak';
     try {
-      edge = await startCommandEdge(factory, enabled());
+      await fx.start(enabled());
       const result = await run(NODE, ['-e', 'process.stdout.write(String(process.env.OKTO_TEST_SECRET)); process.exit(3)']);
       expect(result.ok).to.equal(false);
       expect(result.error!.code).to.equal('EXIT_CODE');
@@ -64,7 +53,7 @@ describe('edge commands: exec_shell', function () {
   });
 
   it('caps output (OUTPUT_LIMIT, truncated) and time (TIMED_OUT)', async () => {
-    edge = await startCommandEdge(factory, enabled({ timeoutMs: 300 }));
+    await fx.start(enabled({ timeoutMs: 300 }));
     const loud = await run(NODE, ['-e', 'process.stdout.write("x".repeat(5000)); setTimeout(() => {}, 2000)']);
     expect(loud.ok).to.equal(false);
     expect(loud.error!.code).to.equal('OUTPUT_LIMIT');

@@ -3,35 +3,24 @@ import type { SyncQueueContext } from '../../../machines/shared/sync-queue.machi
 import type { ScanLineContext } from '../../../machines/edge/scan-line.machine.js';
 import { APPLIED_CONFIG_KEY } from '../../../src/edge/commands/runtime-config.js';
 import { codes } from '../../support/edge-fixtures.js';
-import { type CommandEdge, FACTORY_TOKEN, scan, startCommandEdge } from '../../support/command-edge.js';
-import { type FakeFactory, startFakeFactory } from '../../support/fake-factory.js';
+import { scan, useCommandEdge } from '../../support/command-edge.js';
 
 /** push_config: the factory's runtime config applied at once, persisted with its version, in force after a restart. */
 describe('edge commands: push_config', function () {
   this.timeout(30_000);
-  let factory: FakeFactory;
-  let edge: CommandEdge | undefined;
-
-  beforeEach(async () => {
-    factory = await startFakeFactory({ token: FACTORY_TOKEN });
-  });
-  afterEach(async () => {
-    await edge?.dispose();
-    edge = undefined;
-    await factory.close();
-  });
+  const fx = useCommandEdge();
 
   const PUSHED = { line: { productId: 'product-9', party: 'PARTY-9', batchSize: 7 }, sync: { batchSize: 100, pollIntervalMs: 1_000 }, log: { level: 'debug' as const } };
-  const lineSettings = () => (edge!.t.edge.system.scanLine().getSnapshot() as { context: ScanLineContext }).context.settings;
-  const pollInterval = () => (edge!.t.edge.system.syncQueue().getSnapshot() as { context: SyncQueueContext }).context.pollIntervalMs;
+  const lineSettings = () => (fx.edge.t.edge.system.scanLine().getSnapshot() as { context: ScanLineContext }).context.settings;
+  const pollInterval = () => (fx.edge.t.edge.system.syncQueue().getSnapshot() as { context: SyncQueueContext }).context.pollIntervalMs;
   const bottleOf = async (code: string) => {
-    const { bottleId } = (await scan(edge!.t, code)) as unknown as { bottleId: string };
-    return (await edge!.t.request('GET', `/api/v1/bottles/${bottleId}`, { token: edge!.t.tokens.operator })).body.data;
+    const { bottleId } = (await scan(fx.edge.t, code)) as unknown as { bottleId: string };
+    return (await fx.edge.t.request('GET', `/api/v1/bottles/${bottleId}`, { token: fx.edge.t.tokens.operator })).body.data;
   };
 
   it('applies line, sync and log settings at once and reports {version, applied}', async () => {
-    edge = await startCommandEdge(factory);
-    const result = await factory.result(factory.sendCommand('push_config', { version: 3, config: PUSHED }));
+    const edge = await fx.start();
+    const result = await fx.factory.result(fx.factory.sendCommand('push_config', { version: 3, config: PUSHED }));
     expect(result.ok, JSON.stringify(result)).to.equal(true);
     expect(result.result).to.deep.include({ version: 3, applied: PUSHED });
     expect((result.result as { effective: unknown }).effective).to.deep.equal(PUSHED);
@@ -46,8 +35,8 @@ describe('edge commands: push_config', function () {
   });
 
   it('persists the applied config and its version: in force after a restart; an older version is refused', async () => {
-    edge = await startCommandEdge(factory);
-    expect((await factory.result(factory.sendCommand('push_config', { version: 5, config: PUSHED }))).ok).to.equal(true);
+    const edge = await fx.start();
+    expect((await fx.factory.result(fx.factory.sendCommand('push_config', { version: 5, config: PUSHED }))).ok).to.equal(true);
     await edge.restart();
     expect(lineSettings()).to.deep.include({ productId: 'product-9', party: 'PARTY-9' });
     expect(pollInterval()).to.equal(1_000);
@@ -56,13 +45,13 @@ describe('edge commands: push_config', function () {
     const stored = await edge.t.edge.system.settingsStore.get<{ version: number }>(APPLIED_CONFIG_KEY);
     expect(stored?.value.version).to.equal(5);
 
-    const stale = await factory.result(factory.sendCommand('push_config', { version: 4, config: {} }));
+    const stale = await fx.factory.result(fx.factory.sendCommand('push_config', { version: 4, config: {} }));
     expect(stale.ok).to.equal(false);
     expect(stale.error!.code).to.equal('STALE_VERSION');
     expect(lineSettings()).to.deep.include({ productId: 'product-9' });
 
     // A newer push that leaves keys out: they fall back to the edge's own configuration.
-    const next = await factory.result(factory.sendCommand('push_config', { version: 6, config: { line: { party: null } } }));
+    const next = await fx.factory.result(fx.factory.sendCommand('push_config', { version: 6, config: { line: { party: null } } }));
     expect(next.ok).to.equal(true);
     expect(lineSettings()).to.deep.include({ productId: null, party: null });
     expect(pollInterval()).to.equal(50);
@@ -70,8 +59,8 @@ describe('edge commands: push_config', function () {
   });
 
   it('refuses a config with unknown keys as INVALID_PARAMS', async () => {
-    edge = await startCommandEdge(factory);
-    const result = await factory.result(factory.sendCommand('push_config', { version: 1, config: { line: { speed: 3 } } }));
+    await fx.start();
+    const result = await fx.factory.result(fx.factory.sendCommand('push_config', { version: 1, config: { line: { speed: 3 } } }));
     expect(result.error!.code).to.equal('INVALID_PARAMS');
   });
 });

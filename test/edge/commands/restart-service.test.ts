@@ -1,41 +1,30 @@
 import { expect } from 'chai';
 import { codes } from '../../support/edge-fixtures.js';
-import { type CommandEdge, FACTORY_TOKEN, scan, startCommandEdge } from '../../support/command-edge.js';
-import { type FakeFactory, startFakeFactory } from '../../support/fake-factory.js';
+import { scan, useCommandEdge } from '../../support/command-edge.js';
 import { waitFor } from '../../support/wait-for.js';
 
 /** restart_service: the actor system stops and starts in the same process; HTTP keeps serving. */
 describe('edge commands: restart_service', function () {
   this.timeout(30_000);
-  let factory: FakeFactory;
-  let edge: CommandEdge | undefined;
-
-  beforeEach(async () => {
-    factory = await startFakeFactory({ token: FACTORY_TOKEN });
-  });
-  afterEach(async () => {
-    await edge?.dispose();
-    edge = undefined;
-    await factory.close();
-  });
+  const fx = useCommandEdge();
 
   it('restarts the actors in place: HTTP answers throughout, the actors come back, the result follows on the new channel', async () => {
-    edge = await startCommandEdge(factory);
+    const edge = await fx.start();
     const { t } = edge;
     const before = t.edge.system.root;
     const scanLineBefore = t.edge.system.scanLine();
     const code = codes(1)[0]!;
     expect((await scan(t, code)).outcome).to.equal('accepted');
-    const hellos = factory.messages().filter((m) => m.type === 'hello').length;
+    const hellos = fx.factory.messages().filter((m) => m.type === 'hello').length;
 
-    const id = factory.sendCommand('restart_service');
+    const id = fx.factory.sendCommand('restart_service');
     // Health is polled while the restart goes on: every answer is a 200.
     const statuses: number[] = [];
     let done = false;
     const polling = (async () => {
       while (!done) statuses.push((await t.request('GET', '/health')).status);
     })();
-    const result = await factory.result(id);
+    const result = await fx.factory.result(id);
     done = true;
     await polling;
 
@@ -55,17 +44,17 @@ describe('edge commands: restart_service', function () {
     expect((await t.request('GET', '/health')).body.data).to.deep.include({ line: 'running' });
 
     // The device channel came back with the new tree (a second hello) and carried the result.
-    await waitFor(() => factory.messages().filter((m) => m.type === 'hello').length > hellos, 5_000, 'a hello from the new link');
-    const resultChannel = factory.channels.findIndex((c) => c.messages.some((m) => m.type === 'command.result'));
+    await waitFor(() => fx.factory.messages().filter((m) => m.type === 'hello').length > hellos, 5_000, 'a hello from the new link');
+    const resultChannel = fx.factory.channels.findIndex((c) => c.messages.some((m) => m.type === 'command.result'));
     expect(resultChannel).to.be.greaterThan(0);
     // And it still takes commands.
-    expect((await factory.result(factory.sendCommand('force_sync'))).ok).to.equal(true);
+    expect((await fx.factory.result(fx.factory.sendCommand('force_sync'))).ok).to.equal(true);
   });
 
   it('keeps a disabled device disabled across the in-place restart', async () => {
-    edge = await startCommandEdge(factory);
-    await factory.result(factory.sendCommand('disable_device', { reason: 'hold' }));
-    expect((await factory.result(factory.sendCommand('restart_service'))).ok).to.equal(true);
+    const edge = await fx.start();
+    await fx.factory.result(fx.factory.sendCommand('disable_device', { reason: 'hold' }));
+    expect((await fx.factory.result(fx.factory.sendCommand('restart_service'))).ok).to.equal(true);
     expect(await scan(edge.t, codes(1)[0]!)).to.deep.include({ outcome: 'refused', message: 'device disabled by the factory: hold' });
   });
 });

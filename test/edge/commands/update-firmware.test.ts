@@ -3,8 +3,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { STAGED_FIRMWARE_KEY } from '../../../src/edge/commands/update-firmware.js';
-import { type CommandEdge, FACTORY_TOKEN, startCommandEdge } from '../../support/command-edge.js';
-import { type FakeFactory, startFakeFactory } from '../../support/fake-factory.js';
+import { FACTORY_TOKEN, useCommandEdge } from '../../support/command-edge.js';
 
 /**
  * update_firmware: download from the factory with the device token, resume with Range after a
@@ -12,36 +11,26 @@ import { type FakeFactory, startFakeFactory } from '../../support/fake-factory.j
  */
 describe('edge commands: update_firmware', function () {
   this.timeout(30_000);
-  let factory: FakeFactory;
-  let edge: CommandEdge | undefined;
+  const fx = useCommandEdge();
 
-  beforeEach(async () => {
-    factory = await startFakeFactory({ token: FACTORY_TOKEN });
-  });
-  afterEach(async () => {
-    await edge?.dispose();
-    edge = undefined;
-    await factory.close();
-  });
-
-  const firmwareDir = () => path.join(edge!.dataDir, 'firmware');
+  const firmwareDir = () => path.join(fx.edge.dataDir, 'firmware');
 
   it('resumes a download cut halfway with a Range request, verifies it and stages it', async () => {
-    edge = await startCommandEdge(factory);
+    const edge = await fx.start();
     const body = randomBytes(200_000);
-    const artifact = factory.addArtifact('rel-1', body, { dropAfterBytes: 80_000, dropTimes: 1 });
-    const id = factory.sendCommand('update_firmware', { ...artifact, version: '2.1.0', deploymentId: 'dep-1' });
-    const result = await factory.result(id);
+    const artifact = fx.factory.addArtifact('rel-1', body, { dropAfterBytes: 80_000, dropTimes: 1 });
+    const id = fx.factory.sendCommand('update_firmware', { ...artifact, version: '2.1.0', deploymentId: 'dep-1' });
+    const result = await fx.factory.result(id);
     expect(result.ok, JSON.stringify(result)).to.equal(true);
     expect(result.result).to.deep.include({ version: '2.1.0', releaseId: 'rel-1', sha256: artifact.sha256, size: body.length, deploymentId: 'dep-1', resumes: 1, alreadyStaged: false });
 
     // The second request asked for the rest only, with the device token.
-    expect(factory.artifactRequests).to.have.length(2);
-    expect(factory.artifactRequests[0]).to.deep.include({ range: undefined, authorization: `Bearer ${FACTORY_TOKEN}` });
-    const resumedFrom = Number(/^bytes=(\d+)-$/.exec(factory.artifactRequests[1]!.range ?? '')?.[1]);
+    expect(fx.factory.artifactRequests).to.have.length(2);
+    expect(fx.factory.artifactRequests[0]).to.deep.include({ range: undefined, authorization: `Bearer ${FACTORY_TOKEN}` });
+    const resumedFrom = Number(/^bytes=(\d+)-$/.exec(fx.factory.artifactRequests[1]!.range ?? '')?.[1]);
     expect(resumedFrom).to.be.greaterThan(0).and.at.most(80_000);
 
-    const stages = factory.replies(id).progress.map((p) => p.stage);
+    const stages = fx.factory.replies(id).progress.map((p) => p.stage);
     expect(stages).to.deep.equal(['downloading', 'downloading', 'verifying', 'staging']);
     const staged = path.join(firmwareDir(), 'staged', '2.1.0');
     expect(fs.readFileSync(staged).equals(body)).to.equal(true);
@@ -50,42 +39,42 @@ describe('edge commands: update_firmware', function () {
     expect(record?.value.version).to.equal('2.1.0');
 
     // Asked again (another commandId): already staged, nothing downloaded.
-    const again = await factory.result(factory.sendCommand('update_firmware', { ...artifact, version: '2.1.0' }));
+    const again = await fx.factory.result(fx.factory.sendCommand('update_firmware', { ...artifact, version: '2.1.0' }));
     expect(again.result).to.deep.include({ version: '2.1.0', alreadyStaged: true });
-    expect(factory.artifactRequests).to.have.length(2);
+    expect(fx.factory.artifactRequests).to.have.length(2);
   });
 
   it('never reports success for an artifact that fails verification: VERIFY_FAILED, deleted, nothing staged', async () => {
-    edge = await startCommandEdge(factory);
+    const edge = await fx.start();
     const body = randomBytes(10_000);
-    const artifact = factory.addArtifact('rel-2', body);
+    const artifact = fx.factory.addArtifact('rel-2', body);
     const wrongSha = 'f'.repeat(64);
-    const id = factory.sendCommand('update_firmware', { ...artifact, sha256: wrongSha, version: '3.0.0' });
-    const result = await factory.result(id);
+    const id = fx.factory.sendCommand('update_firmware', { ...artifact, sha256: wrongSha, version: '3.0.0' });
+    const result = await fx.factory.result(id);
     expect(result.ok).to.equal(false);
     expect(result.error!.code).to.equal('VERIFY_FAILED');
     expect(result.error!.message).to.include('sha256');
-    expect(factory.replies(id).progress.map((p) => p.stage)).to.deep.equal(['downloading', 'verifying']);
+    expect(fx.factory.replies(id).progress.map((p) => p.stage)).to.deep.equal(['downloading', 'verifying']);
     expect(fs.readdirSync(path.join(firmwareDir(), 'staged'))).to.deep.equal([]);
     expect(fs.existsSync(path.join(firmwareDir(), '3.0.0.part'))).to.equal(false);
     expect(await edge.t.edge.system.settingsStore.get(STAGED_FIRMWARE_KEY)).to.equal(null);
 
     // A wrong size is refused the same way.
-    const short = await factory.result(factory.sendCommand('update_firmware', { ...artifact, size: body.length - 1, version: '3.0.1' }));
+    const short = await fx.factory.result(fx.factory.sendCommand('update_firmware', { ...artifact, size: body.length - 1, version: '3.0.1' }));
     expect(short.error!.code).to.equal('VERIFY_FAILED');
     expect(fs.readdirSync(path.join(firmwareDir(), 'staged'))).to.deep.equal([]);
   });
 
   it('fails DOWNLOAD_FAILED for an artifact the factory does not have, and refuses a version that cannot be a file name', async () => {
-    edge = await startCommandEdge(factory);
-    const missing = await factory.result(
-      factory.sendCommand('update_firmware', { releaseId: 'nope', version: '1.0.0', artifactPath: '/api/v1/firmware/releases/nope/artifact', sha256: 'a'.repeat(64), size: 10 }),
+    await fx.start();
+    const missing = await fx.factory.result(
+      fx.factory.sendCommand('update_firmware', { releaseId: 'nope', version: '1.0.0', artifactPath: '/api/v1/firmware/releases/nope/artifact', sha256: 'a'.repeat(64), size: 10 }),
     );
     expect(missing.error!.code).to.equal('DOWNLOAD_FAILED');
     expect(missing.error!.message).to.include('HTTP 404');
 
-    const artifact = factory.addArtifact('rel-3', randomBytes(100));
-    const traversal = await factory.result(factory.sendCommand('update_firmware', { ...artifact, version: '../../etc' }));
+    const artifact = fx.factory.addArtifact('rel-3', randomBytes(100));
+    const traversal = await fx.factory.result(fx.factory.sendCommand('update_firmware', { ...artifact, version: '../../etc' }));
     expect(traversal.error!.code).to.equal('INVALID_PARAMS');
   });
 });

@@ -7,14 +7,14 @@ import { type BulkDispatcher, createBulkDispatcher } from '../../../src/factory/
 import { createEventBus } from '../../../src/runtime/event-bus.js';
 import { silentLogger } from '../../../src/runtime/logger.js';
 import { describeOnFactoryDbs } from '../../support/factory-db.js';
-import { createScriptedCommandPort, type FakeBehaviour, type ScriptedCommandPort } from '../../support/scripted-command-port.js';
+import { createFakeCommandPort, type FakeBehaviour, type FakeCommandPort } from '../../support/fake-command-port.js';
 import { waitFor } from '../../support/wait-for.js';
 
 const actor = { userId: 'u-manager', username: 'manager' };
 
 describeOnFactoryDbs('bulk dispatch to a device group', (ctx) => {
   let bus: ReturnType<typeof createEventBus<FactoryEvent>>;
-  let fake: ScriptedCommandPort;
+  let fake: FakeCommandPort;
   let dispatcher: BulkDispatcher;
   let progress: any[];
   let offline: Set<string>;
@@ -24,7 +24,7 @@ describeOnFactoryDbs('bulk dispatch to a device group', (ctx) => {
     bus = createEventBus<FactoryEvent>();
     progress = [];
     offline = new Set();
-    fake = createScriptedCommandPort((command) => bus.publish({ type: 'command.changed', command }), (request) => script(request));
+    fake = createFakeCommandPort((command) => bus.publish({ type: 'command.changed', command }), (request) => script(request));
     dispatcher = createBulkDispatcher({
       db: ctx.db,
       bus,
@@ -90,7 +90,7 @@ describeOnFactoryDbs('bulk dispatch to a device group', (ctx) => {
     expect(progress.at(-1)).to.deep.include({ bulkId: outcome.bulkId, groupId: 'g-1', total: 4, done: 3, succeeded: 3, failed: 0 });
     expect(dispatcher.activeCount()).to.equal(1);
 
-    fake.complete(outcome.results.find((r) => r.deviceId === 'late')!.commandId!, 'FAILED');
+    fake.finish(outcome.results.find((r) => r.deviceId === 'late')!.commandId!, 'FAILED');
     await waitFor(() => progress.at(-1)?.done === 4);
     expect(progress.at(-1)).to.deep.include({ total: 4, done: 4, succeeded: 3, failed: 1 });
     expect(dispatcher.activeCount()).to.equal(0);
@@ -119,8 +119,8 @@ describeOnFactoryDbs('bulk dispatch to a device group', (ctx) => {
     start();
     script = () => ({ kind: 'queue' });
     const outcome = await bulk(['t-1', 't-2'], { wait: false });
-    fake.complete(outcome.results[0]!.commandId!, 'EXPIRED');
-    fake.complete(outcome.results[1]!.commandId!, 'TIMED_OUT');
+    fake.finish(outcome.results[0]!.commandId!, 'EXPIRED');
+    fake.finish(outcome.results[1]!.commandId!, 'TIMED_OUT');
     await waitFor(() => progress.at(-1)?.done === 2);
     expect(progress.at(-1)).to.include({ expired: 1, timedOut: 1, succeeded: 0, failed: 0 });
 
