@@ -1,0 +1,23 @@
+/**
+ * The one message catalogue: every text a person reads (journal entries, HMI and console labels,
+ * translations of API error codes) is a key here with a Russian and an English text. Placeholders
+ * are `{name}`, filled from a record's params. Operators are Russian: `ru` is the default.
+ *
+ * Keys are grouped by prefix (`security.`, `line.`, `scanner.` …); add new keys in the group they
+ * belong to. A test checks that every key has both languages and the same placeholders in each.
+ */
+export const LOCALES = ['ru', 'en'] as const;
+export type Locale = (typeof LOCALES)[number];
+export const DEFAULT_LOCALE: Locale = 'ru';
+
+export type MessageCatalogue = Record<string, Record<Locale, string>>;
+
+export const MESSAGES: MessageCatalogue = {
+  'operator.note': { ru: 'Заметка оператора: {text}', en: 'Operator note: {text}' },
+};
+
+/** The text of `key` in `locale` with `{placeholders}` filled; an unknown key reads as itself. */
+export function formatMessage(key: string, params: Record<string, unknown> = {}, locale: Locale = DEFAULT_LOCALE): string {
+  const template = MESSAGES[key]?.[locale] ?? key;
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+}
