@@ -13,6 +13,7 @@ import type { ConnectionMode } from '../domain/connection-mode.js';
 import type { BatchChangedEvent } from '../domain/aggregation.js';
 import type { UpsEmitted } from '../../machines/edge/ups.machine.js';
 import type { UpsPolicyEmitted } from '../../machines/edge/ups-policy.machine.js';
+import type { JournalRecordEvent } from '../domain/journal-record.js';
 
 /** Everything the edge's actors announce; the event bus carries these to the WebSocket hub and logs. */
 export type EdgeEvent =
@@ -32,4 +33,5 @@ export type EdgeEvent =
   | PlcLineAlarm
   | RejectLoopEmitted
   | { type: 'connection.modeChanged'; mode: ConnectionMode }
+  | JournalRecordEvent
   | { type: 'line.state'; state: string; reason: string | null };
