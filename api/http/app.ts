@@ -26,6 +26,13 @@ export function createHttpApp(options: HttpAppOptions): Koa {
     const requestId = (ctx.get('x-request-id') || randomUUID()).slice(0, 64);
     ctx.state.requestId = requestId;
     ctx.set('x-request-id', requestId);
+    if (!targetParses(ctx)) {
+      // An absolute-form target that is not a URL (`GET http://[ HTTP/1.1`): every later read of
+      // ctx.path would throw, even the access log's.
+      ctx.status = 400;
+      ctx.body = errorBody('VALIDATION_ERROR', 'Malformed request target');
+      return;
+    }
     const started = performance.now();
     try {
       await next();
@@ -74,6 +81,14 @@ export function createHttpApp(options: HttpAppOptions): Koa {
     }),
   );
   return app;
+}
+
+function targetParses(ctx: Koa.Context): boolean {
+  try {
+    return typeof ctx.path === 'string';
+  } catch {
+    return false;
+  }
 }
 
 function toErrorResponse(error: unknown): { status: number; body: ReturnType<typeof errorBody> } {
