@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import Koa from 'koa';
-import { koaBody } from 'koa-body';
 import type { Logger } from '../../src/runtime/logger.js';
 import { DomainError } from '../../src/domain/domain-error.js';
 import { apiErrorOf } from './actor-calls.js';
+import { type BodyGate, bodyParsing } from './body-parsing.js';
 import { errorBody } from './envelope.js';
 import { ApiError, codeForStatus } from './errors.js';
 
@@ -11,11 +11,13 @@ export interface HttpAppOptions {
   logger: Logger;
   /** Largest JSON body accepted, in bytes. */
   jsonLimitBytes: number;
+  /** Parse bodies only of authenticated requests and of these public routes (see body-parsing.ts). */
+  bodyGate?: BodyGate;
 }
 
 /**
  * The Koa shell every service shares: request ids, access logs, the error envelope, JSON body
- * parsing with a size cap, and a JSON 404 for unknown routes. Services mount their routers on it.
+ * parsing with a size cap (after authentication when a body gate is given), and a JSON 404 for unknown routes. Services mount their routers on it.
  */
 export function createHttpApp(options: HttpAppOptions): Koa {
   const app = new Koa();
@@ -62,24 +64,7 @@ export function createHttpApp(options: HttpAppOptions): Koa {
     }
   });
 
-  app.use(
-    koaBody({
-      json: true,
-      multipart: false,
-      urlencoded: false,
-      text: false,
-      jsonLimit: options.jsonLimitBytes,
-      jsonStrict: true,
-      // Errors with an HTTP status (malformed JSON, too large, unknown encoding) go on as they are; any
-      // other failure while reading a body (zlib on a body that does not match its Content-Encoding) is
-      // still the client's malformed body, not a 500.
-      onError: (error) => {
-        const status = (error as { status?: unknown }).status;
-        if (typeof status === 'number' && status >= 400 && status < 500) throw error;
-        throw new ApiError('VALIDATION_ERROR', 'Malformed request body');
-      },
-    }),
-  );
+  app.use(bodyParsing({ jsonLimitBytes: options.jsonLimitBytes, ...(options.bodyGate ? { gate: options.bodyGate } : {}) }));
   return app;
 }
 
