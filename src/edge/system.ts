@@ -42,6 +42,7 @@ import { createStatusReporter } from './reported-status.js';
 import type { ConnectionMode } from '../domain/connection-mode.js';
 import { loadDeviceDisabled } from './commands/device-state.js';
 import { applyRuntimeValues, effectiveRuntime, loadAppliedConfig, runtimeBaseOf } from './commands/runtime-config.js';
+import { makeDataDirPrivate } from '../runtime/private-files.js';
 
 /** systemIds: how routes and actors find each other without holding references. */
 export const SCAN_LINE = 'scanLine';
@@ -59,6 +60,7 @@ export { scannerSystemId };
  * machines through `provide`.
  */
 export async function startEdgeSystem(config: EdgeConfig, logger: Logger) {
+  makeDataDirPrivate(config.dataDir, logger);
   const db: SqliteDatabase = await openSqliteDatabase({
     filename: path.join(config.dataDir, 'edge.db'),
     synchronous: config.storage.synchronous,
@@ -74,6 +76,8 @@ export async function startEdgeSystem(config: EdgeConfig, logger: Logger) {
     config.auth.jwtSecret ?? loadOrCreateSecret(path.join(config.dataDir, 'jwt-secret')),
     config.auth.tokenTtlSeconds,
   );
+  // The database, its -wal/-shm and the secret now exist: private too (SQLite creates files 0644).
+  makeDataDirPrivate(config.dataDir, logger, { reportTooOpen: false });
 
   const committer = createScanCommitter(db.writer, { maxItems: config.storage.commitMaxItems, windowMs: config.storage.commitWindowMs });
   // Scans of every role but ADD: one aggregation-actor transaction each (src/edge/roles).
