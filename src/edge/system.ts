@@ -202,6 +202,7 @@ export async function startEdgeSystem(config: EdgeConfig, logger: Logger) {
   bus.subscribe('supervisor.childFailed', (event) => logger.error(event, 'actor failed for good'));
   bus.subscribe('supervisor.childRestarted', (event) => logger.warn(event, 'actor restarted'));
   bus.subscribe('scanner.state', (event) => logger.info(event, 'scanner'));
+  bus.subscribe('scanner.refused', (event) => logger.warn(event, 'scanner connection refused'));
   bus.subscribe('factory.link', (event) => (event.state === 'unauthorized' ? logger.error(event, 'factory link') : logger.info(event, 'factory link')));
 
   // Checkpoints on a timer, off the scan path (automatic checkpoints are off, see sqlite-database.ts).
