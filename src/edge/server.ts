@@ -11,7 +11,7 @@ export async function startEdgeServer(system: EdgeSystem) {
   const http = await startHttpServer(app.callback(), system.config.server, (server) => {
     hub.attach(server);
     refuseUnclaimedUpgrades(server, ['/ws']);
-  });
+  }, system.logger);
   const unfeed = feedEdgeWebSocket(system.bus, hub);
 
   return {
