@@ -19,28 +19,32 @@ export interface BodyGate {
  * JSON body parsing, after authentication: reading and parsing a body costs time and memory, so
  * an anonymous client must not be able to make us spend them. A request whose bearer token this
  * service accepts has its body parsed up to `jsonLimitBytes`; a public route (the login) up to a
- * few KB; any other request's body is never read (its route then refuses it with 401), and its
- * connection is closed after the answer rather than drained for reuse. Without a gate (the cloud
+ * few KB; any other request's body is never parsed (its route then refuses it with 401), and if
+ * it is larger than a few KB its connection is closed after the answer rather than drained. Without a gate (the cloud
  * simulator) every body is parsed, as before.
  */
 export function bodyParsing(options: { jsonLimitBytes: number; gate?: BodyGate }): Middleware {
   const parse = jsonBody(options.jsonLimitBytes);
   const { gate } = options;
   if (!gate) return parse;
-  const parsePublic = jsonBody(Math.min(gate.publicLimitBytes ?? PUBLIC_BODY_LIMIT_BYTES, options.jsonLimitBytes));
+  const publicLimit = Math.min(gate.publicLimitBytes ?? PUBLIC_BODY_LIMIT_BYTES, options.jsonLimitBytes);
+  const parsePublic = jsonBody(publicLimit);
   const publicRoutes = new Set(gate.publicRoutes);
   return async (ctx: Context, next: Next) => {
     if (publicRoutes.has(`${ctx.method} ${ctx.path}`)) return parsePublic(ctx, next);
     const token = tokenFrom(ctx.headers as { authorization?: string });
     if (token && gate.accepts(token)) return parse(ctx, next);
-    if (hasBody(ctx)) ctx.set('Connection', 'close');
+    // A small body is drained by Node after the 401 and the connection kept; a large (or
+    // unbounded, chunked) one is not worth reading: the connection closes after the answer.
+    if (largeOrUnbounded(ctx, publicLimit)) ctx.set('Connection', 'close');
     return next();
   };
 }
 
-function hasBody(ctx: Context): boolean {
-  const length = ctx.get('content-length');
-  return (length !== '' && length !== '0') || ctx.get('transfer-encoding') !== '';
+function largeOrUnbounded(ctx: Context, limitBytes: number): boolean {
+  if (ctx.get('transfer-encoding') !== '') return true;
+  const length = Number(ctx.get('content-length') || 0);
+  return !Number.isFinite(length) || length > limitBytes;
 }
 
 function jsonBody(limitBytes: number): Middleware {
