@@ -113,7 +113,13 @@ function tune(socket: net.Socket): void {
 function pipeFrames(socket: net.Socket, framing: FramingConfig, send: Send, queries: QueryTracker): () => void {
   const decoder = new FrameDecoder(framing);
   socket.on('data', (chunk: Buffer) => {
-    for (const frame of decoder.push(chunk)) if (!queries.intercept(frame)) send({ type: 'transport.frame', frame });
+    // Bytes from the network must never end the process: a decoder that fails on them ends this
+    // connection (reported through 'error' and 'close' like any other failure), nothing more.
+    try {
+      for (const frame of decoder.push(chunk)) if (!queries.intercept(frame)) send({ type: 'transport.frame', frame });
+    } catch (error) {
+      socket.destroy(error instanceof Error ? error : new Error(String(error)));
+    }
   });
   return () => {
     for (const frame of decoder.flush()) send({ type: 'transport.frame', frame });

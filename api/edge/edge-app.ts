@@ -1,6 +1,7 @@
 import type Koa from 'koa';
 import type { EdgeSystem } from '../../src/edge/system.js';
 import { createHttpApp } from '../http/app.js';
+import { acceptedByAny } from '../http/body-parsing.js';
 import { loginRoutes } from '../http/login.routes.js';
 import { batchAccountingRoutes } from './batch-accounting.routes.js';
 import { batchRoutes } from './batches.routes.js';
@@ -13,7 +14,11 @@ import { upstreamRoutes } from './upstream.routes.js';
 
 /** The edge's HTTP API: the shared Koa shell plus one router per resource. */
 export function createEdgeApp(system: EdgeSystem): Koa {
-  const app = createHttpApp({ logger: system.logger, jsonLimitBytes: system.config.server.bodyLimitKb * 1024 });
+  const app = createHttpApp({
+    logger: system.logger,
+    jsonLimitBytes: system.config.server.bodyLimitKb * 1024,
+    bodyGate: { accepts: acceptedByAny(system.tokens), publicRoutes: ['POST /api/v1/auth/login'] },
+  });
   const routers = [
     systemRoutes(system),
     loginRoutes(system),

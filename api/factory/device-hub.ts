@@ -65,7 +65,7 @@ export class DeviceHub {
       if (!this.options.isCurrent(device)) throw new Error('revoked');
       return device;
     };
-    claimUpgrades(server, this.wss, this.options.path, authenticate, (ws, device, req) => this.open(device.deviceId, ws, req.socket.remoteAddress ?? null));
+    claimUpgrades(server, this.wss, this.options.path, authenticate, (ws, device, req) => this.open(device.deviceId, ws, req.socket.remoteAddress ?? null), this.options.logger);
   }
 
   private open(deviceId: string, ws: WebSocket, remoteAddress: string | null) {

@@ -1,6 +1,7 @@
 import type Koa from 'koa';
 import type { FactorySystem } from '../../src/factory/system.js';
 import { createHttpApp } from '../http/app.js';
+import { acceptedByAny } from '../http/body-parsing.js';
 import { loginRoutes } from '../http/login.routes.js';
 import { recordAudit } from '../../adapters/store/factory/audit-log.js';
 import { auditRoutes } from './audit.routes.js';
@@ -13,7 +14,12 @@ import { systemRoutes } from './system.routes.js';
 
 /** The factory's HTTP API: the shared Koa shell plus one router per resource. */
 export function createFactoryApp(system: FactorySystem, hub: Pick<DeviceHub, 'connected' | 'isConnected'>): Koa {
-  const app = createHttpApp({ logger: system.logger, jsonLimitBytes: system.config.server.bodyLimitKb * 1024 });
+  const app = createHttpApp({
+    logger: system.logger,
+    jsonLimitBytes: system.config.server.bodyLimitKb * 1024,
+    // Users and devices (sync, heartbeat) send bodies; anyone else's is never read.
+    bodyGate: { accepts: acceptedByAny(system.tokens, system.deviceTokens), publicRoutes: ['POST /api/v1/auth/login'] },
+  });
   const login = loginRoutes({
     ...system,
     onAttempt: ({ username, ip, user }) =>

@@ -13,6 +13,7 @@ import { errorBody, ok } from '../http/envelope.js';
 import { ApiError } from '../http/errors.js';
 import { parseParams, parseQuery } from '../http/validate.js';
 import { actorOf } from './audit-actor.js';
+import { attachmentDisposition } from '../http/content-disposition.js';
 
 const uploadQuery = z
   .object({
@@ -90,7 +91,7 @@ export function firmwareReleaseRoutes(context: FactoryContext, releases: Release
     ctx.set('Last-Modified', lastModified);
     ctx.set('Accept-Ranges', 'bytes');
     ctx.set('Cache-Control', 'private, no-transform');
-    ctx.set('Content-Disposition', `attachment; filename="${release.filename}"`);
+    ctx.set('Content-Disposition', attachmentDisposition(release.filename));
     const noneMatch = ctx.get('if-none-match');
     if (noneMatch && noneMatch.split(',').some((tag) => tag.trim() === etag || tag.trim() === '*')) {
       ctx.status = 304;

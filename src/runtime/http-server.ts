@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { answerClientError } from './raw-http-refusal.js';
 
 // A client that never finishes its request (or a WebSocket peer that never answers the close)
 // must not hold a stop open for ever.
@@ -14,6 +15,9 @@ const CLOSE_GRACE_MS = 5_000;
 export async function startHttpServer(handler: http.RequestListener, listen: { port: number; host: string }, setup?: (server: http.Server) => void) {
   const server = http.createServer(handler);
   server.keepAliveTimeout = 5_000;
+  // A request the parser refuses (bad request line, oversized headers, garbage) gets its 4xx and a
+  // closed socket here, whatever state the socket is in.
+  server.on('clientError', answerClientError);
   // WebSocket hubs attach before the first connection can arrive.
   setup?.(server);
 
