@@ -8,12 +8,14 @@ import { connectionRoutes } from './connection.routes.js';
 import { dashboardRoutes } from './dashboard.routes.js';
 import type { DeviceHub } from './device-hub.js';
 import { deviceRoutes } from './devices.routes.js';
+import { auditForbidden } from './forbidden-audit.js';
 import { syncRoutes } from './sync.routes.js';
 import { systemRoutes } from './system.routes.js';
 
 /** The factory's HTTP API: the shared Koa shell plus one router per resource. */
 export function createFactoryApp(system: FactorySystem, hub: Pick<DeviceHub, 'connected' | 'isConnected'>): Koa {
   const app = createHttpApp({ logger: system.logger, jsonLimitBytes: system.config.server.bodyLimitKb * 1024 });
+  app.use(auditForbidden(system));
   const login = loginRoutes({
     ...system,
     onAttempt: ({ username, ip, user }) =>
