@@ -9,6 +9,7 @@ import { connectionRoutes } from './connection.routes.js';
 import { dashboardRoutes } from './dashboard.routes.js';
 import type { DeviceHub } from './device-hub.js';
 import { deviceRoutes } from './devices.routes.js';
+import { auditForbidden } from './forbidden-audit.js';
 import { syncRoutes } from './sync.routes.js';
 import { systemRoutes } from './system.routes.js';
 
@@ -20,6 +21,7 @@ export function createFactoryApp(system: FactorySystem, hub: Pick<DeviceHub, 'co
     // Users and devices (sync, heartbeat) send bodies; anyone else's is never read.
     bodyGate: { accepts: acceptedByAny(system.tokens, system.deviceTokens), publicRoutes: ['POST /api/v1/auth/login'] },
   });
+  app.use(auditForbidden(system));
   const login = loginRoutes({
     ...system,
     onAttempt: ({ username, ip, user }) =>

@@ -126,8 +126,13 @@ export const edgeConfigSchema = z
         execShell: z
           .object({
             enabled: z.boolean().default(false),
-            /** Program names or absolute paths exec_shell may run; the command must match one exactly. */
-            allowlist: z.array(z.string().min(1).max(200)).max(100).default([]),
+            /**
+             * Whole argv patterns exec_shell may run (src/edge/commands/argv-allowlist.ts): a string is
+             * "this program with no arguments"; a list is [program, ...argument patterns] where `*`
+             * matches within one path segment and `**` anything. Programs: absolute, or a bare name on
+             * the fixed exec PATH; compared by real path.
+             */
+            allowlist: z.array(z.union([z.string().min(1).max(200), z.array(z.string().max(1000)).min(1).max(51).refine((argv) => argv[0]!.length > 0, 'the program (first item) must not be empty')])).max(100).default([]),
             timeoutMs: z.number().int().min(100).max(600_000).default(10_000),
             /** Per stream (stdout, stderr); a program that writes more is stopped and reported truncated. */
             maxOutputBytes: z.number().int().min(1024).max(4 * 1024 * 1024).default(64 * 1024),
