@@ -24,6 +24,10 @@ export const CONFIG_MESSAGES: MessageCatalogue = {
     ru: 'Перечитывание настроек отклонено ({actor}): в базе недопустимые значения {keys}; ничего не изменено',
     en: 'Configuration reload refused ({actor}): invalid stored values {keys}; nothing changed',
   },
+  'config.devices_replaced': {
+    ru: 'Список устройств {key} заменён: перезапущены/добавлены/удалены {changed}; без изменений {kept}',
+    en: 'Device list {key} replaced: restarted/added/removed {changed}; kept {kept}',
+  },
   'config.apply_failed': {
     ru: 'Настройка {key} не применена: {reason}',
     en: 'Setting {key} was not applied: {reason}',

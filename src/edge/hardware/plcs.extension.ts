@@ -93,7 +93,10 @@ export async function createPlcsExtension(context: EdgeContext): Promise<EdgeExt
     replacePlcs(next) {
       return queue(async () => {
         await context.settingsStore.set(PLCS_OVERRIDE_KEY, next);
-        return applyPlcsInPlace(next);
+        const result = applyPlcsInPlace(next);
+        const changed = [...result.added, ...result.changed, ...result.removed];
+        context.bus.publish({ type: 'journal.record', severity: 'info', category: 'plc', source: 'config', messageKey: 'config.devices_replaced', params: { key: PLCS_OVERRIDE_KEY, changed: changed.join(', ') || '—', kept: result.unchanged.join(', ') || '—' } });
+        return result;
       });
     },
     applyPlcs(next) {

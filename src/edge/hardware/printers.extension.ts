@@ -56,7 +56,10 @@ export const printersExtension: EdgeExtensionFactory = async (context) => {
       // One PUT at a time: two interleaved diffs against the same "before" would leave strays.
       return replacing(async () => {
         await context.settingsStore.set(PRINTERS_OVERRIDE_KEY, next);
-        return applyInPlace(next);
+        const result = applyInPlace(next);
+        const changed = [...result.started, ...result.removed];
+        context.bus.publish({ type: 'journal.record', severity: 'info', category: 'printer', source: 'config', messageKey: 'config.devices_replaced', params: { key: PRINTERS_OVERRIDE_KEY, changed: changed.join(', ') || '—', kept: result.kept.join(', ') || '—' } });
+        return result;
       });
     },
     apply(next) {

@@ -109,7 +109,10 @@ export function createScannersFeature(context: EdgeContext) {
 
   async function applyList(next: ScannerConfig[]): Promise<ScannersApplyResult> {
     await context.settingsStore.set(SCANNERS_OVERRIDE_KEY, next);
-    return applyInPlace(next);
+    const result = applyInPlace(next);
+    const changed = [...result.started, ...result.restarted, ...result.stopped];
+    context.bus.publish({ type: 'journal.record', severity: 'info', category: 'scanner', source: 'config', messageKey: 'config.devices_replaced', params: { key: SCANNERS_OVERRIDE_KEY, changed: changed.join(', ') || '—', kept: result.kept.join(', ') || '—' } });
+    return result;
   }
 
   function applyInPlace(next: ScannerConfig[]): ScannersApplyResult {

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { MESSAGES } from '../../../src/domain/i18n/messages.js';
 import type { JournalRecordEvent } from '../../../src/domain/journal-record.js';
 import { expectData, expectError, expectValidationError, itRequiresAuth } from '../../support/api-expect.js';
 import { startTestEdge, type TestEdge } from '../../support/edge-harness.js';
@@ -27,6 +28,8 @@ describe('edge API: /api/v1/config (self-service overrides)', function () {
     await t?.stop();
   });
   afterEach(async () => {
+    // Whatever was journaled reads in both languages.
+    for (const entry of journal) expect(MESSAGES, entry.messageKey).to.have.property(entry.messageKey);
     // Every test starts from no overrides.
     expectData(await t.request('DELETE', CONFIG, { token: t.tokens.admin }));
     journal.length = 0;
@@ -233,6 +236,8 @@ describe('edge API: /api/v1/config (self-service overrides)', function () {
       expect(stored.map((s: { id: string }) => s.id)).to.deep.equal(['mock-1', 'mock-3']);
       const status = expectData(await t.request('GET', STATUS, { token: t.tokens.manager }));
       expect(status.settings.scanners.source).to.equal('override');
+      const entry = journal.find((e) => e.messageKey === 'config.devices_replaced');
+      expect(entry?.params).to.deep.include({ key: 'l2.override.scanners', changed: 'mock-3', kept: 'mock-1' });
     });
   });
 
