@@ -152,7 +152,15 @@ export const edgeConfigSchema = z
   })
   .strict();
 
-export type EdgeConfig = z.infer<typeof edgeConfigSchema> & { mockMode: boolean; configFile: string | null };
+/** The raw sources the configuration was merged from (for GET /api/v1/self-service/status: where a setting comes from). */
+export interface EdgeConfigLayers {
+  file: Overrides;
+  env: Overrides;
+  flags: Overrides;
+}
+
+/** `layers` is absent when the edge was given a ready configuration object (tests, embedding). */
+export type EdgeConfig = z.infer<typeof edgeConfigSchema> & { mockMode: boolean; configFile: string | null; layers?: EdgeConfigLayers };
 export type { ScannerConfig };
 
 export { ConfigError };
@@ -246,5 +254,6 @@ export function loadEdgeConfig(argv: string[], env: NodeJS.ProcessEnv, cwd = pro
     trace: config.trace ? path.resolve(cwd, config.trace) : undefined,
     mockMode: config.mockMode ?? configFile === null,
     configFile,
+    layers: { file: fromFile, env: fromEnv, flags: fromFlags },
   };
 }

@@ -42,6 +42,10 @@ import { createStatusReporter } from './reported-status.js';
 import type { ConnectionMode } from '../domain/connection-mode.js';
 import { loadDeviceDisabled } from './commands/device-state.js';
 import { applyRuntimeValues, effectiveRuntime, loadAppliedConfig, runtimeBaseOf } from './commands/runtime-config.js';
+import { createConfigOverrideStore } from '../../adapters/store/config-override-store.js';
+import { OVERRIDE_PREFIX } from './self-service/overridable-settings.js';
+import { applyStoredOverridesAtStart } from './self-service/stored-overrides.js';
+import { SELF_SERVICE_INPUT, type SelfServiceInput } from './self-service/self-service.extension.js';
 
 /** systemIds: how routes and actors find each other without holding references. */
 export const SCAN_LINE = 'scanLine';
@@ -80,6 +84,9 @@ export async function startEdgeSystem(config: EdgeConfig, logger: Logger) {
   const roleScans = createRoleScanHandler({ aggregationSystemId: AGGREGATION, sizes: () => ({ batchSize: config.line.batchSize, palletSize: config.line.palletSize }) });
   const settingsStore = createSettingsStore(db.writer);
   const snapshots = createSnapshotStore(db.writer);
+  // Self-service overrides (l2.override.*, PUT /api/v1/config) go over file/env/flags before anything reads them.
+  const overrideStore = createConfigOverrideStore(db.writer, OVERRIDE_PREFIX);
+  const startupOverrides = await applyStoredOverridesAtStart(config, overrideStore, logger);
   // What the factory pushed last (push_config) is in force from the start, over the file's values.
   const runtimeBase = runtimeBaseOf(config);
   const applied = await loadAppliedConfig(settingsStore);
@@ -115,7 +122,7 @@ export async function startEdgeSystem(config: EdgeConfig, logger: Logger) {
     settingsStore,
     actor: (systemId) => root?.system.get(systemId) as AnyActorRef | undefined,
     sendToRoot: (event) => root?.send(event as never),
-    services: {},
+    services: { [SELF_SERVICE_INPUT]: { store: overrideStore, startup: startupOverrides, runtimeBase, outbox } satisfies SelfServiceInput },
   };
   const extensions: EdgeExtension[] = [];
   for (const create of EDGE_EXTENSIONS) extensions.push(await create(context));

@@ -1,3 +1,5 @@
+import { CONFIG_MESSAGES } from './config.messages.js';
+
 /**
  * The one message catalogue: every text a person reads (journal entries, HMI and console labels,
  * translations of API error codes) is a key here with a Russian and an English text. Placeholders
@@ -14,6 +16,7 @@ export type MessageCatalogue = Record<string, Record<Locale, string>>;
 
 export const MESSAGES: MessageCatalogue = {
   'operator.note': { ru: 'Заметка оператора: {text}', en: 'Operator note: {text}' },
+  ...CONFIG_MESSAGES,
 };
 
 /** The text of `key` in `locale` with `{placeholders}` filled; an unknown key reads as itself. */

@@ -29,6 +29,8 @@ export interface PrinterService {
    * removed ones stop. A name change alone restarts nothing.
    */
   replace(next: PrinterConfig[]): Promise<{ started: string[]; kept: string[]; removed: string[] }>;
+  /** The same in-place replacement without storing the list (a configuration reload: the caller owns the override). */
+  apply(next: PrinterConfig[]): Promise<{ started: string[]; kept: string[]; removed: string[] }>;
   templates: PrinterTemplates;
 }
 
@@ -54,28 +56,39 @@ export const printersExtension: EdgeExtensionFactory = async (context) => {
       // One PUT at a time: two interleaved diffs against the same "before" would leave strays.
       return replacing(async () => {
         await context.settingsStore.set(PRINTERS_OVERRIDE_KEY, next);
-        const before = new Map(printers.map((p) => [p.id, printerChild(p)]));
-        const result = { started: [] as string[], kept: [] as string[], removed: [] as string[] };
-        for (const old of printers) {
-          if (next.some((p) => p.id === old.id)) continue;
-          context.sendToRoot({ type: 'supervisor.remove', id: printerSystemId(old.id) });
-          result.removed.push(old.id);
-        }
-        for (const printer of next) {
-          const child = printerChild(printer);
-          if (isDeepStrictEqual(before.get(printer.id), child) && context.actor(child.systemId!)) {
-            result.kept.push(printer.id);
-            continue;
-          }
-          context.sendToRoot({ type: 'supervisor.spawn', child });
-          result.started.push(printer.id);
-        }
-        printers = next;
-        context.logger.info(result, 'printers replaced');
+        const result = applyInPlace(next);
+        const changed = [...result.started, ...result.removed];
+        context.bus.publish({ type: 'journal.record', severity: 'info', category: 'printer', source: 'config', messageKey: 'config.devices_replaced', params: { key: PRINTERS_OVERRIDE_KEY, changed: changed.join(', ') || '—', kept: result.kept.join(', ') || '—' } });
         return result;
       });
     },
+    apply(next) {
+      return replacing(async () => applyInPlace(next));
+    },
   };
+
+  function applyInPlace(next: PrinterConfig[]) {
+    const before = new Map(printers.map((p) => [p.id, printerChild(p)]));
+    const result = { started: [] as string[], kept: [] as string[], removed: [] as string[] };
+    for (const old of printers) {
+      if (next.some((p) => p.id === old.id)) continue;
+      context.sendToRoot({ type: 'supervisor.remove', id: printerSystemId(old.id) });
+      result.removed.push(old.id);
+    }
+    for (const printer of next) {
+      const child = printerChild(printer);
+      if (isDeepStrictEqual(before.get(printer.id), child) && context.actor(child.systemId!)) {
+        result.kept.push(printer.id);
+        continue;
+      }
+      context.sendToRoot({ type: 'supervisor.spawn', child });
+      result.started.push(printer.id);
+    }
+    printers = next;
+    context.logger.info(result, 'printers replaced');
+    return result;
+  }
+
   context.services.printers = service;
 
   return {

@@ -109,6 +109,13 @@ export function createScannersFeature(context: EdgeContext) {
 
   async function applyList(next: ScannerConfig[]): Promise<ScannersApplyResult> {
     await context.settingsStore.set(SCANNERS_OVERRIDE_KEY, next);
+    const result = applyInPlace(next);
+    const changed = [...result.started, ...result.restarted, ...result.stopped];
+    context.bus.publish({ type: 'journal.record', severity: 'info', category: 'scanner', source: 'config', messageKey: 'config.devices_replaced', params: { key: SCANNERS_OVERRIDE_KEY, changed: changed.join(', ') || '—', kept: result.kept.join(', ') || '—' } });
+    return result;
+  }
+
+  function applyInPlace(next: ScannerConfig[]): ScannersApplyResult {
     const before = new Map(config.scanners.map((s) => [s.id, canonical(s)]));
     const after = new Set(next.map((s) => s.id));
     const result: ScannersApplyResult = { started: [], restarted: [], kept: [], stopped: [] };
@@ -121,7 +128,8 @@ export function createScannersFeature(context: EdgeContext) {
     config.scanners = next;
     for (const scanner of next) {
       const old = before.get(scanner.id);
-      if (old === canonical(scanner)) {
+      // Unchanged and running: keeps its actor and connection. (One that is not running, e.g. FAILED, starts again.)
+      if (old === canonical(scanner) && actorOf(scanner.id)?.getSnapshot().status === 'active') {
         result.kept.push(scanner.id);
         continue;
       }
@@ -179,6 +187,10 @@ export function createScannersFeature(context: EdgeContext) {
      */
     replace(next: ScannerConfig[]): Promise<ScannersApplyResult> {
       return queue(() => applyList(next));
+    },
+    /** The same in-place replacement without storing the list (a configuration reload: the caller owns the override). */
+    apply(next: ScannerConfig[]): Promise<ScannersApplyResult> {
+      return queue(async () => applyInPlace(next));
     },
     /** Forces a reconnect (TEST) and waits for the outcome, including the model's health check. */
     async test(index: number, timeoutMs = DEFAULT_TEST_TIMEOUT_MS): Promise<ScannerTestReport | null> {
