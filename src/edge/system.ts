@@ -46,6 +46,7 @@ import { createConfigOverrideStore } from '../../adapters/store/config-override-
 import { OVERRIDE_PREFIX } from './self-service/overridable-settings.js';
 import { applyStoredOverridesAtStart } from './self-service/stored-overrides.js';
 import { SELF_SERVICE_INPUT, type SelfServiceInput } from './self-service/self-service.extension.js';
+import { makeDataDirPrivate } from '../runtime/private-files.js';
 
 /** systemIds: how routes and actors find each other without holding references. */
 export const SCAN_LINE = 'scanLine';
@@ -63,6 +64,7 @@ export { scannerSystemId };
  * machines through `provide`.
  */
 export async function startEdgeSystem(config: EdgeConfig, logger: Logger) {
+  makeDataDirPrivate(config.dataDir, logger);
   const db: SqliteDatabase = await openSqliteDatabase({
     filename: path.join(config.dataDir, 'edge.db'),
     synchronous: config.storage.synchronous,
@@ -78,6 +80,8 @@ export async function startEdgeSystem(config: EdgeConfig, logger: Logger) {
     config.auth.jwtSecret ?? loadOrCreateSecret(path.join(config.dataDir, 'jwt-secret')),
     config.auth.tokenTtlSeconds,
   );
+  // The database, its -wal/-shm and the secret now exist: private too (SQLite creates files 0644).
+  makeDataDirPrivate(config.dataDir, logger, { reportTooOpen: false });
 
   const committer = createScanCommitter(db.writer, { maxItems: config.storage.commitMaxItems, windowMs: config.storage.commitWindowMs });
   // Scans of every role but ADD: one aggregation-actor transaction each (src/edge/roles).
@@ -205,6 +209,7 @@ export async function startEdgeSystem(config: EdgeConfig, logger: Logger) {
   bus.subscribe('supervisor.childFailed', (event) => logger.error(event, 'actor failed for good'));
   bus.subscribe('supervisor.childRestarted', (event) => logger.warn(event, 'actor restarted'));
   bus.subscribe('scanner.state', (event) => logger.info(event, 'scanner'));
+  bus.subscribe('scanner.refused', (event) => logger.warn(event, 'scanner connection refused'));
   bus.subscribe('factory.link', (event) => (event.state === 'unauthorized' ? logger.error(event, 'factory link') : logger.info(event, 'factory link')));
 
   // Checkpoints on a timer, off the scan path (automatic checkpoints are off, see sqlite-database.ts).

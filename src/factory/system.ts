@@ -35,6 +35,7 @@ import type { DeviceChannelPort, FactoryContext, FactoryExtension } from './exte
 import { FACTORY_EXTENSIONS } from './extensions.js';
 import { createFleet } from './fleet.js';
 import { createProductionRate } from './production-rate.js';
+import { makeDataDirPrivate } from '../runtime/private-files.js';
 
 /** systemIds: how routes find the factory's actors without holding references. */
 export const DEVICES = 'devices';
@@ -54,7 +55,7 @@ export interface FactoryStartOptions {
  * the sharded device sessions), and the wiring of their events.
  */
 export async function startFactorySystem(config: FactoryConfig, logger: Logger, options: FactoryStartOptions = {}) {
-  fs.mkdirSync(config.dataDir, { recursive: true });
+  makeDataDirPrivate(config.dataDir, logger);
   const database = await openFactoryDatabase(
     config.databaseUrl
       ? { url: config.databaseUrl, ...(options.databaseSchema ? { schema: options.databaseSchema } : {}) }
@@ -71,6 +72,8 @@ export async function startFactorySystem(config: FactoryConfig, logger: Logger, 
   const secret = config.auth.jwtSecret ?? loadOrCreateSecret(path.join(config.dataDir, 'jwt-secret'));
   const tokens = createTokenIssuer(secret, config.auth.tokenTtlSeconds);
   const deviceTokens = createDeviceTokenIssuer(secret, config.devices.tokenTtlDays * 24 * 3600);
+  // The database, its -wal/-shm and the secret now exist: private too (SQLite creates files 0644).
+  makeDataDirPrivate(config.dataDir, logger, { reportTooOpen: false });
 
   const devices = createDeviceStore(db);
   const ingestStore = createSyncIngestStore(db);
