@@ -4,6 +4,7 @@ import { plcRoutes } from '../../../api/edge/plcs.routes.js';
 import type { ChildSpec } from '../../../machines/shared/supervisor.machine.js';
 import { type PlcInput, plcMachine } from '../../../machines/edge/plc.machine.js';
 import type { EdgeContext, EdgeExtension } from '../extension.js';
+import { createHostPolicy, plcHosts } from './hardware-hosts.js';
 import { createPlcService, type PlcService, plcSystemId } from './plc-service.js';
 import { type PlcBindings, plcBindingsConfigSchema, type PlcConfig, plcsConfigSchema } from './plcs-config.js';
 
@@ -85,6 +86,8 @@ export async function createPlcsExtension(context: EdgeContext): Promise<EdgeExt
     service,
     bindingProblems,
     async replacePlcs(next) {
+      // Only hosts in hardware.allowedHosts (DomainError INVALID naming the field otherwise).
+      await createHostPolicy(context.config.hardware.allowedHosts).assertAllowed(plcHosts(next));
       const before = new Map(state.plcs.map((plc) => [plc.id, plc]));
       await context.settingsStore.set(PLCS_OVERRIDE_KEY, next);
       state.plcs = next;
