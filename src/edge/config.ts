@@ -10,6 +10,7 @@ import { rejectLoopConfigSchema } from './hardware/reject-loop-config.js';
 import { gpioConfigSchema } from './hardware/gpio-config.js';
 import { printersConfigSchema } from './hardware/printers-config.js';
 import { upsConfigSchema } from './hardware/ups-config.js';
+import { DEFAULT_PRIVATE_CIDRS, parseCidr } from '../domain/net/cidr.js';
 import { asBoolean, asNumber, ConfigError, type Overrides, parseLayers, put, readYamlFile } from '../runtime/config-layers.js';
 
 /**
@@ -20,6 +21,16 @@ import { asBoolean, asNumber, ConfigError, type Overrides, parseLayers, put, rea
 const port = z.number().int().min(0).max(65535);
 /** A system command as argv (run without a shell); a plain string is split on whitespace. */
 const systemCommand = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).transform((value) => (typeof value === 'string' ? value.trim().split(/\s+/) : value));
+
+/** A CIDR range (10.0.0.0/8, fc00::/7) or a single address. */
+const cidr = z.string().refine((text) => {
+  try {
+    parseCidr(text);
+    return true;
+  } catch {
+    return false;
+  }
+}, 'a CIDR range such as 10.0.0.0/8 or fc00::/7');
 
 const id = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, _ . - (1-64)');
 
@@ -54,6 +65,15 @@ export const edgeConfigSchema = z
       .prefault({}),
     scanners: scannersConfigSchema,
     printers: printersConfigSchema,
+    /**
+     * Where line hardware may be: the edge dials a scanner, printer, PLC or UPS only at an address
+     * in these ranges (src/edge/hardware/hardware-hosts.ts). A list given here replaces the
+     * default (loopback, private, link-local); a public address needs its range listed.
+     */
+    hardware: z
+      .object({ allowedHosts: z.array(cidr).max(100).default(() => [...DEFAULT_PRIVATE_CIDRS]) })
+      .strict()
+      .prefault({}),
     storage: z
       .object({
         synchronous: z.enum(['FULL', 'NORMAL']).default('FULL'),
@@ -231,6 +251,7 @@ export function loadEdgeConfig(argv: string[], env: NodeJS.ProcessEnv, cwd = pro
   put(fromEnv, 'auth.managerPassword', env.EDGE_MANAGER_PASSWORD);
   put(fromEnv, 'auth.operatorPassword', env.EDGE_OPERATOR_PASSWORD);
   put(fromEnv, 'ups.password', env.EDGE_UPS_PASSWORD || undefined);
+  put(fromEnv, 'hardware.allowedHosts', env.EDGE_HARDWARE_ALLOWED_HOSTS ? env.EDGE_HARDWARE_ALLOWED_HOSTS.split(',').map((range) => range.trim()).filter(Boolean) : undefined);
   put(fromEnv, 'log.level', env.LOG_LEVEL);
   put(fromEnv, 'inspect', asBoolean('EDGE_INSPECT', env.EDGE_INSPECT));
   put(fromEnv, 'trace', env.EDGE_TRACE);

@@ -116,6 +116,22 @@ describe('okto-edge CLI', function () {
     expect(edge.stderr()).to.include(file);
   });
 
+  it('a printer at a public address without hardware.allowedHosts: exit code 2 naming the key; listed in allowedHosts it starts', async () => {
+    const file = path.join(dir, 'edge-service.yaml');
+    fs.writeFileSync(file, `dataDir: ${JSON.stringify(path.join(dir, 'data'))}\nprinters:\n  - { model: ZEBRA_ZPL, host: 127.0.0.1 }\n  - { model: GENERIC_TCP, host: 203.0.113.7, port: 9100 }\n`);
+    const refused = start(['--port', '0']);
+    expect((await refused.exited).code).to.equal(2);
+    expect(refused.stderr()).to.include('printers.1.host');
+    expect(refused.stderr()).to.include('203.0.113.7');
+    expect(refused.stderr()).to.include('hardware.allowedHosts');
+
+    fs.appendFileSync(file, 'hardware: { allowedHosts: [127.0.0.0/8, 203.0.113.0/24] }\n');
+    const allowed = start(['--port', '0']);
+    await allowed.logLine((l) => typeof l.port === 'number');
+    allowed.child.kill('SIGTERM');
+    expect((await allowed.exited).code).to.equal(0);
+  });
+
   it('an unknown key in the YAML: exit code 2 naming it', async () => {
     fs.writeFileSync(path.join(dir, 'edge-service.yaml'), 'server: { prot: 80 }\n');
     const edge = start([]);

@@ -5,6 +5,7 @@ import type { ChildSpec } from '../../../machines/shared/supervisor.machine.js';
 import { type PlcInput, plcMachine } from '../../../machines/edge/plc.machine.js';
 import { oneAtATime } from '../../runtime/one-at-a-time.js';
 import type { EdgeContext, EdgeExtension } from '../extension.js';
+import { createHostPolicy, plcHosts } from './hardware-hosts.js';
 import { createPlcService, type PlcService, plcSystemId } from './plc-service.js';
 import { type PlcBindings, plcBindingsConfigSchema, type PlcConfig, plcsConfigSchema } from './plcs-config.js';
 
@@ -92,6 +93,8 @@ export async function createPlcsExtension(context: EdgeContext): Promise<EdgeExt
     bindingProblems,
     replacePlcs(next) {
       return queue(async () => {
+        // Only hosts in hardware.allowedHosts (DomainError INVALID naming the field otherwise).
+        await createHostPolicy(context.config.hardware.allowedHosts).assertAllowed(plcHosts(next));
         await context.settingsStore.set(PLCS_OVERRIDE_KEY, next);
         const result = applyPlcsInPlace(next);
         const changed = [...result.added, ...result.changed, ...result.removed];

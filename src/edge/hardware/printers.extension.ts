@@ -6,6 +6,7 @@ import { printerMachine, type PrinterInput } from '../../../machines/edge/printe
 import type { ChildSpec } from '../../../machines/shared/supervisor.machine.js';
 import { oneAtATime } from '../../runtime/one-at-a-time.js';
 import type { EdgeContext, EdgeExtensionFactory } from '../extension.js';
+import { createHostPolicy, printerHosts } from './hardware-hosts.js';
 import { createPrinterTemplates, type PrinterTemplates } from './printer-templates.js';
 import { type PrinterConfig, PRINTERS_OVERRIDE_KEY, printersConfigSchema } from './printers-config.js';
 
@@ -47,12 +48,15 @@ async function initialPrinters(context: EdgeContext): Promise<PrinterConfig[]> {
 export const printersExtension: EdgeExtensionFactory = async (context) => {
   let printers = await initialPrinters(context);
   const replacing = oneAtATime();
+  const hosts = createHostPolicy(context.config.hardware.allowedHosts);
 
   const service: PrinterService = {
     list: () => printers,
     actor: (printer) => context.actor(printerSystemId(printer.id)),
     templates: createPrinterTemplates(context.settingsStore),
-    replace(next) {
+    async replace(next) {
+      // Only hosts in hardware.allowedHosts (DomainError INVALID naming the field otherwise).
+      await hosts.assertAllowed(printerHosts(next));
       // One PUT at a time: two interleaved diffs against the same "before" would leave strays.
       return replacing(async () => {
         await context.settingsStore.set(PRINTERS_OVERRIDE_KEY, next);

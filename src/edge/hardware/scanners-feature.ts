@@ -2,6 +2,7 @@ import type { AnyActorRef } from 'xstate';
 import type { ScannerContext } from '../../../machines/edge/scanner.machine.js';
 import { oneAtATime } from '../../runtime/one-at-a-time.js';
 import type { EdgeContext } from '../extension.js';
+import { createHostPolicy, scannerHosts } from './hardware-hosts.js';
 import { scannerChildSpec, scannerSystemId } from './scanner-children.js';
 import { type ScannerConfig, scannersListSchema } from './scanners-config.js';
 
@@ -106,6 +107,7 @@ export function createScannersFeature(context: EdgeContext) {
 
   /** PUTs one at a time: persist and apply in the same order. */
   const queue = oneAtATime();
+  const hosts = createHostPolicy(config.hardware.allowedHosts);
 
   async function applyList(next: ScannerConfig[]): Promise<ScannersApplyResult> {
     await context.settingsStore.set(SCANNERS_OVERRIDE_KEY, next);
@@ -185,7 +187,9 @@ export function createScannersFeature(context: EdgeContext) {
      * Replaces the list in place: scanners whose configuration changed restart, unchanged ones
      * keep their actor and connection, removed ones stop, new ones start. Persisted first.
      */
-    replace(next: ScannerConfig[]): Promise<ScannersApplyResult> {
+    async replace(next: ScannerConfig[]): Promise<ScannersApplyResult> {
+      // Only hosts in hardware.allowedHosts (DomainError INVALID naming the field otherwise).
+      await hosts.assertAllowed(scannerHosts(next));
       return queue(() => applyList(next));
     },
     /** The same in-place replacement without storing the list (a configuration reload: the caller owns the override). */
