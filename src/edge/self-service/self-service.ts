@@ -1,4 +1,5 @@
 import type { ConfigOverrideStore } from '../../../adapters/store/config-override-store.js';
+import { DomainError } from '../../domain/domain-error.js';
 import type { JournalRecordEvent } from '../../domain/journal-record.js';
 import type { EventBus } from '../../runtime/event-bus.js';
 import type { Logger } from '../../runtime/logger.js';
@@ -14,20 +15,20 @@ import { readStoredOverrides, type StartupOverrides } from './stored-overrides.j
  * journaled. One change at a time: a reload never interleaves with a PUT.
  */
 
-/** A change that cannot be made; nothing was stored or applied. `problems` name the keys. */
-export class OverridesRejected extends Error {
+/** A change that cannot be made (400); nothing was stored or applied. The details name the keys. */
+export class OverridesRejected extends DomainError {
   constructor(
     message: string,
     readonly problems: OverrideProblem[],
   ) {
-    super(message);
+    super('INVALID', message, { ...problems[0], issues: problems });
   }
 }
 
-/** The database holds overrides that do not pass their schemas: a reload applies nothing. */
-export class StoredOverridesInvalid extends Error {
+/** The database holds overrides that do not pass their schemas (409): a reload applies nothing. */
+export class StoredOverridesInvalid extends DomainError {
   constructor(readonly problems: OverrideProblem[]) {
-    super(`The stored overrides are invalid (${problems.map((p) => p.field).join(', ')}); nothing was applied`);
+    super('CONFLICT', `The stored overrides are invalid (${problems.map((p) => p.field).join(', ')}); nothing was applied`, { ...problems[0], issues: problems });
   }
 }
 
