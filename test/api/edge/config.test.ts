@@ -222,6 +222,14 @@ describe('edge API: /api/v1/config (self-service overrides)', function () {
       expect(journal.some((e) => e.messageKey === 'config.reload_refused')).to.equal(true);
     });
 
+    it('starts again a device whose actor is not running (unchanged settings, e.g. after it FAILED)', async () => {
+      t.edge.system.root.send({ type: 'supervisor.remove', id: 'scanner.mock-1' } as never);
+      expect(t.edge.system.scanner('mock-1')).to.equal(undefined);
+      const data = expectData(await t.request('POST', RELOAD, { ...admin(), body: {} }));
+      expect(data.report.scanners.restarted).to.deep.equal(['mock-1']);
+      expect(t.edge.system.scanner('mock-1')).to.not.equal(undefined);
+    });
+
     it('400 for a bad body', async () => {
       expectValidationError(await t.request('POST', RELOAD, { ...admin(), body: { force: true } }), 'force');
       expectError(await t.request('POST', RELOAD, { ...admin(), rawBody: 'nope' }), 400, 'VALIDATION_ERROR');
