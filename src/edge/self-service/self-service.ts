@@ -53,8 +53,13 @@ export interface ChangeRequest {
   actor?: string | undefined;
 }
 
+/** A policy an override set must pass (values by key, as they would be in force); problems name the key. */
+export type OverrideCheck = (values: OverrideValues) => OverrideProblem[];
+
 export interface SelfServiceDeps {
   store: ConfigOverrideStore;
+  /** Policies other features registered, asked at every change and reload. */
+  checks?: () => OverrideCheck[];
   targets: ApplyTargets;
   startup: StartupOverrides;
   bus: EventBus<EdgeEvent>;
@@ -105,11 +110,18 @@ export function createSelfService(deps: SelfServiceDeps) {
     return record;
   }
 
-  /** Checks the stored overrides that would be in force together (PLC bindings must name PLCs that exist). */
+  /**
+   * Checks the overrides that would be in force together: PLC bindings must name PLCs that exist,
+   * and every policy another feature registered (e.g. which hosts a device may be on) must pass.
+   */
   function crossCheck(values: OverrideValues): OverrideProblem[] {
-    if (!targets.plcs) return [];
-    const { plcs, bindings } = effectivePlcs(values, targets.base);
-    return targets.plcs.bindingProblems(plcs, bindings).map((problem) => ({ field: `l2.override.plcBindings.${problem.field}`, reason: problem.reason }));
+    const problems: OverrideProblem[] = [];
+    if (targets.plcs) {
+      const { plcs, bindings } = effectivePlcs(values, targets.base);
+      problems.push(...targets.plcs.bindingProblems(plcs, bindings).map((problem) => ({ field: `l2.override.plcBindings.${problem.field}`, reason: problem.reason })));
+    }
+    for (const check of deps.checks?.() ?? []) problems.push(...check(values));
+    return problems;
   }
 
   return {
