@@ -1,9 +1,8 @@
 import Router from '@koa/router';
 import { z } from 'zod';
-import { OverridesRejected, type SelfService, StoredOverridesInvalid } from '../../src/edge/self-service/self-service.js';
+import type { SelfService } from '../../src/edge/self-service/self-service.js';
 import { type AuthState, requireRole, type TokenIssuer } from '../http/auth.js';
 import { ok } from '../http/envelope.js';
-import { ApiError, validationError } from '../http/errors.js';
 import { parseBody, parseQuery } from '../http/validate.js';
 
 /**
@@ -16,6 +15,9 @@ import { parseBody, parseQuery } from '../http/validate.js';
  * - DELETE /api/v1/config?actor=…        drop every override (the file/env/flag values apply again)
  * - POST   /api/v1/config/reload         `{ actor? }`: re-read the database, re-apply drivers in place
  * - GET    /api/v1/self-service/status   where each setting comes from, drivers, last reload and errors
+ *
+ * A refused change is a DomainError from the service (INVALID → 400 naming the key, CONFLICT →
+ * 409 for a reload over invalid stored values), mapped by the HTTP shell.
  */
 const actorText = z.string().trim().min(1).max(200);
 const changeBody = z
@@ -31,12 +33,6 @@ const noQuery = z.object({}).strict();
 
 const userOf = (state: unknown) => (state as Partial<AuthState>).principal?.username ?? null;
 
-function rejected(error: unknown): never {
-  if (error instanceof OverridesRejected) throw validationError(error.message, { ...error.problems[0], issues: error.problems });
-  if (error instanceof StoredOverridesInvalid) throw new ApiError('CONFLICT', error.message, { ...error.problems[0], issues: error.problems });
-  throw error;
-}
-
 export function configRoutes(tokens: TokenIssuer, service: SelfService, status: () => Promise<unknown>): Router {
   const router = new Router({ prefix: '/api/v1' });
   const manager = requireRole(tokens, 'MANAGER');
@@ -51,7 +47,7 @@ export function configRoutes(tokens: TokenIssuer, service: SelfService, status: 
   router.put('/config', admin, async (ctx) => {
     parseQuery(ctx, noQuery);
     const body = parseBody(ctx, changeBody);
-    const record = await service.change(body, userOf(ctx.state)).catch(rejected);
+    const record = await service.change(body, userOf(ctx.state));
     ok(ctx, { ...record, overrides: (await service.overrides()).overrides });
   });
 
@@ -64,7 +60,7 @@ export function configRoutes(tokens: TokenIssuer, service: SelfService, status: 
   router.post('/config/reload', admin, async (ctx) => {
     parseQuery(ctx, noQuery);
     const { actor } = parseBody(ctx, reloadBody);
-    ok(ctx, await service.reload({ actor }, userOf(ctx.state)).catch(rejected));
+    ok(ctx, await service.reload({ actor }, userOf(ctx.state)));
   });
 
   router.get('/self-service/status', manager, async (ctx) => {

@@ -80,12 +80,28 @@ describe('edge: configuration overrides across a restart', function () {
     expect(status.settings['line.batchSize']).to.deep.equal({ source: 'default', value: 50 });
   });
 
+  it("a value the factory pushed (push_config) wins over an override; the override is the fallback the push leaves out", async () => {
+    const edge = await startTestEdge(base);
+    stops.push(() => edge.stop());
+    const put = (set: Record<string, unknown>) => edge.request('PUT', '/api/v1/config', { token: edge.tokens.admin, body: { set } });
+    await saveAppliedConfig(edge.edge.system.settingsStore, { version: 1, config: { line: { batchSize: 5 } }, appliedAt: new Date().toISOString(), commandId: null });
+    expectData(await put({ 'l2.override.line.batchSize': 120, 'l2.override.line.party': 'P-OVR' }));
+    expect(edge.edge.system.config.line.batchSize).to.equal(5);
+    expect(edge.edge.system.config.line.party).to.equal('P-OVR');
+    expect(edge.edge.system.scanLine().getSnapshot().context.settings.party).to.equal('P-OVR');
+    // push_config falls back to the runtime base, which now carries the override.
+    expect(edge.edge.system.runtimeBase.line.batchSize).to.equal(120);
+    const { settings } = expectData(await edge.request('GET', '/api/v1/self-service/status', { token: edge.tokens.manager }));
+    expect(settings['line.batchSize']).to.deep.equal({ source: 'factory', value: 5 });
+    expect(settings['line.party']).to.deep.equal({ source: 'override', value: 'P-OVR' });
+  });
+
   it('status names the source of each setting: default, file, environment, flag, override, factory', async () => {
     const { dir, cleanup } = tempDir('okto-edge-layers-');
     stops.push(cleanup);
     const file = path.join(dir, 'edge-service.yaml');
     fs.writeFileSync(file, ['line:', '  batchSize: 10', '  palletSize: 20', 'scanners:', '  - id: mock-1', '    transport: MOCK', ''].join('\n'));
-    const config = loadEdgeConfig(['--config', file, '--port', '0', '--host', '127.0.0.1', '--data-dir', path.join(dir, 'data')], { EDGE_INDUSTRY: 'water', EDGE_SYNCHRONOUS: 'NORMAL' }, dir);
+    const config = loadEdgeConfig(['--config', file, '--port', '0', '--host', '127.0.0.1', '--data-dir', path.join(dir, 'data')], { EDGE_INDUSTRY: 'water', EDGE_SYNCHRONOUS: 'NORMAL', EDGE_JWT_SECRET: 'jwt-secret-for-the-layers-test-0123456789', FACTORY_DEVICE_TOKEN: 'device-token-never-shown' }, dir);
     if (config === 'help') throw new Error('unexpected help');
     const edge = await startEdge(config, silentLogger);
     stops.push(() => edge.stop());
@@ -102,5 +118,10 @@ describe('edge: configuration overrides across a restart', function () {
     expect(settings['sync.batchSize']).to.deep.equal({ source: 'default', value: 2000 });
     expect(settings['line.productId'].source).to.equal('factory');
     expect(settings['scanners'].source).to.equal('file');
+    // Secrets from any source are masked.
+    expect(settings['auth.jwtSecret']).to.deep.equal({ source: 'environment', value: '[redacted]' });
+    expect(settings['factory.deviceToken']).to.deep.equal({ source: 'environment', value: '[redacted]' });
+    const text = JSON.stringify(settings);
+    expect(text).to.not.contain('jwt-secret-for-the-layers-test').and.not.contain('device-token-never-shown');
   });
 });

@@ -134,7 +134,8 @@ export async function createPlcsExtension(context: EdgeContext): Promise<EdgeExt
     for (const plc of next) {
       const old = before.get(plc.id);
       before.delete(plc.id);
-      if (old && JSON.stringify(old) === JSON.stringify(plc)) {
+      // Unchanged and running: keeps its link. (One that is not running, e.g. FAILED, starts again.)
+      if (old && JSON.stringify(old) === JSON.stringify(plc) && context.actor(plcSystemId(plc.id))) {
         result.unchanged.push(plc.id);
         continue;
       }

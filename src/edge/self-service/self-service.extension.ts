@@ -6,7 +6,7 @@ import type { EdgeContext, EdgeExtension } from '../extension.js';
 import type { PlcFeature } from '../hardware/plcs.extension.js';
 import type { PrinterService } from '../hardware/printers.extension.js';
 import type { ScannersFeature } from '../hardware/scanners-feature.js';
-import { createSelfService, type SelfService } from './self-service.js';
+import { createSelfService, type OverrideCheck, type SelfService } from './self-service.js';
 import { selfServiceStatus } from './self-service-status.js';
 import type { StartupOverrides } from './stored-overrides.js';
 
@@ -20,6 +20,13 @@ import type { StartupOverrides } from './stored-overrides.js';
  * replaced), the runtime base push_config falls back to, and the outbox (its upload size).
  */
 export const SELF_SERVICE_INPUT = 'selfServiceInput';
+
+/**
+ * `services.overrideChecks`: policies (OverrideCheck[]) other features add, which every
+ * PUT /api/v1/config and reload must pass — e.g. a host allowlist that PUT /api/v1/scanners
+ * enforces must hold for `l2.override.scanners` too, or the override would be a way around it.
+ */
+export const OVERRIDE_CHECKS = 'overrideChecks';
 
 export interface SelfServiceInput {
   store: ConfigOverrideStore;
@@ -40,6 +47,7 @@ export function selfServiceExtension(context: EdgeContext): SelfServiceExtension
   };
   const service = createSelfService({
     store: input.store,
+    checks: () => (context.services[OVERRIDE_CHECKS] as OverrideCheck[] | undefined) ?? [],
     startup: input.startup,
     bus: context.bus,
     logger: context.logger,

@@ -1,4 +1,5 @@
 import type { ConfigOverrideStore } from '../../../adapters/store/config-override-store.js';
+import { DomainError } from '../../domain/domain-error.js';
 import type { JournalRecordEvent } from '../../domain/journal-record.js';
 import type { EventBus } from '../../runtime/event-bus.js';
 import type { Logger } from '../../runtime/logger.js';
@@ -14,20 +15,20 @@ import { readStoredOverrides, type StartupOverrides } from './stored-overrides.j
  * journaled. One change at a time: a reload never interleaves with a PUT.
  */
 
-/** A change that cannot be made; nothing was stored or applied. `problems` name the keys. */
-export class OverridesRejected extends Error {
+/** A change that cannot be made (400); nothing was stored or applied. The details name the keys. */
+export class OverridesRejected extends DomainError {
   constructor(
     message: string,
     readonly problems: OverrideProblem[],
   ) {
-    super(message);
+    super('INVALID', message, { ...problems[0], issues: problems });
   }
 }
 
-/** The database holds overrides that do not pass their schemas: a reload applies nothing. */
-export class StoredOverridesInvalid extends Error {
+/** The database holds overrides that do not pass their schemas (409): a reload applies nothing. */
+export class StoredOverridesInvalid extends DomainError {
   constructor(readonly problems: OverrideProblem[]) {
-    super(`The stored overrides are invalid (${problems.map((p) => p.field).join(', ')}); nothing was applied`);
+    super('CONFLICT', `The stored overrides are invalid (${problems.map((p) => p.field).join(', ')}); nothing was applied`, { ...problems[0], issues: problems });
   }
 }
 
@@ -52,8 +53,13 @@ export interface ChangeRequest {
   actor?: string | undefined;
 }
 
+/** A policy an override set must pass (values by key, as they would be in force); problems name the key. */
+export type OverrideCheck = (values: OverrideValues) => OverrideProblem[];
+
 export interface SelfServiceDeps {
   store: ConfigOverrideStore;
+  /** Policies other features registered, asked at every change and reload. */
+  checks?: () => OverrideCheck[];
   targets: ApplyTargets;
   startup: StartupOverrides;
   bus: EventBus<EdgeEvent>;
@@ -104,11 +110,18 @@ export function createSelfService(deps: SelfServiceDeps) {
     return record;
   }
 
-  /** Checks the stored overrides that would be in force together (PLC bindings must name PLCs that exist). */
+  /**
+   * Checks the overrides that would be in force together: PLC bindings must name PLCs that exist,
+   * and every policy another feature registered (e.g. which hosts a device may be on) must pass.
+   */
   function crossCheck(values: OverrideValues): OverrideProblem[] {
-    if (!targets.plcs) return [];
-    const { plcs, bindings } = effectivePlcs(values, targets.base);
-    return targets.plcs.bindingProblems(plcs, bindings).map((problem) => ({ field: `l2.override.plcBindings.${problem.field}`, reason: problem.reason }));
+    const problems: OverrideProblem[] = [];
+    if (targets.plcs) {
+      const { plcs, bindings } = effectivePlcs(values, targets.base);
+      problems.push(...targets.plcs.bindingProblems(plcs, bindings).map((problem) => ({ field: `l2.override.plcBindings.${problem.field}`, reason: problem.reason })));
+    }
+    for (const check of deps.checks?.() ?? []) problems.push(...check(values));
+    return problems;
   }
 
   return {

@@ -173,6 +173,28 @@ describe('edge API: /api/v1/config (self-service overrides)', function () {
     });
   });
 
+  describe('policies other features register (services.overrideChecks)', () => {
+    it('a change that breaks a registered policy is a 400 naming the key, and nothing changes', async () => {
+      const onlyLab = (values: Record<string, unknown>) =>
+        ((values['l2.override.printers'] as Array<{ host: string }> | undefined) ?? [])
+          .map((p, index) => ({ p, index }))
+          .filter(({ p }) => !p.host.startsWith('127.'))
+          .map(({ index }) => ({ field: `l2.override.printers.${index}.host`, reason: 'host not allowed' }));
+      const services = t.edge.system.services as Record<string, unknown>;
+      services.overrideChecks = [onlyLab];
+      try {
+        expectValidationError(await put({ set: { 'l2.override.printers': [printer({ host: '10.9.9.9' })] } }), 'l2.override.printers.0.host');
+        expect((await get()).overrides).to.deep.equal({});
+        expectData(await put({ set: { 'l2.override.printers': [printer()] } }));
+        // Stored behind the API: the reload refuses it too.
+        await t.edge.system.settingsStore.set('l2.override.printers', [{ ...printer({ host: '10.9.9.9' }), name: 'zebra-1', params: {} }]);
+        expectError(await t.request('POST', RELOAD, { ...admin(), body: {} }), 409, 'CONFLICT');
+      } finally {
+        delete services.overrideChecks;
+      }
+    });
+  });
+
   describe('DELETE /api/v1/config', () => {
     it('drops every override; the file values are in force again, in place', async () => {
       expectData(await put({ set: { 'l2.override.line.palletSize': 12, 'l2.override.scanners': [{ id: 'mock-9', transport: 'MOCK' }] } }));
@@ -220,6 +242,14 @@ describe('edge API: /api/v1/config (self-service overrides)', function () {
       expect(status.lastReload.errors[0].field).to.equal('l2.override.scanners.0.transport');
       expect(status.overrides.invalid[0].field).to.equal('l2.override.scanners.0.transport');
       expect(journal.some((e) => e.messageKey === 'config.reload_refused')).to.equal(true);
+    });
+
+    it('starts again a device whose actor is not running (unchanged settings, e.g. after it FAILED)', async () => {
+      t.edge.system.root.send({ type: 'supervisor.remove', id: 'scanner.mock-1' } as never);
+      expect(t.edge.system.scanner('mock-1')).to.equal(undefined);
+      const data = expectData(await t.request('POST', RELOAD, { ...admin(), body: {} }));
+      expect(data.report.scanners.restarted).to.deep.equal(['mock-1']);
+      expect(t.edge.system.scanner('mock-1')).to.not.equal(undefined);
     });
 
     it('400 for a bad body', async () => {
