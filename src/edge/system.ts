@@ -45,7 +45,8 @@ import { applyRuntimeValues, effectiveRuntime, loadAppliedConfig, runtimeBaseOf 
 import { createConfigOverrideStore } from '../../adapters/store/config-override-store.js';
 import { OVERRIDE_PREFIX } from './self-service/overridable-settings.js';
 import { applyStoredOverridesAtStart } from './self-service/stored-overrides.js';
-import { SELF_SERVICE_INPUT, type SelfServiceInput } from './self-service/self-service.extension.js';
+import { OVERRIDE_CHECKS, SELF_SERVICE_INPUT, type SelfServiceInput } from './self-service/self-service.extension.js';
+import { createHostPolicy, hardwareHostsOverrideCheck } from './hardware/hardware-hosts.js';
 import { makeDataDirPrivate } from '../runtime/private-files.js';
 
 /** systemIds: how routes and actors find each other without holding references. */
@@ -126,7 +127,11 @@ export async function startEdgeSystem(config: EdgeConfig, logger: Logger) {
     settingsStore,
     actor: (systemId) => root?.system.get(systemId) as AnyActorRef | undefined,
     sendToRoot: (event) => root?.send(event as never),
-    services: { [SELF_SERVICE_INPUT]: { store: overrideStore, startup: startupOverrides, runtimeBase, outbox } satisfies SelfServiceInput },
+    services: {
+      [SELF_SERVICE_INPUT]: { store: overrideStore, startup: startupOverrides, runtimeBase, outbox } satisfies SelfServiceInput,
+      // Overrides that set device lists obey the hardware host allowlist, as PUT /scanners does.
+      [OVERRIDE_CHECKS]: [hardwareHostsOverrideCheck(createHostPolicy(config.hardware.allowedHosts))],
+    },
   };
   const extensions: EdgeExtension[] = [];
   for (const create of EDGE_EXTENSIONS) extensions.push(await create(context));

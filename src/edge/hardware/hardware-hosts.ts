@@ -135,3 +135,20 @@ export function configuredHardwareHosts(config: { scanners: readonly ScannerConf
     ...(config.ups.enabled && config.ups.driver === 'nut' ? [{ field: 'ups.host', host: config.ups.host }] : []),
   ];
 }
+
+/**
+ * The same policy for the self-service overrides that set device lists (`l2.override.scanners`,
+ * `…printers`, `…plcs`): without it, PUT /api/v1/config or a reload would be a way around the
+ * allowlist PUT /scanners enforces. Registered in `services.overrideChecks` by the edge.
+ */
+export function hardwareHostsOverrideCheck(policy: HostPolicy) {
+  return async (values: Record<string, unknown>): Promise<Array<{ field: string; reason: string }>> => {
+    const list = <T>(key: string) => (Array.isArray(values[key]) ? (values[key] as T[]) : []);
+    const refused = await policy.firstRefusal([
+      ...scannerHosts(list<ScannerConfig>('l2.override.scanners'), 'l2.override.scanners'),
+      ...printerHosts(list<PrinterConfig>('l2.override.printers'), 'l2.override.printers'),
+      ...plcHosts(list<PlcConfig>('l2.override.plcs'), 'l2.override.plcs'),
+    ]);
+    return refused ? [{ field: refused.field, reason: refused.reason }] : [];
+  };
+}

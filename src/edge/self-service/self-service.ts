@@ -54,7 +54,8 @@ export interface ChangeRequest {
 }
 
 /** A policy an override set must pass (values by key, as they would be in force); problems name the key. */
-export type OverrideCheck = (values: OverrideValues) => OverrideProblem[];
+/** May be asynchronous: a host policy resolves hostnames before it can answer. */
+export type OverrideCheck = (values: OverrideValues) => OverrideProblem[] | Promise<OverrideProblem[]>;
 
 export interface SelfServiceDeps {
   store: ConfigOverrideStore;
@@ -114,13 +115,13 @@ export function createSelfService(deps: SelfServiceDeps) {
    * Checks the overrides that would be in force together: PLC bindings must name PLCs that exist,
    * and every policy another feature registered (e.g. which hosts a device may be on) must pass.
    */
-  function crossCheck(values: OverrideValues): OverrideProblem[] {
+  async function crossCheck(values: OverrideValues): Promise<OverrideProblem[]> {
     const problems: OverrideProblem[] = [];
     if (targets.plcs) {
       const { plcs, bindings } = effectivePlcs(values, targets.base);
       problems.push(...targets.plcs.bindingProblems(plcs, bindings).map((problem) => ({ field: `l2.override.plcBindings.${problem.field}`, reason: problem.reason })));
     }
-    for (const check of deps.checks?.() ?? []) problems.push(...check(values));
+    for (const check of deps.checks?.() ?? []) problems.push(...(await check(values)));
     return problems;
   }
 
@@ -159,7 +160,7 @@ export function createSelfService(deps: SelfServiceDeps) {
         const stored = await readStoredOverrides(store);
         const next: OverrideValues = { ...stored.values, ...parsed };
         for (const key of unset) delete next[key];
-        const cross = crossCheck(next);
+        const cross = await crossCheck(next);
         if (cross.length > 0) throw new OverridesRejected('Invalid configuration change', cross);
 
         await store.change(parsed, unset);
@@ -193,7 +194,7 @@ export function createSelfService(deps: SelfServiceDeps) {
     reload(request: { actor?: string | undefined }, user: string | null): Promise<ApplyRecord> {
       return serial(async () => {
         const { values, problems } = await readStoredOverrides(store);
-        const all = [...problems, ...crossCheck(values)];
+        const all = [...problems, ...(await crossCheck(values))];
         if (all.length > 0) {
           lastReload = { trigger: 'reload', at: new Date().toISOString(), by: user, actor: request.actor ?? null, ok: false, keys: Object.keys(values), report: null, errors: all };
           journal({ severity: 'warning', messageKey: 'config.reload_refused', params: { actor: request.actor ?? user ?? '?', keys: list(all.map((p) => p.field)) }, user });

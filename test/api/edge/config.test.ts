@@ -181,6 +181,7 @@ describe('edge API: /api/v1/config (self-service overrides)', function () {
           .filter(({ p }) => !p.host.startsWith('127.'))
           .map(({ index }) => ({ field: `l2.override.printers.${index}.host`, reason: 'host not allowed' }));
       const services = t.edge.system.services as Record<string, unknown>;
+      const registered = services.overrideChecks;
       services.overrideChecks = [onlyLab];
       try {
         expectValidationError(await put({ set: { 'l2.override.printers': [printer({ host: '10.9.9.9' })] } }), 'l2.override.printers.0.host');
@@ -190,8 +191,13 @@ describe('edge API: /api/v1/config (self-service overrides)', function () {
         await t.edge.system.settingsStore.set('l2.override.printers', [{ ...printer({ host: '10.9.9.9' }), name: 'zebra-1', params: {} }]);
         expectError(await t.request('POST', RELOAD, { ...admin(), body: {} }), 409, 'CONFLICT');
       } finally {
-        delete services.overrideChecks;
+        services.overrideChecks = registered;
       }
+    });
+
+    it('the hardware host allowlist holds for device lists set as overrides: a public printer host is a 400 naming it', async () => {
+      expectValidationError(await put({ set: { 'l2.override.printers': [printer({ host: '203.0.113.7' })] } }), 'l2.override.printers.0.host');
+      expect((await get()).overrides).to.deep.equal({});
     });
   });
 
