@@ -122,7 +122,7 @@ export function userRoutes(deps: UserRouteDeps): Router {
     }
     attempt.succeeded();
     checkPolicy(body.newPassword, principal.username);
-    if (body.newPassword === body.currentPassword) throw validationError('The new password must differ from the current one', { field: 'newPassword' });
+    if (body.newPassword === body.currentPassword) throw validationError('The new password must differ from the current one', { field: 'newPassword', reason: 'same as the current password' });
     const user = await withHasher(ctx, () =>
       deps.users.setPassword(principal.userId, body.newPassword, { mustChangePassword: false, action: 'auth.password_change' }, actorOf(ctx)),
     );
