@@ -93,7 +93,8 @@ describe('okto-edge CLI', function () {
     expect((await edge.exited).code).to.equal(0);
   });
 
-  it('with a config file (mock mode off): no demo password works; the admin gets a one-time password (0600 file, logged once) to change at first login', async () => {
+  it('with a config file (mock mode off): no demo password works; the admin gets a one-time password (0600 file, logged once) to change at first login', async function () {
+    this.timeout(150_000); // two starts and a dozen hashes at the production cost (N=2^17)
     fs.writeFileSync(path.join(dir, 'edge-service.yaml'), `server: { port: 0, host: 127.0.0.1 }\ndataDir: ./state\n`);
     const edge = start([], { EDGE_OPERATOR_PASSWORD: 'Operator-env-pass-1' });
     const url = `http://127.0.0.1:${(await edge.logLine((l) => typeof l.port === 'number')).port as number}`;
