@@ -124,10 +124,19 @@ export const edgeConfigSchema = z
     auth: z
       .object({
         jwtSecret: z.string().min(32, 'at least 32 characters').optional(),
-        tokenTtlSeconds: z.number().int().min(60).default(12 * 3600),
-        adminPassword: z.string().min(8).optional(),
-        managerPassword: z.string().min(8).optional(),
-        operatorPassword: z.string().min(8).optional(),
+        /** One shift: a token (and a WebSocket opened with it) ends after this. */
+        tokenTtlSeconds: z.number().int().min(60).default(8 * 3600),
+        adminPassword: z.string().min(10).optional(),
+        managerPassword: z.string().min(10).optional(),
+        operatorPassword: z.string().min(10).optional(),
+        /**
+         * The demo's users with their well-known passwords (admin/admin123 …). Only for a demo:
+         * otherwise accounts without a password from environment get a random one-time password
+         * (<dataDir>/initial-passwords.txt, 0600) that must be changed at first login. Default: on in mock mode.
+         */
+        demoUsers: z.boolean().optional(),
+        /** scrypt cost of new password hashes, log2 N (OWASP: 17). Lower only for tests; older hashes are upgraded at login. */
+        scryptLogN: z.number().int().min(10).max(20).default(17),
       })
       .strict()
       .prefault({}),
@@ -247,6 +256,7 @@ export function loadEdgeConfig(argv: string[], env: NodeJS.ProcessEnv, cwd = pro
   put(fromEnv, 'factory.deviceId', env.FACTORY_DEVICE_ID || undefined);
   put(fromEnv, 'factory.deviceToken', env.FACTORY_DEVICE_TOKEN || undefined);
   put(fromEnv, 'auth.jwtSecret', env.EDGE_JWT_SECRET);
+  put(fromEnv, 'auth.demoUsers', asBoolean('EDGE_DEMO_USERS', env.EDGE_DEMO_USERS));
   put(fromEnv, 'auth.adminPassword', env.EDGE_ADMIN_PASSWORD);
   put(fromEnv, 'auth.managerPassword', env.EDGE_MANAGER_PASSWORD);
   put(fromEnv, 'auth.operatorPassword', env.EDGE_OPERATOR_PASSWORD);
