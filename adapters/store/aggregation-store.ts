@@ -9,6 +9,7 @@ import { nextId } from '../../src/domain/ids.js';
 import { type BatchRow, type BottleRow, toBatch, toBottle } from './rows.js';
 import { clearBuffer, loadBuffer, verifyInBuffer } from './batch-buffer-store.js';
 import { executeRoleScan } from './role-scan-store.js';
+import { recordEdgeAudit } from './audit-trail.js';
 
 /**
  * The aggregation actor's `execute`: each request is one transaction that checks the rules
@@ -24,7 +25,7 @@ export function createAggregationExecutor(db: Knex, now: () => Date = () => new 
         case 'addBottles':
           return addBottles(trx, input.batchId, input.bottleIds, at, []);
         case 'setBottleStatus':
-          return setBottleStatus(trx, input.bottleId, input.status, at);
+          return setBottleStatus(trx, input.bottleId, input.status, at, input.audit);
         // Scanner roles and the batch-accounting buffer: serialised with the rest (role-scan-store.ts).
         case 'roleScan':
           return executeRoleScan(trx, input, at, now().getUTCFullYear());
@@ -139,10 +140,31 @@ export async function addBottles(trx: Knex.Transaction, batchId: string, bottleI
   return { ok: true, result: { batch: toBatch(batch), bottleCount: batch.bottle_count }, events };
 }
 
-export async function setBottleStatus(trx: Knex.Transaction, bottleId: string, status: BottleStatus, at: string): Promise<WorkOutcome> {
+export async function setBottleStatus(
+  trx: Knex.Transaction,
+  bottleId: string,
+  status: BottleStatus,
+  at: string,
+  audit?: { userId: string; username: string; ip: string | null },
+): Promise<WorkOutcome> {
   const row: BottleRow | undefined = await trx('bottles').where({ id: bottleId }).first();
   if (!row) throw new DomainError('NOT_FOUND', `Bottle ${bottleId} not found`);
   const from = row.status as BottleStatus;
+  // Who changed it, in the same transaction as the change (a refusal below rolls it back with the rest).
+  if (audit) {
+    await recordEdgeAudit(trx, {
+      user: { userId: audit.userId, username: audit.username },
+      ip: audit.ip,
+      action: 'bottle.status',
+      entityType: 'bottle',
+      entityId: bottleId,
+      outcome: 'success',
+      status: 200,
+      before: { status: BOTTLE_STATUS_NAMES[from] },
+      after: { status: BOTTLE_STATUS_NAMES[status] },
+      at,
+    });
+  }
   if (from === status) return { ok: true, result: toBottle(row) };
   if (!MANUAL_TARGETS.includes(status)) {
     throw new DomainError('CONFLICT', `Status ${BOTTLE_STATUS_NAMES[status]} is set by ${status === BottleStatus.IN_BATCH ? 'adding the bottle to a batch' : 'the sync queue'}, not by hand`);

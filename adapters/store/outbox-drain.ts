@@ -123,6 +123,12 @@ export function createOutboxDrain(options: { db: Knex; reader: Knex; target: () 
   // instead of taking turns. The outbox stays the truth: a prepared batch that is never
   // sent (failure, target gone) is simply read again from the start.
   let prepared: Promise<PreparedBatch> | null = null;
+  /**
+   * When the target last answered an upload. Set before the answer's rows leave the outbox, so a
+   * status that already sees the queue emptied by that answer also sees when it happened (the
+   * sync actor learns of it only after the commit, a moment too late for such a reader).
+   */
+  let lastUploadAt: string | null = null;
   const discardPrepared = () => {
     prepared?.catch(() => undefined);
     prepared = null;
@@ -146,6 +152,7 @@ export function createOutboxDrain(options: { db: Knex; reader: Knex; target: () 
     let results: SyncItemResult[];
     try {
       results = await target.send(items);
+      lastUploadAt = new Date().toISOString();
     } catch (error) {
       discardPrepared();
       const message = error instanceof Error ? error.message : String(error);
@@ -229,7 +236,8 @@ export function createOutboxDrain(options: { db: Knex; reader: Knex; target: () 
     async status() {
       const [queue] = (await reader('outbox').whereNull('parked_at').count({ n: '*' }).min({ oldest: 'created_at' })) as Array<{ n: number; oldest: string | null }>;
       const [parked] = (await reader('outbox').whereNotNull('parked_at').count({ n: '*' })) as Array<{ n: number }>;
-      return { queueSize: Number(queue!.n), oldestItem: queue!.oldest ?? null, parked: Number(parked!.n) };
+      // Read after the counts: an upload that emptied the queue they saw is already recorded.
+      return { queueSize: Number(queue!.n), oldestItem: queue!.oldest ?? null, parked: Number(parked!.n), lastSyncAt: lastUploadAt };
     },
     async parked(limit: number) {
       const rows: Array<{ seq: number; kind: string; ref_id: string; parked_at: string; parked_reason: string }> = await reader('outbox')

@@ -5,7 +5,7 @@ import type { Bottle } from '../../src/domain/aggregation.js';
 import { type BottleStatus, isBottleStatus } from '../../src/domain/bottle-status.js';
 import type { EdgeSystem } from '../../src/edge/system.js';
 import { askActor, doWork } from '../http/actor-calls.js';
-import { requireRole } from '../http/auth.js';
+import { type Principal, requireRole } from '../http/auth.js';
 import { ok } from '../http/envelope.js';
 import { ApiError, notFound } from '../http/errors.js';
 import { parseBody, parseParams, parseQuery } from '../http/validate.js';
@@ -93,7 +93,11 @@ export function bottleRoutes(system: EdgeSystem): Router {
   router.patch('/:id/status', requireRole(system.tokens, 'MANAGER'), async (ctx) => {
     const { id } = parseParams(ctx, idParam);
     const { status } = parseBody(ctx, statusBody);
-    ok(ctx, await doWork<Bottle>(system.aggregation(), { op: 'setBottleStatus', bottleId: id, status }));
+    const principal = ctx.state.principal as Principal;
+    const audit = { userId: principal.userId, username: principal.username, ip: ctx.ip };
+    const bottle = await doWork<Bottle>(system.aggregation(), { op: 'setBottleStatus', bottleId: id, status, audit });
+    ctx.state.audited = true; // written with the change (aggregation-store.ts), not after it by the call audit
+    ok(ctx, bottle);
   });
 
   return router;

@@ -35,14 +35,14 @@ export function upstreamRoutes(system: EdgeSystem): Router {
 
   router.get('/connection/status', anyone, async (ctx) => {
     const { state, context } = syncSnapshot(system);
-    const { queueSize } = await system.outbox.status();
+    const { queueSize, lastSyncAt } = await system.outbox.status();
     const { reason } = system.upstream.target();
     ok(ctx, {
       mode: system.upstream.mode(),
       /** Why the mode is what it is when the factory server imposes it; null when the local choice stands. */
       modeReason: system.factorySettings.modeReason(),
       connected: context.targetReady && state !== 'backoff' && state !== 'offline',
-      lastSync: context.lastSyncAt,
+      lastSync: lastSyncAt,
       queueSize,
       target: { ready: context.targetReady, reason, lastError: context.lastError },
     });
@@ -65,11 +65,11 @@ export function upstreamRoutes(system: EdgeSystem): Router {
 
   router.get('/sync/status', anyone, async (ctx) => {
     const { state, context } = syncSnapshot(system);
-    const { queueSize, oldestItem, parked } = await system.outbox.status();
+    const { queueSize, oldestItem, parked, lastSyncAt } = await system.outbox.status();
     ok(ctx, {
       queueSize,
       oldestItem,
-      lastSync: context.lastSyncAt,
+      lastSync: lastSyncAt,
       syncErrors: context.syncErrors,
       state,
       parked,

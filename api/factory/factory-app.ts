@@ -3,12 +3,13 @@ import type { FactorySystem } from '../../src/factory/system.js';
 import { createHttpApp } from '../http/app.js';
 import { acceptedByAny } from '../http/body-parsing.js';
 import { loginRoutes } from '../http/login.routes.js';
-import { recordAudit } from '../../adapters/store/factory/audit-log.js';
+import { userRoutes } from '../http/users.routes.js';
 import { auditRoutes } from './audit.routes.js';
 import { connectionRoutes } from './connection.routes.js';
 import { dashboardRoutes } from './dashboard.routes.js';
 import type { DeviceHub } from './device-hub.js';
 import { deviceRoutes } from './devices.routes.js';
+import { auditForbidden } from './forbidden-audit.js';
 import { syncRoutes } from './sync.routes.js';
 import { systemRoutes } from './system.routes.js';
 
@@ -20,21 +21,11 @@ export function createFactoryApp(system: FactorySystem, hub: Pick<DeviceHub, 'co
     // Users and devices (sync, heartbeat) send bodies; anyone else's is never read.
     bodyGate: { accepts: acceptedByAny(system.tokens, system.deviceTokens), publicRoutes: ['POST /api/v1/auth/login'] },
   });
-  const login = loginRoutes({
-    ...system,
-    onAttempt: ({ username, ip, user }) =>
-      recordAudit(system.db, {
-        actor: user ? { userId: user.id, username: user.username } : { system: 'login' },
-        action: 'auth.login',
-        entityType: 'user',
-        entityId: user?.id ?? null,
-        outcome: user ? 'success' : 'failure',
-        detail: user ? `from ${ip}` : `unknown user or wrong password for "${username.slice(0, 64)}" from ${ip}`,
-      }),
-  });
+  app.use(auditForbidden(system));
   const routers = [
     systemRoutes(system),
-    login,
+    loginRoutes({ ...system.security, logger: system.logger }),
+    userRoutes(system.security),
     deviceRoutes(system, hub),
     syncRoutes(system),
     connectionRoutes(system),

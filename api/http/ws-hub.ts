@@ -22,20 +22,42 @@ export class WsHub {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
   private readonly alive = new WeakSet<WebSocket>();
   private readonly ping: NodeJS.Timeout;
+  /** Whose token each client opened with; a revoked or expired token closes the socket (4401). */
+  private readonly principals = new Map<WebSocket, Principal>();
+  private readonly offRevoked: () => void;
 
   constructor(private readonly options: WsHubOptions) {
     this.ping = setInterval(() => this.sweep(), options.pingIntervalMs ?? 30_000);
     this.ping.unref();
+    this.offRevoked = options.issuer.onRevoked((userId) => this.closeWhere((p) => p.userId === userId, 'token revoked'));
   }
 
   /** Claims upgrades for our path on `server`; other paths are left for other hubs (or refused). */
   attach(server: Server): void {
     claimUpgrades(server, this.wss, this.options.path, (token) => this.options.issuer.verify(token), (ws, principal: Principal) => {
       this.alive.add(ws);
+      this.principals.set(ws, principal);
+      const expiry = principal.expiresAt === undefined ? null : setTimeout(() => ws.close(4401, 'token expired'), Math.min(2 ** 31 - 1, Math.max(0, principal.expiresAt - Date.now())));
+      expiry?.unref();
+      ws.on('close', () => {
+        if (expiry) clearTimeout(expiry);
+        this.principals.delete(ws);
+      });
       ws.on('pong', () => this.alive.add(ws));
       ws.on('error', () => ws.terminate());
       this.options.logger.debug({ user: principal.username, path: this.options.path }, 'websocket client connected');
     }, this.options.logger);
+  }
+
+  /** Closes (4401) every client whose principal matches: a user's sessions were revoked. */
+  closeWhere(predicate: (principal: Principal) => boolean, reason: string): number {
+    let closed = 0;
+    for (const [ws, principal] of this.principals) {
+      if (!predicate(principal)) continue;
+      ws.close(4401, reason);
+      closed++;
+    }
+    return closed;
   }
 
   get clientCount(): number {
@@ -60,6 +82,7 @@ export class WsHub {
 
   close(): void {
     clearInterval(this.ping);
+    this.offRevoked();
     for (const client of this.wss.clients) client.close(1001, 'server shutting down');
     this.wss.close();
   }

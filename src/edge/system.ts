@@ -12,8 +12,7 @@ import { createBottleQueries } from '../../adapters/store/bottle-queries.js';
 import { createScanCommitter } from '../../adapters/store/scan-committer.js';
 import { createRoleScanHandler } from './roles/role-scan-handler.js';
 import { openSqliteDatabase, type SqliteDatabase } from '../../adapters/store/sqlite-database.js';
-import { createUserStore } from '../../adapters/store/user-store.js';
-import { createTokenIssuer, type TokenIssuer } from '../../api/http/auth.js';
+import type { TokenIssuer } from '../../api/http/auth.js';
 import { scanLineMachine, type LineSettings } from '../../machines/edge/scan-line.machine.js';
 import { provisioningMachine } from '../../machines/edge/provisioning.machine.js';
 import { syncQueueMachine } from '../../machines/shared/sync-queue.machine.js';
@@ -23,7 +22,6 @@ import { wsDeviceChannel, type WsChannelConfig } from '../../adapters/factory-li
 import { serialWorkerMachine } from '../../machines/shared/serial-worker.machine.js';
 import { type ChildSpec, createSupervisorMachine } from '../../machines/shared/supervisor.machine.js';
 import { edgeMigrations } from '../../migrations/edge/index.js';
-import { loadOrCreateSecret } from '../auth/secret-file.js';
 import { bridgeEmitsToBus } from '../runtime/emit-bridge.js';
 import { createEventBus, type EventBus } from '../runtime/event-bus.js';
 import { createInspection } from '../runtime/inspection.js';
@@ -32,7 +30,7 @@ import { startRoot } from '../runtime/root-observer.js';
 import type { EdgeConfig, ScannerConfig } from './config.js';
 import { SCANNER_ACTORS, scannerChildSpec, scannerSystemId } from './hardware/scanner-children.js';
 import type { EdgeEvent } from './edge-events.js';
-import { DEMO_USERS } from './demo-users.js';
+import { startEdgeSecurity } from './security.js';
 import { installationId } from './installation-id.js';
 import type { EdgeContext, EdgeExtension } from './extension.js';
 import { EDGE_EXTENSIONS } from './extensions.js';
@@ -42,6 +40,11 @@ import { createStatusReporter } from './reported-status.js';
 import type { ConnectionMode } from '../domain/connection-mode.js';
 import { loadDeviceDisabled } from './commands/device-state.js';
 import { applyRuntimeValues, effectiveRuntime, loadAppliedConfig, runtimeBaseOf } from './commands/runtime-config.js';
+import { createConfigOverrideStore } from '../../adapters/store/config-override-store.js';
+import { OVERRIDE_PREFIX } from './self-service/overridable-settings.js';
+import { applyStoredOverridesAtStart } from './self-service/stored-overrides.js';
+import { OVERRIDE_CHECKS, SELF_SERVICE_INPUT, type SelfServiceInput } from './self-service/self-service.extension.js';
+import { createHostPolicy, hardwareHostsOverrideCheck } from './hardware/hardware-hosts.js';
 import { makeDataDirPrivate } from '../runtime/private-files.js';
 
 /** systemIds: how routes and actors find each other without holding references. */
@@ -67,23 +70,15 @@ export async function startEdgeSystem(config: EdgeConfig, logger: Logger) {
     migrations: edgeMigrations,
   });
 
-  const users = createUserStore(db.writer);
-  const onDefault = await users.seed(DEMO_USERS(config.auth));
-  if (onDefault.length > 0) {
-    logger.warn({ users: onDefault }, 'default passwords in use: set EDGE_ADMIN_PASSWORD / EDGE_MANAGER_PASSWORD / EDGE_OPERATOR_PASSWORD');
-  }
-  const tokens: TokenIssuer = createTokenIssuer(
-    config.auth.jwtSecret ?? loadOrCreateSecret(path.join(config.dataDir, 'jwt-secret')),
-    config.auth.tokenTtlSeconds,
-  );
-  // The database, its -wal/-shm and the secret now exist: private too (SQLite creates files 0644).
-  makeDataDirPrivate(config.dataDir, logger, { reportTooOpen: false });
 
   const committer = createScanCommitter(db.writer, { maxItems: config.storage.commitMaxItems, windowMs: config.storage.commitWindowMs });
   // Scans of every role but ADD: one aggregation-actor transaction each (src/edge/roles).
   const roleScans = createRoleScanHandler({ aggregationSystemId: AGGREGATION, sizes: () => ({ batchSize: config.line.batchSize, palletSize: config.line.palletSize }) });
   const settingsStore = createSettingsStore(db.writer);
   const snapshots = createSnapshotStore(db.writer);
+  // Self-service overrides (l2.override.*, PUT /api/v1/config) go over file/env/flags before anything reads them.
+  const overrideStore = createConfigOverrideStore(db.writer, OVERRIDE_PREFIX);
+  const startupOverrides = await applyStoredOverridesAtStart(config, overrideStore, logger);
   // What the factory pushed last (push_config) is in force from the start, over the file's values.
   const runtimeBase = runtimeBaseOf(config);
   const applied = await loadAppliedConfig(settingsStore);
@@ -91,6 +86,12 @@ export async function startEdgeSystem(config: EdgeConfig, logger: Logger) {
   const cloud = createCloudClient({ baseUrl: config.cloud.url, timeoutMs: config.cloud.timeoutMs });
   const initialMode = (await settingsStore.get<ConnectionMode>(CONNECTION_MODE_KEY))?.value ?? config.connection.mode;
   const bus: EventBus<EdgeEvent> = createEventBus<EdgeEvent>();
+  // Users, tokens, login throttle and audit trail (src/edge/security.ts).
+  const security = await startEdgeSecurity({ config, db: db.writer, logger, bus });
+  const { users } = security;
+  const tokens: TokenIssuer = security.tokens;
+  // The database, its -wal/-shm and the secrets now exist: private too (SQLite creates files 0644).
+  makeDataDirPrivate(config.dataDir, logger, { reportTooOpen: false });
   let root: ReturnType<typeof createActor<ReturnType<typeof createSupervisorMachine>>> | undefined;
   const upstream = createUpstream({
     bus,
@@ -119,7 +120,11 @@ export async function startEdgeSystem(config: EdgeConfig, logger: Logger) {
     settingsStore,
     actor: (systemId) => root?.system.get(systemId) as AnyActorRef | undefined,
     sendToRoot: (event) => root?.send(event as never),
-    services: {},
+    services: {
+      [SELF_SERVICE_INPUT]: { store: overrideStore, startup: startupOverrides, runtimeBase, outbox } satisfies SelfServiceInput,
+      // Overrides that set device lists obey the hardware host allowlist, as PUT /scanners does.
+      [OVERRIDE_CHECKS]: [hardwareHostsOverrideCheck(createHostPolicy(config.hardware.allowedHosts))],
+    },
   };
   const extensions: EdgeExtension[] = [];
   for (const create of EDGE_EXTENSIONS) extensions.push(await create(context));
@@ -279,6 +284,7 @@ export async function startEdgeSystem(config: EdgeConfig, logger: Logger) {
     factorySettings,
     outbox,
     users,
+    security,
     committer,
     queries: { bottles: createBottleQueries(db.reader), batches: createBatchQueries(db.reader) },
     scanLine: () => get(SCAN_LINE),
@@ -310,6 +316,7 @@ export async function startEdgeSystem(config: EdgeConfig, logger: Logger) {
       factorySettings.dispose();
       unbridge();
       current.stop();
+      await security.stop();
       await inspection.close();
       await db.close();
     },

@@ -45,7 +45,9 @@ describe('loadEdgeConfig', () => {
       expect(config.scanners[0]).to.include({ id: 'mock-1', transport: 'MOCK' });
       expect(config.storage.synchronous).to.equal('FULL');
       expect(config.auth.jwtSecret).to.equal(undefined);
-      expect(config.auth.tokenTtlSeconds).to.equal(43_200);
+      expect(config.auth.tokenTtlSeconds).to.equal(28_800); // one shift
+      expect(config.auth.scryptLogN).to.equal(17);
+      expect(config.auth.demoUsers).to.equal(undefined); // then: as mock mode
       expect(config.log.level).to.equal('info');
       expect(config.inspect).to.equal(false);
       expect(config.trace).to.equal(undefined);

@@ -17,6 +17,7 @@ import { FactoryProcess, writeCrashFactoryConfig } from './support/factory-proce
 import { dataOf, pollUntil } from './support/http-json.js';
 import { checkNothingLost, describeFindings, type NothingLostFindings } from './support/nothing-lost.js';
 import { RecordedLine } from './support/recorded-line.js';
+import { PG_MISSING, peerMissing } from '../support/peers.js';
 
 /**
  * Nothing lost, factory edition: the factory server runs as a child process on a fixed port with
@@ -219,4 +220,4 @@ function crashSuite(db: 'sqlite' | 'pg') {
 
 crashSuite('sqlite');
 if (FACTORY_TEST_PG_URL) crashSuite('pg');
-else describe('reliability: kill -9 of the factory (PostgreSQL)', () => it('skipped: FACTORY_TEST_PG_URL not set (CI sets it; locally: FACTORY_TEST_PG_URL=postgres://postgres@127.0.0.1:5432/test)'));
+else describe('reliability: kill -9 of the factory (PostgreSQL)', () => peerMissing(PG_MISSING));

@@ -3,6 +3,7 @@ import path from 'node:path';
 import knexFactory, { type Knex } from 'knex';
 import { openFactoryDatabase, type FactoryDatabase, type FactoryDatabaseOptions, type FactoryDialect } from '../../adapters/store/factory/factory-database.js';
 import { tempDir } from './temp-dir.js';
+import { PG_MISSING, peerMissing } from './peers.js';
 
 /** The PostgreSQL the factory tests also run on, e.g. postgres://postgres@127.0.0.1:5432/test. */
 export const FACTORY_TEST_PG_URL = process.env.FACTORY_TEST_PG_URL;
@@ -91,7 +92,7 @@ export function describeOnFactoryDbs(title: string, body: (ctx: FactoryDbContext
   describe(`${title} (PostgreSQL)`, () => {
     const url = FACTORY_TEST_PG_URL;
     if (!url) {
-      it('skipped: FACTORY_TEST_PG_URL not set');
+      peerMissing(PG_MISSING);
       return;
     }
     const schema = `test_${crypto.randomBytes(6).toString('hex')}`;

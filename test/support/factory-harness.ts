@@ -6,6 +6,7 @@ import { silentLogger } from '../../src/runtime/logger.js';
 import { FACTORY_TEST_PG_URL } from './factory-db.js';
 import { demoTokens, type JsonRequester, jsonRequester } from './http-request.js';
 import { tempDir } from './temp-dir.js';
+import { PG_MISSING, peerMissing } from './peers.js';
 
 export type FactoryDbKind = 'sqlite' | 'pg';
 
@@ -39,6 +40,8 @@ export async function startTestFactory(db: FactoryDbKind = 'sqlite', overrides: 
       log: { level: 'silent' },
       ...(db === 'pg' ? { databaseUrl: FACTORY_TEST_PG_URL } : {}),
       ...overrides,
+      // The demo users the tests log in as, with cheap hashes (auth tests set their own).
+      auth: { demoUsers: true, scryptLogN: 10, ...(overrides.auth as Record<string, unknown> | undefined) },
     }),
     configFile: null,
   };
@@ -82,7 +85,7 @@ export function describeOnBothDatabases(title: string, body: (db: FactoryDbKind)
   describe(`${title} (SQLite)`, () => body('sqlite'));
   describe(`${title} (PostgreSQL)`, () => {
     if (!FACTORY_TEST_PG_URL) {
-      it('skipped: FACTORY_TEST_PG_URL not set (CI sets it; locally: FACTORY_TEST_PG_URL=postgres://postgres@127.0.0.1:5432/test)');
+      peerMissing(PG_MISSING);
       return;
     }
     body('pg');

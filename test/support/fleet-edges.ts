@@ -105,8 +105,9 @@ export async function dispatch(f: TestFactory, deviceId: string, body: Record<st
   return { status: res.status, command: res.body.data };
 }
 
+/** As ADMIN: OPERATOR and MANAGER see results of commands above their role redacted. */
 export async function getCommand(f: TestFactory, deviceId: string, commandId: string): Promise<any> {
-  return expectData(await f.request('GET', `/api/v1/devices/${deviceId}/commands/${commandId}`, { token: f.tokens.operator }));
+  return expectData(await f.request('GET', `/api/v1/devices/${deviceId}/commands/${commandId}`, { token: f.tokens.admin }));
 }
 
 const FINAL = new Set(['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'EXPIRED', 'CANCELED']);

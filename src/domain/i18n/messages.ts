@@ -1,3 +1,5 @@
+import { CONFIG_MESSAGES } from './config.messages.js';
+
 /**
  * The one message catalogue: every text a person reads (journal entries, HMI and console labels,
  * translations of API error codes) is a key here with a Russian and an English text. Placeholders
@@ -6,6 +8,8 @@
  * Keys are grouped by prefix (`security.`, `line.`, `scanner.` …); add new keys in the group they
  * belong to. A test checks that every key has both languages and the same placeholders in each.
  */
+import { SECURITY_MESSAGES } from './security.messages.js';
+
 export const LOCALES = ['ru', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];
 export const DEFAULT_LOCALE: Locale = 'ru';
@@ -14,6 +18,8 @@ export type MessageCatalogue = Record<string, Record<Locale, string>>;
 
 export const MESSAGES: MessageCatalogue = {
   'operator.note': { ru: 'Заметка оператора: {text}', en: 'Operator note: {text}' },
+  ...CONFIG_MESSAGES,
+  ...SECURITY_MESSAGES,
 };
 
 /** The text of `key` in `locale` with `{placeholders}` filled; an unknown key reads as itself. */

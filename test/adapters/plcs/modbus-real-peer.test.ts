@@ -7,6 +7,7 @@ import { createModbusDriver } from '../../../adapters/plcs/modbus-driver.js';
 import { freePort } from '../../../adapters/plcs/modbus-simulator.js';
 import type { PlcDriver } from '../../../adapters/plcs/plc-driver.js';
 import { waitFor } from '../../support/wait-for.js';
+import { peerMissing } from '../../support/peers.js';
 
 /**
  * The Modbus TCP driver against real peers from Debian: a pymodbus 3.0 server (Debian's
@@ -56,7 +57,7 @@ async function mbpoll(port: number, args: string[]): Promise<Map<number, number>
 describe('modbus TCP driver against pymodbus and mbpoll (real peers)', function () {
   const missing = missingPeers();
   if (missing) {
-    it(`needs the Debian Modbus peers: ${missing}`);
+    peerMissing(`needs the Debian Modbus peers: ${missing}`);
     return;
   }
   this.timeout(30_000);

@@ -7,6 +7,7 @@ import { createModbusDriver } from '../../../adapters/plcs/modbus-driver.js';
 import type { PlcDriver } from '../../../adapters/plcs/plc-driver.js';
 import { tempDir } from '../../support/temp-dir.js';
 import { waitFor } from '../../support/wait-for.js';
+import { peerMissing } from '../../support/peers.js';
 
 /**
  * Modbus RTU over a real tty: socat joins two pseudo-terminals, modbus-serial's ServerSerial
@@ -16,7 +17,7 @@ const SOCAT = '/usr/bin/socat';
 
 describe('modbus RTU driver over a socat pty pair', function () {
   if (!fs.existsSync(SOCAT)) {
-    it(`needs ${SOCAT} (apt install socat) for a pseudo-terminal pair`);
+    peerMissing(`needs ${SOCAT} (apt install socat) for a pseudo-terminal pair`);
     return;
   }
   let socat: ChildProcess;

@@ -10,6 +10,7 @@ import { type ModbusScannerConfig, modbusScannerTransport, registersToBytes, str
 import { waitFor } from '../../support/wait-for.js';
 import { startTransport } from './callback-harness.js';
 import { freePort } from './transport-harness.js';
+import { skipForMissingPeer } from '../../support/peers.js';
 
 const GS = '\u001d';
 const CODE = `0104600000000017215ABCDE${GS}93ABCD`;
@@ -130,7 +131,7 @@ describe('modbus scanner transport', () => {
     });
 
     it('reads a code a device wrote, and clears the flag on the real server', async function () {
-      if (!server) return this.skip(); // /usr/bin/python3 with pymodbus is missing: apt-get install python3-pymodbus
+      if (!server) return skipForMissingPeer(this, 'pymodbus is not installed for /usr/bin/python3 (apt install python3-pymodbus)');
       const transport = startTransport(modbusScannerTransport, base({ host: '127.0.0.1', port, readyRegister: 100, codeRegister: 110 }));
       const device = new modbusSerial.default();
       try {

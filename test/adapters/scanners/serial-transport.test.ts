@@ -6,6 +6,7 @@ import { type PtyPair, socatPath, startPtyPair } from '../../support/socat-pty.j
 import { tempDir } from '../../support/temp-dir.js';
 import { waitFor } from '../../support/wait-for.js';
 import { startTransport } from './callback-harness.js';
+import { peerMissing } from '../../support/peers.js';
 
 const framing: FramingConfig = { suffix: 'CRLF', noRead: [...DEFAULT_NO_READ], maxFrameBytes: DEFAULT_MAX_FRAME_BYTES };
 const GS = '\u001d';
@@ -24,7 +25,7 @@ const closePort = (port: SerialPort) => new Promise<void>((resolve) => (port.isO
 
 describe('serialScannerTransport (socat pseudo-terminals)', function () {
   if (!socatPath()) {
-    it('needs socat (/usr/bin/socat; apt-get install socat) for real ttys');
+    peerMissing('needs socat (/usr/bin/socat; apt-get install socat) for real ttys');
     return;
   }
 

@@ -183,7 +183,7 @@ describe('outbox drain (SQLite)', () => {
     target.answer = (item) => ({ id: item.id, status: 'accepted' });
     expect(await drainOnce(drain)).to.deep.equal({ sent: 1, synced: 1, parked: 0, more: false });
     expect(target.sent.at(-1)!.map((i) => i.id)).to.deep.equal([`bottle.created:${later[0]}`]);
-    expect(await drain.status()).to.deep.equal({ queueSize: 0, oldestItem: null, parked: 1 });
+    expect(await drain.status()).to.deep.include({ queueSize: 0, oldestItem: null, parked: 1 });
     const parked = await drain.parked(10);
     expect(parked).to.have.length(1);
     expect(parked[0]).to.deep.include({ id: `bottle.created:${ids[2]}`, kind: 'bottle.created', reason: 'GTIN check digit mismatch' });
@@ -235,7 +235,25 @@ describe('outbox drain (SQLite)', () => {
     await scanBottles(2);
     const drain = drainWith(10);
     const oldest: { created_at: string } = await store.db.reader('outbox').orderBy('seq').first('created_at');
-    expect(await drain.status()).to.deep.equal({ queueSize: 2, oldestItem: oldest.created_at, parked: 0 });
+    expect(await drain.status()).to.deep.equal({ queueSize: 2, oldestItem: oldest.created_at, parked: 0, lastSyncAt: null });
+  });
+
+  it('never reports a queue emptied by an upload without the time of that upload', async () => {
+    await scanBottles(50);
+    const drain = drainWith(50);
+    // Sample the status as fast as it answers while one upload is acknowledged and committed:
+    // each sample that sees fewer items queued must also see when the upload happened.
+    let draining = true;
+    const samples: Array<{ queueSize: number; lastSyncAt: string | null }> = [];
+    const sampler = (async () => {
+      while (draining) samples.push(await drain.status());
+    })();
+    await drainOnce(drain);
+    draining = false;
+    await sampler;
+    samples.push(await drain.status());
+    expect(samples.at(-1)).to.include({ queueSize: 0 });
+    expect(samples.filter((s) => s.queueSize < 50 && s.lastSyncAt === null)).to.deep.equal([]);
   });
 
   it('gives a batch sent_status "sent" while its items are on the wire and "synced" once all are acknowledged', async () => {
@@ -285,7 +303,7 @@ describe('outbox drain (SQLite)', () => {
     while ((await drainOnce(drain)).more);
     await drainOnce(drain);
     const rejected = ids.filter((_, i) => i < 600 && i % 7 === 0).length;
-    expect(await drain.status()).to.deep.equal({ queueSize: 0, oldestItem: null, parked: rejected });
+    expect(await drain.status()).to.deep.include({ queueSize: 0, oldestItem: null, parked: rejected });
     const counts: Array<{ status: number; n: number }> = await store.db.reader.raw('SELECT status, COUNT(*) AS n FROM bottles GROUP BY status ORDER BY status');
     expect(counts).to.deep.equal([
       { status: SENT, n: rejected },

@@ -4,12 +4,13 @@ import { createNutUpsConnection, readUps } from '../../../adapters/ups/nut-conne
 import { waitFor } from '../../support/wait-for.js';
 import { probeConnection } from './connection-probe.js';
 import { findNutBinaries, startUpsdPeer, type UpsdPeer } from './upsd-peer.js';
+import { peerMissing } from '../../support/peers.js';
 
 /** The NUT client against Debian's real upsd, fed by the dummy-ups driver from a .dev file. */
 describe('NUT client against a real upsd (dummy-ups)', function () {
   this.timeout(30_000);
   if (!findNutBinaries()) {
-    it('needs upsd and dummy-ups (Debian package nut-server, /lib/nut/upsd + /lib/nut/dummy-ups): not installed here');
+    peerMissing('needs upsd and dummy-ups (Debian package nut-server, /lib/nut/upsd + /lib/nut/dummy-ups): not installed here');
     return;
   }
 

@@ -56,7 +56,7 @@ describe('edge commands: executor', function () {
   });
 
   it('a resend while the command still runs is acked and answered once, by the one run', async () => {
-    const edge = await fx.start({ commands: { execShell: { enabled: true, allowlist: [process.execPath] } } });
+    const edge = await fx.start({ commands: { execShell: { enabled: true, allowlist: [[process.execPath, '-e', '**']] } } });
     const params = { command: process.execPath, args: ['-e', 'setTimeout(() => process.stdout.write("done"), 300)'] };
     const id = fx.factory.sendCommand('exec_shell', params);
     await waitFor(() => fx.factory.replies(id).acks.length === 1, 5_000, 'the first ack');
