@@ -66,12 +66,17 @@ function jsonBody(limitBytes: number): Middleware {
   });
 }
 
-/** `accepts` for a BodyGate: a token is accepted when any of these verifiers takes it without throwing. */
-export function acceptedByAny(...verifiers: Array<{ verify(token: string): unknown }>): (token: string) => boolean {
+/**
+ * `accepts` for a BodyGate: a token is accepted when any of these verifiers takes it without
+ * throwing. The gate asks who the caller is, not what they may do: a user who must change their
+ * password is still authenticated (their POST /api/v1/auth/password has a body), so the check
+ * allows that state; the route's own middleware decides the rest.
+ */
+export function acceptedByAny(...verifiers: Array<{ verify(token: string, options?: { allowPasswordChange?: boolean }): unknown }>): (token: string) => boolean {
   return (token) =>
     verifiers.some((verifier) => {
       try {
-        verifier.verify(token);
+        verifier.verify(token, { allowPasswordChange: true });
         return true;
       } catch {
         return false;
