@@ -1,6 +1,6 @@
 import net from 'node:net';
 import { fromCallback } from 'xstate';
-import { addressMatcher, LOCAL_NETWORK_RANGES } from '../../src/runtime/address-ranges.js';
+import { addressInCidrs, DEFAULT_PRIVATE_CIDRS, parseCidr } from '../../src/domain/net/cidr.js';
 import { FrameDecoder } from './frame-decoder.js';
 import type { Frame, FramingConfig } from './framing.js';
 import { createQueryTracker, type QueryTracker } from './query-tracker.js';
@@ -18,7 +18,7 @@ export interface TcpScannerConfig {
   trigger?: string;
   /** How long `transport.query` waits for the answer (default 2000 ms). */
   queryTimeoutMs?: number;
-  /** listen mode: the addresses (CIDRs) a reader may connect from; default LOCAL_NETWORK_RANGES. */
+  /** listen mode: the addresses (CIDRs) a reader may connect from; default DEFAULT_PRIVATE_CIDRS (loopback, private, link-local). */
   allowFrom?: readonly string[];
   /** listen mode: a new connection takes over from a live reader (default false: it is refused). */
   replacePeer?: boolean;
@@ -183,7 +183,8 @@ function dial(config: TcpScannerConfig, send: Send, fail: (reason: string) => vo
  */
 function listen(config: TcpScannerConfig, send: Send, fail: (reason: string) => void, queries: QueryTracker): Connection {
   const server = net.createServer();
-  const allowed = addressMatcher(config.allowFrom ?? LOCAL_NETWORK_RANGES);
+  const allowFrom = (config.allowFrom ?? DEFAULT_PRIVATE_CIDRS).map((text) => parseCidr(text));
+  const allowed = (address: string | undefined) => address !== undefined && addressInCidrs(address, allowFrom);
   const idleMs = config.peerIdleMs ?? DEFAULT_PEER_IDLE_MS;
   let peer: net.Socket | null = null;
   let lastHeardAt = 0;

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { type FramingConfig, framingSchema } from '../../../adapters/scanners/framing.js';
 import { SCANNER_MODEL_PROFILES, SCANNER_MODELS } from '../../../adapters/scanners/scanner-models.js';
 import { DEFAULT_SCANNER_ROLE, SCANNER_ROLES } from '../../domain/scanner-role.js';
-import { parseCidr } from '../../runtime/address-ranges.js';
+import { parseCidr } from '../../domain/net/cidr.js';
 
 /**
  * Scanners of a line (up to 10), as edge-service.yaml `scanners:` and the body of
@@ -25,7 +25,14 @@ const LEGACY_TRANSPORTS: Record<string, ScannerTransport> = { tcp: 'TCP', mock: 
 const port = z.number().int().min(0).max(65535);
 const scannerId = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, _ . - (1-64)');
 const pollIntervalMs = z.number().int().min(5).max(60_000);
-const addressRange = z.string().refine((text) => parseCidr(text) !== null, 'an address or CIDR range, e.g. 192.168.10.0/24, 10.1.2.3 or fd00::/8');
+const addressRange = z.string().refine((text) => {
+  try {
+    parseCidr(text);
+    return true;
+  } catch {
+    return false;
+  }
+}, 'an address or CIDR range, e.g. 192.168.10.0/24, 10.1.2.3 or fd00::/8');
 
 const serialSettings = {
   baudRate: z.number().int().min(50).max(4_000_000).default(9600),
