@@ -10,8 +10,8 @@ import type { Logger } from './logger.js';
  *
  * Called before the database is opened (the directory is closed to others before anything is
  * written; existing files that were too open are fixed and reported with a warning) and again
- * once it is open (`reportTooOpen: false`: the files SQLite just created). Symlinks are not
- * followed. A file we cannot fix (owned by someone else) is reported as an error, not fatal.
+ * once it is open (`reportTooOpen: false`: the files SQLite just created). Symlinks inside it are
+ * not followed. A file we cannot fix (owned by someone else) is reported as an error, not fatal.
  */
 export function makeDataDirPrivate(dataDir: string, logger: Logger, options: { reportTooOpen?: boolean } = {}): void {
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
@@ -20,7 +20,8 @@ export function makeDataDirPrivate(dataDir: string, logger: Logger, options: { r
   const visit = (target: string, depth: number) => {
     let stat: fs.Stats;
     try {
-      stat = fs.lstatSync(target);
+      // The data dir itself may be a symlink (to a mounted volume): follow it; below it, never.
+      stat = depth === 0 ? fs.statSync(target) : fs.lstatSync(target);
     } catch {
       return; // gone meanwhile (a -shm removed at close)
     }

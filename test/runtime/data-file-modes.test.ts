@@ -94,6 +94,29 @@ describe('data files are private to the service account (0700 directories, 0600 
     }
   });
 
+  it('a data dir given as a symlink is made private through it; a symlink inside it is not followed', async () => {
+    const { dir, cleanup } = tempDir('okto-modes-');
+    try {
+      const real = tooOpenDataDir(dir);
+      const outside = path.join(dir, 'outside.txt');
+      fs.writeFileSync(outside, 'not ours');
+      fs.chmodSync(outside, 0o644);
+      fs.symlinkSync(outside, path.join(real, 'link-out'));
+      const link = path.join(dir, 'data-link');
+      fs.symlinkSync(real, link);
+      const config: EdgeConfig = { ...edgeConfigSchema.parse({ server: { port: 0, host: '127.0.0.1' }, dataDir: link, storage: { synchronous: 'NORMAL' } }), mockMode: true, configFile: null };
+      const edge = await withOpenUmask(() => startEdge(config, recordingLogger().logger));
+      try {
+        expectPrivate(real, 'edge.db');
+        expect(modeOf(outside).toString(8), 'the file a symlink points at').to.equal('644');
+      } finally {
+        await edge.stop();
+      }
+    } finally {
+      cleanup();
+    }
+  });
+
   it('factory (SQLite): the same at start, for factory.db and its -wal/-shm', async () => {
     const { dir, cleanup } = tempDir('okto-modes-');
     try {
