@@ -62,12 +62,16 @@ function jsonBody(limitBytes: number): Middleware {
   });
 }
 
-/** `accepts` for a BodyGate: a token is accepted when any of these verifiers takes it without throwing. */
-export function acceptedByAny(...verifiers: Array<{ verify(token: string): unknown }>): (token: string) => boolean {
+/**
+ * `accepts` for a BodyGate: a token is accepted when any of these verifiers takes it without
+ * throwing. A user who must change their password still has a body read: the password change is
+ * the one call they may make (the route's own check refuses the others).
+ */
+export function acceptedByAny(...verifiers: Array<{ verify(token: string, options?: { allowPasswordChange?: boolean }): unknown }>): (token: string) => boolean {
   return (token) =>
     verifiers.some((verifier) => {
       try {
-        verifier.verify(token);
+        verifier.verify(token, { allowPasswordChange: true });
         return true;
       } catch {
         return false;
