@@ -135,3 +135,13 @@ export function configuredHardwareHosts(config: { scanners: readonly ScannerConf
     ...(config.ups.enabled && config.ups.driver === 'nut' ? [{ field: 'ups.host', host: config.ups.host }] : []),
   ];
 }
+
+/**
+ * A stored override (an earlier PUT) whose hosts the current hardware.allowedHosts refuses is not
+ * used: logged, and the configuration file applies (as for an override the schema refuses).
+ */
+export async function storedHostsAllowed(context: { config: { hardware: { allowedHosts: string[] } }; logger: { error(o: object, m: string): void } }, key: string, hosts: readonly ConfiguredHost[]): Promise<boolean> {
+  const refused = await createHostPolicy(context.config.hardware.allowedHosts).firstRefusal(hosts);
+  if (refused) context.logger.error({ key, field: refused.field, host: refused.host, reason: refused.reason }, `stored override ${key} names a host outside hardware.allowedHosts: using the configuration file`);
+  return refused === null;
+}
