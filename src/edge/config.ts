@@ -11,6 +11,7 @@ import { gpioConfigSchema } from './hardware/gpio-config.js';
 import { printersConfigSchema } from './hardware/printers-config.js';
 import { upsConfigSchema } from './hardware/ups-config.js';
 import { DEFAULT_PRIVATE_CIDRS, parseCidr } from '../domain/net/cidr.js';
+import { parsePublicKey } from '../auth/firmware-signature.js';
 import { asBoolean, asNumber, ConfigError, type Overrides, parseLayers, put, readYamlFile } from '../runtime/config-layers.js';
 
 /**
@@ -168,6 +169,36 @@ export const edgeConfigSchema = z
           })
           .strict()
           .prefault({}),
+      })
+      .strict()
+      .prefault({}),
+    /**
+     * Firmware authenticity: update_firmware stages a release only when its Ed25519 signature
+     * verifies against one of these keys (the factory's: GET /api/v1/firmware/signing-key, or a
+     * vendor's). No key configured = nothing is staged, unless allowUnsigned (never in production).
+     */
+    firmware: z
+      .object({
+        trustedKeys: z
+          .array(
+            z
+              .object({
+                id: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'letters, digits, _ . - (1-64)'),
+                /** PEM (SPKI) or base64 of the raw 32-byte Ed25519 key. */
+                publicKey: z.string().min(40).max(1000).refine((text) => {
+                  try {
+                    parsePublicKey(text);
+                    return true;
+                  } catch {
+                    return false;
+                  }
+                }, 'an Ed25519 public key: PEM, or base64 of its raw 32 bytes'),
+              })
+              .strict(),
+          )
+          .max(20)
+          .default([]),
+        allowUnsigned: z.boolean().default(false),
       })
       .strict()
       .prefault({}),
