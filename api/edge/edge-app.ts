@@ -5,6 +5,8 @@ import { loginRoutes } from '../http/login.routes.js';
 import { batchAccountingRoutes } from './batch-accounting.routes.js';
 import { batchRoutes } from './batches.routes.js';
 import { bottleRoutes } from './bottles.routes.js';
+import { eventRoutes } from './events.routes.js';
+import { lineRoutes } from './line.routes.js';
 import { mockRoutes } from './mock.routes.js';
 import { scannerRoutes } from './scanner.routes.js';
 import { provisioningRoutes } from './provisioning.routes.js';
@@ -18,6 +20,8 @@ export function createEdgeApp(system: EdgeSystem): Koa {
     systemRoutes(system),
     loginRoutes(system),
     bottleRoutes(system),
+    eventRoutes(system),
+    lineRoutes(system),
     batchRoutes(system),
     batchAccountingRoutes(system),
     scannerRoutes(system),

@@ -13,6 +13,10 @@ import { createScanCommitter } from '../../adapters/store/scan-committer.js';
 import { createRoleScanHandler } from './roles/role-scan-handler.js';
 import { openSqliteDatabase, type SqliteDatabase } from '../../adapters/store/sqlite-database.js';
 import { createUserStore } from '../../adapters/store/user-store.js';
+import { createJournalStore } from '../../adapters/store/journal-store.js';
+import { createScanTally } from '../../adapters/store/scan-tally.js';
+import { createJournal } from './journal/journal.js';
+import { createLineOperations } from './line/line-operations.js';
 import { createTokenIssuer, type TokenIssuer } from '../../api/http/auth.js';
 import { scanLineMachine, type LineSettings } from '../../machines/edge/scan-line.machine.js';
 import { provisioningMachine } from '../../machines/edge/provisioning.machine.js';
@@ -102,6 +106,16 @@ export async function startEdgeSystem(config: EdgeConfig, logger: Logger) {
         ? factorySyncTarget({ factoryUrl: config.factory.url, deviceToken: config.factory.deviceToken, timeoutMs: config.factory.timeoutMs })
         : null,
   });
+  // The HMI journal listens to the bus from the start, so what the tree does as it starts is on record.
+  const journal = createJournal({ store: createJournalStore(db.writer, db.reader), bus, logger, settings: config.journal });
+  const lineOps = createLineOperations({
+    bus,
+    scanLine: () => root?.system.get(SCAN_LINE),
+    tally: createScanTally(db.reader),
+    shifts: config.line.shifts,
+    timeZone: config.line.timeZone,
+  });
+  await lineOps.load();
   const factorySettings = createFactorySettings({ bus, mode: upstream.mode, connection: () => root?.system.get(CONNECTION), logger });
   const outbox = createOutboxDrain({ db: db.writer, reader: db.reader, target: upstream.currentTarget, batchSize: config.sync.batchSize, logger });
 
@@ -275,6 +289,8 @@ export async function startEdgeSystem(config: EdgeConfig, logger: Logger) {
     outbox,
     users,
     committer,
+    journal,
+    lineOps,
     queries: { bottles: createBottleQueries(db.reader), batches: createBatchQueries(db.reader) },
     scanLine: () => get(SCAN_LINE),
     aggregation: () => get(AGGREGATION),
@@ -301,11 +317,13 @@ export async function startEdgeSystem(config: EdgeConfig, logger: Logger) {
         await extension.stop?.().catch((error: unknown) => logger.error({ err: error, extension: extension.name }, 'extension failed to stop'));
       }
       clearInterval(checkpoints);
+      lineOps.dispose();
       upstream.dispose();
       factorySettings.dispose();
       unbridge();
       current.stop();
       await inspection.close();
+      await journal.stop();
       await db.close();
     },
   };

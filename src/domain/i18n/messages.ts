@@ -6,6 +6,9 @@
  * Keys are grouped by prefix (`security.`, `line.`, `scanner.` …); add new keys in the group they
  * belong to. A test checks that every key has both languages and the same placeholders in each.
  */
+import { JOURNAL_MESSAGES } from './journal.messages.js';
+import { LINE_MESSAGES } from './line.messages.js';
+
 export const LOCALES = ['ru', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];
 export const DEFAULT_LOCALE: Locale = 'ru';
@@ -14,6 +17,8 @@ export type MessageCatalogue = Record<string, Record<Locale, string>>;
 
 export const MESSAGES: MessageCatalogue = {
   'operator.note': { ru: 'Заметка оператора: {text}', en: 'Operator note: {text}' },
+  ...JOURNAL_MESSAGES,
+  ...LINE_MESSAGES,
 };
 
 /** The text of `key` in `locale` with `{placeholders}` filled; an unknown key reads as itself. */
