@@ -2,7 +2,7 @@ import Router from '@koa/router';
 import { z } from 'zod';
 import type { ScanLineContext } from '../../machines/edge/scan-line.machine.js';
 import type { EdgeSystem } from '../../src/edge/system.js';
-import { LineOperationRefused } from '../../src/edge/line/line-operations.js';
+import { LineOperationRefused } from '../../src/domain/line-operation.js';
 import { requireRole, type AuthState } from '../http/auth.js';
 import { ok } from '../http/envelope.js';
 import { ApiError } from '../http/errors.js';

@@ -15,6 +15,7 @@ import { openSqliteDatabase, type SqliteDatabase } from '../../adapters/store/sq
 import { createUserStore } from '../../adapters/store/user-store.js';
 import { createJournalStore } from '../../adapters/store/journal-store.js';
 import { createScanTally } from '../../adapters/store/scan-tally.js';
+import { createWriteProbe } from '../../adapters/store/write-probe.js';
 import { createJournal } from './journal/journal.js';
 import { createLineOperations } from './line/line-operations.js';
 import { createTokenIssuer, type TokenIssuer } from '../../api/http/auth.js';
@@ -42,7 +43,7 @@ import type { EdgeContext, EdgeExtension } from './extension.js';
 import { EDGE_EXTENSIONS } from './extensions.js';
 import { createUpstream } from './upstream.js';
 import { createFactorySettings } from './factory-settings.js';
-import { createStatusReporter } from './reported-status.js';
+import { createStatusReporter, packageVersion } from './reported-status.js';
 import type { ConnectionMode } from '../domain/connection-mode.js';
 import { loadDeviceDisabled } from './commands/device-state.js';
 import { applyRuntimeValues, effectiveRuntime, loadAppliedConfig, runtimeBaseOf } from './commands/runtime-config.js';
@@ -289,8 +290,11 @@ export async function startEdgeSystem(config: EdgeConfig, logger: Logger) {
     outbox,
     users,
     committer,
+    version: packageVersion() ?? 'unknown',
     journal,
     lineOps,
+    /** Null when the database takes a write now, else why not (cached a few seconds; /health). */
+    probeWritable: createWriteProbe(db.writer),
     queries: { bottles: createBottleQueries(db.reader), batches: createBatchQueries(db.reader) },
     scanLine: () => get(SCAN_LINE),
     aggregation: () => get(AGGREGATION),

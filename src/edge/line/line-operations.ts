@@ -1,20 +1,11 @@
 import type { AnyActorRef } from 'xstate';
 import type { ScanTally } from '../../../adapters/store/scan-tally.js';
 import type { JournalRecordEvent } from '../../domain/journal-record.js';
+import { LineOperationRefused } from '../../domain/line-operation.js';
 import { currentShift, dayStart, type ShiftDefinition } from '../../domain/shifts.js';
 import type { EventBus } from '../../runtime/event-bus.js';
 import type { EdgeEvent } from '../edge-events.js';
 import { createRateWindow, emptyCounters, type LineCounters, tally } from './line-counters.js';
-
-/** Why a person may not resume the line now (the cause of a system pause that persists). */
-export class LineOperationRefused extends Error {
-  constructor(
-    message: string,
-    readonly causes: string[],
-  ) {
-    super(message);
-  }
-}
 
 export interface LineStateRecord {
   state: string;
