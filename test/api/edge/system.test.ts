@@ -60,7 +60,6 @@ describe('edge API: /health and /api/v1/debug/actors', () => {
       } finally {
         await writer.raw('PRAGMA query_only = OFF');
       }
-      await new Promise((resolve) => setTimeout(resolve, 5100));
       expect(expectData(await t.request('GET', '/health')).status).to.equal('ok');
     }).timeout(20_000);
 
