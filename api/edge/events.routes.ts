@@ -98,7 +98,7 @@ export function eventRoutes(system: EdgeSystem): Router {
   router.post('/', operator, async (ctx) => {
     const body = parseBody(ctx, noteBody);
     const user = (ctx.state as AuthState).principal.username;
-    const entry = await journal.recordNow({ severity: body.severity, category: 'operator', source: 'operator', messageKey: 'operator.note', params: { text: body.text }, user });
+    const entry = await journal.record({ severity: body.severity, category: 'operator', source: 'operator', messageKey: 'operator.note', params: { text: body.text }, user });
     ok(ctx, entryView(entry, parseQuery(ctx, langQuery).lang), 201);
   });
 

@@ -127,11 +127,15 @@ export function createJournal(options: { store: JournalStore; bus: EventBus<Edge
   return {
     store,
     nowUs,
-    /** Journals a record now and answers the stored entry (an operator's note: the caller waits for its id). */
-    recordNow(record: Record): Promise<JournalEntry> {
+    /**
+     * Journals a record and answers the stored entry (an operator's note: the caller waits for its
+     * id). It goes with the next batch like any entry (at most flushIntervalMs away), so many
+     * callers still cost one transaction, not one each.
+     */
+    record(record: Record): Promise<JournalEntry> {
       return new Promise((resolve, reject) => {
         buffer.push({ draft: draftOf(record), done: resolve, failed: reject });
-        void flush();
+        schedule();
       });
     },
     /** Every entry stored from now on, once it has its id. Returns an unsubscribe function. */
