@@ -19,8 +19,14 @@ export const validTimeZone = (zone: string) => {
 };
 
 /** Minutes since local midnight and seconds/ms within the minute, at `at` in `timeZone`. */
+const formatters = new Map<string, Intl.DateTimeFormat>();
 function localClock(at: Date, timeZone: string | undefined): number {
-  const parts = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }).formatToParts(at);
+  let format = formatters.get(timeZone ?? '');
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
+    formatters.set(timeZone ?? '', format);
+  }
+  const parts = format.formatToParts(at);
   const get = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
   return (get('hour') * 3600 + get('minute') * 60 + get('second')) * 1000 + at.getUTCMilliseconds();
 }

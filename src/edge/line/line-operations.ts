@@ -48,8 +48,11 @@ export function createLineOperations(options: {
   const acceptedRate = createRateWindow(now);
   const scannedRate = createRateWindow(now);
 
-  /** Starts fresh counters when a new shift or day has begun. */
+  /** Starts fresh counters when a new shift or day has begun (looked at once a second at most: it runs per scan). */
+  let nextRollCheck = 0;
   function rollOver() {
+    if (now() < nextRollCheck) return;
+    nextRollCheck = now() + 1000;
     const at = new Date(now());
     const nextShift = currentShift(at, shifts, timeZone);
     if (nextShift.startedAt.getTime() !== shift.startedAt.getTime()) {
