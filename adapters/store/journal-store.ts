@@ -48,8 +48,43 @@ function applyFilter(query: Knex.QueryBuilder, filter: JournalFilter): Knex.Quer
   if (filter.source !== undefined) query.where('source', filter.source);
   if (filter.fromUs !== undefined) query.where('ts_us', '>=', filter.fromUs);
   if (filter.toUs !== undefined) query.where('ts_us', '<=', filter.toUs);
-  if (filter.acknowledged !== undefined) query.where('acknowledged', filter.acknowledged ? 1 : 0);
+  // A literal, not a bound parameter: SQLite uses the partial index of open alarms only then.
+  if (filter.acknowledged !== undefined) query.whereRaw(filter.acknowledged ? 'acknowledged = 1' : 'acknowledged = 0');
   return query;
+}
+
+/** Where a page continues: after the entry with this timestamp and id (newest first). */
+export interface JournalPosition {
+  tsUs: number;
+  id: number;
+}
+
+const NEWEST_FIRST = [
+  { column: 'ts_us', order: 'desc' },
+  { column: 'id', order: 'desc' },
+] as const;
+
+/**
+ * One page, newest first. A filter on several severities or categories is one index range per
+ * value (UNION ALL of small ordered reads, merged): `severity IN (a, b) ORDER BY …` on one index
+ * would sort every matching row first.
+ */
+function pageQuery(db: Knex, filter: JournalFilter, after: JournalPosition | undefined, limit: number): Knex.QueryBuilder {
+  const single = (f: JournalFilter) => {
+    const query = applyFilter(db('journal').select('*'), f);
+    if (after) query.whereRaw('(ts_us, id) < (?, ?)', [after.tsUs, after.id]);
+    return query.orderBy([...NEWEST_FIRST]).limit(limit);
+  };
+  const severities: Array<JournalFilter['severity']> = filter.severity && filter.severity.length > 1 ? filter.severity.map((s) => [s]) : [filter.severity];
+  const categories: Array<JournalFilter['category']> = filter.category && filter.category.length > 1 ? filter.category.map((c) => [c]) : [filter.category];
+  if (severities.length === 1 && categories.length === 1) return single(filter);
+  const parts = severities.flatMap((severity) => categories.map((category) => single({ ...filter, severity, category }).toSQL().toNative()));
+  const sql = parts.map((part) => `SELECT * FROM (${part.sql})`).join(' UNION ALL ');
+  return db
+    .select('*')
+    .from(db.raw(`(${sql}) AS pages`, parts.flatMap((part) => part.bindings as Knex.Value[])))
+    .orderBy([...NEWEST_FIRST])
+    .limit(limit);
 }
 
 export function createJournalStore(writer: Knex, reader: Knex) {
@@ -80,11 +115,9 @@ export function createJournalStore(writer: Knex, reader: Knex) {
       return drafts.map((d, i) => ({ ...d, id: ids[i]! }));
     },
 
-    /** A page newest first: entries with id below `beforeId` (keyset paging: stable while entries are added). */
-    async page(filter: JournalFilter, options: { beforeId?: number | undefined; limit: number }): Promise<JournalEntry[]> {
-      const query = applyFilter(reader<JournalRow>('journal').select('*'), filter).orderBy('id', 'desc').limit(options.limit);
-      if (options.beforeId !== undefined) query.where('id', '<', options.beforeId);
-      return ((await query) as JournalRow[]).map(toEntry);
+    /** A page newest first, after `after` (keyset paging: stable while entries are added). */
+    async page(filter: JournalFilter, options: { after?: JournalPosition | undefined; limit: number }): Promise<JournalEntry[]> {
+      return ((await pageQuery(reader, filter, options.after, options.limit)) as JournalRow[]).map(toEntry);
     },
 
     async get(id: number): Promise<JournalEntry | null> {

@@ -8,7 +8,7 @@ import type { EdgeSystem } from '../../src/edge/system.js';
 import { requireRole, type AuthState } from '../http/auth.js';
 import { decodeCursor, encodeCursor } from '../http/cursor.js';
 import { ok } from '../http/envelope.js';
-import { notFound } from '../http/errors.js';
+import { notFound, validationError } from '../http/errors.js';
 import { parseBody, parseParams, parseQuery } from '../http/validate.js';
 import { CSV_HEAD, csvRow, entryView, type EntryView, XML_HEAD, XML_TAIL, xmlRow } from './journal-format.js';
 import { limitParam } from './schemas.js';
@@ -68,6 +68,13 @@ function filterOf(q: { severity?: JournalFilter['severity']; category?: JournalF
   };
 }
 
+/** A cursor's position: `<tsUs>.<id>` of the last entry a page showed. */
+function positionOf(text: string): { tsUs: number; id: number } {
+  const match = /^(\d{1,16})\.(\d{1,15})$/.exec(text);
+  if (!match) throw validationError('Invalid cursor', { field: 'cursor', reason: 'not a cursor this list gave out' });
+  return { tsUs: Number(match[1]), id: Number(match[2]) };
+}
+
 const EXPORT_PAGE = 2000;
 const FORMATS = {
   csv: { type: 'text/csv; charset=utf-8', head: CSV_HEAD, row: csvRow, separator: '', tail: '' },
@@ -87,11 +94,12 @@ export function eventRoutes(system: EdgeSystem): Router {
 
   router.get('/', operator, async (ctx) => {
     const q = parseQuery(ctx, listQuery);
-    const beforeId = q.cursor === undefined ? undefined : (decodeCursor('events', q.cursor, 'number') as number);
-    const page = await store.page(filterOf(q), { beforeId, limit: q.limit + 1 });
+    const after = q.cursor === undefined ? undefined : positionOf(decodeCursor('events', q.cursor, 'string') as string);
+    const page = await store.page(filterOf(q), { after, limit: q.limit + 1 });
     const more = page.length > q.limit;
     const entries = more ? page.slice(0, q.limit) : page;
-    ok(ctx, { events: entries.map((e) => entryView(e, q.lang)), nextCursor: more ? encodeCursor('events', entries[entries.length - 1]!.id) : null });
+    const last = entries[entries.length - 1];
+    ok(ctx, { events: entries.map((e) => entryView(e, q.lang)), nextCursor: more && last ? encodeCursor('events', `${last.tsUs}.${last.id}`) : null });
   });
 
   /** An operator's note: journaled at once, answered with the stored entry. */
@@ -113,10 +121,10 @@ export function eventRoutes(system: EdgeSystem): Router {
     const format = FORMATS[q.format];
     async function* lines() {
       yield format.head;
-      let beforeId: number | undefined;
+      let after: { tsUs: number; id: number } | undefined;
       let first = true;
       for (;;) {
-        const page = await store.page(filter, { beforeId, limit: EXPORT_PAGE });
+        const page = await store.page(filter, { after, limit: EXPORT_PAGE });
         if (page.length === 0) break;
         let chunk = '';
         for (const entry of page) {
@@ -125,7 +133,8 @@ export function eventRoutes(system: EdgeSystem): Router {
         }
         yield chunk;
         if (page.length < EXPORT_PAGE) break;
-        beforeId = page[page.length - 1]!.id;
+        const last = page[page.length - 1]!;
+        after = { tsUs: last.tsUs, id: last.id };
       }
       yield format.tail;
     }

@@ -1,8 +1,7 @@
 import type { Knex } from 'knex';
 
 /**
- * The HMI journal (issue 12): its own table, newest first by id, with an index for each filter
- * the API offers (each ends in id so a filtered page is an index range read, newest first).
+ * The HMI journal (issue 12): its own table, with an index for each filter the API offers.
  */
 export async function up(knex: Knex): Promise<void> {
   await knex.schema.createTable('journal', (t) => {
@@ -18,12 +17,14 @@ export async function up(knex: Knex): Promise<void> {
     t.string('acked_by');
     t.bigInteger('acked_at_us');
   });
+  // Newest first is (ts_us, id) descending: every filter's index ends in those, so a filtered
+  // page, a time range within a filter, and the cursor are one index range read.
   await knex.raw('CREATE INDEX journal_ts ON journal (ts_us, id)');
-  await knex.raw('CREATE INDEX journal_severity ON journal (severity, id)');
-  await knex.raw('CREATE INDEX journal_category ON journal (category, id)');
-  await knex.raw('CREATE INDEX journal_source ON journal (source, id)');
+  await knex.raw('CREATE INDEX journal_severity ON journal (severity, ts_us, id)');
+  await knex.raw('CREATE INDEX journal_category ON journal (category, ts_us, id)');
+  await knex.raw('CREATE INDEX journal_source ON journal (source, ts_us, id)');
   // Open alarms are few: a partial index keeps "what still needs a person" cheap at any size.
-  await knex.raw('CREATE INDEX journal_open ON journal (id) WHERE acknowledged = 0');
+  await knex.raw('CREATE INDEX journal_open ON journal (ts_us, id) WHERE acknowledged = 0');
 }
 
 export async function down(knex: Knex): Promise<void> {

@@ -78,7 +78,8 @@ describe('edge API: journal /api/v1/events', () => {
     it('refuses a bad cursor, from_us after to_us, unknown values and unknown parameters with 400', async () => {
       const bad = [
         '?cursor=garbage',
-        `?cursor=${Buffer.from(JSON.stringify(['bottles', 5])).toString('base64url')}`,
+        `?cursor=${Buffer.from(JSON.stringify(['bottles', '5.1'])).toString('base64url')}`,
+        `?cursor=${Buffer.from(JSON.stringify(['events', 'x.1'])).toString('base64url')}`,
         '?from_us=20&to_us=10',
         '?from_us=yesterday',
         '?severity=fatal',
