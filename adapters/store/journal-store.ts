@@ -87,7 +87,11 @@ function pageQuery(db: Knex, filter: JournalFilter, after: JournalPosition | und
     .limit(limit);
 }
 
-export function createJournalStore(writer: Knex, reader: Knex) {
+/**
+ * `exportReader`: a connection of its own for exports (a small page cache: reading a whole
+ * journal through the shared reader would grow its 64 MB cache and keep other reads waiting).
+ */
+export function createJournalStore(writer: Knex, reader: Knex, exportReader: Knex = reader) {
   return {
     /** Stores drafts in one transaction; answers them with their ids, in order. */
     async insert(drafts: JournalDraft[]): Promise<JournalEntry[]> {
@@ -118,6 +122,11 @@ export function createJournalStore(writer: Knex, reader: Knex) {
     /** A page newest first, after `after` (keyset paging: stable while entries are added). */
     async page(filter: JournalFilter, options: { after?: JournalPosition | undefined; limit: number }): Promise<JournalEntry[]> {
       return ((await pageQuery(reader, filter, options.after, options.limit)) as JournalRow[]).map(toEntry);
+    },
+
+    /** Like page, on the export connection. */
+    async exportPage(filter: JournalFilter, options: { after?: JournalPosition | undefined; limit: number }): Promise<JournalEntry[]> {
+      return ((await pageQuery(exportReader, filter, options.after, options.limit)) as JournalRow[]).map(toEntry);
     },
 
     async get(id: number): Promise<JournalEntry | null> {
@@ -159,6 +168,10 @@ export function createJournalStore(writer: Knex, reader: Knex) {
         }
       }
       return removed;
+    },
+
+    async close(): Promise<void> {
+      if (exportReader !== reader) await exportReader.destroy();
     },
 
     async count(): Promise<number> {

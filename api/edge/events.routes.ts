@@ -124,7 +124,7 @@ export function eventRoutes(system: EdgeSystem): Router {
       let after: { tsUs: number; id: number } | undefined;
       let first = true;
       for (;;) {
-        const page = await store.page(filter, { after, limit: EXPORT_PAGE });
+        const page = await store.exportPage(filter, { after, limit: EXPORT_PAGE });
         if (page.length === 0) break;
         let chunk = '';
         for (const entry of page) {

@@ -11,7 +11,7 @@ import { createBatchQueries } from '../../adapters/store/batch-queries.js';
 import { createBottleQueries } from '../../adapters/store/bottle-queries.js';
 import { createScanCommitter } from '../../adapters/store/scan-committer.js';
 import { createRoleScanHandler } from './roles/role-scan-handler.js';
-import { openSqliteDatabase, type SqliteDatabase } from '../../adapters/store/sqlite-database.js';
+import { connectSqlite, openSqliteDatabase, type SqliteDatabase } from '../../adapters/store/sqlite-database.js';
 import { createUserStore } from '../../adapters/store/user-store.js';
 import { createJournalStore } from '../../adapters/store/journal-store.js';
 import { createScanTally } from '../../adapters/store/scan-tally.js';
@@ -108,7 +108,8 @@ export async function startEdgeSystem(config: EdgeConfig, logger: Logger) {
         : null,
   });
   // The HMI journal listens to the bus from the start, so what the tree does as it starts is on record.
-  const journal = createJournal({ store: createJournalStore(db.writer, db.reader), bus, logger, settings: config.journal });
+  const journalExports = connectSqlite(path.join(config.dataDir, 'edge.db'), ['busy_timeout = 10000', 'query_only = ON', 'cache_size = -4096']);
+  const journal = createJournal({ store: createJournalStore(db.writer, db.reader, journalExports), bus, logger, settings: config.journal });
   const lineOps = createLineOperations({
     bus,
     scanLine: () => root?.system.get(SCAN_LINE),

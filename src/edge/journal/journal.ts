@@ -152,6 +152,7 @@ export function createJournal(options: { store: JournalStore; bus: EventBus<Edge
       await flush().catch(() => undefined);
       stopped = true;
       if (timer) clearTimeout(timer);
+      await store.close();
     },
   };
 }
