@@ -3,6 +3,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { INDUSTRIES } from '../domain/codes/index.js';
+import { validTimeZone } from '../domain/shifts.js';
 import { type ScannerConfig, scannersConfigSchema } from './hardware/scanners-config.js';
 import { CONNECTION_MODES } from '../domain/connection-mode.js';
 import { plcBindingsConfigSchema, plcsConfigSchema } from './hardware/plcs-config.js';
@@ -61,6 +62,14 @@ export const edgeConfigSchema = z
         batchSize: z.number().int().min(1).max(100_000).nullable().default(50),
         /** Batches (cases) per pallet a BOX scanner opens; null = no limit. */
         palletSize: z.number().int().min(1).max(10_000).nullable().default(40),
+        /** Shift schedule for the line status counters: each shift runs from its start to the next one's (local time in timeZone). */
+        shifts: z
+          .array(z.object({ name: z.string().min(1).max(32), start: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'start must be HH:MM') }).strict())
+          .min(1)
+          .max(24)
+          .default([{ name: 'A', start: '08:00' }, { name: 'B', start: '20:00' }]),
+        /** IANA time zone of the shift schedule and of "today"; default: the cabinet's own. */
+        timeZone: z.string().min(1).refine(validTimeZone, 'unknown time zone').optional(),
       })
       .strict()
       .prefault({}),
@@ -142,6 +151,19 @@ export const edgeConfigSchema = z
       .strict()
       .prefault({}),
     log: z.object({ level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info') }).strict().prefault({}),
+    /** The HMI journal (GET /api/v1/events): batched writes and retention. */
+    journal: z
+      .object({
+        flushIntervalMs: z.number().int().min(1).max(10_000).default(200),
+        flushMaxEntries: z.number().int().min(1).max(10_000).default(500),
+        retentionDays: z.number().int().min(1).max(3650).default(90),
+        maxEntries: z.number().int().min(1000).default(5_000_000),
+        pruneIntervalMs: z.number().int().min(1000).default(600_000),
+      })
+      .strict()
+      .prefault({}),
+    /** What /health calls degraded. */
+    health: z.object({ syncBacklogMaxAgeSeconds: z.number().int().min(1).default(900) }).strict().prefault({}),
     /**
      * What the factory's commands may do to this cabinet beyond the service itself. Everything
      * that reaches the OS is off until configured here: reboot_os / shutdown_os run these
