@@ -136,7 +136,7 @@ describe('edge API: journal /api/v1/events', () => {
 
   describe('GET /api/v1/events/export', () => {
     it('CSV: an attachment with a BOM, CRLF rows and RFC 4180 quoting of Russian text', async () => {
-      publish('warning', 'security', 'auth', 'Вход, "неудачный"\nвторая строка');
+      publish('warning', 'security', 'export-test', 'Вход, "неудачный"\nвторая строка');
       await flush();
       const res = await fetch(`${t.url}/api/v1/events/export?format=csv&category=security`, { headers: { authorization: `Bearer ${t.tokens.operator}` } });
       expect(res.status).to.equal(200);
@@ -151,15 +151,16 @@ describe('edge API: journal /api/v1/events', () => {
     });
 
     it('JSON: an array of entries (filters apply); XML: well formed with markup escaped', async () => {
-      publish('info', 'security', 'auth', '<b>&"x"</b>');
+      publish('info', 'security', 'export-test', '<b>&"x"</b>');
       await flush();
-      const json = await fetch(`${t.url}/api/v1/events/export?format=json&category=security&lang=en`, { headers: { authorization: `Bearer ${t.tokens.operator}` } });
+      // Only this suite's notes: logins of the test users are security entries too.
+      const json = await fetch(`${t.url}/api/v1/events/export?format=json&category=security&source=export-test&lang=en`, { headers: { authorization: `Bearer ${t.tokens.operator}` } });
       expect(json.headers.get('content-disposition')).to.match(/^attachment; filename="journal-.*\.json"$/);
       const entries = (await json.json()) as Array<{ category: string; message: string }>;
       expect(entries.length).to.equal(2);
       expect(entries.every((e) => e.category === 'security')).to.equal(true);
       expect(entries[0]!.message).to.equal('Operator note: <b>&"x"</b>');
-      const xml = await (await fetch(`${t.url}/api/v1/events/export?format=xml&category=security`, { headers: { authorization: `Bearer ${t.tokens.operator}` } })).text();
+      const xml = await (await fetch(`${t.url}/api/v1/events/export?format=xml&category=security&source=export-test`, { headers: { authorization: `Bearer ${t.tokens.operator}` } })).text();
       expect(xml.startsWith('<?xml version="1.0" encoding="UTF-8"?>\n<journal>\n')).to.equal(true);
       expect(xml.trimEnd().endsWith('</journal>')).to.equal(true);
       expect(xml).to.include('<message>Заметка оператора: &lt;b&gt;&amp;&quot;x&quot;&lt;/b&gt;</message>');
