@@ -24,6 +24,8 @@ export function createAggregationExecutor(db: Knex, now: () => Date = () => new 
           return createBatch(trx, input, at, now().getUTCFullYear());
         case 'addBottles':
           return addBottles(trx, input.batchId, input.bottleIds, at, []);
+        case 'closeBatch':
+          return closeBatch(trx, input.batchId, input.closedBy, at);
         case 'setBottleStatus':
           return setBottleStatus(trx, input.bottleId, input.status, at, input.audit);
         // Scanner roles and the batch-accounting buffer: serialised with the rest (role-scan-store.ts).
@@ -137,6 +139,21 @@ export async function addBottles(trx: Knex.Transaction, batchId: string, bottleI
       }
     }
   }
+  return { ok: true, result: { batch: toBatch(batch), bottleCount: batch.bottle_count }, events };
+}
+
+/** A partial batch closed by hand: complete now, with what it holds; its completion goes upstream like a full one's. */
+export async function closeBatch(trx: Knex.Transaction, batchId: string, closedBy: string, at: string): Promise<WorkOutcome> {
+  const batch: BatchRow | undefined = await trx('batches').where({ id: batchId }).first();
+  if (!batch) throw new DomainError('NOT_FOUND', `Batch ${batchId} not found`);
+  if (batch.status === 'complete') throw new DomainError('CONFLICT', `Batch ${batch.identifier} is already complete`);
+  if (batch.bottle_count === 0) throw new DomainError('CONFLICT', `Batch ${batch.identifier} is empty: there is nothing to close`);
+  batch.status = 'complete';
+  batch.completed_at = at;
+  batch.updated_at = at;
+  await trx('batches').where({ id: batchId }).update({ status: 'complete', completed_at: at, updated_at: at });
+  await outbox(trx, 'batch.completed', { batchId, identifier: batch.identifier, bottleCount: batch.bottle_count, completedAt: at, closedBy }, at);
+  const events: BatchChangedEvent[] = [{ type: 'batch.changed', action: 'completed', batchId, identifier: batch.identifier, bottleCount: batch.bottle_count }];
   return { ok: true, result: { batch: toBatch(batch), bottleCount: batch.bottle_count }, events };
 }
 

@@ -9,6 +9,8 @@ import { auditRoutes } from './audit.routes.js';
 import { batchAccountingRoutes } from './batch-accounting.routes.js';
 import { batchRoutes } from './batches.routes.js';
 import { bottleRoutes } from './bottles.routes.js';
+import { eventRoutes } from './events.routes.js';
+import { lineRoutes } from './line.routes.js';
 import { mockRoutes } from './mock.routes.js';
 import { scannerRoutes } from './scanner.routes.js';
 import { provisioningRoutes } from './provisioning.routes.js';
@@ -49,6 +51,8 @@ export function createEdgeApp(system: EdgeSystem): Koa {
     userRoutes(system.security),
     auditRoutes(system),
     bottleRoutes(system),
+    eventRoutes(system),
+    lineRoutes(system),
     batchRoutes(system),
     batchAccountingRoutes(system),
     scannerRoutes(system),

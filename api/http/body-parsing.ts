@@ -20,8 +20,8 @@ export interface BodyGate {
  * an anonymous client must not be able to make us spend them. A request whose bearer token this
  * service accepts has its body parsed up to `jsonLimitBytes`; a public route (the login) up to a
  * few KB; any other request's body is never parsed (its route then refuses it with 401), and if
- * it is larger than a few KB its connection is closed after the answer rather than drained. Without a gate (the cloud
- * simulator) every body is parsed, as before.
+ * it is larger than a few KB its connection is closed after the answer rather than drained.
+ * Without a gate (the cloud simulator) every body is parsed, as before.
  */
 export function bodyParsing(options: { jsonLimitBytes: number; gate?: BodyGate }): Middleware {
   const parse = jsonBody(options.jsonLimitBytes);
@@ -68,9 +68,8 @@ function jsonBody(limitBytes: number): Middleware {
 
 /**
  * `accepts` for a BodyGate: a token is accepted when any of these verifiers takes it without
- * throwing. The gate asks who the caller is, not what they may do: a user who must change their
- * password is still authenticated (their POST /api/v1/auth/password has a body), so the check
- * allows that state; the route's own middleware decides the rest.
+ * throwing. A user who must change their password still has a body read: the password change is
+ * the one call they may make (the route's own check refuses the others).
  */
 export function acceptedByAny(...verifiers: Array<{ verify(token: string, options?: { allowPasswordChange?: boolean }): unknown }>): (token: string) => boolean {
   return (token) =>

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { INDUSTRIES } from '../domain/codes/index.js';
+import { validTimeZone } from '../domain/shifts.js';
 import { type ScannerConfig, scannersConfigSchema } from './hardware/scanners-config.js';
 import { CONNECTION_MODES } from '../domain/connection-mode.js';
 import { plcBindingsConfigSchema, plcsConfigSchema } from './hardware/plcs-config.js';
@@ -11,6 +12,7 @@ import { gpioConfigSchema } from './hardware/gpio-config.js';
 import { printersConfigSchema } from './hardware/printers-config.js';
 import { upsConfigSchema } from './hardware/ups-config.js';
 import { DEFAULT_PRIVATE_CIDRS, parseCidr } from '../domain/net/cidr.js';
+import { parsePublicKey } from '../auth/firmware-signature.js';
 import { asBoolean, asNumber, ConfigError, type Overrides, parseLayers, put, readYamlFile } from '../runtime/config-layers.js';
 
 /**
@@ -60,6 +62,14 @@ export const edgeConfigSchema = z
         batchSize: z.number().int().min(1).max(100_000).nullable().default(50),
         /** Batches (cases) per pallet a BOX scanner opens; null = no limit. */
         palletSize: z.number().int().min(1).max(10_000).nullable().default(40),
+        /** Shift schedule for the line status counters: each shift runs from its start to the next one's (local time in timeZone). */
+        shifts: z
+          .array(z.object({ name: z.string().min(1).max(32), start: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'start must be HH:MM') }).strict())
+          .min(1)
+          .max(24)
+          .default([{ name: 'A', start: '08:00' }, { name: 'B', start: '20:00' }]),
+        /** IANA time zone of the shift schedule and of "today"; default: the cabinet's own. */
+        timeZone: z.string().min(1).refine(validTimeZone, 'unknown time zone').optional(),
       })
       .strict()
       .prefault({}),
@@ -141,6 +151,19 @@ export const edgeConfigSchema = z
       .strict()
       .prefault({}),
     log: z.object({ level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info') }).strict().prefault({}),
+    /** The HMI journal (GET /api/v1/events): batched writes and retention. */
+    journal: z
+      .object({
+        flushIntervalMs: z.number().int().min(1).max(10_000).default(200),
+        flushMaxEntries: z.number().int().min(1).max(10_000).default(500),
+        retentionDays: z.number().int().min(1).max(3650).default(90),
+        maxEntries: z.number().int().min(1000).default(5_000_000),
+        pruneIntervalMs: z.number().int().min(1000).default(600_000),
+      })
+      .strict()
+      .prefault({}),
+    /** What /health calls degraded. */
+    health: z.object({ syncBacklogMaxAgeSeconds: z.number().int().min(1).default(900) }).strict().prefault({}),
     /**
      * What the factory's commands may do to this cabinet beyond the service itself. Everything
      * that reaches the OS is off until configured here: reboot_os / shutdown_os run these
@@ -168,6 +191,36 @@ export const edgeConfigSchema = z
           })
           .strict()
           .prefault({}),
+      })
+      .strict()
+      .prefault({}),
+    /**
+     * Firmware authenticity: update_firmware stages a release only when its Ed25519 signature
+     * verifies against one of these keys (the factory's: GET /api/v1/firmware/signing-key, or a
+     * vendor's). No key configured = nothing is staged, unless allowUnsigned (never in production).
+     */
+    firmware: z
+      .object({
+        trustedKeys: z
+          .array(
+            z
+              .object({
+                id: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'letters, digits, _ . - (1-64)'),
+                /** PEM (SPKI) or base64 of the raw 32-byte Ed25519 key. */
+                publicKey: z.string().min(40).max(1000).refine((text) => {
+                  try {
+                    parsePublicKey(text);
+                    return true;
+                  } catch {
+                    return false;
+                  }
+                }, 'an Ed25519 public key: PEM, or base64 of its raw 32 bytes'),
+              })
+              .strict(),
+          )
+          .max(20)
+          .default([]),
+        allowUnsigned: z.boolean().default(false),
       })
       .strict()
       .prefault({}),

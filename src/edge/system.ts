@@ -11,7 +11,12 @@ import { createBatchQueries } from '../../adapters/store/batch-queries.js';
 import { createBottleQueries } from '../../adapters/store/bottle-queries.js';
 import { createScanCommitter } from '../../adapters/store/scan-committer.js';
 import { createRoleScanHandler } from './roles/role-scan-handler.js';
-import { openSqliteDatabase, type SqliteDatabase } from '../../adapters/store/sqlite-database.js';
+import { connectSqlite, openSqliteDatabase, type SqliteDatabase } from '../../adapters/store/sqlite-database.js';
+import { createJournalStore } from '../../adapters/store/journal-store.js';
+import { createScanTally } from '../../adapters/store/scan-tally.js';
+import { createWriteProbe } from '../../adapters/store/write-probe.js';
+import { createJournal } from './journal/journal.js';
+import { createLineOperations } from './line/line-operations.js';
 import type { TokenIssuer } from '../../api/http/auth.js';
 import { scanLineMachine, type LineSettings } from '../../machines/edge/scan-line.machine.js';
 import { provisioningMachine } from '../../machines/edge/provisioning.machine.js';
@@ -36,7 +41,7 @@ import type { EdgeContext, EdgeExtension } from './extension.js';
 import { EDGE_EXTENSIONS } from './extensions.js';
 import { createUpstream } from './upstream.js';
 import { createFactorySettings } from './factory-settings.js';
-import { createStatusReporter } from './reported-status.js';
+import { createStatusReporter, packageVersion } from './reported-status.js';
 import type { ConnectionMode } from '../domain/connection-mode.js';
 import { loadDeviceDisabled } from './commands/device-state.js';
 import { applyRuntimeValues, effectiveRuntime, loadAppliedConfig, runtimeBaseOf } from './commands/runtime-config.js';
@@ -107,6 +112,17 @@ export async function startEdgeSystem(config: EdgeConfig, logger: Logger) {
         ? factorySyncTarget({ factoryUrl: config.factory.url, deviceToken: config.factory.deviceToken, timeoutMs: config.factory.timeoutMs })
         : null,
   });
+  // The HMI journal listens to the bus from the start, so what the tree does as it starts is on record.
+  const journalExports = connectSqlite(path.join(config.dataDir, 'edge.db'), ['busy_timeout = 10000', 'query_only = ON', 'cache_size = -4096']);
+  const journal = createJournal({ store: createJournalStore(db.writer, db.reader, journalExports), bus, logger, settings: config.journal });
+  const lineOps = createLineOperations({
+    bus,
+    scanLine: () => root?.system.get(SCAN_LINE),
+    tally: createScanTally(db.reader),
+    shifts: config.line.shifts,
+    timeZone: config.line.timeZone,
+  });
+  await lineOps.load();
   const factorySettings = createFactorySettings({ bus, mode: upstream.mode, connection: () => root?.system.get(CONNECTION), logger });
   const outbox = createOutboxDrain({ db: db.writer, reader: db.reader, target: upstream.currentTarget, batchSize: config.sync.batchSize, logger });
 
@@ -286,6 +302,11 @@ export async function startEdgeSystem(config: EdgeConfig, logger: Logger) {
     users,
     security,
     committer,
+    version: packageVersion() ?? 'unknown',
+    journal,
+    lineOps,
+    /** Null when the database takes a write now, else why not (cached a few seconds; /health). */
+    probeWritable: createWriteProbe(db.writer),
     queries: { bottles: createBottleQueries(db.reader), batches: createBatchQueries(db.reader) },
     scanLine: () => get(SCAN_LINE),
     aggregation: () => get(AGGREGATION),
@@ -312,12 +333,14 @@ export async function startEdgeSystem(config: EdgeConfig, logger: Logger) {
         await extension.stop?.().catch((error: unknown) => logger.error({ err: error, extension: extension.name }, 'extension failed to stop'));
       }
       clearInterval(checkpoints);
+      lineOps.dispose();
       upstream.dispose();
       factorySettings.dispose();
       unbridge();
       current.stop();
       await security.stop();
       await inspection.close();
+      await journal.stop();
       await db.close();
     },
   };

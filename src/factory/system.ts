@@ -9,6 +9,7 @@ import { createDeviceExecutor } from '../../adapters/store/factory/device-execut
 import { createDeviceStore } from '../../adapters/store/factory/device-store.js';
 import { openFactoryDatabase } from '../../adapters/store/factory/factory-database.js';
 import { createForwardOutbox } from '../../adapters/store/factory/forward-outbox.js';
+import { createWriteProbe } from '../../adapters/store/write-probe.js';
 import { createIngestExecutor } from '../../adapters/store/factory/ingest-executor.js';
 import { createSyncIngestStore } from '../../adapters/store/factory/sync-ingest-store.js';
 import { deadlineTimer } from '../../adapters/timers/deadline-timer.js';
@@ -196,6 +197,8 @@ export async function startFactorySystem(config: FactoryConfig, logger: Logger, 
     /** The store itself, read-only by convention: tests and tools that check what was stored. */
     db,
     forwardOutbox,
+    /** Null when the database takes a write now, else why not (cached a few seconds; /health). */
+    probeWritable: createWriteProbe(db),
     settings: () => settings,
     devices: () => get(DEVICES),
     /** The ingest worker for a device's batches. */

@@ -9,6 +9,8 @@ import { CONFIG_MESSAGES } from './config.messages.js';
  * belong to. A test checks that every key has both languages and the same placeholders in each.
  */
 import { SECURITY_MESSAGES } from './security.messages.js';
+import { JOURNAL_MESSAGES } from './journal.messages.js';
+import { LINE_MESSAGES } from './line.messages.js';
 
 export const LOCALES = ['ru', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];
@@ -20,6 +22,8 @@ export const MESSAGES: MessageCatalogue = {
   'operator.note': { ru: 'Заметка оператора: {text}', en: 'Operator note: {text}' },
   ...CONFIG_MESSAGES,
   ...SECURITY_MESSAGES,
+  ...JOURNAL_MESSAGES,
+  ...LINE_MESSAGES,
 };
 
 /** The text of `key` in `locale` with `{placeholders}` filled; an unknown key reads as itself. */

@@ -152,3 +152,13 @@ export function hardwareHostsOverrideCheck(policy: HostPolicy) {
     return refused ? [{ field: refused.field, reason: refused.reason }] : [];
   };
 }
+
+/**
+ * A stored override (an earlier PUT) whose hosts the current hardware.allowedHosts refuses is not
+ * used: logged, and the configuration file applies (as for an override the schema refuses).
+ */
+export async function storedHostsAllowed(context: { config: { hardware: { allowedHosts: string[] } }; logger: { error(o: object, m: string): void } }, key: string, hosts: readonly ConfiguredHost[]): Promise<boolean> {
+  const refused = await createHostPolicy(context.config.hardware.allowedHosts).firstRefusal(hosts);
+  if (refused) context.logger.error({ key, field: refused.field, host: refused.host, reason: refused.reason }, `stored override ${key} names a host outside hardware.allowedHosts: using the configuration file`);
+  return refused === null;
+}

@@ -5,7 +5,7 @@ import type { ChildSpec } from '../../../machines/shared/supervisor.machine.js';
 import { type PlcInput, plcMachine } from '../../../machines/edge/plc.machine.js';
 import { oneAtATime } from '../../runtime/one-at-a-time.js';
 import type { EdgeContext, EdgeExtension } from '../extension.js';
-import { createHostPolicy, plcHosts } from './hardware-hosts.js';
+import { createHostPolicy, plcHosts, storedHostsAllowed } from './hardware-hosts.js';
 import { createPlcService, type PlcService, plcSystemId } from './plc-service.js';
 import { type PlcBindings, plcBindingsConfigSchema, type PlcConfig, plcsConfigSchema } from './plcs-config.js';
 
@@ -67,7 +67,7 @@ async function loadOverride<T>(context: EdgeContext, key: string, parse: (value:
 export async function createPlcsExtension(context: EdgeContext): Promise<EdgeExtension & { feature: PlcFeature }> {
   const logger = context.logger.child({ feature: 'plc' });
   const state = {
-    plcs: (await loadOverride(context, PLCS_OVERRIDE_KEY, (v) => plcsConfigSchema.safeParse(v).data ?? null)) ?? context.config.plcs,
+    plcs: (await loadOverride(context, PLCS_OVERRIDE_KEY, (v) => plcsConfigSchema.safeParse(v).data ?? null).then(async (plcs) => (plcs && (await storedHostsAllowed(context, PLCS_OVERRIDE_KEY, plcHosts(plcs))) ? plcs : null))) ?? context.config.plcs,
     bindings: (await loadOverride(context, PLC_BINDINGS_OVERRIDE_KEY, (v) => plcBindingsConfigSchema.safeParse(v).data ?? null)) ?? context.config.plcBindings,
   };
 

@@ -6,7 +6,7 @@ import { printerMachine, type PrinterInput } from '../../../machines/edge/printe
 import type { ChildSpec } from '../../../machines/shared/supervisor.machine.js';
 import { oneAtATime } from '../../runtime/one-at-a-time.js';
 import type { EdgeContext, EdgeExtensionFactory } from '../extension.js';
-import { createHostPolicy, printerHosts } from './hardware-hosts.js';
+import { createHostPolicy, printerHosts, storedHostsAllowed } from './hardware-hosts.js';
 import { createPrinterTemplates, type PrinterTemplates } from './printer-templates.js';
 import { type PrinterConfig, PRINTERS_OVERRIDE_KEY, printersConfigSchema } from './printers-config.js';
 
@@ -40,7 +40,7 @@ async function initialPrinters(context: EdgeContext): Promise<PrinterConfig[]> {
   const stored = await context.settingsStore.get<unknown>(PRINTERS_OVERRIDE_KEY);
   if (!stored) return context.config.printers;
   const parsed = printersConfigSchema.safeParse(stored.value);
-  if (parsed.success) return parsed.data;
+  if (parsed.success) return (await storedHostsAllowed(context, PRINTERS_OVERRIDE_KEY, printerHosts(parsed.data))) ? parsed.data : context.config.printers;
   context.logger.error({ key: PRINTERS_OVERRIDE_KEY, issues: parsed.error.issues }, 'stored printers override is invalid; using the configuration file');
   return context.config.printers;
 }

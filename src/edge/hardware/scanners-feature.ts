@@ -2,7 +2,7 @@ import type { AnyActorRef } from 'xstate';
 import type { ScannerContext } from '../../../machines/edge/scanner.machine.js';
 import { oneAtATime } from '../../runtime/one-at-a-time.js';
 import type { EdgeContext } from '../extension.js';
-import { createHostPolicy, scannerHosts } from './hardware-hosts.js';
+import { createHostPolicy, scannerHosts, storedHostsAllowed } from './hardware-hosts.js';
 import { scannerChildSpec, scannerSystemId } from './scanner-children.js';
 import { type ScannerConfig, scannersListSchema } from './scanners-config.js';
 
@@ -221,7 +221,7 @@ export async function loadScannersOverride(context: EdgeContext): Promise<Scanne
   const stored = await context.settingsStore.get<unknown>(SCANNERS_OVERRIDE_KEY);
   if (!stored) return null;
   const parsed = scannersListSchema.safeParse(stored.value);
-  if (parsed.success) return parsed.data;
+  if (parsed.success) return (await storedHostsAllowed(context, SCANNERS_OVERRIDE_KEY, scannerHosts(parsed.data))) ? parsed.data : null;
   context.logger.error({ key: SCANNERS_OVERRIDE_KEY, issues: parsed.error.issues }, 'stored scanner override is invalid: using the configuration file');
   return null;
 }

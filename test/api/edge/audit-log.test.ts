@@ -24,14 +24,14 @@ describe('edge API: audit log', () => {
 
   describe('what is recorded', () => {
     it('every mutating call, without code in the route: who, from where, what, outcome; hardware PUTs, connection mode, bottle status', async () => {
-      expectData(await t.request('PUT', '/api/v1/scanners', { token: t.tokens.manager, body: [{ id: 'mock-1', transport: 'mock' }] }));
+      expectData(await t.request('PUT', '/api/v1/scanners', { token: t.tokens.admin, body: [{ id: 'mock-1', transport: 'mock' }] }));
       expectData(await t.request('PUT', '/api/v1/connection/mode', { token: t.tokens.admin, body: { mode: 'VIA_LOCAL_SERVER' } }));
       const [bottle] = await createBottles(t, 1);
       expectData(await t.request('PATCH', `/api/v1/bottles/${bottle!.id}/status`, { token: t.tokens.manager, body: { status: 4 } }));
 
       const all = await entries();
       const put = all.find((e) => e.action === 'http.PUT /api/v1/scanners');
-      expect(put).to.include({ username: 'manager', ip: '127.0.0.1', entityType: 'scanners', outcome: 'success', status: 200 });
+      expect(put).to.include({ username: 'admin', ip: '127.0.0.1', entityType: 'scanners', outcome: 'success', status: 200 });
       expect(put.userId).to.be.a('string');
       expect(all.find((e) => e.action === 'http.PUT /api/v1/connection/mode')).to.include({ username: 'admin', outcome: 'success' });
       expect(all.find((e) => e.action === 'http.POST /api/v1/bottles')).to.include({ username: 'operator', outcome: 'success', status: 201 });

@@ -212,4 +212,29 @@ describe('edge API: /api/v1/scanners persistence', () => {
       cleanup();
     }
   });
+  it('a stored override whose hosts the allowlist now refuses is not used at start: the configuration file applies', async () => {
+    const { dir, cleanup } = tempDir('okto-edge-scanners-');
+    const config = (allowedHosts?: string[]): EdgeConfig => ({
+      ...edgeConfigSchema.parse({ server: { port: 0, host: '127.0.0.1' }, dataDir: dir, storage: { synchronous: 'NORMAL' }, scanners: [{ id: 'file-1', transport: 'mock' }], ...(allowedHosts ? { hardware: { allowedHosts } } : {}) }),
+      mockMode: true,
+      configFile: null,
+    });
+    try {
+      // Stored while 192.168.0.0/16 was allowed (the default) …
+      let edge = await startEdge(config(), silentLogger);
+      let request = jsonRequester(`http://127.0.0.1:${edge.port}`);
+      const body = [{ id: 'lan-1', transport: 'TCP', host: '192.168.77.1', port: 23, backoff: { baseMs: 10_000, maxMs: 10_000 } }];
+      expectData(await request('PUT', SCANNERS, { token: (await demoTokens(request)).admin, body }));
+      await edge.stop();
+      // … then the site narrows the allowlist: the override is ignored, nothing dials 192.168.77.1.
+      edge = await startEdge(config(['127.0.0.0/8']), silentLogger);
+      request = jsonRequester(`http://127.0.0.1:${edge.port}`);
+      const data = expectData(await request('GET', SCANNERS, { token: (await demoTokens(request)).operator }));
+      expect(data.map((s: { config: { id: string } }) => s.config.id)).to.deep.equal(['file-1']);
+      expect(edge.system.scanner('lan-1')).to.equal(undefined);
+      await edge.stop();
+    } finally {
+      cleanup();
+    }
+  });
 });
