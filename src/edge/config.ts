@@ -144,6 +144,8 @@ export const edgeConfigSchema = z
     ups: upsConfigSchema,
     inspect: z.boolean().default(false),
     trace: z.string().min(1).optional(),
+    /** GET /metrics: open to loopback; other clients need this bearer token (none = loopback only). enabled: false = no /metrics at all. */
+    metrics: z.object({ enabled: z.boolean().default(true), token: z.string().min(16, 'at least 16 characters').optional() }).strict().prefault({}),
   })
   .strict();
 
@@ -219,6 +221,7 @@ export function loadEdgeConfig(argv: string[], env: NodeJS.ProcessEnv, cwd = pro
   put(fromEnv, 'auth.operatorPassword', env.EDGE_OPERATOR_PASSWORD);
   put(fromEnv, 'ups.password', env.EDGE_UPS_PASSWORD || undefined);
   put(fromEnv, 'log.level', env.LOG_LEVEL);
+  put(fromEnv, 'metrics.token', env.EDGE_METRICS_TOKEN || undefined);
   put(fromEnv, 'inspect', asBoolean('EDGE_INSPECT', env.EDGE_INSPECT));
   put(fromEnv, 'trace', env.EDGE_TRACE);
 

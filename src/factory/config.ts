@@ -111,6 +111,8 @@ export const factoryConfigSchema = z
     log: z.object({ level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info') }).strict().prefault({}),
     inspect: z.boolean().default(false),
     trace: z.string().min(1).optional(),
+    /** GET /metrics: open to loopback; other clients need this bearer token (none = loopback only). enabled: false = no /metrics at all. */
+    metrics: z.object({ enabled: z.boolean().default(true), token: z.string().min(16, 'at least 16 characters').optional() }).strict().prefault({}),
   })
   .strict();
 
@@ -175,6 +177,7 @@ export function loadFactoryConfig(argv: string[], env: NodeJS.ProcessEnv, cwd = 
   put(fromEnv, 'auth.managerPassword', env.FACTORY_MANAGER_PASSWORD);
   put(fromEnv, 'auth.operatorPassword', env.FACTORY_OPERATOR_PASSWORD);
   put(fromEnv, 'log.level', env.LOG_LEVEL);
+  put(fromEnv, 'metrics.token', env.FACTORY_METRICS_TOKEN || undefined);
   put(fromEnv, 'inspect', asBoolean('FACTORY_INSPECT', env.FACTORY_INSPECT));
   put(fromEnv, 'trace', env.FACTORY_TRACE);
 
