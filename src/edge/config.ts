@@ -167,7 +167,11 @@ export const EDGE_USAGE = `Usage: okto-edge [options]
   --log-level LEVEL  trace|debug|info|warn|error|silent (env LOG_LEVEL; default info)
   --inspect          attach the local @statelyai/inspect server (env EDGE_INSPECT=true)
   --trace FILE       write every actor event as JSON lines (env EDGE_TRACE)
-  --help             this text`;
+  --log-pretty       readable coloured logs for a person at a terminal (default: JSON lines)
+  --version          print the version and exit
+  -h, --help         this text
+Other environment: EDGE_JWT_SECRET, EDGE_ADMIN_PASSWORD, EDGE_MANAGER_PASSWORD, EDGE_OPERATOR_PASSWORD,
+EDGE_METRICS_TOKEN.`;
 
 export function loadEdgeConfig(argv: string[], env: NodeJS.ProcessEnv, cwd = process.cwd()): EdgeConfig | 'help' {
   let flags;

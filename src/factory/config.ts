@@ -129,9 +129,11 @@ export const FACTORY_USAGE = `Usage: okto-factory [options]
   --log-level LEVEL    trace|debug|info|warn|error|silent (env LOG_LEVEL; default info)
   --inspect            attach the local @statelyai/inspect server (env FACTORY_INSPECT=true)
   --trace FILE         write every actor event as JSON lines (env FACTORY_TRACE)
-  --help               this text
+  --log-pretty         readable coloured logs for a person at a terminal (default: JSON lines)
+  --version            print the version and exit
+  -h, --help           this text
 Other environment: FACTORY_CLOUD_DEVICE_TOKEN, FACTORY_JWT_SECRET, FACTORY_ADMIN_PASSWORD,
-FACTORY_MANAGER_PASSWORD, FACTORY_OPERATOR_PASSWORD.`;
+FACTORY_MANAGER_PASSWORD, FACTORY_OPERATOR_PASSWORD, FACTORY_METRICS_TOKEN.`;
 
 export function loadFactoryConfig(argv: string[], env: NodeJS.ProcessEnv, cwd = process.cwd()): FactoryConfig | 'help' {
   let flags;
