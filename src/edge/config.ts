@@ -142,6 +142,19 @@ export const edgeConfigSchema = z
     plcBindings: plcBindingsConfigSchema,
     rejectLoop: rejectLoopConfigSchema,
     ups: upsConfigSchema,
+    /**
+     * Background retention of scan rows that are not a bottle's record (duplicates, no-reads,
+     * invalid, refused): by age and by count, whichever is reached first; null = no limit.
+     */
+    retention: z
+      .object({
+        scansDays: z.number().int().min(1).max(3650).nullable().default(90),
+        scansMax: z.number().int().min(1000).max(1_000_000_000).nullable().default(5_000_000),
+        intervalMs: z.number().int().min(1000).max(7 * 86_400_000).default(3_600_000),
+        batchSize: z.number().int().min(10).max(100_000).default(5_000),
+      })
+      .strict()
+      .prefault({}),
     inspect: z.boolean().default(false),
     trace: z.string().min(1).optional(),
     /** GET /metrics: open to loopback; other clients need this bearer token (none = loopback only). enabled: false = no /metrics at all. */

@@ -13,11 +13,20 @@ export function createEdgeMetrics(system: EdgeSystem, live: { wsClients: () => n
   const registry = createMetricsRegistry('edge');
   const registers = [registry];
 
-  const scans = new prom.Counter({
+  // Per scan only a Map increment: the counts move into the counter when Prometheus scrapes.
+  const scanCounts = new Map<string, { outcome: string; reason: string; role: string; n: number }>();
+  new prom.Counter({
     name: 'okto_scans_total',
     help: 'Scans decided by the line, by outcome (accepted, duplicate, invalid, noread, refused, error), reason class and scanner role',
     labelNames: ['outcome', 'reason', 'role'] as const,
     registers,
+    collect() {
+      for (const entry of scanCounts.values()) {
+        if (entry.n === 0) continue;
+        this.inc({ outcome: entry.outcome, reason: entry.reason, role: entry.role }, entry.n);
+        entry.n = 0;
+      }
+    },
   });
   const decisionLatency = new prom.Histogram({
     name: 'okto_scan_decision_seconds',
@@ -108,7 +117,11 @@ export function createEdgeMetrics(system: EdgeSystem, live: { wsClients: () => n
   const offs = [
     system.bus.subscribe('scan.decided', (event: ScanDecidedEvent) => {
       const { decision } = event;
-      scans.inc({ outcome: decision.outcome, reason: scanReasonOf(decision.outcome, decision.message), role: event.role });
+      const reason = decision.outcome === 'accepted' ? 'none' : scanReasonOf(decision.outcome, decision.message);
+      const key = `${decision.outcome}|${reason}|${event.role}`;
+      const entry = scanCounts.get(key);
+      if (entry) entry.n++;
+      else scanCounts.set(key, { outcome: decision.outcome, reason, role: event.role, n: 1 });
       const receivedAt = decision.timestamp ? Date.parse(decision.timestamp) : NaN;
       if (Number.isFinite(receivedAt)) decisionLatency.observe(Math.max(0, Date.now() - receivedAt) / 1000);
     }),
