@@ -17,10 +17,25 @@ export function runningPid(file: string): number | null {
   if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid) return null;
   try {
     process.kill(pid, 0);
-    return pid;
   } catch (error) {
     // EPERM: it exists but belongs to another user; still running.
-    return (error as NodeJS.ErrnoException).code === 'EPERM' ? pid : null;
+    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return null;
+  }
+  return isOurs(pid) ? pid : null;
+}
+
+/**
+ * Where /proc tells: a zombie is not running, and a pid reused by another program after a crash or
+ * a reboot is not ours (our command line names an okto bin or main.js). Elsewhere: trust the pid.
+ */
+function isOurs(pid: number): boolean {
+  try {
+    const state = /\) (\S)/.exec(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'))?.[1];
+    if (state === 'Z' || state === 'X') return false;
+    const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    return /okto|main\.(js|ts)/.test(cmdline);
+  } catch {
+    return true;
   }
 }
 
