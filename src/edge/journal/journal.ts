@@ -16,7 +16,7 @@ export interface JournalSettings {
   pruneIntervalMs: number;
 }
 
-type Record = Omit<JournalRecordEvent, 'type'>;
+type RecordDraft = Omit<JournalRecordEvent, 'type'>;
 type Listener = (entry: JournalEntry) => void;
 
 /** Entries kept in memory while the database refuses them; beyond this the oldest are dropped (and logged). */
@@ -47,7 +47,7 @@ export function createJournal(options: { store: JournalStore; bus: EventBus<Edge
     return lastUs;
   };
 
-  function draftOf(record: Record): JournalDraft {
+  function draftOf(record: RecordDraft): JournalDraft {
     return {
       tsUs: nowUs(),
       severity: record.severity,
@@ -132,7 +132,7 @@ export function createJournal(options: { store: JournalStore; bus: EventBus<Edge
      * id). It goes with the next batch like any entry (at most flushIntervalMs away), so many
      * callers still cost one transaction, not one each.
      */
-    record(record: Record): Promise<JournalEntry> {
+    record(record: RecordDraft): Promise<JournalEntry> {
       return new Promise((resolve, reject) => {
         buffer.push({ draft: draftOf(record), done: resolve, failed: reject });
         schedule();
