@@ -75,7 +75,7 @@ function positionOf(text: string): { tsUs: number; id: number } {
   return { tsUs: Number(match[1]), id: Number(match[2]) };
 }
 
-const EXPORT_PAGE = 2000;
+const EXPORT_PAGE = 1000;
 const EXPORT_CHUNK_ROWS = 200;
 const FORMATS = {
   csv: { type: 'text/csv; charset=utf-8', head: CSV_HEAD, row: csvRow, separator: '', tail: '' },
