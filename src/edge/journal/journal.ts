@@ -62,16 +62,24 @@ export function createJournal(options: { store: JournalStore; bus: EventBus<Edge
     };
   }
 
+  /** After a failed write, the next attempt waits this long (a database refusing writes is not asked 5 times a second). */
+  const RETRY_AFTER_FAILURE_MS = 2000;
+  let failedAt = -Infinity;
+
   function schedule() {
     if (stopped && buffer.length === 0) return;
-    if (buffer.length >= settings.flushMaxEntries) {
+    const sinceFailure = Date.now() - failedAt;
+    if (buffer.length >= settings.flushMaxEntries && sinceFailure >= RETRY_AFTER_FAILURE_MS) {
       void flush();
       return;
     }
-    timer ??= setTimeout(() => {
-      timer = null;
-      void flush();
-    }, settings.flushIntervalMs);
+    timer ??= setTimeout(
+      () => {
+        timer = null;
+        void flush();
+      },
+      Math.max(settings.flushIntervalMs, RETRY_AFTER_FAILURE_MS - sinceFailure),
+    );
   }
 
   /** Writes whatever waits, one batch at a time. */
@@ -92,6 +100,7 @@ export function createJournal(options: { store: JournalStore; bus: EventBus<Edge
           for (const entry of entries) for (const listener of [...listeners]) listener(entry);
         },
         (error: unknown) => {
+          failedAt = Date.now();
           logger.error({ err: error, entries: batch.length }, 'journal write failed: kept to retry');
           // Entries someone waits for fail now; the others go back in front, to retry.
           for (const b of batch) b.failed?.(error);
