@@ -87,6 +87,36 @@ function pageQuery(db: Knex, filter: JournalFilter, after: JournalPosition | und
     .limit(limit);
 }
 
+type PageRow = [number, number, string, string, string, string, JournalEntry['params'], string | null, number, string | null, number | null];
+
+/**
+ * Reads a page with SQLite rendering it as one JSON text: one value to hand across instead of
+ * eleven per row (the driver's per-value cost is what a large export spends its time on).
+ */
+async function readPage(db: Knex, filter: JournalFilter, after: JournalPosition | undefined, limit: number): Promise<JournalEntry[]> {
+  const inner = pageQuery(db, filter, after, limit).toSQL().toNative();
+  const rows = (await db.raw(
+    `SELECT '[' || group_concat(json_array(id, ts_us, severity, category, source, message_key, json(params), user, acknowledged, acked_by, acked_at_us), ',' ORDER BY ts_us DESC, id DESC) || ']' AS page
+       FROM (${inner.sql})`,
+    inner.bindings as Knex.Value[],
+  )) as Array<{ page: string | null }>;
+  const page = rows[0]?.page;
+  if (!page) return [];
+  return (JSON.parse(page) as PageRow[]).map(([id, tsUs, severity, category, source, messageKey, params, user, acknowledged, ackedBy, ackedAtUs]) => ({
+    id,
+    tsUs,
+    severity: severity as JournalSeverity,
+    category: category as JournalCategory,
+    source,
+    messageKey,
+    params,
+    user,
+    acknowledged: acknowledged === 1,
+    ackedBy,
+    ackedAtUs,
+  }));
+}
+
 /**
  * `exportReader`: a connection of its own for exports (a small page cache: reading a whole
  * journal through the shared reader would grow its 64 MB cache and keep other reads waiting).
@@ -120,13 +150,13 @@ export function createJournalStore(writer: Knex, reader: Knex, exportReader: Kne
     },
 
     /** A page newest first, after `after` (keyset paging: stable while entries are added). */
-    async page(filter: JournalFilter, options: { after?: JournalPosition | undefined; limit: number }): Promise<JournalEntry[]> {
-      return ((await pageQuery(reader, filter, options.after, options.limit)) as JournalRow[]).map(toEntry);
+    page(filter: JournalFilter, options: { after?: JournalPosition | undefined; limit: number }): Promise<JournalEntry[]> {
+      return readPage(reader, filter, options.after, options.limit);
     },
 
-    /** Like page, on the export connection. */
-    async exportPage(filter: JournalFilter, options: { after?: JournalPosition | undefined; limit: number }): Promise<JournalEntry[]> {
-      return ((await pageQuery(exportReader, filter, options.after, options.limit)) as JournalRow[]).map(toEntry);
+    /** Like page, on the export connection (see createJournalStore). */
+    exportPage(filter: JournalFilter, options: { after?: JournalPosition | undefined; limit: number }): Promise<JournalEntry[]> {
+      return readPage(exportReader, filter, options.after, options.limit);
     },
 
     async get(id: number): Promise<JournalEntry | null> {

@@ -75,7 +75,8 @@ function positionOf(text: string): { tsUs: number; id: number } {
   return { tsUs: Number(match[1]), id: Number(match[2]) };
 }
 
-const EXPORT_PAGE = 2000;
+const EXPORT_PAGE = 1000;
+const EXPORT_CHUNK_ROWS = 200;
 const FORMATS = {
   csv: { type: 'text/csv; charset=utf-8', head: CSV_HEAD, row: csvRow, separator: '', tail: '' },
   json: { type: 'application/json; charset=utf-8', head: '[\n', row: (e: EntryView) => JSON.stringify(e), separator: ',\n', tail: '\n]\n' },
@@ -126,12 +127,18 @@ export function eventRoutes(system: EdgeSystem): Router {
       for (;;) {
         const page = await store.exportPage(filter, { after, limit: EXPORT_PAGE });
         if (page.length === 0) break;
+        // Chunks of a few tens of KB: a large string would go straight to V8's old space and pile
+        // up there until a full collection (RSS would grow with the export's size).
         let chunk = '';
-        for (const entry of page) {
-          chunk += (first ? '' : format.separator) + format.row(entryView(entry, q.lang));
+        for (let i = 0; i < page.length; i++) {
+          chunk += (first ? '' : format.separator) + format.row(entryView(page[i]!, q.lang));
           first = false;
+          if (i % EXPORT_CHUNK_ROWS === EXPORT_CHUNK_ROWS - 1) {
+            yield chunk;
+            chunk = '';
+          }
         }
-        yield chunk;
+        if (chunk !== '') yield chunk;
         if (page.length < EXPORT_PAGE) break;
         const last = page[page.length - 1]!;
         after = { tsUs: last.tsUs, id: last.id };

@@ -28,6 +28,25 @@ export const MESSAGES: MessageCatalogue = {
 
 /** The text of `key` in `locale` with `{placeholders}` filled; an unknown key reads as itself. */
 export function formatMessage(key: string, params: Record<string, unknown> = {}, locale: Locale = DEFAULT_LOCALE): string {
-  const template = MESSAGES[key]?.[locale] ?? key;
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+  const parts = compiled(key, locale);
+  if (parts.length === 1) return parts[0]!;
+  let text = parts[0]!;
+  // Odd indices are placeholder names, even ones the text between them.
+  for (let i = 1; i < parts.length; i += 2) {
+    const name = parts[i]!;
+    text += (name in params ? String(params[name]) : `{${name}}`) + parts[i + 1]!;
+  }
+  return text;
+}
+
+/** Templates split once at their placeholders (a journal export renders a million messages). */
+const COMPILED = new Map<string, string[]>();
+function compiled(key: string, locale: Locale): string[] {
+  const id = `${locale}\u0000${key}`;
+  let parts = COMPILED.get(id);
+  if (!parts) {
+    parts = (MESSAGES[key]?.[locale] ?? key).split(/\{(\w+)\}/);
+    if (COMPILED.size < 10_000) COMPILED.set(id, parts);
+  }
+  return parts;
 }

@@ -16,7 +16,7 @@ export interface JournalSettings {
   pruneIntervalMs: number;
 }
 
-type Record = Omit<JournalRecordEvent, 'type'>;
+type RecordDraft = Omit<JournalRecordEvent, 'type'>;
 type Listener = (entry: JournalEntry) => void;
 
 /** Entries kept in memory while the database refuses them; beyond this the oldest are dropped (and logged). */
@@ -47,7 +47,7 @@ export function createJournal(options: { store: JournalStore; bus: EventBus<Edge
     return lastUs;
   };
 
-  function draftOf(record: Record): JournalDraft {
+  function draftOf(record: RecordDraft): JournalDraft {
     return {
       tsUs: nowUs(),
       severity: record.severity,
@@ -62,16 +62,24 @@ export function createJournal(options: { store: JournalStore; bus: EventBus<Edge
     };
   }
 
+  /** After a failed write, the next attempt waits this long (a database refusing writes is not asked 5 times a second). */
+  const RETRY_AFTER_FAILURE_MS = 2000;
+  let failedAt = -Infinity;
+
   function schedule() {
     if (stopped && buffer.length === 0) return;
-    if (buffer.length >= settings.flushMaxEntries) {
+    const sinceFailure = Date.now() - failedAt;
+    if (buffer.length >= settings.flushMaxEntries && sinceFailure >= RETRY_AFTER_FAILURE_MS) {
       void flush();
       return;
     }
-    timer ??= setTimeout(() => {
-      timer = null;
-      void flush();
-    }, settings.flushIntervalMs);
+    timer ??= setTimeout(
+      () => {
+        timer = null;
+        void flush();
+      },
+      Math.max(settings.flushIntervalMs, RETRY_AFTER_FAILURE_MS - sinceFailure),
+    );
   }
 
   /** Writes whatever waits, one batch at a time. */
@@ -92,6 +100,7 @@ export function createJournal(options: { store: JournalStore; bus: EventBus<Edge
           for (const entry of entries) for (const listener of [...listeners]) listener(entry);
         },
         (error: unknown) => {
+          failedAt = Date.now();
           logger.error({ err: error, entries: batch.length }, 'journal write failed: kept to retry');
           // Entries someone waits for fail now; the others go back in front, to retry.
           for (const b of batch) b.failed?.(error);
@@ -132,7 +141,7 @@ export function createJournal(options: { store: JournalStore; bus: EventBus<Edge
      * id). It goes with the next batch like any entry (at most flushIntervalMs away), so many
      * callers still cost one transaction, not one each.
      */
-    record(record: Record): Promise<JournalEntry> {
+    record(record: RecordDraft): Promise<JournalEntry> {
       return new Promise((resolve, reject) => {
         buffer.push({ draft: draftOf(record), done: resolve, failed: reject });
         schedule();

@@ -37,6 +37,24 @@ describe('edge journal: real events and a large export', function () {
     }
   });
 
+  it('keeps what it could not write while the database refuses writes, and writes it once it takes them again', async () => {
+    t = await startTestEdge();
+    const { journal, db, bus } = t.edge.system;
+    await db.writer.raw('PRAGMA query_only = ON');
+    try {
+      bus.publish({ type: 'journal.record', severity: 'alarm', category: 'system', source: 'test', messageKey: 'operator.note', params: { text: 'kept' } });
+      await journal.flush();
+      expect(await journal.store.page({ source: 'test' }, { limit: 5 })).to.have.length(0);
+    } finally {
+      await db.writer.raw('PRAGMA query_only = OFF');
+    }
+    const [entry] = await waitFor(async () => {
+      const entries = await journal.store.page({ source: 'test' }, { limit: 5 });
+      return entries.length > 0 ? entries : null;
+    }, 5000, 'the kept entry to be written');
+    expect(entry).to.deep.include({ severity: 'alarm', params: { text: 'kept' }, acknowledged: false });
+  });
+
   it('exports 50,000 entries as a stream in many chunks, memory roughly flat', async () => {
     t = await startTestEdge();
     const store = t.edge.system.journal.store;
