@@ -10,10 +10,12 @@ import { scannerRoutes } from './scanner.routes.js';
 import { provisioningRoutes } from './provisioning.routes.js';
 import { systemRoutes } from './system.routes.js';
 import { upstreamRoutes } from './upstream.routes.js';
+import { staticUi } from '../http/static-ui.js';
 
 /** The edge's HTTP API: the shared Koa shell plus one router per resource. */
 export function createEdgeApp(system: EdgeSystem): Koa {
   const app = createHttpApp({ logger: system.logger, jsonLimitBytes: system.config.server.bodyLimitKb * 1024 });
+  app.use(staticUi('edge-hmi'));
   const routers = [
     systemRoutes(system),
     loginRoutes(system),

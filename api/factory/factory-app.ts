@@ -10,6 +10,7 @@ import type { DeviceHub } from './device-hub.js';
 import { deviceRoutes } from './devices.routes.js';
 import { syncRoutes } from './sync.routes.js';
 import { systemRoutes } from './system.routes.js';
+import { staticUi } from '../http/static-ui.js';
 
 /** The factory's HTTP API: the shared Koa shell plus one router per resource. */
 export function createFactoryApp(system: FactorySystem, hub: Pick<DeviceHub, 'connected' | 'isConnected'>): Koa {
@@ -26,6 +27,7 @@ export function createFactoryApp(system: FactorySystem, hub: Pick<DeviceHub, 'co
         detail: user ? `from ${ip}` : `unknown user or wrong password for "${username.slice(0, 64)}" from ${ip}`,
       }),
   });
+  app.use(staticUi('factory-console'));
   const routers = [
     systemRoutes(system),
     login,

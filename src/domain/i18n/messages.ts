@@ -6,6 +6,9 @@
  * Keys are grouped by prefix (`security.`, `line.`, `scanner.` …); add new keys in the group they
  * belong to. A test checks that every key has both languages and the same placeholders in each.
  */
+import { HMI_MESSAGES } from './hmi.messages.js';
+import { CONSOLE_MESSAGES } from './console.messages.js';
+
 export const LOCALES = ['ru', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];
 export const DEFAULT_LOCALE: Locale = 'ru';
@@ -14,6 +17,8 @@ export type MessageCatalogue = Record<string, Record<Locale, string>>;
 
 export const MESSAGES: MessageCatalogue = {
   'operator.note': { ru: 'Заметка оператора: {text}', en: 'Operator note: {text}' },
+  ...HMI_MESSAGES,
+  ...CONSOLE_MESSAGES,
 };
 
 /** The text of `key` in `locale` with `{placeholders}` filled; an unknown key reads as itself. */

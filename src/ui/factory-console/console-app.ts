@@ -1,0 +1,1 @@
+import { html } from "htm/preact"; export function ConsoleApp() { return html`<p>…</p>`; }
