@@ -65,7 +65,7 @@ function useTiles(): { tiles: Tile[]; families: Array<{ kind: string; resource: 
 }
 
 function TileButton({ tile }: { tile: Tile }) {
-  return html`<a class="button tile" href=${`#/devices/${tile.key}`} data-testid=${`tile-${tile.key}`} aria-label=${`${t(`hmi.kind.${tile.kind}`)} ${tile.name}: ${t(`hmi.health.${tile.health}`)}`}>
+  return html`<a class="button tile" href=${`#/devices/${tile.key}`} data-testid=${`tile-${tile.key}`}>
     <span class="tile-name"><span class=${`dot ${tile.health}`} aria-hidden="true"></span>${t(`hmi.kind.${tile.kind}`)} ${tile.name}</span>
     <span class="muted">${t(`hmi.health.${tile.health}`)}</span>
     ${tile.lastError ? html`<span class="tile-error">${tile.lastError}</span>` : null}
