@@ -14,7 +14,7 @@ type DeploymentRow = FirmwareDeployment & { counts: Partial<DeploymentCounts> };
 export function FirmwareScreen() {
   const releases = useApi<FirmwareRelease[]>(api, '/api/v1/firmware/releases', [live.catchUp.value]);
   const deployments = useApi<DeploymentRow[]>(api, '/api/v1/firmware/deployments?limit=20', [deploymentTick.value, live.catchUp.value], 5000);
-  const groups = useApi<DeviceGroupRecord[]>(api, api.can('ADMIN') ? '/api/v1/groups' : null, [live.catchUp.value]);
+  const groups = useApi<DeviceGroupRecord[]>(api, api.can('ADMIN') ? '/api/v1/device-groups' : null, [live.catchUp.value]);
   const action = useAction();
   const [releaseId, setReleaseId] = useState('');
   const [groupId, setGroupId] = useState('');

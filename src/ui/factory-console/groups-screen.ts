@@ -10,7 +10,7 @@ import type { DeviceView } from './fleet-screen.js';
 
 /** Device groups: create, add members, send a command to all of them and watch it progress live. */
 export function GroupsScreen() {
-  const groups = useApi<DeviceGroupRecord[]>(api, '/api/v1/groups', [live.catchUp.value, commandTick.value]);
+  const groups = useApi<DeviceGroupRecord[]>(api, '/api/v1/device-groups', [live.catchUp.value, commandTick.value]);
   const devices = useApi<DeviceView[]>(api, '/api/v1/devices', [live.catchUp.value]);
   const [selected, setSelected] = useState<string | null>(null);
   const [name, setName] = useState('');
@@ -18,13 +18,13 @@ export function GroupsScreen() {
   const action = useAction();
   const create = async (event: Event) => {
     event.preventDefault();
-    if (await action.run(() => api.post('/api/v1/groups', { name: name.trim() }))) {
+    if (await action.run(() => api.post('/api/v1/device-groups', { name: name.trim() }))) {
       setName('');
       groups.reload();
     }
   };
   const addMember = async () => {
-    if (selected && member && (await action.run(() => api.post(`/api/v1/groups/${selected}/members`, { deviceIds: [member] })))) groups.reload();
+    if (selected && member && (await action.run(() => api.post(`/api/v1/device-groups/${selected}/members`, { deviceIds: [member] })))) groups.reload();
   };
   const progress = lastBulkProgress.value as BulkProgress | null;
   return html`<div class="stack">
@@ -50,7 +50,7 @@ export function GroupsScreen() {
                 <option value="">—</option>${(devices.data ?? []).map((d) => html`<option value=${d.id}>${d.name} (${d.id})</option>`)}</select></label>
                 <button type="button" onClick=${addMember}>${t('console.groups.add')}</button></div>
                 <h3>${t('console.groups.bulk')}</h3>
-                <${CommandForm} path=${`/api/v1/groups/${selected}/commands`} target=${selected} onSent=${() => groups.reload()} />`
+                <${CommandForm} path=${`/api/v1/device-groups/${selected}/commands`} target=${selected} onSent=${() => groups.reload()} />`
             : null}
           ${progress && progress.groupId === selected
             ? html`<div data-testid="bulk-progress"><p>${t('console.groups.progress', { done: num(progress.done), total: num(progress.total), ok: num(progress.succeeded), failed: num(progress.failed + progress.timedOut + progress.expired) })}</p>
