@@ -70,8 +70,8 @@ async function main() {
     [
       '',
       'OKTO Traceability demo is running',
-      `  Edge service     ${url}   (health: ${url}/health, live feed: ws://${config.server.host}:${edge.port}/ws?token=…)`,
-      `  Factory server   ${factoryUrl}   (dashboard: ${factoryUrl}/api/v1/dashboard/overview, live: ws://${factory.system.config.server.host}:${factory.port}/ws/dashboard?token=…)`,
+      `  Operator HMI     ${url}/   (edge service: API ${url}/api/v1, health ${url}/health)`,
+      `  Factory console  ${factoryUrl}/   (factory server: API ${factoryUrl}/api/v1, live ws://${factory.system.config.server.host}:${factory.port}/ws/dashboard)`,
       `  OKTO Cloud sim   ${cloud.url}   (${DEMO_EMAIL} / ${DEMO_PASSWORD}; received items: ${cloud.url}/admin/stats)`,
       `  Provisioning     ${provisioned}`,
       `  Sync path        edge → factory (VIA_LOCAL_SERVER, device ${EDGE_DEVICE_ID}) → cloud (factory forwards as device-002)`,

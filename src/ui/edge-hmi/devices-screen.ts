@@ -3,7 +3,7 @@ import { useState } from 'preact/hooks';
 import type { lineStatus } from '../../../api/edge/line-status.js';
 import { ErrorNote, useAction, useApi, type Resource } from '../shared/components.js';
 import { errorText, t } from '../shared/i18n.js';
-import { api, lineTick, live } from './hmi-context.js';
+import { api, live } from './hmi-context.js';
 
 /**
  * The line's devices as tiles (scanners, printers, PLCs, UPS, GPIO) with their state and last
@@ -28,7 +28,7 @@ const healthOf = (state: string, connected?: boolean): Tile['health'] =>
   connected || /^(active\.connected|connected|ready|online|ok|running|idle|printing)/i.test(state) ? 'ok' : /stopped|disabled|not/i.test(state) ? 'off' : /connecting|reconnect|backoff|starting/i.test(state) ? 'warn' : 'bad';
 
 function useTiles(): { tiles: Tile[]; families: Array<{ kind: string; resource: Resource<unknown> }> } {
-  const deps = [lineTick.value, live.catchUp.value];
+  const deps = [live.catchUp.value];
   const scanners = useApi<Status>(api, '/api/v1/scanner/status', deps, 3000);
   const printers = useApi<Any[]>(api, '/api/v1/printers', deps, 5000);
   const plcs = useApi<Any[]>(api, '/api/v1/plcs', deps, 5000);

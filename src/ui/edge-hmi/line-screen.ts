@@ -40,7 +40,7 @@ function LastUnit() {
 }
 
 export function shortCode(code: string): string {
-  const printable = code.replace(/[\x00-\x1f]/g, '␝');
+  const printable = code.replace(/\x1d/g, '<GS>').replace(/[\x00-\x1f]/g, '?');
   return printable.length > 34 ? `…${printable.slice(-32)}` : printable;
 }
 

@@ -11,7 +11,7 @@ export function BarChart({ bars, label }: { bars: Array<{ label: string; value: 
   const pad = { left: 44, bottom: 36, top: 10 };
   const max = Math.max(1, ...bars.map((b) => b.value));
   const slot = (width - pad.left) / Math.max(1, bars.length);
-  const barWidth = Math.max(2, slot * 0.7);
+  const barWidth = Math.min(72, Math.max(2, slot * 0.7));
   const plotHeight = height - pad.bottom - pad.top;
   const every = Math.ceil(bars.length / 12);
   return html`<svg viewBox=${`0 0 ${width} ${height}`} role="img" aria-label=${label}>
