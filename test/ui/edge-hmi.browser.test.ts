@@ -4,7 +4,7 @@ import type { Page } from 'playwright-core';
 import { type EdgeConfig } from '../../src/edge/config.js';
 import { CHROMIUM_MISSING, hasChromium, launchBrowser, screenshotOnFailure, seriousA11yViolations, type TestBrowser } from '../support/browser.js';
 import { startTestEdge, type TestEdge } from '../support/edge-harness.js';
-import { codes } from '../support/edge-fixtures.js';
+import { codes, createBatch, createBottles } from '../support/edge-fixtures.js';
 import { peerMissing } from '../support/peers.js';
 import { invalidCode } from '../support/scan-fixtures.js';
 import { tempDir } from '../support/temp-dir.js';
@@ -159,6 +159,27 @@ describe('edge HMI in Chromium', function () {
     await p.press('[data-testid=find-input]', 'Enter');
     await p.waitForSelector('[data-testid=find-result][data-found=false]');
     expect(await p.textContent('[data-testid=find-result]')).to.contain('Код корректен, но ещё не сканировался');
+    await p.fill('[data-testid=find-input]', 'not a marking code');
+    await p.press('[data-testid=find-input]', 'Enter');
+    await p.waitForSelector('[data-testid=find-result]:has-text("Код не прошёл проверку")');
+  });
+
+  it('the open box: its progress, and Close (confirmed) ends it (needs POST /api/v1/batches/{id}/close)', async function () {
+    const bottles = await createBottles(e(), 4);
+    const batch = await createBatch(e(), bottles.map((b) => b.id), { name: 'UI box', batchSize: 10 });
+    const probe = await e().request('POST', '/api/v1/batches/no-such-batch/close', { token: e().tokens.operator, body: {} });
+    if (probe.status === 404 && /^No route/.test(probe.body.error.message)) {
+      this.test!.title += ' — pending: this branch has no POST /api/v1/batches/{id}/close yet (journal branch)';
+      return this.skip();
+    }
+    const p = await openLoggedIn('manager', 'manager123');
+    await p.waitForSelector(`[data-testid=box-id]:has-text("${batch.batch.identifier}")`);
+    expect(await p.getAttribute('[role=progressbar]', 'aria-valuenow')).to.equal('40');
+    await p.click('button:has-text("Закрыть короб")');
+    await p.click('.modal button:has-text("Подтвердить")');
+    await p.waitForSelector('text=Нет открытого короба');
+    const closed = await e().request('GET', `/api/v1/batches/${batch.batch.id}`, { token: e().tokens.operator });
+    expect(closed.body.data.batch.status).to.equal('complete');
   });
 
   it('pause and resume from the panel (needs POST /api/v1/line/pause|resume)', async function () {

@@ -17,7 +17,7 @@ interface Found {
 /**
  * "Find a code": type, paste or scan a code into the field (a hand scanner types and presses
  * Enter). The edge says whether it holds the code; if so, the bottle's status, its batch and its
- * history. Uses `GET /api/v1/bottles/by-code` where the edge has it, else validate + bottle + batch.
+ * history. Uses `GET /api/v1/bottles/by-code` where the edge has it, else validate + bottle; then its batch.
  */
 export function FindScreen() {
   const [code, setCode] = useState('');
@@ -79,26 +79,19 @@ function FoundCard({ found }: { found: Found }) {
 }
 
 async function lookUp(code: string): Promise<Found> {
+  let bottle: Bottle | null = null;
   try {
-    const data = await api.get<{ bottle: Bottle | null; batch?: Batch | null; history?: Array<{ at?: string; timestamp?: string; event?: string; outcome?: string; what?: string }> }>(
-      `/api/v1/bottles/by-code?code=${encodeURIComponent(code)}`,
-    );
-    if (data && 'bottle' in data) {
-      return {
-        code,
-        valid: true,
-        bottle: data.bottle,
-        batch: data.batch ?? null,
-        history: (data.history ?? []).map((h) => ({ at: h.at ?? h.timestamp ?? '', what: h.what ?? h.event ?? h.outcome ?? '' })),
-      };
-    }
+    bottle = await api.get<Bottle>(`/api/v1/bottles/by-code?code=${encodeURIComponent(code)}`);
   } catch (failure) {
-    // The edge without `by-code` (or answering "no such bottle" with a 404): the route below still answers.
-    if (!(failure instanceof ApiFailure) || failure.status !== 404) throw failure;
+    if (!(failure instanceof ApiFailure)) throw failure;
+    // 400: not a marking code at all. 404: no bottle holds it — or an edge without `by-code`,
+    // so ask the validator, which both kinds of edge have.
+    if (failure.code === 'VALIDATION_ERROR') return { code, valid: false, bottle: null, batch: null, history: [] };
+    if (failure.status !== 404) throw failure;
+    const check = await api.post<{ valid: boolean; duplicate: boolean; bottleId?: string }>('/api/v1/scanner/validate', { code });
+    if (!check.duplicate || !check.bottleId) return { code, valid: check.valid, bottle: null, batch: null, history: [] };
+    bottle = await api.get<Bottle>(`/api/v1/bottles/${check.bottleId}`);
   }
-  const check = await api.post<{ valid: boolean; duplicate: boolean; bottleId?: string }>('/api/v1/scanner/validate', { code });
-  if (!check.duplicate || !check.bottleId) return { code, valid: check.valid, bottle: null, batch: null, history: [] };
-  const bottle = await api.get<Bottle>(`/api/v1/bottles/${check.bottleId}`);
   const batch = bottle.batchId ? (await api.get<{ batch: Batch }>(`/api/v1/batches/${bottle.batchId}`)).batch : null;
   const history = [{ at: bottle.createdAt, what: t('hmi.find.h.scanned') }];
   if (batch) history.push({ at: bottle.updatedAt, what: t('hmi.find.h.in_batch', { batch: batch.identifier }) });
