@@ -214,6 +214,37 @@ describe('edge HMI in Chromium', function () {
     expect(open.body.data.events).to.have.length(0);
   });
 
+  it('users: an admin adds a user, who must change the password before the panel opens (needs /api/v1/users)', async function () {
+    if (!(await endpointExists('/api/v1/users'))) {
+      this.test!.title += ' — pending: this branch has no /api/v1/users yet (auth branch)';
+      return this.skip();
+    }
+    const p = await openLoggedIn('admin', 'admin123');
+    await p.goto(`${e().url}/#/users`);
+    const form = p.locator('form.card.stack').last();
+    await form.locator('input').nth(0).fill('shift.lead');
+    await form.locator('input').nth(1).fill('Shift Lead');
+    await form.locator('input').nth(2).fill('Very-long-passw0rd!');
+    await form.locator('button[type=submit]').click();
+    await p.waitForSelector('main table td:has-text("shift.lead")');
+
+    const second = await browser.page();
+    try {
+      const q = second.page;
+      await q.goto(`${e().url}/`);
+      await q.fill('input[name=username]', 'shift.lead');
+      await q.fill('input[name=password]', 'Very-long-passw0rd!');
+      await q.click('button[type=submit]');
+      await q.waitForSelector('text=Перед началом работы смените пароль.');
+      await q.locator('input[type=password]').nth(0).fill('Very-long-passw0rd!');
+      await q.locator('input[type=password]').nth(1).fill('Another-long-passw0rd!');
+      await q.click('button[type=submit]');
+      await q.waitForSelector('[data-testid=line-state]');
+    } finally {
+      await second.context.close();
+    }
+  });
+
   it('the edge restarts: the page says "connection lost", reconnects by itself and catches up without a reload', async () => {
     const p = await openLoggedIn();
     await p.waitForTimeout(300);
