@@ -15,8 +15,8 @@ export const hasChromium = () => existsSync(CHROMIUM);
 
 export interface TestBrowser {
   browser: Browser;
-  /** A new context (own storage: a fresh login) and page at the given viewport. */
-  page(viewport?: { width: number; height: number }): Promise<{ context: BrowserContext; page: Page }>;
+  /** A new context (own storage: a fresh login) and page at the given viewport; `cspViolations` collects what the CSP refused. */
+  page(viewport?: { width: number; height: number }): Promise<{ context: BrowserContext; page: Page; cspViolations: string[] }>;
   close(): Promise<void>;
 }
 
@@ -43,7 +43,11 @@ export async function launchBrowser(): Promise<TestBrowser> {
       const context = await browser.newContext({ viewport, hasTouch: true });
       const page = await context.newPage();
       page.setDefaultTimeout(10_000);
-      return { context, page };
+      const cspViolations: string[] = [];
+      page.on('console', (message) => {
+        if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
+      });
+      return { context, page, cspViolations };
     },
     async close() {
       await browser.close();

@@ -25,6 +25,7 @@ describe('edge HMI in Chromium', function () {
   let browser: TestBrowser;
   let edge: TestEdge | null = null;
   let page: Page | null = null;
+  let cspViolations: string[] = [];
   const data = tempDir('okto-hmi-edge-');
   const startEdge = (port = 0) =>
     startTestEdge({ server: { port, host: '127.0.0.1' }, line: { batchSize: 10 } }, { dataDir: data.dir } as Partial<EdgeConfig>);
@@ -47,6 +48,7 @@ describe('edge HMI in Chromium', function () {
   async function openLoggedIn(user = 'operator', password = `${user}123`, viewport?: { width: number; height: number }): Promise<Page> {
     const opened = await browser.page(viewport);
     page = opened.page;
+    cspViolations = opened.cspViolations;
     await page.goto(`${e().url}/`);
     await page.fill('input[name=username]', user);
     await page.fill('input[name=password]', password);
@@ -272,6 +274,7 @@ describe('edge HMI in Chromium', function () {
       await p.waitForTimeout(400);
       const violations = await seriousA11yViolations(p);
       expect(violations, `${screen}: ${JSON.stringify(violations, null, 1)}`).to.deep.equal([]);
+      expect(cspViolations, `${screen}: refused by the Content-Security-Policy`).to.deep.equal([]);
       if (screen === 'devices') await shoot(p, 'hmi-devices');
     }
   });

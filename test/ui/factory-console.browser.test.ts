@@ -25,6 +25,7 @@ describe('factory console in Chromium', function () {
   let browser: TestBrowser;
   let factory: TestFactory;
   let page: Page | null = null;
+  let cspViolations: string[] = [];
   let cabinet: Cabinet;
   const f = () => factory;
   const fleet = createFleet(f);
@@ -54,6 +55,7 @@ describe('factory console in Chromium', function () {
   async function openLoggedIn(user = 'admin', viewport = { width: 1440, height: 900 }): Promise<Page> {
     const opened = await browser.page(viewport);
     page = opened.page;
+    cspViolations = opened.cspViolations;
     await page.goto(`${f().url}/`);
     await page.fill('input[name=username]', user);
     await page.fill('input[name=password]', `${user}123`);
@@ -115,6 +117,17 @@ describe('factory console in Chromium', function () {
     await shoot(p, 'console-firmware');
   });
 
+  it('a command to a group from the groups page: its live progress reaches "1 of 1 done"', async () => {
+    const group = await f().request('POST', '/api/v1/device-groups', { token: f().tokens.manager, body: { name: 'Bulk group' } });
+    await f().request('POST', `/api/v1/device-groups/${group.body.data.id}/members`, { token: f().tokens.manager, body: { deviceIds: ['ui-line-1'] } });
+    const p = await openLoggedIn('manager');
+    await p.goto(`${f().url}/#/groups`);
+    await p.click(`tr:has-text("${group.body.data.id}") button`);
+    await p.selectOption('[data-testid=command-type]', 'force_sync');
+    await p.click('[data-testid=command-send]');
+    await p.waitForSelector('[data-testid=bulk-progress]:has-text("Выполнено 1 из 1: успешно 1")', { timeout: 20_000 });
+  });
+
   it('the fleet list shows an edge going offline within its timeout, and back online when it returns', async () => {
     const p = await openLoggedIn('operator');
     await p.goto(`${f().url}/#/fleet`);
@@ -136,6 +149,7 @@ describe('factory console in Chromium', function () {
       await p.waitForTimeout(500);
       const violations = await seriousA11yViolations(p);
       expect(violations, `${screen}: ${JSON.stringify(violations, null, 1)}`).to.deep.equal([]);
+      expect(cspViolations, `${screen}: refused by the Content-Security-Policy`).to.deep.equal([]);
       if (screen === 'overview') await shoot(p, 'console-overview');
     }
     await p.click('.topbar .lang button:has-text("EN")');
