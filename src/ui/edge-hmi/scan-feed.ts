@@ -16,13 +16,14 @@ export function createScanFeed(limit: number) {
   let pending: ScanRow[] = [];
   let scheduled = false;
   let seq = 0;
+  let arrived = 0;
 
   const flush = () => {
     scheduled = false;
     if (pending.length === 0) return;
     const batch = pending.reverse();
     pending = [];
-    received.value += batch.length;
+    received.value = arrived;
     rows.value = batch.concat(rows.value).slice(0, limit);
   };
 
@@ -30,6 +31,7 @@ export function createScanFeed(limit: number) {
     rows,
     received,
     push(row: ScanRow): void {
+      arrived++;
       pending.push({ ...row, seq: ++seq });
       if (pending.length > limit) pending.splice(0, pending.length - limit);
       if (!scheduled) {
