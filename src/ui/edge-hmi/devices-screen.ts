@@ -1,5 +1,5 @@
 import { html } from 'htm/preact';
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import type { lineStatus } from '../../../api/edge/line-status.js';
 import { ErrorNote, useAction, useApi, type Resource } from '../shared/components.js';
 import { errorText, t } from '../shared/i18n.js';
@@ -34,6 +34,19 @@ function useTiles(): { tiles: Tile[]; families: Array<{ kind: string; resource: 
   const plcs = useApi<Any[]>(api, '/api/v1/plcs', deps, 5000);
   const ups = useApi<Any>(api, '/api/v1/ups/status', deps, 5000);
   const gpio = useApi<Any>(api, '/api/v1/gpio/status', deps, 5000);
+  // GET /plcs lists the configured PLCs; each one's link state is its own /health.
+  const [plcHealth, setPlcHealth] = useState<Record<string, Any>>({});
+  useEffect(() => {
+    const ids = (plcs.data ?? []).map((p) => String(p.id));
+    if (ids.length === 0) return;
+    let live = true;
+    Promise.all(ids.map((id) => api.get<Any>(`/api/v1/plcs/${encodeURIComponent(id)}/health`).then((h) => [id, h] as const, () => [id, null] as const))).then((pairs) => {
+      if (live) setPlcHealth(Object.fromEntries(pairs.filter(([, h]) => h !== null)) as Record<string, Any>);
+    });
+    return () => {
+      live = false;
+    };
+  }, [plcs.data]);
   const tiles: Tile[] = [];
   (scanners.data?.scanners ?? []).forEach((s, index) =>
     tiles.push({ key: `scanner-${s.id}`, kind: 'scanner', name: s.id, health: healthOf(s.state, s.connected), state: s.state, lastError: s.lastError, details: s, test: `/api/v1/scanners/${index}/test` }),
@@ -44,7 +57,18 @@ function useTiles(): { tiles: Tile[]; families: Array<{ kind: string; resource: 
   });
   (plcs.data ?? []).forEach((p) => {
     const id = String(p.id);
-    tiles.push({ key: `plc-${id}`, kind: 'plc', name: String(p.name ?? id), health: 'warn', state: String(p.protocol ?? ''), lastError: null, details: p, test: `/api/v1/plcs/${encodeURIComponent(id)}/test` });
+    const health = plcHealth[id];
+    const state = String(health?.state ?? 'unknown');
+    tiles.push({
+      key: `plc-${id}`,
+      kind: 'plc',
+      name: String(p.name ?? id),
+      health: health ? healthOf(state, health.connected === true) : 'warn',
+      state: `${String(p.protocol ?? '')} · ${state}`,
+      lastError: (health?.lastError as string | null) ?? null,
+      details: { ...p, health },
+      test: `/api/v1/plcs/${encodeURIComponent(id)}/test`,
+    });
   });
   if (ups.data) {
     const state = String(ups.data.state ?? ups.data.status ?? (ups.data.onBattery ? 'on battery' : 'online'));
