@@ -14,7 +14,17 @@ import { fileURLToPath } from 'node:url';
 export const UI_APPS = ['edge-hmi', 'factory-console'] as const;
 export type UiApp = (typeof UI_APPS)[number];
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+/** The repository (the nearest folder with a package.json): right from src/ui and from a tsc build under dist/. */
+function findRoot(from: string): string {
+  let dir = from;
+  while (!existsSync(join(dir, 'package.json'))) {
+    const parent = dirname(dir);
+    if (parent === dir) return resolve(from, '../..');
+    dir = parent;
+  }
+  return dir;
+}
+const ROOT = findRoot(dirname(fileURLToPath(import.meta.url)));
 export const UI_DIST = join(ROOT, 'dist', 'ui');
 
 export interface UiManifest {
