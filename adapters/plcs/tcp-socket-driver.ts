@@ -74,7 +74,14 @@ export function createTcpSocketDriver(options: TcpSocketDriverOptions): PlcDrive
     dead.destroy();
     pending?.reject(new PlcRequestError(`link lost: ${reason}`, reason.startsWith('garbage') ? 'GARBAGE' : 'NOT_CONNECTED'));
     pending = null;
-    if (!closed) for (const listener of listeners) listener(reason);
+    if (closed) return;
+    for (const listener of listeners) {
+      try {
+        listener(reason);
+      } catch {
+        // Called from socket events: a listener's failure must not escape into them.
+      }
+    }
   }
 
   function onData(chunk: string): void {
@@ -146,7 +153,13 @@ export function createTcpSocketDriver(options: TcpSocketDriverOptions): PlcDrive
           clearTimeout(timer);
           socket = s;
           s.on('error', () => undefined);
-          s.on('data', onData);
+          s.on('data', (chunk: string) => {
+            try {
+              onData(chunk);
+            } catch (error) {
+              lost(`garbage from the PLC: ${error instanceof Error ? error.message : String(error)}`);
+            }
+          });
           s.on('close', () => {
             if (socket === s) lost('connection closed by the peer');
           });

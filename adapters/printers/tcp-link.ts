@@ -44,7 +44,13 @@ export function dialTcp(options: TcpLinkOptions): TcpLink {
     if (!done) options.onConnected(`${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`);
   });
   socket.on('data', (chunk: Buffer) => {
-    if (!done) options.onData(chunk);
+    if (done) return;
+    // A driver that fails on what the printer sent ends this connection, never the process.
+    try {
+      options.onData(chunk);
+    } catch (error) {
+      finish(`the driver could not handle the printer's answer: ${error instanceof Error ? error.message : String(error)}`);
+    }
   });
   socket.on('error', (error: NodeJS.ErrnoException) => finish(`${error.code ?? 'error'}: ${error.message}`));
   socket.on('close', () => finish('the printer closed the connection'));

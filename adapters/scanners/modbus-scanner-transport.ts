@@ -64,6 +64,8 @@ export const modbusScannerTransport = fromCallback<TransportCommand, ModbusScann
     if (!done) sendBack(event);
   };
   const client = new ModbusRTU();
+  // modbus-serial re-emits serial port errors; without a listener one would end the process.
+  client.on('error', (error: unknown) => fail(`modbus link error: ${describe(error)}`));
   let pollTimer: NodeJS.Timeout | null = null;
   const close = () => {
     if (pollTimer) clearTimeout(pollTimer);

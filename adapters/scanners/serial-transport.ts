@@ -47,7 +47,14 @@ export const serialScannerTransport = fromCallback<TransportCommand, SerialScann
     autoOpen: false,
   });
   port.on('data', (chunk: Buffer) => {
-    for (const frame of decoder.push(chunk)) if (!queries.intercept(frame)) send({ type: 'transport.frame', frame });
+    // Bytes from the device must never end the process: a decoder failing on them closes the
+    // port (reported through 'close' as a failure), nothing more.
+    try {
+      for (const frame of decoder.push(chunk)) if (!queries.intercept(frame)) send({ type: 'transport.frame', frame });
+    } catch (error) {
+      lastError = `could not decode what ${input.path} sent: ${error instanceof Error ? error.message : String(error)}`;
+      if (port.isOpen) port.close(() => undefined);
+    }
   });
   port.on('error', (err: Error) => {
     lastError = err.message;

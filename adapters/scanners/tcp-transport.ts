@@ -1,5 +1,6 @@
 import net from 'node:net';
 import { fromCallback } from 'xstate';
+import { addressInCidrs, DEFAULT_PRIVATE_CIDRS, parseCidr } from '../../src/domain/net/cidr.js';
 import { FrameDecoder } from './frame-decoder.js';
 import type { Frame, FramingConfig } from './framing.js';
 import { createQueryTracker, type QueryTracker } from './query-tracker.js';
@@ -17,6 +18,12 @@ export interface TcpScannerConfig {
   trigger?: string;
   /** How long `transport.query` waits for the answer (default 2000 ms). */
   queryTimeoutMs?: number;
+  /** listen mode: the addresses (CIDRs) a reader may connect from; default DEFAULT_PRIVATE_CIDRS (loopback, private, link-local). */
+  allowFrom?: readonly string[];
+  /** listen mode: a new connection takes over from a live reader (default false: it is refused). */
+  replacePeer?: boolean;
+  /** listen mode: a reader that sent nothing for this long counts as dead and may be replaced (default 60000 ms). */
+  peerIdleMs?: number;
 }
 
 export type TransportEvent =
@@ -27,6 +34,8 @@ export type TransportEvent =
   | { type: 'transport.response'; text: string | null; status?: number }
   /** listen mode: the reader hung up (or was replaced by a newer connection); still listening. */
   | { type: 'transport.peerLost'; reason: string }
+  /** listen mode: a connection was refused (not in allowFrom, or a live reader holds the port); at most one per few seconds. */
+  | { type: 'transport.refused'; peer: string; reason: string }
   /** Terminal for this invocation: the owner stops the actor, backs off and invokes it again. */
   | { type: 'transport.failed'; reason: string };
 
@@ -38,6 +47,9 @@ export type TransportCommand =
   | { type: 'transport.query'; data: string };
 
 const DEFAULT_CONNECT_TIMEOUT_MS = 5000;
+const DEFAULT_PEER_IDLE_MS = 60_000;
+// A flood of refused connections must not become a flood of log lines.
+const REFUSAL_REPORT_INTERVAL_MS = 5_000;
 
 const corked = new WeakSet<net.Socket>();
 /**
@@ -113,7 +125,13 @@ function tune(socket: net.Socket): void {
 function pipeFrames(socket: net.Socket, framing: FramingConfig, send: Send, queries: QueryTracker): () => void {
   const decoder = new FrameDecoder(framing);
   socket.on('data', (chunk: Buffer) => {
-    for (const frame of decoder.push(chunk)) if (!queries.intercept(frame)) send({ type: 'transport.frame', frame });
+    // Bytes from the network must never end the process: a decoder that fails on them ends this
+    // connection (reported through 'error' and 'close' like any other failure), nothing more.
+    try {
+      for (const frame of decoder.push(chunk)) if (!queries.intercept(frame)) send({ type: 'transport.frame', frame });
+    } catch (error) {
+      socket.destroy(error instanceof Error ? error : new Error(String(error)));
+    }
   });
   return () => {
     for (const frame of decoder.flush()) send({ type: 'transport.frame', frame });
@@ -156,21 +174,60 @@ function dial(config: TcpScannerConfig, send: Send, fail: (reason: string) => vo
   };
 }
 
+/**
+ * listen mode: one reader at a time, from an allowed address. A connection from elsewhere is
+ * closed at once. A second connection while a reader is live is refused too (anyone on the
+ * network could otherwise take over the line's reader and inject codes), unless the live one is
+ * dead: closed, or silent for `peerIdleMs` (a reader that rebooted reconnects before TCP
+ * keepalive notices the old socket is gone), or the scanner is configured `replacePeer: true`.
+ */
 function listen(config: TcpScannerConfig, send: Send, fail: (reason: string) => void, queries: QueryTracker): Connection {
   const server = net.createServer();
+  const allowFrom = (config.allowFrom ?? DEFAULT_PRIVATE_CIDRS).map((text) => parseCidr(text));
+  const allowed = (address: string | undefined) => address !== undefined && addressInCidrs(address, allowFrom);
+  const idleMs = config.peerIdleMs ?? DEFAULT_PEER_IDLE_MS;
   let peer: net.Socket | null = null;
+  let lastHeardAt = 0;
+  let lastRefusalReportAt = -Infinity;
+  let refusalsNotReported = 0;
+
+  const refuse = (socket: net.Socket, reason: string) => {
+    socket.on('error', () => undefined);
+    socket.destroy();
+    const now = Date.now();
+    if (now - lastRefusalReportAt < REFUSAL_REPORT_INTERVAL_MS) {
+      refusalsNotReported++;
+      return;
+    }
+    const more = refusalsNotReported > 0 ? ` (and ${refusalsNotReported} more refused since the last report)` : '';
+    lastRefusalReportAt = now;
+    refusalsNotReported = 0;
+    send({ type: 'transport.refused', peer: peerName(socket), reason: `${reason}${more}` });
+  };
 
   server.on('connection', (socket) => {
+    if (!allowed(socket.remoteAddress)) {
+      refuse(socket, `${socket.remoteAddress ?? 'an unknown address'} is not in allowFrom`);
+      return;
+    }
     if (peer) {
-      // One reader per transport: the newest connection wins (a reader that rebooted reconnects
-      // before we notice the old socket is dead).
+      const silentMs = Date.now() - lastHeardAt;
+      if (!config.replacePeer && !peer.destroyed && silentMs < idleMs) {
+        refuse(socket, `a reader is connected from ${peerName(peer)} (heard from ${silentMs} ms ago); set replacePeer to let a new connection take over`);
+        return;
+      }
       const old = peer;
       peer = null;
       old.destroy();
-      send({ type: 'transport.peerLost', reason: `replaced by a new connection from ${peerName(socket)}` });
+      const why = config.replacePeer ? 'replacePeer is set' : `the old one was silent for ${silentMs} ms`;
+      send({ type: 'transport.peerLost', reason: `replaced by a new connection from ${peerName(socket)} (${why})` });
     }
     peer = socket;
+    lastHeardAt = Date.now();
     tune(socket);
+    socket.on('data', () => {
+      lastHeardAt = Date.now();
+    });
     const flush = pipeFrames(socket, config.framing, send, queries);
     let lastError: string | null = null;
     socket.on('error', (err: NodeJS.ErrnoException) => {

@@ -9,6 +9,7 @@ import { nextId } from '../../src/domain/ids.js';
 import { type BatchRow, type BottleRow, toBatch, toBottle } from './rows.js';
 import { clearBuffer, loadBuffer, verifyInBuffer } from './batch-buffer-store.js';
 import { executeRoleScan } from './role-scan-store.js';
+import { recordEdgeAudit } from './audit-trail.js';
 
 /**
  * The aggregation actor's `execute`: each request is one transaction that checks the rules
@@ -23,8 +24,10 @@ export function createAggregationExecutor(db: Knex, now: () => Date = () => new 
           return createBatch(trx, input, at, now().getUTCFullYear());
         case 'addBottles':
           return addBottles(trx, input.batchId, input.bottleIds, at, []);
+        case 'closeBatch':
+          return closeBatch(trx, input.batchId, input.closedBy, at);
         case 'setBottleStatus':
-          return setBottleStatus(trx, input.bottleId, input.status, at);
+          return setBottleStatus(trx, input.bottleId, input.status, at, input.audit);
         // Scanner roles and the batch-accounting buffer: serialised with the rest (role-scan-store.ts).
         case 'roleScan':
           return executeRoleScan(trx, input, at, now().getUTCFullYear());
@@ -139,10 +142,46 @@ export async function addBottles(trx: Knex.Transaction, batchId: string, bottleI
   return { ok: true, result: { batch: toBatch(batch), bottleCount: batch.bottle_count }, events };
 }
 
-export async function setBottleStatus(trx: Knex.Transaction, bottleId: string, status: BottleStatus, at: string): Promise<WorkOutcome> {
+/** A partial batch closed by hand: complete now, with what it holds; its completion goes upstream like a full one's. */
+export async function closeBatch(trx: Knex.Transaction, batchId: string, closedBy: string, at: string): Promise<WorkOutcome> {
+  const batch: BatchRow | undefined = await trx('batches').where({ id: batchId }).first();
+  if (!batch) throw new DomainError('NOT_FOUND', `Batch ${batchId} not found`);
+  if (batch.status === 'complete') throw new DomainError('CONFLICT', `Batch ${batch.identifier} is already complete`);
+  if (batch.bottle_count === 0) throw new DomainError('CONFLICT', `Batch ${batch.identifier} is empty: there is nothing to close`);
+  batch.status = 'complete';
+  batch.completed_at = at;
+  batch.updated_at = at;
+  await trx('batches').where({ id: batchId }).update({ status: 'complete', completed_at: at, updated_at: at });
+  await outbox(trx, 'batch.completed', { batchId, identifier: batch.identifier, bottleCount: batch.bottle_count, completedAt: at, closedBy }, at);
+  const events: BatchChangedEvent[] = [{ type: 'batch.changed', action: 'completed', batchId, identifier: batch.identifier, bottleCount: batch.bottle_count }];
+  return { ok: true, result: { batch: toBatch(batch), bottleCount: batch.bottle_count }, events };
+}
+
+export async function setBottleStatus(
+  trx: Knex.Transaction,
+  bottleId: string,
+  status: BottleStatus,
+  at: string,
+  audit?: { userId: string; username: string; ip: string | null },
+): Promise<WorkOutcome> {
   const row: BottleRow | undefined = await trx('bottles').where({ id: bottleId }).first();
   if (!row) throw new DomainError('NOT_FOUND', `Bottle ${bottleId} not found`);
   const from = row.status as BottleStatus;
+  // Who changed it, in the same transaction as the change (a refusal below rolls it back with the rest).
+  if (audit) {
+    await recordEdgeAudit(trx, {
+      user: { userId: audit.userId, username: audit.username },
+      ip: audit.ip,
+      action: 'bottle.status',
+      entityType: 'bottle',
+      entityId: bottleId,
+      outcome: 'success',
+      status: 200,
+      before: { status: BOTTLE_STATUS_NAMES[from] },
+      after: { status: BOTTLE_STATUS_NAMES[status] },
+      at,
+    });
+  }
   if (from === status) return { ok: true, result: toBottle(row) };
   if (!MANUAL_TARGETS.includes(status)) {
     throw new DomainError('CONFLICT', `Status ${BOTTLE_STATUS_NAMES[status]} is set by ${status === BottleStatus.IN_BATCH ? 'adding the bottle to a batch' : 'the sync queue'}, not by hand`);

@@ -6,8 +6,10 @@ import { type BottleRow, toBottle } from './rows.js';
 /** Read-only queries over stored bottles and scans (the reader connection: never waits on a commit). */
 export function createBottleQueries(db: Knex) {
   return {
-    async list(filter: { status?: BottleStatus | undefined; lineId?: string | undefined; limit: number }): Promise<Bottle[]> {
+    /** Newest first; `beforeId` continues a listing after the last bottle a page showed (keyset paging). */
+    async list(filter: { status?: BottleStatus | undefined; lineId?: string | undefined; limit: number; beforeId?: string | undefined }): Promise<Bottle[]> {
       const query = db<BottleRow>('bottles').orderBy('id', 'desc').limit(filter.limit);
+      if (filter.beforeId !== undefined) query.where('id', '<', filter.beforeId);
       if (filter.status !== undefined) query.where('status', filter.status);
       if (filter.lineId !== undefined) query.where('production_line_id', filter.lineId);
       return (await query).map(toBottle);
@@ -41,10 +43,13 @@ export function createBottleQueries(db: Knex) {
       return db('bottles').where({ batch_id: batchId }).orderBy('id').select('id', 'identifier', 'status');
     },
 
-    async recentScans(limit: number) {
-      const rows: Array<{ id: number; received_at: string; source: string; code: string; outcome: string; reason: string | null; bottle_id: string | null }> =
-        await db('scans').orderBy('id', 'desc').limit(limit);
+    /** Newest first; `beforeId` continues after the last scan a page showed. */
+    async recentScans(limit: number, beforeId?: number) {
+      const query = db('scans').orderBy('id', 'desc').limit(limit);
+      if (beforeId !== undefined) query.where('id', '<', beforeId);
+      const rows: Array<{ id: number; received_at: string; source: string; code: string; outcome: string; reason: string | null; bottle_id: string | null }> = await query;
       return rows.map((r) => ({
+        id: r.id,
         code: r.code,
         valid: r.outcome === 'accepted',
         outcome: r.outcome,

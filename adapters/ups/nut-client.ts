@@ -58,7 +58,14 @@ export class NutClient {
   ) {
     socket.setEncoding('utf8');
     socket.setNoDelay(true);
-    socket.on('data', (chunk: string) => this.receive(chunk));
+    socket.on('data', (chunk: string) => {
+      // Whatever upsd sends, a failure while reading it ends this connection, never the process.
+      try {
+        this.receive(chunk);
+      } catch (error) {
+        this.abort(new NutError('PROTOCOL', `could not read upsd's answer: ${error instanceof Error ? error.message : String(error)}`));
+      }
+    });
     socket.on('error', (error) => this.fail(new NutError('CLOSED', `upsd connection error: ${error.message}`)));
     socket.on('close', () => this.fail(new NutError('CLOSED', 'upsd closed the connection')));
   }
@@ -220,7 +227,14 @@ export class NutClient {
       clearTimeout(pending.timer);
       pending.reject(error);
     }
-    if (notify) for (const listener of this.closeListeners) listener(error);
+    if (!notify) return;
+    for (const listener of this.closeListeners) {
+      try {
+        listener(error);
+      } catch {
+        // A listener's failure must not escape into the socket's event handler.
+      }
+    }
   }
 }
 

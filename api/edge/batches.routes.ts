@@ -3,9 +3,10 @@ import { z } from 'zod';
 import type { Batch } from '../../src/domain/aggregation.js';
 import type { EdgeSystem } from '../../src/edge/system.js';
 import { doWork } from '../http/actor-calls.js';
-import { requireRole } from '../http/auth.js';
+import { requireRole, type AuthState } from '../http/auth.js';
 import { ok } from '../http/envelope.js';
 import { notFound } from '../http/errors.js';
+import { decodeCursor, encodeCursor } from '../http/cursor.js';
 import { parseBody, parseParams, parseQuery } from '../http/validate.js';
 import { idParam, limitParam } from './schemas.js';
 
@@ -15,7 +16,9 @@ const listQuery = z.object({
   sentStatus: z.enum(['pending', 'sent', 'synced']).optional(),
   deviceId: z.string().min(1).max(64).optional(),
   limit: limitParam(100),
-});
+  /** From the previous page's nextCursor. */
+  cursor: z.string().min(1).max(200).optional(),
+}).strict();
 
 const createBody = z
   .object({
@@ -31,13 +34,18 @@ const createBody = z
   .strict();
 
 const addBody = z.object({ bottles: bottleIds.min(1) }).strict();
+const closeBody = z.object({}).strict();
 
 export function batchRoutes(system: EdgeSystem): Router {
   const router = new Router({ prefix: '/api/v1/batches' });
   const anyone = requireRole(system.tokens, 'OPERATOR');
 
   router.get('/', anyone, async (ctx) => {
-    ok(ctx, await system.queries.batches.list(parseQuery(ctx, listQuery)));
+    const { cursor, ...filter } = parseQuery(ctx, listQuery);
+    const beforeId = cursor === undefined ? undefined : (decodeCursor('batches', cursor, 'string') as string);
+    const { batches, total } = await system.queries.batches.list({ ...filter, limit: filter.limit + 1, beforeId });
+    const page = batches.slice(0, filter.limit);
+    ok(ctx, { batches: page, total, nextCursor: batches.length > filter.limit ? encodeCursor('batches', page[page.length - 1]!.id) : null });
   });
 
   router.post('/', anyone, async (ctx) => {
@@ -65,6 +73,24 @@ export function batchRoutes(system: EdgeSystem): Router {
     const { id } = parseParams(ctx, idParam);
     const { bottles } = parseBody(ctx, addBody);
     ok(ctx, await doWork<{ batch: Batch; bottleCount: number }>(system.aggregation(), { op: 'addBottles', batchId: id, bottleIds: bottles }));
+  });
+
+  /** Closes a partial batch by hand (the run ended before the box was full); journaled with who did it. */
+  router.post('/:id/close', anyone, async (ctx) => {
+    const { id } = parseParams(ctx, idParam);
+    parseBody(ctx, closeBody);
+    const user = (ctx.state as AuthState).principal.username;
+    const result = await doWork<{ batch: Batch; bottleCount: number }>(system.aggregation(), { op: 'closeBatch', batchId: id, closedBy: user });
+    system.bus.publish({
+      type: 'journal.record',
+      severity: 'info',
+      category: 'line',
+      source: 'aggregation',
+      messageKey: 'line.batch_closed',
+      params: { batch: result.batch.identifier, count: result.bottleCount },
+      user,
+    });
+    ok(ctx, result);
   });
 
   return router;

@@ -5,9 +5,11 @@ import type { Bottle } from '../../src/domain/aggregation.js';
 import { type BottleStatus, isBottleStatus } from '../../src/domain/bottle-status.js';
 import type { EdgeSystem } from '../../src/edge/system.js';
 import { askActor, doWork } from '../http/actor-calls.js';
-import { requireRole } from '../http/auth.js';
+import { type Principal, requireRole } from '../http/auth.js';
 import { ok } from '../http/envelope.js';
-import { ApiError, notFound } from '../http/errors.js';
+import { ApiError, notFound, validationError } from '../http/errors.js';
+import { decodeCursor, encodeCursor } from '../http/cursor.js';
+import { checkCode } from '../../src/domain/codes/index.js';
 import { parseBody, parseParams, parseQuery } from '../http/validate.js';
 import { codeField, idParam, limitParam } from './schemas.js';
 
@@ -17,8 +19,10 @@ const statusValue = z
   .regex(/^[0-5]$/, 'status must be 0-5')
   .transform((s) => Number(s) as BottleStatus);
 
-const listQuery = z.object({ status: statusValue.optional(), lineId: z.string().min(1).max(64).optional(), limit: limitParam(100) });
-const countQuery = z.object({ status: statusValue.optional() });
+/** Newest first; `cursor` from the previous page's X-Next-Cursor header (the body stays the array it always was). */
+const listQuery = z.object({ status: statusValue.optional(), lineId: z.string().min(1).max(64).optional(), limit: limitParam(100), cursor: z.string().min(1).max(200).optional() }).strict();
+const byCodeQuery = z.object({ code: codeField }).strict();
+const countQuery = z.object({ status: statusValue.optional() }).strict();
 
 const createBody = z
   .object({
@@ -48,7 +52,27 @@ export function bottleRoutes(system: EdgeSystem): Router {
   const anyone = requireRole(system.tokens, 'OPERATOR');
 
   router.get('/', anyone, async (ctx) => {
-    ok(ctx, await system.queries.bottles.list(parseQuery(ctx, listQuery)));
+    const { cursor, ...filter } = parseQuery(ctx, listQuery);
+    const beforeId = cursor === undefined ? undefined : (decodeCursor('bottles', cursor, 'string') as string);
+    const bottles = await system.queries.bottles.list({ ...filter, limit: filter.limit + 1, beforeId });
+    const page = bottles.slice(0, filter.limit);
+    if (bottles.length > filter.limit) ctx.set('X-Next-Cursor', encodeCursor('bottles', page[page.length - 1]!.id));
+    ok(ctx, page);
+  });
+
+  /**
+   * A bottle by its marking code, as printed or scanned: URL-encoded in `code` (a GS may come as
+   * itself, %1D, or a printable substitute; any CSET 82 character). Normalised and checked like a
+   * scan, then found by its identification code (01 GTIN 21 serial).
+   */
+  router.get('/by-code', anyone, async (ctx) => {
+    const { code } = parseQuery(ctx, byCodeQuery);
+    const check = checkCode(code, system.config.line.industry);
+    if (!check.valid) throw validationError('Not a valid marking code', { field: 'code', reason: check.reason });
+    const id = await system.queries.bottles.findByIdentificationCode(check.code.identificationCode);
+    const bottle = id === null ? null : await system.queries.bottles.get(id);
+    if (!bottle) throw notFound('Bottle with this code');
+    ok(ctx, bottle);
   });
 
   router.get('/count', anyone, async (ctx) => {
@@ -93,7 +117,11 @@ export function bottleRoutes(system: EdgeSystem): Router {
   router.patch('/:id/status', requireRole(system.tokens, 'MANAGER'), async (ctx) => {
     const { id } = parseParams(ctx, idParam);
     const { status } = parseBody(ctx, statusBody);
-    ok(ctx, await doWork<Bottle>(system.aggregation(), { op: 'setBottleStatus', bottleId: id, status }));
+    const principal = ctx.state.principal as Principal;
+    const audit = { userId: principal.userId, username: principal.username, ip: ctx.ip };
+    const bottle = await doWork<Bottle>(system.aggregation(), { op: 'setBottleStatus', bottleId: id, status, audit });
+    ctx.state.audited = true; // written with the change (aggregation-store.ts), not after it by the call audit
+    ok(ctx, bottle);
   });
 
   return router;

@@ -1,6 +1,9 @@
 import type { EdgeEvent } from '../../src/edge/edge-events.js';
 import type { EventBus } from '../../src/runtime/event-bus.js';
 import type { WsHub } from '../http/ws-hub.js';
+import type { JournalEntry } from '../../src/domain/journal-entry.js';
+import { formatMessage } from '../../src/domain/i18n/messages.js';
+import { entryView } from './journal-format.js';
 
 /** Maps the edge's bus events onto the spec's `/ws` messages. Returns an unsubscribe function. */
 export function feedEdgeWebSocket(bus: EventBus<EdgeEvent>, hub: WsHub): () => void {
@@ -35,4 +38,17 @@ export function feedEdgeWebSocket(bus: EventBus<EdgeEvent>, hub: WsHub): () => v
     bus.subscribe('plc.state', (event) => hub.broadcast({ type: 'plc', data: { plcId: event.plcId, state: event.state, reason: event.reason } })),
   ];
   return () => offs.forEach((off) => off());
+}
+
+/**
+ * Each new journal entry, once stored, as `{ type: 'event', data }` (spec "WebSocket"): the
+ * entry as GET /api/v1/events/{id} shows it (message in Russian) plus its text in every language.
+ */
+export function feedJournalToWebSocket(journal: { subscribe(listener: (entry: JournalEntry) => void): () => void }, hub: WsHub): () => void {
+  return journal.subscribe((entry) =>
+    hub.broadcast({
+      type: 'event',
+      data: { ...entryView(entry, 'ru'), messages: { ru: formatMessage(entry.messageKey, entry.params, 'ru'), en: formatMessage(entry.messageKey, entry.params, 'en') } },
+    }),
+  );
 }

@@ -16,8 +16,8 @@ const NOT_CONFIGURED = 'No PLC is configured on this edge';
 const KIND_TYPES = { coil: 'bool', register: 'int', string: 'string' } as const;
 
 /**
- * PLCs (spec: MARS L2 — PLCs). Reads are OPERATOR; configuration (PUT) and the forced
- * reconnect of POST /test (it interrupts a live link) are MANAGER. With no PLC configured the
+ * PLCs (spec: MARS L2 — PLCs). Reads are OPERATOR; bindings and the forced reconnect of
+ * POST /test (it interrupts a live link) are MANAGER; PUT /plcs (where the edge connects) is ADMIN. With no PLC configured the
  * routes answer 503 SERVICE_UNAVAILABLE, except PUT /plcs, which is how one gets configured.
  */
 export function plcRoutes(feature: PlcFeature, tokens: TokenIssuer): Router {
@@ -48,7 +48,8 @@ export function plcRoutes(feature: PlcFeature, tokens: TokenIssuer): Router {
     ok(ctx, configured());
   });
 
-  router.put('/plcs', manager, async (ctx) => {
+  // ADMIN: the list says where the edge connects and writes (only hosts in hardware.allowedHosts).
+  router.put('/plcs', requireRole(tokens, 'ADMIN'), async (ctx) => {
     const next = parseBody(ctx, plcsConfigSchema);
     // The bindings in force must still make sense (a PLC they use removed, a protocol changed).
     checkBindings(next);

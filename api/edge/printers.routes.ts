@@ -87,7 +87,8 @@ export function printerRoutes(service: PrinterService, tokens: TokenIssuer): Rou
     ok(ctx, service.list().map(describe));
   });
 
-  router.put('/', manager, async (ctx) => {
+  // ADMIN: the list says where the edge connects and writes (only hosts in hardware.allowedHosts).
+  router.put('/', requireRole(tokens, 'ADMIN'), async (ctx) => {
     const next = parseBody(ctx, putBody);
     const applied = await service.replace(next);
     ok(ctx, { printers: service.list().map(describe), ...applied });

@@ -1,6 +1,8 @@
 import Router from '@koa/router';
 import { z } from 'zod';
-import type { ScanDecidedReply, ScanDecision } from '../../machines/edge/scan-line.machine.js';
+import { decisionMessage, type ScanDecidedReply, type ScanDecision } from '../../machines/edge/scan-line.machine.js';
+import type { ScanOutcome } from '../../src/domain/scan-commit.js';
+import { decodeCursor, encodeCursor } from '../http/cursor.js';
 import { checkCode } from '../../src/domain/codes/index.js';
 import type { EdgeSystem } from '../../src/edge/system.js';
 import { askActor } from '../http/actor-calls.js';
@@ -10,6 +12,9 @@ import { ApiError } from '../http/errors.js';
 import { parseBody, parseQuery } from '../http/validate.js';
 import { codeField, industryField, limitParam } from './schemas.js';
 import { lineStatus } from './line-status.js';
+
+/** Pages newest first: `cursor` from the previous page's X-Next-Cursor header; an unknown parameter is a 400. */
+const recentQuery = z.object({ limit: limitParam(50), cursor: z.string().min(1).max(200).optional() }).strict();
 
 const validateBody = z.object({ code: codeField, industry: industryField.optional() }).strict();
 const scanBody = z.object({ code: codeField }).strict();
@@ -64,8 +69,13 @@ export function scannerRoutes(system: EdgeSystem): Router {
   });
 
   router.get('/recent', anyone, async (ctx) => {
-    const { limit } = parseQuery(ctx, z.object({ limit: limitParam(50, 500) }));
-    ok(ctx, await system.queries.bottles.recentScans(limit));
+    const { limit, cursor } = parseQuery(ctx, recentQuery);
+    const beforeId = cursor === undefined ? undefined : (decodeCursor('scans', cursor, 'number') as number);
+    const scans = await system.queries.bottles.recentScans(limit + 1, beforeId);
+    const page = scans.slice(0, limit);
+    if (scans.length > limit) ctx.set('X-Next-Cursor', encodeCursor('scans', page[page.length - 1]!.id));
+    // The same text the live answer gave (a duplicate's reason is not stored: it is the outcome's standard text).
+    ok(ctx, page.map(({ id: _id, ...scan }) => ({ ...scan, message: decisionMessage(scan.outcome as ScanOutcome, scan.message) })));
   });
 
   return router;

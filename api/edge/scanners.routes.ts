@@ -9,7 +9,8 @@ import { parseBody, parseParams } from '../http/validate.js';
 
 /**
  * /api/v1/scanners: the line's scanners (up to 10), addressed by their position in the list.
- * Reads are OPERATOR; replacing the list and forcing a reconnect are MANAGER. An edge with no
+ * Reads are OPERATOR; forcing a reconnect is MANAGER; replacing the list (which tells the edge
+ * where to connect) is ADMIN, and only to hosts in hardware.allowedHosts. An edge with no
  * scanners answers an empty list (not 503): scanners are configured through this very API.
  * The legacy single-line endpoints (/api/v1/scanner/*) stay in scanner.routes.ts.
  */
@@ -27,7 +28,7 @@ export function scannersRoutes(tokens: TokenIssuer, feature: ScannersFeature): R
     ok(ctx, feature.list());
   });
 
-  router.put('/', requireRole(tokens, 'MANAGER'), async (ctx) => {
+  router.put('/', requireRole(tokens, 'ADMIN'), async (ctx) => {
     // Picked by shape (not a union), so a bad item is reported by its own field, e.g. 0.transport.
     const scanners = Array.isArray((ctx.request as { body?: unknown }).body) ? parseBody(ctx, scannersListSchema) : parseBody(ctx, wrappedList);
     const applied = await feature.replace(scanners);

@@ -11,6 +11,7 @@ import { ok } from '../http/envelope.js';
 import { ApiError } from '../http/errors.js';
 import { parseBody, parseParams, parseQuery } from '../http/validate.js';
 import { actorOf } from './audit-actor.js';
+import { redactCommandFor } from './command-redaction.js';
 import { deviceId } from './schemas.js';
 
 /** A little past the command's own timeout: its TIMED_OUT is decided by the deadline timer, then stored. */
@@ -96,7 +97,8 @@ export function commandRoutes(context: FactoryContext, commands: CommandService)
     const id = knownDevice(ctx);
     const filter = parseQuery(ctx, listQuery);
     const page = await commands.list(id, filter);
-    ok(ctx, { items: page.items, total: page.total, limit: filter.limit, offset: filter.offset });
+    const { role } = ctx.state.principal as Principal;
+    ok(ctx, { items: page.items.map((command) => redactCommandFor(role, command)), total: page.total, limit: filter.limit, offset: filter.offset });
   });
 
   const ownCommand = async (ctx: Context): Promise<CommandRecord> => {
@@ -107,7 +109,7 @@ export function commandRoutes(context: FactoryContext, commands: CommandService)
     return command;
   };
 
-  router.get('/commands/:cmdId', operator, async (ctx) => ok(ctx, await ownCommand(ctx)));
+  router.get('/commands/:cmdId', operator, async (ctx) => ok(ctx, redactCommandFor((ctx.state.principal as Principal).role, await ownCommand(ctx))));
 
   router.post('/commands/:cmdId/cancel', manager, async (ctx) => {
     const command = await ownCommand(ctx);

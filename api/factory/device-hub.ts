@@ -65,7 +65,7 @@ export class DeviceHub {
       if (!this.options.isCurrent(device)) throw new Error('revoked');
       return device;
     };
-    claimUpgrades(server, this.wss, this.options.path, authenticate, (ws, device, req) => this.open(device.deviceId, ws, req.socket.remoteAddress ?? null));
+    claimUpgrades(server, this.wss, this.options.path, authenticate, (ws, device, req) => this.open(device.deviceId, ws, req.socket.remoteAddress ?? null), this.options.logger);
   }
 
   private open(deviceId: string, ws: WebSocket, remoteAddress: string | null) {
@@ -102,7 +102,12 @@ export class DeviceHub {
       // A replaced session's close must not mark the device's newer channel closed.
       if (this.sessions.get(deviceId) !== session) return;
       this.sessions.delete(deviceId);
-      this.options.onClose(deviceId);
+      // Runs inside a socket event: a failing handler is logged, never thrown into the emitter.
+      try {
+        this.options.onClose(deviceId);
+      } catch (error) {
+        this.options.logger.error({ err: error, deviceId }, 'device channel close handler failed');
+      }
     });
     this.options.onOpen(deviceId);
     const { heartbeatIntervalMs, settings } = this.options.welcome();

@@ -13,13 +13,18 @@ import { errorBody, ok } from '../http/envelope.js';
 import { ApiError } from '../http/errors.js';
 import { parseParams, parseQuery } from '../http/validate.js';
 import { actorOf } from './audit-actor.js';
+import { attachmentDisposition } from '../http/content-disposition.js';
 
 const uploadQuery = z
   .object({
     version: z.string().min(1).max(64).regex(/^[0-9A-Za-z][0-9A-Za-z._+-]*$/, 'letters, digits and . _ + - (e.g. 2.4.1)'),
     filename: z.string().min(1).max(255).regex(/^[^/\\\u0000-\u001f"]+$/, 'a file name without path separators, quotes or control characters'),
+    /** A vendor's Ed25519 signature of the release manifest (base64), with `keyId`; without it the factory signs with its own key. */
+    signature: z.string().regex(/^[A-Za-z0-9+/]{86}==$/, 'base64 of a 64-byte Ed25519 signature').optional(),
+    keyId: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'letters, digits, . _ - (1-64)').optional(),
   })
-  .strict();
+  .strict()
+  .refine((q) => (q.signature === undefined) === (q.keyId === undefined), { message: 'give signature and keyId together', path: ['keyId'] });
 export const releaseParams = z.object({ id: z.string().min(1).max(100) }).strict();
 
 export const releaseView = (release: FirmwareRelease) => ({ ...release, artifactPath: `/api/v1/firmware/releases/${release.id}/artifact` });
@@ -49,10 +54,11 @@ export function firmwareReleaseRoutes(context: FactoryContext, releases: Release
   const deviceOrUser = requireDeviceOrUser(context.tokens, context.deviceTokens, context.registry.isCurrent);
 
   router.post('/', admin, async (ctx) => {
-    const { version, filename } = parseQuery(ctx, uploadQuery);
+    const { version, filename, signature, keyId } = parseQuery(ctx, uploadQuery);
     const declaredLength = checkRawBody(ctx);
     try {
-      const release = await releases.upload({ version, filename, declaredLength, body: ctx.req, actor: actorOf(ctx) });
+      const vendorSignature = signature !== undefined && keyId !== undefined ? { vendorSignature: { signature, keyId } } : {};
+      const release = await releases.upload({ version, filename, declaredLength, body: ctx.req, actor: actorOf(ctx), ...vendorSignature });
       ok(ctx, releaseView(release), 201);
     } catch (error) {
       if (error instanceof ArtifactTooLargeError) {
@@ -90,7 +96,7 @@ export function firmwareReleaseRoutes(context: FactoryContext, releases: Release
     ctx.set('Last-Modified', lastModified);
     ctx.set('Accept-Ranges', 'bytes');
     ctx.set('Cache-Control', 'private, no-transform');
-    ctx.set('Content-Disposition', `attachment; filename="${release.filename}"`);
+    ctx.set('Content-Disposition', attachmentDisposition(release.filename));
     const noneMatch = ctx.get('if-none-match');
     if (noneMatch && noneMatch.split(',').some((tag) => tag.trim() === etag || tag.trim() === '*')) {
       ctx.status = 304;
@@ -132,5 +138,16 @@ export function firmwareReleaseRoutes(context: FactoryContext, releases: Release
     ctx.length = end - start + 1;
   });
 
+  return router;
+}
+
+/**
+ * `GET /api/v1/firmware/signing-key` (MANAGER and ADMIN): the public half of the key the factory
+ * signs releases with (id, PEM, raw base64), what an integrator puts in each edge's
+ * `firmware.trustedKeys`.
+ */
+export function firmwareSigningKeyRoutes(context: FactoryContext, releases: Pick<ReleaseService, 'signingKey'>): Router {
+  const router = new Router();
+  router.get('/api/v1/firmware/signing-key', requireRole(context.tokens, 'MANAGER'), (ctx) => ok(ctx, releases.signingKey));
   return router;
 }

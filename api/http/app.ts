@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import Koa from 'koa';
-import { koaBody } from 'koa-body';
 import type { Logger } from '../../src/runtime/logger.js';
 import { DomainError } from '../../src/domain/domain-error.js';
 import { apiErrorOf } from './actor-calls.js';
+import { type BodyGate, bodyParsing } from './body-parsing.js';
 import { errorBody } from './envelope.js';
 import { ApiError, codeForStatus } from './errors.js';
 
@@ -11,11 +11,13 @@ export interface HttpAppOptions {
   logger: Logger;
   /** Largest JSON body accepted, in bytes. */
   jsonLimitBytes: number;
+  /** Parse bodies only of authenticated requests and of these public routes (see body-parsing.ts). */
+  bodyGate?: BodyGate;
 }
 
 /**
  * The Koa shell every service shares: request ids, access logs, the error envelope, JSON body
- * parsing with a size cap, and a JSON 404 for unknown routes. Services mount their routers on it.
+ * parsing with a size cap (after authentication when a body gate is given), and a JSON 404 for unknown routes. Services mount their routers on it.
  */
 export function createHttpApp(options: HttpAppOptions): Koa {
   const app = new Koa();
@@ -26,6 +28,13 @@ export function createHttpApp(options: HttpAppOptions): Koa {
     const requestId = (ctx.get('x-request-id') || randomUUID()).slice(0, 64);
     ctx.state.requestId = requestId;
     ctx.set('x-request-id', requestId);
+    if (!targetParses(ctx)) {
+      // An absolute-form target that is not a URL (`GET http://[ HTTP/1.1`): every later read of
+      // ctx.path would throw, even the access log's.
+      ctx.status = 400;
+      ctx.body = errorBody('VALIDATION_ERROR', 'Malformed request target');
+      return;
+    }
     const started = performance.now();
     try {
       await next();
@@ -55,25 +64,16 @@ export function createHttpApp(options: HttpAppOptions): Koa {
     }
   });
 
-  app.use(
-    koaBody({
-      json: true,
-      multipart: false,
-      urlencoded: false,
-      text: false,
-      jsonLimit: options.jsonLimitBytes,
-      jsonStrict: true,
-      // Errors with an HTTP status (malformed JSON, too large, unknown encoding) go on as they are; any
-      // other failure while reading a body (zlib on a body that does not match its Content-Encoding) is
-      // still the client's malformed body, not a 500.
-      onError: (error) => {
-        const status = (error as { status?: unknown }).status;
-        if (typeof status === 'number' && status >= 400 && status < 500) throw error;
-        throw new ApiError('VALIDATION_ERROR', 'Malformed request body');
-      },
-    }),
-  );
+  app.use(bodyParsing({ jsonLimitBytes: options.jsonLimitBytes, ...(options.bodyGate ? { gate: options.bodyGate } : {}) }));
   return app;
+}
+
+function targetParses(ctx: Koa.Context): boolean {
+  try {
+    return typeof ctx.path === 'string';
+  } catch {
+    return false;
+  }
 }
 
 function toErrorResponse(error: unknown): { status: number; body: ReturnType<typeof errorBody> } {

@@ -1,33 +1,62 @@
 import jwt from 'jsonwebtoken';
 import type { Context, Next } from 'koa';
 import { isRole, roleAtLeast, type Role } from '../../src/domain/roles.js';
+import type { UserSessions } from '../../src/auth/user-sessions.js';
 import { ApiError } from './errors.js';
 
-/** What a verified user token says about its bearer. */
+/** What a verified user token says about its bearer (role and flags as stored now, not as when it was issued). */
 export interface Principal {
   userId: string;
   username: string;
   role: Role;
+  /** Until the password is changed, only the password change, logout and `GET /auth/me` are open. */
+  mustChangePassword?: boolean;
+  /** When the token expires (ms since the epoch): open WebSockets are closed then. */
+  expiresAt?: number;
 }
 
 export interface TokenIssuer {
-  issue(principal: Principal): string;
-  verify(token: string): Principal;
+  /** The service tokens are issued by and for (`okto-edge`, `okto-factory`): a token of one is refused by the other. */
+  readonly audience: string;
+  issue(principal: { userId: string; username: string; role: Role; tokenVersion?: number }): string;
+  /**
+   * Signature, issuer/audience, expiry, and the user's current state: disabled, revoked (an older
+   * token version) and unknown users are refused. A user who must change the password is refused
+   * with PASSWORD_CHANGE_REQUIRED unless `allowPasswordChange`.
+   */
+  verify(token: string, options?: { allowPasswordChange?: boolean }): Principal;
+  /** Told when a user's tokens are revoked (WebSocket hubs close that user's sockets). */
+  onRevoked(listener: (userId: string) => void): () => void;
+}
+
+export interface TokenIssuerOptions {
+  secret: string;
+  ttlSeconds: number;
+  /** `okto-edge` or `okto-factory`: the token's issuer and audience. */
+  audience: string;
+  /** The users' current session state; without it (tests of the token format) only the signature and claims are checked. */
+  sessions?: UserSessions;
 }
 
 /**
- * User tokens are HS256 JWTs with `typ: user`. Device tokens (factory server) carry `typ: device`
- * and are refused here, so one kind can never stand in for the other.
+ * User tokens are HS256 JWTs with `typ: user`, `iss`/`aud` naming the service and `ver`, the
+ * user's token version when issued. Device tokens (factory server) carry `typ: device` and are
+ * refused here, so one kind can never stand in for the other.
  */
-export function createTokenIssuer(secret: string, ttlSeconds: number): TokenIssuer {
+export function createTokenIssuer(options: TokenIssuerOptions): TokenIssuer {
+  const { secret, audience, sessions } = options;
   return {
+    audience,
     issue(principal) {
-      return jwt.sign({ sub: principal.userId, username: principal.username, role: principal.role, typ: 'user' }, secret, {
+      const version = principal.tokenVersion ?? sessions?.get(principal.userId)?.tokenVersion ?? 0;
+      return jwt.sign({ sub: principal.userId, username: principal.username, role: principal.role, typ: 'user', ver: version }, secret, {
         algorithm: 'HS256',
-        expiresIn: ttlSeconds,
+        expiresIn: options.ttlSeconds,
+        issuer: audience,
+        audience,
       });
     },
-    verify(token) {
+    verify(token, verifyOptions = {}) {
       let claims: jwt.JwtPayload | string;
       try {
         claims = jwt.verify(token, secret, { algorithms: ['HS256'] });
@@ -41,7 +70,25 @@ export function createTokenIssuer(secret: string, ttlSeconds: number): TokenIssu
       if (typeof claims === 'string' || claims.typ !== 'user' || !isRole(claims.role) || typeof claims.sub !== 'string') {
         throw new ApiError('UNAUTHORIZED', 'Invalid token');
       }
-      return { userId: claims.sub, username: String(claims.username), role: claims.role };
+      if (claims.iss !== audience || claims.aud !== audience) {
+        throw new ApiError('UNAUTHORIZED', `Token not issued for this service (${audience})`);
+      }
+      const principal: Principal = { userId: claims.sub, username: String(claims.username), role: claims.role };
+      if (typeof claims.exp === 'number') principal.expiresAt = claims.exp * 1000;
+      if (sessions) {
+        const state = sessions.get(claims.sub);
+        if (!state || state.disabled || state.tokenVersion !== claims.ver) throw new ApiError('UNAUTHORIZED', 'Token revoked');
+        principal.role = state.role;
+        principal.username = state.username;
+        principal.mustChangePassword = state.mustChangePassword;
+        if (state.mustChangePassword && !verifyOptions.allowPasswordChange) {
+          throw new ApiError('PASSWORD_CHANGE_REQUIRED', 'The password must be changed first: POST /api/v1/auth/password');
+        }
+      }
+      return principal;
+    },
+    onRevoked(listener) {
+      return sessions?.onRevoked(listener) ?? (() => undefined);
     },
   };
 }
@@ -64,10 +111,20 @@ export function requireRole(issuer: TokenIssuer, role: Role = 'OPERATOR') {
     const token = tokenFrom(ctx.headers as { authorization?: string });
     if (!token) throw new ApiError('UNAUTHORIZED', 'Missing bearer token');
     const principal = issuer.verify(token);
+    ctx.state.principal = principal;
     if (!roleAtLeast(principal.role, role)) {
       throw new ApiError('FORBIDDEN', `Requires role ${role}`, { required: role, actual: principal.role });
     }
-    ctx.state.principal = principal;
+    await next();
+  };
+}
+
+/** Any signed-in user, also one who must still change the password (the password change, logout, `me`). */
+export function requireSignedIn(issuer: TokenIssuer) {
+  return async (ctx: Context, next: Next) => {
+    const token = tokenFrom(ctx.headers as { authorization?: string });
+    if (!token) throw new ApiError('UNAUTHORIZED', 'Missing bearer token');
+    ctx.state.principal = issuer.verify(token, { allowPasswordChange: true });
     await next();
   };
 }

@@ -44,6 +44,7 @@ export async function startEdgeProcess(dataDir: string, extraYaml: string[] = []
       'server: { host: 127.0.0.1, port: 0 }',
       `dataDir: ${dataDir}`,
       'mockMode: false',
+      'auth: { demoUsers: true }',
       'line: { industry: milk }',
       'log: { level: warn }',
       'scanners:',

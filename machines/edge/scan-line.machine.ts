@@ -163,6 +163,11 @@ const MESSAGES: Partial<Record<ScanOutcome, string>> = {
   noread: 'No read',
 };
 
+/** The text a decision carries: null when accepted, else the reason, else the outcome's standard text. Also how a stored scan reads again. */
+export function decisionMessage(outcome: ScanOutcome, reason: string | null): string | null {
+  return outcome === 'accepted' ? null : (reason ?? MESSAGES[outcome] ?? outcome);
+}
+
 function decide(item: CommitItem, result: CommitResult, committedAt: string | null): ScanDecision {
   const outcome = result.outcome;
   return {
@@ -172,7 +177,7 @@ function decide(item: CommitItem, result: CommitResult, committedAt: string | nu
     valid: outcome === 'accepted',
     duplicate: outcome === 'duplicate',
     gtin: item.gtin,
-    message: outcome === 'accepted' ? null : (item.reason ?? MESSAGES[outcome] ?? outcome),
+    message: decisionMessage(outcome, item.reason),
     bottleId: result.bottleId,
     timestamp: item.receivedAt ?? committedAt,
   };

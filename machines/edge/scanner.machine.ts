@@ -61,7 +61,9 @@ export type ScannerEvent =
 export type ScannerEmitted =
   | { type: 'scanner.state'; scannerId: string; state: 'connected' | 'disconnected' | 'backoff'; reason: string | null }
   | { type: 'scanner.noread'; scannerId: string; text: string }
-  | { type: 'scanner.garbage'; scannerId: string; bytes: number; reason: string };
+  | { type: 'scanner.garbage'; scannerId: string; bytes: number; reason: string }
+  /** listen mode: a connection was refused (not allowed, or a live reader holds the port). */
+  | { type: 'scanner.refused'; scannerId: string; peer: string; reason: string };
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each transport has its own configuration
 const transportPlaceholder = fromCallback<TransportCommand, any, TransportEvent>(() => {
@@ -163,6 +165,9 @@ export const scannerMachine = setup({
       initial: 'connecting',
       on: {
         'transport.listening': { actions: assign({ listeningPort: ({ event }) => event.port }) },
+        'transport.refused': {
+          actions: emit(({ context, event }): ScannerEmitted => ({ type: 'scanner.refused', scannerId: context.scannerId, peer: event.peer, reason: event.reason })),
+        },
         'transport.failed': { target: 'backoff', actions: assign({ lastError: ({ event }) => event.reason, peer: null }) },
         STOP: { target: 'disconnected', actions: assign({ peer: null, lastError: 'stopped' }) },
         // Force a reconnect: tear the transport down and build it again now (then the health check).

@@ -1,6 +1,8 @@
 import type { Knex } from 'knex';
 import * as initial from './0001-initial.js';
 import * as scanRoles from './0002-scan-roles.js';
+import * as security from './0003-security.js';
+import * as journal from './0004-journal.js';
 
 /**
  * The edge's migrations, in order. A static list (rather than a directory scan) so migrations
@@ -9,6 +11,8 @@ import * as scanRoles from './0002-scan-roles.js';
 const MIGRATIONS: Array<[string, Knex.Migration]> = [
   ['0001-initial', initial],
   ['0002-scan-roles', scanRoles],
+  ['0003-security', security],
+  ['0004-journal', journal],
 ];
 
 export const edgeMigrations: Knex.MigrationSource<[string, Knex.Migration]> = {

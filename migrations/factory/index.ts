@@ -5,6 +5,8 @@ import * as commands from './0003-commands.js';
 import * as groupsCatalogs from './0004-groups-catalogs.js';
 import * as firmware from './0005-firmware.js';
 import * as deviceConfig from './0006-device-config.js';
+import * as userSessions from './0007-user-sessions.js';
+import * as firmwareSignatures from './0008-firmware-signatures.js';
 
 /**
  * The factory server's migrations, in order. A static list (rather than a directory scan) so
@@ -17,6 +19,8 @@ const MIGRATIONS: Array<[string, Knex.Migration]> = [
   ['0004-groups-catalogs', groupsCatalogs],
   ['0005-firmware', firmware],
   ['0006-device-config', deviceConfig],
+  ['0007-user-sessions', userSessions],
+  ['0008-firmware-signatures', firmwareSignatures],
 ];
 
 export const factoryMigrations: Knex.MigrationSource<[string, Knex.Migration]> = {

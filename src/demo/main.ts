@@ -46,7 +46,7 @@ async function main() {
     },
     createLogger({ name: 'okto-factory', level: process.env.LOG_LEVEL ?? 'info' }),
   );
-  const edgeToken = await enrolEdge(factory.url);
+  const { token: edgeToken, signingKey } = await enrolEdge(factory.url);
 
   const parsed = edgeConfigSchema.parse({
     server: { port: Number(process.env.EDGE_PORT ?? 8080), host: process.env.EDGE_HOST ?? '127.0.0.1' },
@@ -55,6 +55,8 @@ async function main() {
     cloud: { url: cloud.url },
     connection: { mode: 'VIA_LOCAL_SERVER' },
     factory: { url: factory.url, deviceId: EDGE_DEVICE_ID, deviceToken: edgeToken },
+    // The edge stages only firmware signed by its factory's key (GET /api/v1/firmware/signing-key).
+    firmware: { trustedKeys: [{ id: signingKey.id, publicKey: signingKey.publicKeyPem }] },
     scanners: [
       { id: 'line-scanner-1', transport: 'tcp', mode: 'connect', host: '127.0.0.1', port: scannerPort, framing: framingSchema.parse({}) },
       { id: 'mock-1', transport: 'mock' },
@@ -101,9 +103,10 @@ async function activateFactoryInCloud(cloudUrl: string): Promise<string> {
 
 /**
  * Registers the demo edge at the factory (once; kept in the factory's database) and issues it a
- * fresh device token, as an integrator would (README, "Enrolling an edge").
+ * fresh device token, and reads the factory's firmware signing key for the edge to trust, as an
+ * integrator would (README, "Enrolling an edge").
  */
-async function enrolEdge(factoryUrl: string): Promise<string> {
+async function enrolEdge(factoryUrl: string): Promise<{ token: string; signingKey: { id: string; publicKeyPem: string } }> {
   const call = async (method: string, route: string, token?: string, body?: unknown) => {
     const response = await fetch(factoryUrl + route, {
       method,
@@ -119,7 +122,9 @@ async function enrolEdge(factoryUrl: string): Promise<string> {
   if (!created.success && created.error?.code !== 'CONFLICT') throw new Error(`registering ${EDGE_DEVICE_ID} failed: ${created.error?.message}`);
   const issued = await call('POST', `/api/v1/devices/${EDGE_DEVICE_ID}/token`, token);
   if (!issued.success) throw new Error(`issuing a token for ${EDGE_DEVICE_ID} failed: ${issued.error?.message}`);
-  return issued.data.token as string;
+  const key = await call('GET', '/api/v1/firmware/signing-key', token);
+  if (!key.success) throw new Error(`reading the factory's firmware signing key failed: ${key.error?.message}`);
+  return { token: issued.data.token as string, signingKey: key.data as { id: string; publicKeyPem: string } };
 }
 
 /**

@@ -6,7 +6,10 @@ import type { RoleScanRequest } from './scanner-role.js';
 export type AggregationRequest =
   | { op: 'createBatch'; name: string; deviceId: string | null; productionLineId: string | null; batchSize: number | null; bottleIds: string[] }
   | { op: 'addBottles'; batchId: string; bottleIds: string[] }
-  | { op: 'setBottleStatus'; bottleId: string; status: BottleStatus }
+  /** Closes a partial batch by hand (the last box of a run): complete with the bottles it has. */
+  | { op: 'closeBatch'; batchId: string; closedBy: string }
+  /** `audit`: who asked, written to the audit log in the change's own transaction. */
+  | { op: 'setBottleStatus'; bottleId: string; status: BottleStatus; audit?: { userId: string; username: string; ip: string | null } }
   | RoleScanRequest
   | BufferRequest;
 

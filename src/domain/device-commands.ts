@@ -50,6 +50,9 @@ export const commandParamsSchemas = {
       artifactPath: z.string().regex(/^\/api\/v1\/firmware\/releases\/[^/]+\/artifact$/),
       sha256: z.string().regex(/^[0-9a-f]{64}$/),
       size: z.number().int().min(0),
+      /** Ed25519 signature (base64) of the release manifest (version, sha256, size) and the id of its key; edges verify it against firmware.trustedKeys. */
+      signature: z.string().regex(/^[A-Za-z0-9+/]{86}==$/, 'base64 of a 64-byte Ed25519 signature').optional(),
+      signatureKeyId: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/).optional(),
       deploymentId: z.string().min(1).max(100).optional(),
     })
     .strict(),

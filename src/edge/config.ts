@@ -3,6 +3,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { INDUSTRIES } from '../domain/codes/index.js';
+import { validTimeZone } from '../domain/shifts.js';
 import { type ScannerConfig, scannersConfigSchema } from './hardware/scanners-config.js';
 import { CONNECTION_MODES } from '../domain/connection-mode.js';
 import { plcBindingsConfigSchema, plcsConfigSchema } from './hardware/plcs-config.js';
@@ -10,6 +11,8 @@ import { rejectLoopConfigSchema } from './hardware/reject-loop-config.js';
 import { gpioConfigSchema } from './hardware/gpio-config.js';
 import { printersConfigSchema } from './hardware/printers-config.js';
 import { upsConfigSchema } from './hardware/ups-config.js';
+import { DEFAULT_PRIVATE_CIDRS, parseCidr } from '../domain/net/cidr.js';
+import { parsePublicKey } from '../auth/firmware-signature.js';
 import { asBoolean, asNumber, ConfigError, type Overrides, parseLayers, put, readYamlFile } from '../runtime/config-layers.js';
 
 /**
@@ -20,6 +23,16 @@ import { asBoolean, asNumber, ConfigError, type Overrides, parseLayers, put, rea
 const port = z.number().int().min(0).max(65535);
 /** A system command as argv (run without a shell); a plain string is split on whitespace. */
 const systemCommand = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).transform((value) => (typeof value === 'string' ? value.trim().split(/\s+/) : value));
+
+/** A CIDR range (10.0.0.0/8, fc00::/7) or a single address. */
+const cidr = z.string().refine((text) => {
+  try {
+    parseCidr(text);
+    return true;
+  } catch {
+    return false;
+  }
+}, 'a CIDR range such as 10.0.0.0/8 or fc00::/7');
 
 const id = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, _ . - (1-64)');
 
@@ -49,11 +62,28 @@ export const edgeConfigSchema = z
         batchSize: z.number().int().min(1).max(100_000).nullable().default(50),
         /** Batches (cases) per pallet a BOX scanner opens; null = no limit. */
         palletSize: z.number().int().min(1).max(10_000).nullable().default(40),
+        /** Shift schedule for the line status counters: each shift runs from its start to the next one's (local time in timeZone). */
+        shifts: z
+          .array(z.object({ name: z.string().min(1).max(32), start: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'start must be HH:MM') }).strict())
+          .min(1)
+          .max(24)
+          .default([{ name: 'A', start: '08:00' }, { name: 'B', start: '20:00' }]),
+        /** IANA time zone of the shift schedule and of "today"; default: the cabinet's own. */
+        timeZone: z.string().min(1).refine(validTimeZone, 'unknown time zone').optional(),
       })
       .strict()
       .prefault({}),
     scanners: scannersConfigSchema,
     printers: printersConfigSchema,
+    /**
+     * Where line hardware may be: the edge dials a scanner, printer, PLC or UPS only at an address
+     * in these ranges (src/edge/hardware/hardware-hosts.ts). A list given here replaces the
+     * default (loopback, private, link-local); a public address needs its range listed.
+     */
+    hardware: z
+      .object({ allowedHosts: z.array(cidr).max(100).default(() => [...DEFAULT_PRIVATE_CIDRS]) })
+      .strict()
+      .prefault({}),
     storage: z
       .object({
         synchronous: z.enum(['FULL', 'NORMAL']).default('FULL'),
@@ -104,14 +134,36 @@ export const edgeConfigSchema = z
     auth: z
       .object({
         jwtSecret: z.string().min(32, 'at least 32 characters').optional(),
-        tokenTtlSeconds: z.number().int().min(60).default(12 * 3600),
-        adminPassword: z.string().min(8).optional(),
-        managerPassword: z.string().min(8).optional(),
-        operatorPassword: z.string().min(8).optional(),
+        /** One shift: a token (and a WebSocket opened with it) ends after this. */
+        tokenTtlSeconds: z.number().int().min(60).default(8 * 3600),
+        adminPassword: z.string().min(10).optional(),
+        managerPassword: z.string().min(10).optional(),
+        operatorPassword: z.string().min(10).optional(),
+        /**
+         * The demo's users with their well-known passwords (admin/admin123 …). Only for a demo:
+         * otherwise accounts without a password from environment get a random one-time password
+         * (<dataDir>/initial-passwords.txt, 0600) that must be changed at first login. Default: on in mock mode.
+         */
+        demoUsers: z.boolean().optional(),
+        /** scrypt cost of new password hashes, log2 N (OWASP: 17). Lower only for tests; older hashes are upgraded at login. */
+        scryptLogN: z.number().int().min(10).max(20).default(17),
       })
       .strict()
       .prefault({}),
     log: z.object({ level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info') }).strict().prefault({}),
+    /** The HMI journal (GET /api/v1/events): batched writes and retention. */
+    journal: z
+      .object({
+        flushIntervalMs: z.number().int().min(1).max(10_000).default(200),
+        flushMaxEntries: z.number().int().min(1).max(10_000).default(500),
+        retentionDays: z.number().int().min(1).max(3650).default(90),
+        maxEntries: z.number().int().min(1000).default(5_000_000),
+        pruneIntervalMs: z.number().int().min(1000).default(600_000),
+      })
+      .strict()
+      .prefault({}),
+    /** What /health calls degraded. */
+    health: z.object({ syncBacklogMaxAgeSeconds: z.number().int().min(1).default(900) }).strict().prefault({}),
     /**
      * What the factory's commands may do to this cabinet beyond the service itself. Everything
      * that reaches the OS is off until configured here: reboot_os / shutdown_os run these
@@ -126,14 +178,49 @@ export const edgeConfigSchema = z
         execShell: z
           .object({
             enabled: z.boolean().default(false),
-            /** Program names or absolute paths exec_shell may run; the command must match one exactly. */
-            allowlist: z.array(z.string().min(1).max(200)).max(100).default([]),
+            /**
+             * Whole argv patterns exec_shell may run (src/edge/commands/argv-allowlist.ts): a string is
+             * "this program with no arguments"; a list is [program, ...argument patterns] where `*`
+             * matches within one path segment and `**` anything. Programs: absolute, or a bare name on
+             * the fixed exec PATH; compared by real path.
+             */
+            allowlist: z.array(z.union([z.string().min(1).max(200), z.array(z.string().max(1000)).min(1).max(51).refine((argv) => argv[0]!.length > 0, 'the program (first item) must not be empty')])).max(100).default([]),
             timeoutMs: z.number().int().min(100).max(600_000).default(10_000),
             /** Per stream (stdout, stderr); a program that writes more is stopped and reported truncated. */
             maxOutputBytes: z.number().int().min(1024).max(4 * 1024 * 1024).default(64 * 1024),
           })
           .strict()
           .prefault({}),
+      })
+      .strict()
+      .prefault({}),
+    /**
+     * Firmware authenticity: update_firmware stages a release only when its Ed25519 signature
+     * verifies against one of these keys (the factory's: GET /api/v1/firmware/signing-key, or a
+     * vendor's). No key configured = nothing is staged, unless allowUnsigned (never in production).
+     */
+    firmware: z
+      .object({
+        trustedKeys: z
+          .array(
+            z
+              .object({
+                id: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'letters, digits, _ . - (1-64)'),
+                /** PEM (SPKI) or base64 of the raw 32-byte Ed25519 key. */
+                publicKey: z.string().min(40).max(1000).refine((text) => {
+                  try {
+                    parsePublicKey(text);
+                    return true;
+                  } catch {
+                    return false;
+                  }
+                }, 'an Ed25519 public key: PEM, or base64 of its raw 32 bytes'),
+              })
+              .strict(),
+          )
+          .max(20)
+          .default([]),
+        allowUnsigned: z.boolean().default(false),
       })
       .strict()
       .prefault({}),
@@ -147,7 +234,15 @@ export const edgeConfigSchema = z
   })
   .strict();
 
-export type EdgeConfig = z.infer<typeof edgeConfigSchema> & { mockMode: boolean; configFile: string | null };
+/** The raw sources the configuration was merged from (for GET /api/v1/self-service/status: where a setting comes from). */
+export interface EdgeConfigLayers {
+  file: Overrides;
+  env: Overrides;
+  flags: Overrides;
+}
+
+/** `layers` is absent when the edge was given a ready configuration object (tests, embedding). */
+export type EdgeConfig = z.infer<typeof edgeConfigSchema> & { mockMode: boolean; configFile: string | null; layers?: EdgeConfigLayers };
 export type { ScannerConfig };
 
 export { ConfigError };
@@ -214,10 +309,12 @@ export function loadEdgeConfig(argv: string[], env: NodeJS.ProcessEnv, cwd = pro
   put(fromEnv, 'factory.deviceId', env.FACTORY_DEVICE_ID || undefined);
   put(fromEnv, 'factory.deviceToken', env.FACTORY_DEVICE_TOKEN || undefined);
   put(fromEnv, 'auth.jwtSecret', env.EDGE_JWT_SECRET);
+  put(fromEnv, 'auth.demoUsers', asBoolean('EDGE_DEMO_USERS', env.EDGE_DEMO_USERS));
   put(fromEnv, 'auth.adminPassword', env.EDGE_ADMIN_PASSWORD);
   put(fromEnv, 'auth.managerPassword', env.EDGE_MANAGER_PASSWORD);
   put(fromEnv, 'auth.operatorPassword', env.EDGE_OPERATOR_PASSWORD);
   put(fromEnv, 'ups.password', env.EDGE_UPS_PASSWORD || undefined);
+  put(fromEnv, 'hardware.allowedHosts', env.EDGE_HARDWARE_ALLOWED_HOSTS ? env.EDGE_HARDWARE_ALLOWED_HOSTS.split(',').map((range) => range.trim()).filter(Boolean) : undefined);
   put(fromEnv, 'log.level', env.LOG_LEVEL);
   put(fromEnv, 'inspect', asBoolean('EDGE_INSPECT', env.EDGE_INSPECT));
   put(fromEnv, 'trace', env.EDGE_TRACE);
@@ -241,5 +338,6 @@ export function loadEdgeConfig(argv: string[], env: NodeJS.ProcessEnv, cwd = pro
     trace: config.trace ? path.resolve(cwd, config.trace) : undefined,
     mockMode: config.mockMode ?? configFile === null,
     configFile,
+    layers: { file: fromFile, env: fromEnv, flags: fromFlags },
   };
 }

@@ -5,6 +5,7 @@ import { printersExtension } from './hardware/printers.extension.js';
 import { gpioExtension } from './hardware/gpio.extension.js';
 import { upsExtension } from './hardware/ups.extension.js';
 import { scannersExtension } from './hardware/scanners.extension.js';
+import { selfServiceExtension } from './self-service/self-service.extension.js';
 
 /** The edge's line-hardware features, started in this order (one offering a service to others comes first). */
 export const EDGE_EXTENSIONS: EdgeExtensionFactory[] = [
@@ -14,4 +15,5 @@ export const EDGE_EXTENSIONS: EdgeExtensionFactory[] = [
   printersExtension,
   plcsExtension, // offers services.plc (the reject loop writes the eject output through it)
   rejectLoopExtension, // after plcs: ejects through services.plc
+  selfServiceExtension, // last: /api/v1/config applies overrides through the scanner, printer and PLC features
 ];

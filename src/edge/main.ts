@@ -2,6 +2,7 @@ import { createLogger } from '../runtime/logger.js';
 import { onShutdownSignals } from '../runtime/shutdown.js';
 import { ConfigError, EDGE_USAGE, loadEdgeConfig } from './config.js';
 import { startEdge } from './edge.js';
+import { configuredHardwareHosts, createHostPolicy } from './hardware/hardware-hosts.js';
 
 /** `okto-edge`: the line cabinet's service. */
 async function main() {
@@ -18,6 +19,12 @@ async function main() {
   if (config === 'help') {
     process.stdout.write(EDGE_USAGE + '\n');
     return;
+  }
+  // A configured device outside hardware.allowedHosts stops the start, as any bad key does.
+  const refused = await createHostPolicy(config.hardware.allowedHosts).firstRefusal(configuredHardwareHosts(config));
+  if (refused) {
+    process.stderr.write(`okto-edge: ${refused.field}: ${refused.reason}\n`);
+    process.exit(2);
   }
   const logger = createLogger({ name: 'okto-edge', level: config.log.level });
   const edge = await startEdge(config, logger);

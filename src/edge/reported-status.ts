@@ -8,7 +8,7 @@ import type { ReportedStatus } from '../domain/device-channel.js';
 const topState = (value: unknown): string => (typeof value === 'string' ? value : Object.keys((value ?? {}) as object)[0] ?? String(value));
 
 /** This package's version, from the package.json above this file (run from sources or from dist/). */
-function packageVersion(): string | undefined {
+export function packageVersion(): string | undefined {
   for (const up of ['../../package.json', '../../../package.json']) {
     try {
       const pkg = JSON.parse(fs.readFileSync(new URL(up, import.meta.url), 'utf8')) as { name?: string; version?: string };

@@ -1,5 +1,5 @@
 import { createEdgeApp } from '../../api/edge/edge-app.js';
-import { feedEdgeWebSocket } from '../../api/edge/edge-ws.js';
+import { feedEdgeWebSocket, feedJournalToWebSocket } from '../../api/edge/edge-ws.js';
 import { refuseUnclaimedUpgrades, WsHub } from '../../api/http/ws-hub.js';
 import { startHttpServer } from '../runtime/http-server.js';
 import type { EdgeSystem } from './system.js';
@@ -11,8 +11,13 @@ export async function startEdgeServer(system: EdgeSystem) {
   const http = await startHttpServer(app.callback(), system.config.server, (server) => {
     hub.attach(server);
     refuseUnclaimedUpgrades(server, ['/ws']);
-  });
-  const unfeed = feedEdgeWebSocket(system.bus, hub);
+  }, system.logger);
+  const unfeedBus = feedEdgeWebSocket(system.bus, hub);
+  const unfeedJournal = feedJournalToWebSocket(system.journal, hub);
+  const unfeed = () => {
+    unfeedBus();
+    unfeedJournal();
+  };
 
   return {
     port: http.port,

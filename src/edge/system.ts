@@ -11,9 +11,13 @@ import { createBatchQueries } from '../../adapters/store/batch-queries.js';
 import { createBottleQueries } from '../../adapters/store/bottle-queries.js';
 import { createScanCommitter } from '../../adapters/store/scan-committer.js';
 import { createRoleScanHandler } from './roles/role-scan-handler.js';
-import { openSqliteDatabase, type SqliteDatabase } from '../../adapters/store/sqlite-database.js';
-import { createUserStore } from '../../adapters/store/user-store.js';
-import { createTokenIssuer, type TokenIssuer } from '../../api/http/auth.js';
+import { connectSqlite, openSqliteDatabase, type SqliteDatabase } from '../../adapters/store/sqlite-database.js';
+import { createJournalStore } from '../../adapters/store/journal-store.js';
+import { createScanTally } from '../../adapters/store/scan-tally.js';
+import { createWriteProbe } from '../../adapters/store/write-probe.js';
+import { createJournal } from './journal/journal.js';
+import { createLineOperations } from './line/line-operations.js';
+import type { TokenIssuer } from '../../api/http/auth.js';
 import { scanLineMachine, type LineSettings } from '../../machines/edge/scan-line.machine.js';
 import { provisioningMachine } from '../../machines/edge/provisioning.machine.js';
 import { syncQueueMachine } from '../../machines/shared/sync-queue.machine.js';
@@ -23,7 +27,6 @@ import { wsDeviceChannel, type WsChannelConfig } from '../../adapters/factory-li
 import { serialWorkerMachine } from '../../machines/shared/serial-worker.machine.js';
 import { type ChildSpec, createSupervisorMachine } from '../../machines/shared/supervisor.machine.js';
 import { edgeMigrations } from '../../migrations/edge/index.js';
-import { loadOrCreateSecret } from '../auth/secret-file.js';
 import { bridgeEmitsToBus } from '../runtime/emit-bridge.js';
 import { createEventBus, type EventBus } from '../runtime/event-bus.js';
 import { createInspection } from '../runtime/inspection.js';
@@ -32,16 +35,22 @@ import { startRoot } from '../runtime/root-observer.js';
 import type { EdgeConfig, ScannerConfig } from './config.js';
 import { SCANNER_ACTORS, scannerChildSpec, scannerSystemId } from './hardware/scanner-children.js';
 import type { EdgeEvent } from './edge-events.js';
-import { DEMO_USERS } from './demo-users.js';
+import { startEdgeSecurity } from './security.js';
 import { installationId } from './installation-id.js';
 import type { EdgeContext, EdgeExtension } from './extension.js';
 import { EDGE_EXTENSIONS } from './extensions.js';
 import { createUpstream } from './upstream.js';
 import { createFactorySettings } from './factory-settings.js';
-import { createStatusReporter } from './reported-status.js';
+import { createStatusReporter, packageVersion } from './reported-status.js';
 import type { ConnectionMode } from '../domain/connection-mode.js';
 import { loadDeviceDisabled } from './commands/device-state.js';
 import { applyRuntimeValues, effectiveRuntime, loadAppliedConfig, runtimeBaseOf } from './commands/runtime-config.js';
+import { createConfigOverrideStore } from '../../adapters/store/config-override-store.js';
+import { OVERRIDE_PREFIX } from './self-service/overridable-settings.js';
+import { applyStoredOverridesAtStart } from './self-service/stored-overrides.js';
+import { OVERRIDE_CHECKS, SELF_SERVICE_INPUT, type SelfServiceInput } from './self-service/self-service.extension.js';
+import { createHostPolicy, hardwareHostsOverrideCheck } from './hardware/hardware-hosts.js';
+import { makeDataDirPrivate } from '../runtime/private-files.js';
 
 /** systemIds: how routes and actors find each other without holding references. */
 export const SCAN_LINE = 'scanLine';
@@ -59,27 +68,22 @@ export { scannerSystemId };
  * machines through `provide`.
  */
 export async function startEdgeSystem(config: EdgeConfig, logger: Logger) {
+  makeDataDirPrivate(config.dataDir, logger);
   const db: SqliteDatabase = await openSqliteDatabase({
     filename: path.join(config.dataDir, 'edge.db'),
     synchronous: config.storage.synchronous,
     migrations: edgeMigrations,
   });
 
-  const users = createUserStore(db.writer);
-  const onDefault = await users.seed(DEMO_USERS(config.auth));
-  if (onDefault.length > 0) {
-    logger.warn({ users: onDefault }, 'default passwords in use: set EDGE_ADMIN_PASSWORD / EDGE_MANAGER_PASSWORD / EDGE_OPERATOR_PASSWORD');
-  }
-  const tokens: TokenIssuer = createTokenIssuer(
-    config.auth.jwtSecret ?? loadOrCreateSecret(path.join(config.dataDir, 'jwt-secret')),
-    config.auth.tokenTtlSeconds,
-  );
 
   const committer = createScanCommitter(db.writer, { maxItems: config.storage.commitMaxItems, windowMs: config.storage.commitWindowMs });
   // Scans of every role but ADD: one aggregation-actor transaction each (src/edge/roles).
   const roleScans = createRoleScanHandler({ aggregationSystemId: AGGREGATION, sizes: () => ({ batchSize: config.line.batchSize, palletSize: config.line.palletSize }) });
   const settingsStore = createSettingsStore(db.writer);
   const snapshots = createSnapshotStore(db.writer);
+  // Self-service overrides (l2.override.*, PUT /api/v1/config) go over file/env/flags before anything reads them.
+  const overrideStore = createConfigOverrideStore(db.writer, OVERRIDE_PREFIX);
+  const startupOverrides = await applyStoredOverridesAtStart(config, overrideStore, logger);
   // What the factory pushed last (push_config) is in force from the start, over the file's values.
   const runtimeBase = runtimeBaseOf(config);
   const applied = await loadAppliedConfig(settingsStore);
@@ -87,6 +91,12 @@ export async function startEdgeSystem(config: EdgeConfig, logger: Logger) {
   const cloud = createCloudClient({ baseUrl: config.cloud.url, timeoutMs: config.cloud.timeoutMs });
   const initialMode = (await settingsStore.get<ConnectionMode>(CONNECTION_MODE_KEY))?.value ?? config.connection.mode;
   const bus: EventBus<EdgeEvent> = createEventBus<EdgeEvent>();
+  // Users, tokens, login throttle and audit trail (src/edge/security.ts).
+  const security = await startEdgeSecurity({ config, db: db.writer, logger, bus });
+  const { users } = security;
+  const tokens: TokenIssuer = security.tokens;
+  // The database, its -wal/-shm and the secrets now exist: private too (SQLite creates files 0644).
+  makeDataDirPrivate(config.dataDir, logger, { reportTooOpen: false });
   let root: ReturnType<typeof createActor<ReturnType<typeof createSupervisorMachine>>> | undefined;
   const upstream = createUpstream({
     bus,
@@ -102,6 +112,17 @@ export async function startEdgeSystem(config: EdgeConfig, logger: Logger) {
         ? factorySyncTarget({ factoryUrl: config.factory.url, deviceToken: config.factory.deviceToken, timeoutMs: config.factory.timeoutMs })
         : null,
   });
+  // The HMI journal listens to the bus from the start, so what the tree does as it starts is on record.
+  const journalExports = connectSqlite(path.join(config.dataDir, 'edge.db'), ['busy_timeout = 10000', 'query_only = ON', 'cache_size = -4096']);
+  const journal = createJournal({ store: createJournalStore(db.writer, db.reader, journalExports), bus, logger, settings: config.journal });
+  const lineOps = createLineOperations({
+    bus,
+    scanLine: () => root?.system.get(SCAN_LINE),
+    tally: createScanTally(db.reader),
+    shifts: config.line.shifts,
+    timeZone: config.line.timeZone,
+  });
+  await lineOps.load();
   const factorySettings = createFactorySettings({ bus, mode: upstream.mode, connection: () => root?.system.get(CONNECTION), logger });
   const outbox = createOutboxDrain({ db: db.writer, reader: db.reader, target: upstream.currentTarget, batchSize: config.sync.batchSize, logger });
 
@@ -115,7 +136,11 @@ export async function startEdgeSystem(config: EdgeConfig, logger: Logger) {
     settingsStore,
     actor: (systemId) => root?.system.get(systemId) as AnyActorRef | undefined,
     sendToRoot: (event) => root?.send(event as never),
-    services: {},
+    services: {
+      [SELF_SERVICE_INPUT]: { store: overrideStore, startup: startupOverrides, runtimeBase, outbox } satisfies SelfServiceInput,
+      // Overrides that set device lists obey the hardware host allowlist, as PUT /scanners does.
+      [OVERRIDE_CHECKS]: [hardwareHostsOverrideCheck(createHostPolicy(config.hardware.allowedHosts))],
+    },
   };
   const extensions: EdgeExtension[] = [];
   for (const create of EDGE_EXTENSIONS) extensions.push(await create(context));
@@ -198,6 +223,7 @@ export async function startEdgeSystem(config: EdgeConfig, logger: Logger) {
   bus.subscribe('supervisor.childFailed', (event) => logger.error(event, 'actor failed for good'));
   bus.subscribe('supervisor.childRestarted', (event) => logger.warn(event, 'actor restarted'));
   bus.subscribe('scanner.state', (event) => logger.info(event, 'scanner'));
+  bus.subscribe('scanner.refused', (event) => logger.warn(event, 'scanner connection refused'));
   bus.subscribe('factory.link', (event) => (event.state === 'unauthorized' ? logger.error(event, 'factory link') : logger.info(event, 'factory link')));
 
   // Checkpoints on a timer, off the scan path (automatic checkpoints are off, see sqlite-database.ts).
@@ -274,7 +300,13 @@ export async function startEdgeSystem(config: EdgeConfig, logger: Logger) {
     factorySettings,
     outbox,
     users,
+    security,
     committer,
+    version: packageVersion() ?? 'unknown',
+    journal,
+    lineOps,
+    /** Null when the database takes a write now, else why not (cached a few seconds; /health). */
+    probeWritable: createWriteProbe(db.writer),
     queries: { bottles: createBottleQueries(db.reader), batches: createBatchQueries(db.reader) },
     scanLine: () => get(SCAN_LINE),
     aggregation: () => get(AGGREGATION),
@@ -301,11 +333,14 @@ export async function startEdgeSystem(config: EdgeConfig, logger: Logger) {
         await extension.stop?.().catch((error: unknown) => logger.error({ err: error, extension: extension.name }, 'extension failed to stop'));
       }
       clearInterval(checkpoints);
+      lineOps.dispose();
       upstream.dispose();
       factorySettings.dispose();
       unbridge();
       current.stop();
+      await security.stop();
       await inspection.close();
+      await journal.stop();
       await db.close();
     },
   };

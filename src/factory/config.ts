@@ -101,10 +101,19 @@ export const factoryConfigSchema = z
     auth: z
       .object({
         jwtSecret: z.string().min(32, 'at least 32 characters').optional(),
-        tokenTtlSeconds: z.number().int().min(60).default(12 * 3600),
-        adminPassword: z.string().min(8).optional(),
-        managerPassword: z.string().min(8).optional(),
-        operatorPassword: z.string().min(8).optional(),
+        /** One shift: a token (and a WebSocket opened with it) ends after this. */
+        tokenTtlSeconds: z.number().int().min(60).default(8 * 3600),
+        adminPassword: z.string().min(10).optional(),
+        managerPassword: z.string().min(10).optional(),
+        operatorPassword: z.string().min(10).optional(),
+        /**
+         * The demo's users with their well-known passwords (admin/admin123 …). Only for a demo:
+         * otherwise accounts without a password from environment get a random one-time password
+         * (<dataDir>/initial-passwords.txt, 0600) that must be changed at first login. Default: off.
+         */
+        demoUsers: z.boolean().optional(),
+        /** scrypt cost of new password hashes, log2 N (OWASP: 17). Lower only for tests; older hashes are upgraded at login. */
+        scryptLogN: z.number().int().min(10).max(20).default(17),
       })
       .strict()
       .prefault({}),
@@ -171,6 +180,7 @@ export function loadFactoryConfig(argv: string[], env: NodeJS.ProcessEnv, cwd = 
   put(fromEnv, 'cloud.deviceToken', env.FACTORY_CLOUD_DEVICE_TOKEN || undefined);
   put(fromEnv, 'company.timeZone', env.FACTORY_TIME_ZONE);
   put(fromEnv, 'auth.jwtSecret', env.FACTORY_JWT_SECRET);
+  put(fromEnv, 'auth.demoUsers', asBoolean('FACTORY_DEMO_USERS', env.FACTORY_DEMO_USERS));
   put(fromEnv, 'auth.adminPassword', env.FACTORY_ADMIN_PASSWORD);
   put(fromEnv, 'auth.managerPassword', env.FACTORY_MANAGER_PASSWORD);
   put(fromEnv, 'auth.operatorPassword', env.FACTORY_OPERATOR_PASSWORD);

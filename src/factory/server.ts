@@ -58,7 +58,7 @@ export async function startFactoryServer(system: FactorySystem) {
     devices.attach(server);
     dashboard.attach(server);
     refuseUnclaimedUpgrades(server, [DEVICE_CHANNEL_PATH, DASHBOARD_PATH]);
-  });
+  }, system.logger);
 
   return {
     port: http.port,

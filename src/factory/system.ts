@@ -9,11 +9,10 @@ import { createDeviceExecutor } from '../../adapters/store/factory/device-execut
 import { createDeviceStore } from '../../adapters/store/factory/device-store.js';
 import { openFactoryDatabase } from '../../adapters/store/factory/factory-database.js';
 import { createForwardOutbox } from '../../adapters/store/factory/forward-outbox.js';
+import { createWriteProbe } from '../../adapters/store/write-probe.js';
 import { createIngestExecutor } from '../../adapters/store/factory/ingest-executor.js';
 import { createSyncIngestStore } from '../../adapters/store/factory/sync-ingest-store.js';
-import { createUserStore } from '../../adapters/store/user-store.js';
 import { deadlineTimer } from '../../adapters/timers/deadline-timer.js';
-import { createTokenIssuer } from '../../api/http/auth.js';
 import { createDeviceTokenIssuer } from '../../api/http/device-auth.js';
 import { syncQueueMachine } from '../../machines/shared/sync-queue.machine.js';
 import { deviceSessionMachine } from '../../machines/factory/device-session.machine.js';
@@ -27,7 +26,7 @@ import { createInspection } from '../runtime/inspection.js';
 import type { Logger } from '../runtime/logger.js';
 import { startRoot } from '../runtime/root-observer.js';
 import type { FactoryConfig } from './config.js';
-import { FACTORY_USERS } from './demo-users.js';
+import { startFactorySecurity } from './security.js';
 import { createDevicePresence } from './device-presence.js';
 import { createDeviceRegistry } from './device-registry.js';
 import type { FactoryEvent } from './factory-events.js';
@@ -35,6 +34,7 @@ import type { DeviceChannelPort, FactoryContext, FactoryExtension } from './exte
 import { FACTORY_EXTENSIONS } from './extensions.js';
 import { createFleet } from './fleet.js';
 import { createProductionRate } from './production-rate.js';
+import { makeDataDirPrivate } from '../runtime/private-files.js';
 
 /** systemIds: how routes find the factory's actors without holding references. */
 export const DEVICES = 'devices';
@@ -54,7 +54,7 @@ export interface FactoryStartOptions {
  * the sharded device sessions), and the wiring of their events.
  */
 export async function startFactorySystem(config: FactoryConfig, logger: Logger, options: FactoryStartOptions = {}) {
-  fs.mkdirSync(config.dataDir, { recursive: true });
+  makeDataDirPrivate(config.dataDir, logger);
   const database = await openFactoryDatabase(
     config.databaseUrl
       ? { url: config.databaseUrl, ...(options.databaseSchema ? { schema: options.databaseSchema } : {}) }
@@ -62,15 +62,14 @@ export async function startFactorySystem(config: FactoryConfig, logger: Logger, 
   );
   const { db } = database;
 
-  const users = createUserStore(db);
-  const onDefault = await users.seed(FACTORY_USERS(config.auth));
-  if (onDefault.length > 0) {
-    logger.warn({ users: onDefault }, 'default passwords in use: set FACTORY_ADMIN_PASSWORD / FACTORY_MANAGER_PASSWORD / FACTORY_OPERATOR_PASSWORD');
-  }
   // One secret signs both kinds of token; `typ` keeps them apart (each side refuses the other kind).
   const secret = config.auth.jwtSecret ?? loadOrCreateSecret(path.join(config.dataDir, 'jwt-secret'));
-  const tokens = createTokenIssuer(secret, config.auth.tokenTtlSeconds);
+  // Users, user tokens, login throttle and login audit (src/factory/security.ts).
+  const security = await startFactorySecurity({ config, db, logger, secret });
+  const { users, tokens } = security;
   const deviceTokens = createDeviceTokenIssuer(secret, config.devices.tokenTtlDays * 24 * 3600);
+  // The database, its -wal/-shm and the secret now exist: private too (SQLite creates files 0644).
+  makeDataDirPrivate(config.dataDir, logger, { reportTooOpen: false });
 
   const devices = createDeviceStore(db);
   const ingestStore = createSyncIngestStore(db);
@@ -189,6 +188,7 @@ export async function startFactorySystem(config: FactoryConfig, logger: Logger, 
     tokens,
     deviceTokens,
     users,
+    security,
     registry,
     fleet,
     presence,
@@ -197,6 +197,8 @@ export async function startFactorySystem(config: FactoryConfig, logger: Logger, 
     /** The store itself, read-only by convention: tests and tools that check what was stored. */
     db,
     forwardOutbox,
+    /** Null when the database takes a write now, else why not (cached a few seconds; /health). */
+    probeWritable: createWriteProbe(db),
     settings: () => settings,
     devices: () => get(DEVICES),
     /** The ingest worker for a device's batches. */
@@ -225,6 +227,7 @@ export async function startFactorySystem(config: FactoryConfig, logger: Logger, 
       unbridge();
       root.stop();
       await forwardOutbox.settled();
+      await security.stop();
       await inspection.close();
       await database.close();
     },

@@ -1,5 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import type { Logger } from './logger.js';
+import { answerClientError } from './raw-http-refusal.js';
 
 // A client that never finishes its request (or a WebSocket peer that never answers the close)
 // must not hold a stop open for ever.
@@ -11,9 +13,17 @@ const CLOSE_GRACE_MS = 5_000;
  * (at most CLOSE_GRACE_MS) and then closes. Once stopping, every response closes its connection,
  * so a keep-alive socket neither holds the stop open nor carries a new request.
  */
-export async function startHttpServer(handler: http.RequestListener, listen: { port: number; host: string }, setup?: (server: http.Server) => void) {
+export async function startHttpServer(
+  handler: http.RequestListener,
+  listen: { port: number; host: string },
+  setup?: (server: http.Server) => void,
+  logger?: Pick<Logger, 'error'>,
+) {
   const server = http.createServer(handler);
   server.keepAliveTimeout = 5_000;
+  // A request the parser refuses (bad request line, oversized headers, garbage) gets its 4xx and a
+  // closed socket here, whatever state the socket is in.
+  server.on('clientError', answerClientError);
   // WebSocket hubs attach before the first connection can arrive.
   setup?.(server);
 
@@ -42,8 +52,14 @@ export async function startHttpServer(handler: http.RequestListener, listen: { p
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(listen.port, listen.host, () => resolve());
+    server.listen(listen.port, listen.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
   });
+  // Once listening, a server error (an accept that fails with EMFILE under a connection flood) is
+  // logged; without a listener it would be thrown and end the process.
+  server.on('error', (error) => logger?.error({ err: error }, 'HTTP server error'));
 
   return {
     server,

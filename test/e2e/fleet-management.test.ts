@@ -87,7 +87,7 @@ describeOnBothDatabases('fleet management end to end: factory ↔ real edges ove
       // silent one way: the factory hears nothing more from it. The command runs longer than its
       // timeout anyway, so the edge's own answer, when the link heals, is late as well.
       const link = await proxy();
-      const cabinet = await fleet.enrolCabinet('fm-timeout-1', { factoryUrl: link.url, config: { commands: { execShell: { enabled: true, allowlist: ['sleep'], timeoutMs: 60_000 } } } });
+      const cabinet = await fleet.enrolCabinet('fm-timeout-1', { factoryUrl: link.url, config: { commands: { execShell: { enabled: true, allowlist: [['sleep', '*']], timeoutMs: 60_000 } } } });
       await cabinet.start();
       await waitConnected(f(), 'fm-timeout-1');
       const { command } = await dispatch(f(), 'fm-timeout-1', { type: 'exec_shell', params: { command: 'sleep', args: ['30'] }, timeoutMs: 5_000, wait: false });

@@ -93,6 +93,49 @@ describe('okto-edge CLI', function () {
     expect((await edge.exited).code).to.equal(0);
   });
 
+  it('with a config file (mock mode off): no demo password works; the admin gets a one-time password (0600 file, logged once) to change at first login', async function () {
+    this.timeout(150_000); // two starts and a dozen hashes at the production cost (N=2^17)
+    fs.writeFileSync(path.join(dir, 'edge-service.yaml'), `server: { port: 0, host: 127.0.0.1 }\ndataDir: ./state\n`);
+    const edge = start([], { EDGE_OPERATOR_PASSWORD: 'Operator-env-pass-1' });
+    const url = `http://127.0.0.1:${(await edge.logLine((l) => typeof l.port === 'number')).port as number}`;
+    const file = path.join(dir, 'state', 'initial-passwords.txt');
+    expect(fs.statSync(file).mode & 0o777).to.equal(0o600);
+    const text = fs.readFileSync(file, 'utf8');
+    expect(text).to.not.match(/^(manager|operator) /m); // only the admin: the operator's comes from environment, the manager does not exist
+    const password = /^admin (\S+)$/m.exec(text)![1]!;
+    expect(await edge.logLine((l) => typeof l.msg === 'string' && l.msg.includes(password))).to.include({ level: 40, username: 'admin' });
+    const call = async (method: string, route: string, body?: unknown, token?: string) => {
+      const res = await fetch(url + route, {
+        method,
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      });
+      return { status: res.status, body: (await res.json()) as { data: any; error: { code: string } } };
+    };
+    for (const [username, pw] of [['admin', 'admin123'], ['manager', 'manager123'], ['operator', 'operator123']]) {
+      expect((await call('POST', '/api/v1/auth/login', { username, password: pw })).status, username).to.equal(401);
+    }
+    expect((await call('POST', '/api/v1/auth/login', { username: 'operator', password: 'Operator-env-pass-1' })).status).to.equal(200);
+    const first = await call('POST', '/api/v1/auth/login', { username: 'admin', password });
+    expect(first.body.data.user.mustChangePassword).to.equal(true);
+    const blocked = await call('GET', '/api/v1/bottles/count', undefined, first.body.data.token);
+    expect([blocked.status, blocked.body.error.code]).to.deep.equal([403, 'PASSWORD_CHANGE_REQUIRED']);
+    const changed = await call('POST', '/api/v1/auth/password', { currentPassword: password, newPassword: 'Cabinet-chosen-77' }, first.body.data.token);
+    expect(changed.status).to.equal(200);
+    expect((await call('GET', '/api/v1/bottles/count', undefined, changed.body.data.token)).status).to.equal(200);
+    edge.child.kill('SIGTERM');
+    expect((await edge.exited).code).to.equal(0);
+
+    // A restart keeps the chosen password and writes no new one-time password.
+    const again = start([]);
+    const url2 = `http://127.0.0.1:${(await again.logLine((l) => typeof l.port === 'number')).port as number}`;
+    const relogin = await fetch(`${url2}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: 'Cabinet-chosen-77' }) });
+    expect(relogin.status).to.equal(200);
+    expect(fs.readFileSync(file, 'utf8')).to.equal(text);
+    again.child.kill('SIGTERM');
+    expect((await again.exited).code).to.equal(0);
+  });
+
   it('--port abc: exit code 2, stderr names the flag', async () => {
     const edge = start(['--port', 'abc', '--data-dir', path.join(dir, 'data')]);
     expect((await edge.exited).code).to.equal(2);
@@ -114,6 +157,22 @@ describe('okto-edge CLI', function () {
     expect(edge.stderr()).to.include('line.industry');
     expect(edge.stderr()).to.include('scanners.0.port');
     expect(edge.stderr()).to.include(file);
+  });
+
+  it('a printer at a public address without hardware.allowedHosts: exit code 2 naming the key; listed in allowedHosts it starts', async () => {
+    const file = path.join(dir, 'edge-service.yaml');
+    fs.writeFileSync(file, `dataDir: ${JSON.stringify(path.join(dir, 'data'))}\nprinters:\n  - { model: ZEBRA_ZPL, host: 127.0.0.1 }\n  - { model: GENERIC_TCP, host: 203.0.113.7, port: 9100 }\n`);
+    const refused = start(['--port', '0']);
+    expect((await refused.exited).code).to.equal(2);
+    expect(refused.stderr()).to.include('printers.1.host');
+    expect(refused.stderr()).to.include('203.0.113.7');
+    expect(refused.stderr()).to.include('hardware.allowedHosts');
+
+    fs.appendFileSync(file, 'hardware: { allowedHosts: [127.0.0.0/8, 203.0.113.0/24] }\n');
+    const allowed = start(['--port', '0']);
+    await allowed.logLine((l) => typeof l.port === 'number');
+    allowed.child.kill('SIGTERM');
+    expect((await allowed.exited).code).to.equal(0);
   });
 
   it('an unknown key in the YAML: exit code 2 naming it', async () => {

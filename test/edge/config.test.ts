@@ -40,15 +40,38 @@ describe('loadEdgeConfig', () => {
       expect(config.mockMode).to.equal(true);
       expect(config.server).to.deep.equal({ host: '0.0.0.0', port: 8080, bodyLimitKb: 512 });
       expect(config.dataDir).to.equal(path.join(dir, 'data/edge'));
-      expect(config.line).to.deep.equal({ id: 'line-001', industry: 'milk', deviceId: 'edge-001', productId: null, party: null, batchSize: 50, palletSize: 40 });
+      expect(config.line).to.deep.equal({
+        id: 'line-001',
+        industry: 'milk',
+        deviceId: 'edge-001',
+        productId: null,
+        party: null,
+        batchSize: 50,
+        palletSize: 40,
+        shifts: [
+          { name: 'A', start: '08:00' },
+          { name: 'B', start: '20:00' },
+        ],
+      });
+      expect(config.journal).to.deep.equal({ flushIntervalMs: 200, flushMaxEntries: 500, retentionDays: 90, maxEntries: 5_000_000, pruneIntervalMs: 600_000 });
+      expect(config.health).to.deep.equal({ syncBacklogMaxAgeSeconds: 900 });
       expect(config.scanners).to.have.length(1);
       expect(config.scanners[0]).to.include({ id: 'mock-1', transport: 'MOCK' });
       expect(config.storage.synchronous).to.equal('FULL');
       expect(config.auth.jwtSecret).to.equal(undefined);
-      expect(config.auth.tokenTtlSeconds).to.equal(43_200);
+      expect(config.auth.tokenTtlSeconds).to.equal(28_800); // one shift
+      expect(config.auth.scryptLogN).to.equal(17);
+      expect(config.auth.demoUsers).to.equal(undefined); // then: as mock mode
       expect(config.log.level).to.equal('info');
       expect(config.inspect).to.equal(false);
       expect(config.trace).to.equal(undefined);
+    });
+
+    it('refuses a shift start that is not HH:MM and an unknown time zone', () => {
+      expect(configError(() => load(['--config', writeYaml("line: { shifts: [{ name: A, start: '8:00' }] }\n")]))).to.match(/start must be HH:MM/);
+      expect(configError(() => load(['--config', writeYaml('line: { timeZone: Mars/Olympus }\n')]))).to.match(/unknown time zone/);
+      const ok = load(['--config', writeYaml("line: { timeZone: Europe/Moscow, shifts: [{ name: 'Ночь', start: '22:00' }] }\n")]);
+      expect(ok.line).to.deep.include({ timeZone: 'Europe/Moscow', shifts: [{ name: 'Ночь', start: '22:00' }] });
     });
 
     it('ignores unrelated environment variables', () => {

@@ -18,6 +18,8 @@ export async function startCommandEdge(factory: FakeFactory, more: Record<string
       {
         factory: { url: factory.url, deviceId: 'edge-cmd-1', deviceToken: FACTORY_TOKEN, heartbeatIntervalMs: 50, backoff: { baseMs: 20, maxMs: 200 } },
         sync: { pollIntervalMs: 50, backoff: { baseMs: 20, maxMs: 200 } },
+        // Trusts the fake factory's firmware signing key, as an enrolled edge trusts its factory's.
+        firmware: { trustedKeys: [factory.signingKey] },
         ...more,
       },
       { dataDir: dir },

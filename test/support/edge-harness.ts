@@ -15,7 +15,14 @@ export interface TestEdge {
 /** An edge on port 0 with its data in a temp dir, demo users logged in. Overrides merge into the config. */
 export async function startTestEdge(overrides: Record<string, unknown> = {}, extra: Partial<EdgeConfig> = {}): Promise<TestEdge> {
   const { dir, cleanup } = tempDir('okto-edge-');
-  const parsed = edgeConfigSchema.parse({ server: { port: 0, host: '127.0.0.1' }, dataDir: dir, storage: { synchronous: 'NORMAL' }, ...overrides });
+  // Cheap password hashes: the cost under test is not the point of most tests (auth tests set it themselves).
+  const parsed = edgeConfigSchema.parse({
+    server: { port: 0, host: '127.0.0.1' },
+    dataDir: dir,
+    storage: { synchronous: 'NORMAL' },
+    ...overrides,
+    auth: { scryptLogN: 10, ...(overrides.auth as Record<string, unknown> | undefined) },
+  });
   const config: EdgeConfig = { ...parsed, mockMode: true, configFile: null, ...extra };
   const edge = await startEdge(config, silentLogger);
   const url = `http://127.0.0.1:${edge.port}`;

@@ -40,6 +40,8 @@ export async function startTestFactory(db: FactoryDbKind = 'sqlite', overrides: 
       log: { level: 'silent' },
       ...(db === 'pg' ? { databaseUrl: FACTORY_TEST_PG_URL } : {}),
       ...overrides,
+      // The demo users the tests log in as, with cheap hashes (auth tests set their own).
+      auth: { demoUsers: true, scryptLogN: 10, ...(overrides.auth as Record<string, unknown> | undefined) },
     }),
     configFile: null,
   };

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, generateKeyPairSync } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type WebSocket, WebSocketServer } from 'ws';
@@ -6,6 +6,7 @@ import type { SyncItem, SyncItemResult } from '../../adapters/cloud/cloud-types.
 import { CHANNEL_CLOSE_UNAUTHORIZED } from '../../machines/edge/factory-link.machine.js';
 import { type ChannelMessage, type ChannelPayload, type ConnectionSettings, channelMessage, decodeChannelMessage, encodeChannelMessage } from '../../src/domain/device-channel.js';
 import type { CommandType } from '../../src/domain/device-commands.js';
+import { keyIdOf, rawPublicKey, signFirmware } from '../../src/auth/firmware-signature.js';
 import { waitFor } from './wait-for.js';
 
 /** A firmware artifact the fake factory serves at /api/v1/firmware/releases/{id}/artifact (Range aware). */
@@ -32,6 +33,19 @@ export async function startFakeFactory(options: { token: string; settings?: Conn
   const channels: Array<{ socket: WebSocket; messages: ChannelMessage[] }> = [];
   const artifacts = new Map<string, FakeArtifact>();
   const artifactRequests: Array<{ releaseId: string; range: string | undefined; authorization: string | undefined }> = [];
+  // Its own firmware signing key, as the real factory has; edges in tests trust it (command-edge.ts).
+  const signing = generateKeyPairSync('ed25519');
+  const signingKey = { id: keyIdOf(signing.publicKey), publicKey: rawPublicKey(signing.publicKey).toString('base64') };
+  /** update_firmware params as the factory sends them: signed, unless the test sets `signature` itself (null = unsigned). */
+  const signed = (params: Record<string, unknown>): Record<string, unknown> => {
+    if (params.signature === null) {
+      const { signature: _signature, signatureKeyId: _keyId, ...unsigned } = params;
+      return unsigned;
+    }
+    if (params.signature !== undefined) return params;
+    const fields = { version: String(params.version), sha256: String(params.sha256), size: Number(params.size) };
+    return { ...params, signature: signFirmware(signing.privateKey, fields), signatureKeyId: signingKey.id };
+  };
 
   /** GET /api/v1/firmware/releases/{id}/artifact: 200 or 206 for `Range: bytes=N-`, 416 past the end. */
   const serveArtifact = (req: http.IncomingMessage, res: http.ServerResponse, releaseId: string) => {
@@ -119,6 +133,19 @@ export async function startFakeFactory(options: { token: string; settings?: Conn
     },
     artifacts,
     artifactRequests,
+    /** The key it signs firmware with, as an edge's firmware.trustedKeys entry. */
+    signingKey,
+    signingKeyPem: String(signing.publicKey.export({ format: 'pem', type: 'spki' })),
+    /** The factory's signature of these update_firmware params ({ signature, signatureKeyId }). */
+    signatureOf(params: Record<string, unknown>) {
+      const { signature, signatureKeyId } = signed({ ...params, signature: undefined });
+      return { signature, signatureKeyId };
+    },
+    /** Signs update_firmware params with another key: what a forged or foreign release looks like. */
+    signWith(privateKey: Parameters<typeof signFirmware>[0], keyId: string, params: Record<string, unknown>) {
+      const fields = { version: String(params.version), sha256: String(params.sha256), size: Number(params.size) };
+      return { ...params, signature: signFirmware(privateKey, fields), signatureKeyId: keyId };
+    },
     /** Serves `body` as release `releaseId`'s artifact; returns the params an update_firmware command needs. */
     addArtifact(releaseId: string, body: Buffer, options: Omit<FakeArtifact, 'body'> = {}) {
       artifacts.set(releaseId, { body, ...options });
@@ -132,7 +159,8 @@ export async function startFakeFactory(options: { token: string; settings?: Conn
       const commandId = more.commandId ?? `cmd-${++commandSeq}`;
       const open = channels.filter((c) => c.socket.readyState === c.socket.OPEN).at(-1);
       if (!open) throw new Error('fake factory: no open device channel to send a command on');
-      open.socket.send(encodeChannelMessage(channelMessage('command', { commandId, type, params, expiresAt: more.expiresAt ?? null, timeoutMs: more.timeoutMs ?? 30_000 })));
+      const sent = type === 'update_firmware' ? signed(params) : params;
+      open.socket.send(encodeChannelMessage(channelMessage('command', { commandId, type, params: sent, expiresAt: more.expiresAt ?? null, timeoutMs: more.timeoutMs ?? 30_000 })));
       return commandId;
     },
     /** What the edge answered a command: acks, progress, results (in order, over every channel). */

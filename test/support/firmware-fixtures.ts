@@ -45,8 +45,8 @@ export function rawRequest(
   });
 }
 
-export function upload(t: TestFactory, version: string, body: Buffer, options: { token?: string; filename?: string; headers?: Record<string, string> } = {}) {
-  const query = new URLSearchParams({ version, filename: options.filename ?? `okto-edge-${version}.bin` });
+export function upload(t: TestFactory, version: string, body: Buffer, options: { token?: string; filename?: string; headers?: Record<string, string>; query?: Record<string, string> } = {}) {
+  const query = new URLSearchParams({ version, filename: options.filename ?? `okto-edge-${version}.bin`, ...(options.query ?? {}) });
   return rawRequest(t, 'POST', `/api/v1/firmware/releases?${query}`, { token: options.token ?? t.tokens.admin, body, ...(options.headers ? { headers: options.headers } : {}) });
 }
 

@@ -40,6 +40,8 @@ export function createFleet(factory: () => TestFactory) {
   async function enrolCabinet(deviceId: string, options: CabinetOptions = {}): Promise<Cabinet> {
     const f = factory();
     const token = await f.enrol(deviceId, { lineId: 'line-001' });
+    // As an integrator does: the edge trusts the factory's firmware signing key.
+    const signingKey = (await f.request('GET', '/api/v1/firmware/signing-key', { token: f.tokens.manager })).body.data as { id: string; publicKeyPem: string };
     const { dir, cleanup } = tempDir('okto-fleet-edge-');
     let current: TestEdge | null = null;
     const cabinet: Cabinet = {
@@ -60,6 +62,7 @@ export function createFleet(factory: () => TestFactory) {
             connection: { mode: options.mode ?? 'VIA_LOCAL_SERVER' },
             factory: { url: options.factoryUrl ?? f.url, deviceId, deviceToken: token, heartbeatIntervalMs: 500, backoff: { baseMs: 50, maxMs: 500 } },
             sync: { pollIntervalMs: 200, backoff: { baseMs: 50, maxMs: 500 } },
+            firmware: { trustedKeys: [{ id: signingKey.id, publicKey: signingKey.publicKeyPem }] },
             ...(options.config ?? {}),
           },
           { dataDir: dir },
@@ -105,8 +108,9 @@ export async function dispatch(f: TestFactory, deviceId: string, body: Record<st
   return { status: res.status, command: res.body.data };
 }
 
+/** As ADMIN: OPERATOR and MANAGER see results of commands above their role redacted. */
 export async function getCommand(f: TestFactory, deviceId: string, commandId: string): Promise<any> {
-  return expectData(await f.request('GET', `/api/v1/devices/${deviceId}/commands/${commandId}`, { token: f.tokens.operator }));
+  return expectData(await f.request('GET', `/api/v1/devices/${deviceId}/commands/${commandId}`, { token: f.tokens.admin }));
 }
 
 const FINAL = new Set(['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'EXPIRED', 'CANCELED']);

@@ -11,7 +11,8 @@ export interface AuditEntry {
   entityId?: string | null;
   before?: unknown;
   after?: unknown;
-  outcome: 'success' | 'failure';
+  /** forbidden: an authorization refusal (403), recorded by api/factory/forbidden-audit.ts. */
+  outcome: 'success' | 'failure' | 'forbidden';
   detail?: string | null;
   at?: string;
 }
@@ -27,7 +28,7 @@ export interface AuditRecord {
   entityId: string | null;
   before: unknown;
   after: unknown;
-  outcome: 'success' | 'failure';
+  outcome: 'success' | 'failure' | 'forbidden';
   detail: string | null;
 }
 

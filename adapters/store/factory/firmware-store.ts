@@ -12,6 +12,11 @@ export interface FirmwareRelease {
   filename: string;
   size: number;
   sha256: string;
+  /** Ed25519 signature (base64) of the release manifest; null for a release from before signing. */
+  signature: string | null;
+  signatureKeyId: string | null;
+  /** factory: signed with the factory's own key at upload; vendor: the signature came with the artifact. */
+  signedBy: 'factory' | 'vendor' | null;
   createdBy: string | null;
   createdAt: string;
 }
@@ -47,6 +52,9 @@ const toRelease = (r: Row): FirmwareRelease => ({
   filename: String(r.filename),
   size: Number(r.size),
   sha256: String(r.sha256),
+  signature: (r.signature as string | null) ?? null,
+  signatureKeyId: (r.signature_key_id as string | null) ?? null,
+  signedBy: (r.signed_by as 'factory' | 'vendor' | null) ?? null,
   createdBy: (r.created_by as string | null) ?? null,
   createdAt: String(r.created_at),
 });
@@ -79,6 +87,9 @@ export async function insertRelease(db: Db, release: FirmwareRelease): Promise<v
     filename: release.filename,
     size: release.size,
     sha256: release.sha256,
+    signature: release.signature,
+    signature_key_id: release.signatureKeyId,
+    signed_by: release.signedBy,
     created_by: release.createdBy,
     created_at: release.createdAt,
   });

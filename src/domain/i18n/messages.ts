@@ -1,3 +1,5 @@
+import { CONFIG_MESSAGES } from './config.messages.js';
+
 /**
  * The one message catalogue: every text a person reads (journal entries, HMI and console labels,
  * translations of API error codes) is a key here with a Russian and an English text. Placeholders
@@ -6,6 +8,9 @@
  * Keys are grouped by prefix (`security.`, `line.`, `scanner.` …); add new keys in the group they
  * belong to. A test checks that every key has both languages and the same placeholders in each.
  */
+import { SECURITY_MESSAGES } from './security.messages.js';
+import { JOURNAL_MESSAGES } from './journal.messages.js';
+import { LINE_MESSAGES } from './line.messages.js';
 import { HMI_MESSAGES } from './hmi.messages.js';
 import { CONSOLE_MESSAGES } from './console.messages.js';
 
@@ -17,6 +22,10 @@ export type MessageCatalogue = Record<string, Record<Locale, string>>;
 
 export const MESSAGES: MessageCatalogue = {
   'operator.note': { ru: 'Заметка оператора: {text}', en: 'Operator note: {text}' },
+  ...CONFIG_MESSAGES,
+  ...SECURITY_MESSAGES,
+  ...JOURNAL_MESSAGES,
+  ...LINE_MESSAGES,
   ...HMI_MESSAGES,
   ...CONSOLE_MESSAGES,
 };

@@ -37,6 +37,16 @@ export function createCommandExecutor(options: CommandExecutorOptions) {
   const stopping = new AbortController();
 
   const answer = (commandId: string, outcome: CommandOutcome) => replies.send({ messageType: 'command.result', payload: { commandId, ...outcome } });
+  /** The outcome on the cabinet's journal (the command's arrival is journaled from the bus). */
+  const journal = (commandId: string, type: string, outcome: CommandOutcome) =>
+    options.bus.publish({
+      type: 'journal.record',
+      severity: outcome.ok ? 'info' : 'warning',
+      category: 'system',
+      source: 'commands',
+      messageKey: outcome.ok ? 'system.command_succeeded' : 'system.command_failed',
+      params: outcome.ok ? { command: type, commandId } : { command: type, commandId, error: `${outcome.error?.code ?? "ERROR"}: ${outcome.error?.message ?? ""}`.slice(0, 500) },
+    });
 
   async function run(message: ChannelMessage<'command'>): Promise<void> {
     const { commandId, type, params, expiresAt, timeoutMs } = message.payload;
@@ -57,6 +67,7 @@ export function createCommandExecutor(options: CommandExecutorOptions) {
     const startedAt = new Date(now()).toISOString();
     const refuse = async (code: string, text: string) => {
       logger.warn({ commandId, type, code }, `command refused: ${text}`);
+      journal(commandId, type, { ok: false, error: { code, message: text } });
       answer(commandId, (await results.finished(commandId, type, startedAt, { ok: false, error: { code, message: text } })).outcome!);
     };
     if (expiresAt !== null && Date.parse(expiresAt) <= now()) return refuse('EXPIRED', `the command expired at ${expiresAt} before this edge could start it`);
@@ -86,6 +97,7 @@ export function createCommandExecutor(options: CommandExecutorOptions) {
     }
     if (outcome.ok) logger.info({ commandId, type }, 'command succeeded');
     else logger.warn({ commandId, type, error: outcome.error }, 'command failed');
+    journal(commandId, type, outcome);
     answer(commandId, (await results.finished(commandId, type, startedAt, outcome)).outcome!);
   }
 

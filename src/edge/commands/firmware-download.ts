@@ -62,12 +62,28 @@ export async function downloadWithResume(options: DownloadOptions): Promise<{ by
         throw new CommandFailure('DOWNLOAD_FAILED', `artifact download refused: ${lastError}`);
       }
       const resumed = response.status === 206 && rangeStart(response.headers.get('content-range')) === have;
+      let written = resumed ? have : 0;
+      const declared = Number(response.headers.get('content-length') ?? NaN);
+      if (Number.isFinite(declared) && written + declared > expectedSize) {
+        await response.body?.cancel();
+        throw tooLarge(partPath, expectedSize, `the server announced ${written + declared} bytes`);
+      }
       const file = await fs.promises.open(partPath, resumed ? 'a' : 'w');
       try {
         // Each chunk is written before the next is read: whatever arrived before a drop is kept.
-        for await (const chunk of response.body ?? []) await file.write(chunk as Uint8Array);
+        // Never a byte past the expected size: a server (or whatever answers in its place) that
+        // sends more is stopped at once rather than allowed to fill the disk.
+        for await (const chunk of response.body ?? []) {
+          const bytes = chunk as Uint8Array;
+          if (written + bytes.length > expectedSize) {
+            await file.close().catch(() => undefined);
+            throw tooLarge(partPath, expectedSize, `more than ${expectedSize} bytes arrived`);
+          }
+          await file.write(bytes);
+          written += bytes.length;
+        }
       } finally {
-        await file.close();
+        await file.close().catch(() => undefined);
       }
       const got = sizeOf(partPath);
       if (got >= expectedSize) return { bytes: got, resumes };
@@ -80,6 +96,15 @@ export async function downloadWithResume(options: DownloadOptions): Promise<{ by
     await sleep(Math.min(2_000, 100 * attempt), undefined, { signal }).catch(() => signal.throwIfAborted());
   }
   throw new CommandFailure('DOWNLOAD_FAILED', `artifact download did not complete after ${maxAttempts} attempts (${sizeOf(partPath)} of ${expectedSize} bytes kept for a resume): ${lastError}`);
+}
+
+/** The artifact is bigger than the release says: nothing of it is kept (breaking out of the body stream cancels the download). */
+function tooLarge(partPath: string, expectedSize: number, what: string): CommandFailure {
+  fs.rmSync(partPath, { force: true });
+  return new CommandFailure(
+    'VERIFY_FAILED',
+    `the artifact is larger than the release's ${expectedSize} bytes (${what}): download stopped, the partial file deleted and nothing staged`,
+  );
 }
 
 function rangeStart(contentRange: string | null): number | null {

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { parsePublicKey, verifyFirmware } from '../../auth/firmware-signature.js';
 import type { CommandDeps } from './deps.js';
 import { downloadWithResume, sha256File } from './firmware-download.js';
 import { CommandFailure, type CommandHandler } from './types.js';
@@ -9,7 +10,10 @@ import { CommandFailure, type CommandHandler } from './types.js';
  * token (resuming an interrupted download), verify its size and sha256, and stage it as
  * <dataDir>/firmware/staged/<version>, recording the staged version. Installing it is the
  * cabinet's updater's job (it picks up the staged version). An artifact that fails verification
- * is deleted and the command fails VERIFY_FAILED: success is never reported for it.
+ * is deleted and the command fails VERIFY_FAILED: success is never reported for it. Before any
+ * byte is downloaded the release's Ed25519 signature (of version, sha256 and size) must verify
+ * against a key of firmware.trustedKeys; unsigned, signed by an unknown key or badly signed is
+ * VERIFY_FAILED as well (firmware.allowUnsigned with no trusted key skips this: demo only).
  * Progress: downloading → verifying → staging.
  */
 export const STAGED_FIRMWARE_KEY = 'firmware.staged';
@@ -36,6 +40,7 @@ export const updateFirmware =
     if (!config.factory.url || !config.factory.deviceToken) {
       throw new CommandFailure('NOT_CONFIGURED', 'this edge has no factory URL and device token to download the artifact with');
     }
+    checkSignature(config.firmware, params, logger, commandId);
     const dir = path.join(config.dataDir, 'firmware');
     const stagedDir = path.join(dir, 'staged');
     const stagedPath = path.join(stagedDir, params.version);
@@ -82,3 +87,25 @@ export const updateFirmware =
     logger.warn({ commandId, version: params.version, resumes: download.resumes }, `firmware ${params.version} staged`);
     return { ...record, resumes: download.resumes, alreadyStaged: false };
   };
+
+/** Throws VERIFY_FAILED unless the release is signed by a trusted key (or unsigned releases are allowed and no key is configured). */
+function checkSignature(
+  settings: { trustedKeys: Array<{ id: string; publicKey: string }>; allowUnsigned: boolean },
+  params: { version: string; sha256: string; size: number; signature?: string | undefined; signatureKeyId?: string | undefined },
+  logger: { warn(o: object, m: string): void; error(o: object, m: string): void },
+  commandId: string,
+): void {
+  const refuse = (why: string) => {
+    logger.error({ commandId, version: params.version, keyId: params.signatureKeyId ?? null }, `firmware refused: ${why}`);
+    throw new CommandFailure('VERIFY_FAILED', `firmware ${params.version} ${why}; nothing was downloaded or staged`);
+  };
+  if (settings.trustedKeys.length === 0) {
+    if (!settings.allowUnsigned) refuse('cannot be verified: this edge trusts no firmware signing key (firmware.trustedKeys)');
+    logger.warn({ commandId, version: params.version }, 'firmware signature not checked: no trusted key and firmware.allowUnsigned is set');
+    return;
+  }
+  if (!params.signature || !params.signatureKeyId) return refuse('is not signed');
+  const trusted = settings.trustedKeys.find((key) => key.id === params.signatureKeyId);
+  if (!trusted) return refuse(`is signed by key ${params.signatureKeyId}, which this edge does not trust`);
+  if (!verifyFirmware(parsePublicKey(trusted.publicKey), params, params.signature)) refuse(`has a signature that does not verify with key ${trusted.id}`);
+}

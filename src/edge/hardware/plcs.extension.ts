@@ -3,7 +3,9 @@ import { createPlcDriver, plcAddressProblem } from '../../../adapters/plcs/plc-d
 import { plcRoutes } from '../../../api/edge/plcs.routes.js';
 import type { ChildSpec } from '../../../machines/shared/supervisor.machine.js';
 import { type PlcInput, plcMachine } from '../../../machines/edge/plc.machine.js';
+import { oneAtATime } from '../../runtime/one-at-a-time.js';
 import type { EdgeContext, EdgeExtension } from '../extension.js';
+import { createHostPolicy, plcHosts, storedHostsAllowed } from './hardware-hosts.js';
 import { createPlcService, type PlcService, plcSystemId } from './plc-service.js';
 import { type PlcBindings, plcBindingsConfigSchema, type PlcConfig, plcsConfigSchema } from './plcs-config.js';
 
@@ -41,6 +43,9 @@ export interface PlcFeature {
   bindingProblems(plcs: PlcConfig[], bindings: PlcBindings): Array<{ field: string; reason: string }>;
   replacePlcs(next: PlcConfig[]): Promise<{ added: string[]; changed: string[]; removed: string[]; unchanged: string[] }>;
   replaceBindings(next: PlcBindings): Promise<void>;
+  /** replacePlcs / replaceBindings without storing (a configuration reload: the caller owns the overrides). */
+  applyPlcs(next: PlcConfig[]): Promise<{ added: string[]; changed: string[]; removed: string[]; unchanged: string[] }>;
+  applyBindings(next: PlcBindings): Promise<void>;
   /** Forces a reconnect of one PLC (POST /plcs/{id}/test). */
   reconnect(plcId: string): boolean;
 }
@@ -62,10 +67,12 @@ async function loadOverride<T>(context: EdgeContext, key: string, parse: (value:
 export async function createPlcsExtension(context: EdgeContext): Promise<EdgeExtension & { feature: PlcFeature }> {
   const logger = context.logger.child({ feature: 'plc' });
   const state = {
-    plcs: (await loadOverride(context, PLCS_OVERRIDE_KEY, (v) => plcsConfigSchema.safeParse(v).data ?? null)) ?? context.config.plcs,
+    plcs: (await loadOverride(context, PLCS_OVERRIDE_KEY, (v) => plcsConfigSchema.safeParse(v).data ?? null).then(async (plcs) => (plcs && (await storedHostsAllowed(context, PLCS_OVERRIDE_KEY, plcHosts(plcs))) ? plcs : null))) ?? context.config.plcs,
     bindings: (await loadOverride(context, PLC_BINDINGS_OVERRIDE_KEY, (v) => plcBindingsConfigSchema.safeParse(v).data ?? null)) ?? context.config.plcBindings,
   };
 
+  /** Changes one at a time: two interleaved diffs against the same "before" would leave strays. */
+  const queue = oneAtATime();
   const service = createPlcService({ plcs: () => state.plcs, bindings: () => state.bindings, actor: (systemId) => context.actor(systemId), logger });
   context.services.plc = service;
 
@@ -84,33 +91,28 @@ export async function createPlcsExtension(context: EdgeContext): Promise<EdgeExt
     bindings: () => state.bindings,
     service,
     bindingProblems,
-    async replacePlcs(next) {
-      const before = new Map(state.plcs.map((plc) => [plc.id, plc]));
-      await context.settingsStore.set(PLCS_OVERRIDE_KEY, next);
-      state.plcs = next;
-      const result = { added: [] as string[], changed: [] as string[], removed: [] as string[], unchanged: [] as string[] };
-      for (const plc of next) {
-        const old = before.get(plc.id);
-        before.delete(plc.id);
-        if (old && JSON.stringify(old) === JSON.stringify(plc)) {
-          result.unchanged.push(plc.id);
-          continue;
-        }
-        (old ? result.changed : result.added).push(plc.id);
-        // spawn replaces a running child of the same id (stop, then start with the new input).
-        context.sendToRoot({ type: 'supervisor.spawn', child: plcChild(plc) });
-      }
-      for (const id of before.keys()) {
-        result.removed.push(id);
-        context.sendToRoot({ type: 'supervisor.remove', id: plcSystemId(id) });
-      }
-      logger.info(result, 'PLC configuration replaced');
-      return result;
+    replacePlcs(next) {
+      return queue(async () => {
+        // Only hosts in hardware.allowedHosts (DomainError INVALID naming the field otherwise).
+        await createHostPolicy(context.config.hardware.allowedHosts).assertAllowed(plcHosts(next));
+        await context.settingsStore.set(PLCS_OVERRIDE_KEY, next);
+        const result = applyPlcsInPlace(next);
+        const changed = [...result.added, ...result.changed, ...result.removed];
+        context.bus.publish({ type: 'journal.record', severity: 'info', category: 'plc', source: 'config', messageKey: 'config.devices_replaced', params: { key: PLCS_OVERRIDE_KEY, changed: changed.join(', ') || '—', kept: result.unchanged.join(', ') || '—' } });
+        return result;
+      });
     },
-    async replaceBindings(next) {
-      await context.settingsStore.set(PLC_BINDINGS_OVERRIDE_KEY, next);
-      state.bindings = next;
-      logger.info({ signals: Object.keys(next) }, 'PLC bindings replaced');
+    applyPlcs(next) {
+      return queue(async () => applyPlcsInPlace(next));
+    },
+    replaceBindings(next) {
+      return queue(async () => {
+        await context.settingsStore.set(PLC_BINDINGS_OVERRIDE_KEY, next);
+        applyBindingsNow(next);
+      });
+    },
+    applyBindings(next) {
+      return queue(async () => applyBindingsNow(next));
     },
     reconnect(plcId) {
       const actor = context.actor(plcSystemId(plcId));
@@ -118,6 +120,36 @@ export async function createPlcsExtension(context: EdgeContext): Promise<EdgeExt
       return actor !== undefined;
     },
   };
+  context.services.plcFeature = feature;
+
+  function applyBindingsNow(next: PlcBindings): void {
+    state.bindings = next;
+    logger.info({ signals: Object.keys(next) }, 'PLC bindings replaced');
+  }
+
+  function applyPlcsInPlace(next: PlcConfig[]) {
+    const before = new Map(state.plcs.map((plc) => [plc.id, plc]));
+    state.plcs = next;
+    const result = { added: [] as string[], changed: [] as string[], removed: [] as string[], unchanged: [] as string[] };
+    for (const plc of next) {
+      const old = before.get(plc.id);
+      before.delete(plc.id);
+      // Unchanged and running: keeps its link. (One that is not running, e.g. FAILED, starts again.)
+      if (old && JSON.stringify(old) === JSON.stringify(plc) && context.actor(plcSystemId(plc.id))) {
+        result.unchanged.push(plc.id);
+        continue;
+      }
+      (old ? result.changed : result.added).push(plc.id);
+      // spawn replaces a running child of the same id (stop, then start with the new input).
+      context.sendToRoot({ type: 'supervisor.spawn', child: plcChild(plc) });
+    }
+    for (const id of before.keys()) {
+      result.removed.push(id);
+      context.sendToRoot({ type: 'supervisor.remove', id: plcSystemId(id) });
+    }
+    logger.info(result, 'PLC configuration replaced');
+    return result;
+  }
 
   const unsubscribe = [
     context.bus.subscribe('plc.disconnected', (event) => {

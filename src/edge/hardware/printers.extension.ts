@@ -6,6 +6,7 @@ import { printerMachine, type PrinterInput } from '../../../machines/edge/printe
 import type { ChildSpec } from '../../../machines/shared/supervisor.machine.js';
 import { oneAtATime } from '../../runtime/one-at-a-time.js';
 import type { EdgeContext, EdgeExtensionFactory } from '../extension.js';
+import { createHostPolicy, printerHosts, storedHostsAllowed } from './hardware-hosts.js';
 import { createPrinterTemplates, type PrinterTemplates } from './printer-templates.js';
 import { type PrinterConfig, PRINTERS_OVERRIDE_KEY, printersConfigSchema } from './printers-config.js';
 
@@ -29,6 +30,8 @@ export interface PrinterService {
    * removed ones stop. A name change alone restarts nothing.
    */
   replace(next: PrinterConfig[]): Promise<{ started: string[]; kept: string[]; removed: string[] }>;
+  /** The same in-place replacement without storing the list (a configuration reload: the caller owns the override). */
+  apply(next: PrinterConfig[]): Promise<{ started: string[]; kept: string[]; removed: string[] }>;
   templates: PrinterTemplates;
 }
 
@@ -37,7 +40,7 @@ async function initialPrinters(context: EdgeContext): Promise<PrinterConfig[]> {
   const stored = await context.settingsStore.get<unknown>(PRINTERS_OVERRIDE_KEY);
   if (!stored) return context.config.printers;
   const parsed = printersConfigSchema.safeParse(stored.value);
-  if (parsed.success) return parsed.data;
+  if (parsed.success) return (await storedHostsAllowed(context, PRINTERS_OVERRIDE_KEY, printerHosts(parsed.data))) ? parsed.data : context.config.printers;
   context.logger.error({ key: PRINTERS_OVERRIDE_KEY, issues: parsed.error.issues }, 'stored printers override is invalid; using the configuration file');
   return context.config.printers;
 }
@@ -45,37 +48,51 @@ async function initialPrinters(context: EdgeContext): Promise<PrinterConfig[]> {
 export const printersExtension: EdgeExtensionFactory = async (context) => {
   let printers = await initialPrinters(context);
   const replacing = oneAtATime();
+  const hosts = createHostPolicy(context.config.hardware.allowedHosts);
 
   const service: PrinterService = {
     list: () => printers,
     actor: (printer) => context.actor(printerSystemId(printer.id)),
     templates: createPrinterTemplates(context.settingsStore),
-    replace(next) {
+    async replace(next) {
+      // Only hosts in hardware.allowedHosts (DomainError INVALID naming the field otherwise).
+      await hosts.assertAllowed(printerHosts(next));
       // One PUT at a time: two interleaved diffs against the same "before" would leave strays.
       return replacing(async () => {
         await context.settingsStore.set(PRINTERS_OVERRIDE_KEY, next);
-        const before = new Map(printers.map((p) => [p.id, printerChild(p)]));
-        const result = { started: [] as string[], kept: [] as string[], removed: [] as string[] };
-        for (const old of printers) {
-          if (next.some((p) => p.id === old.id)) continue;
-          context.sendToRoot({ type: 'supervisor.remove', id: printerSystemId(old.id) });
-          result.removed.push(old.id);
-        }
-        for (const printer of next) {
-          const child = printerChild(printer);
-          if (isDeepStrictEqual(before.get(printer.id), child) && context.actor(child.systemId!)) {
-            result.kept.push(printer.id);
-            continue;
-          }
-          context.sendToRoot({ type: 'supervisor.spawn', child });
-          result.started.push(printer.id);
-        }
-        printers = next;
-        context.logger.info(result, 'printers replaced');
+        const result = applyInPlace(next);
+        const changed = [...result.started, ...result.removed];
+        context.bus.publish({ type: 'journal.record', severity: 'info', category: 'printer', source: 'config', messageKey: 'config.devices_replaced', params: { key: PRINTERS_OVERRIDE_KEY, changed: changed.join(', ') || '—', kept: result.kept.join(', ') || '—' } });
         return result;
       });
     },
+    apply(next) {
+      return replacing(async () => applyInPlace(next));
+    },
   };
+
+  function applyInPlace(next: PrinterConfig[]) {
+    const before = new Map(printers.map((p) => [p.id, printerChild(p)]));
+    const result = { started: [] as string[], kept: [] as string[], removed: [] as string[] };
+    for (const old of printers) {
+      if (next.some((p) => p.id === old.id)) continue;
+      context.sendToRoot({ type: 'supervisor.remove', id: printerSystemId(old.id) });
+      result.removed.push(old.id);
+    }
+    for (const printer of next) {
+      const child = printerChild(printer);
+      if (isDeepStrictEqual(before.get(printer.id), child) && context.actor(child.systemId!)) {
+        result.kept.push(printer.id);
+        continue;
+      }
+      context.sendToRoot({ type: 'supervisor.spawn', child });
+      result.started.push(printer.id);
+    }
+    printers = next;
+    context.logger.info(result, 'printers replaced');
+    return result;
+  }
+
   context.services.printers = service;
 
   return {

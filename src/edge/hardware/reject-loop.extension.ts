@@ -13,7 +13,7 @@ import { rejectLoopPlcActor } from './reject-loop-plc.js';
  * the bus (every `scan.decided`, every `scanner.rejectionConfirmed`), ejecting through the PLC
  * service (`context.services.plc`, so the PLC feature must come first in extensions.ts), and
  * GET /api/v1/reject-loop/status. Its alarms (`line.alarm` REJECT_NOT_CONFIRMED, EJECT_FAILED)
- * go to the bus through the actor's emits and are journaled here as warnings.
+ * go to the bus through the actor's emits: logged here, journaled as alarms by src/edge/journal.
  *
  * Whether feedback windows are opened is decided when the actor starts (and at each
  * restart_service): only a line with a REJECTION_FEEDBACK scanner can confirm anything.
@@ -97,7 +97,8 @@ export async function createRejectLoopExtension(context: EdgeContext): Promise<E
       context.actor(REJECT_LOOP)?.send({ type: 'CONFIRMED', code: event.code, at: Date.now() });
     }),
     context.bus.subscribe('line.alarm', (event) => {
-      if ((event as { source?: string }).source === 'rejectLoop') logger.warn({ journal: 'line.alarm', ...event }, event.message);
+      // The journal records it from the bus (src/edge/journal); the log keeps it for pull_logs.
+      if ((event as { source?: string }).source === 'rejectLoop') logger.warn(event, event.message);
     }),
   ];
 

@@ -45,7 +45,20 @@ export function scannerTransportInput(scanner: ScannerConfig): TcpScannerConfig 
   const trigger = scanner.trigger !== undefined ? { trigger: scanner.trigger } : {};
   switch (scanner.transport) {
     case 'TCP':
-      return { mode: scanner.mode, host: scanner.host, port: scanner.port ?? 0, framing: scanner.framing, ...trigger };
+      return {
+        mode: scanner.mode,
+        host: scanner.host,
+        port: scanner.port ?? 0,
+        framing: scanner.framing,
+        ...trigger,
+        ...(scanner.mode === 'listen'
+          ? {
+              ...(scanner.allowFrom !== undefined ? { allowFrom: scanner.allowFrom } : {}),
+              ...(scanner.replacePeer !== undefined ? { replacePeer: scanner.replacePeer } : {}),
+              ...(scanner.peerIdleMs !== undefined ? { peerIdleMs: scanner.peerIdleMs } : {}),
+            }
+          : {}),
+      };
     case 'SERIAL':
     case 'USB_HID':
       return { ...scanner.serial!, framing: scanner.framing, ...trigger };

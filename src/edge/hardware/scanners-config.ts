@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { type FramingConfig, framingSchema } from '../../../adapters/scanners/framing.js';
 import { SCANNER_MODEL_PROFILES, SCANNER_MODELS } from '../../../adapters/scanners/scanner-models.js';
 import { DEFAULT_SCANNER_ROLE, SCANNER_ROLES } from '../../domain/scanner-role.js';
+import { parseCidr } from '../../domain/net/cidr.js';
 
 /**
  * Scanners of a line (up to 10), as edge-service.yaml `scanners:` and the body of
@@ -24,6 +25,14 @@ const LEGACY_TRANSPORTS: Record<string, ScannerTransport> = { tcp: 'TCP', mock: 
 const port = z.number().int().min(0).max(65535);
 const scannerId = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, _ . - (1-64)');
 const pollIntervalMs = z.number().int().min(5).max(60_000);
+const addressRange = z.string().refine((text) => {
+  try {
+    parseCidr(text);
+    return true;
+  } catch {
+    return false;
+  }
+}, 'an address or CIDR range, e.g. 192.168.10.0/24, 10.1.2.3 or fd00::/8');
 
 const serialSettings = {
   baudRate: z.number().int().min(50).max(4_000_000).default(9600),
@@ -81,6 +90,16 @@ const scannerObject = z
     host: z.string().min(1).default('127.0.0.1'),
     /** TCP port; defaults to the model's well-known port (Cognex DMCC: 23) when it has one. */
     port: port.optional(),
+    /**
+     * TCP listen: the addresses a reader may connect from (CIDRs or single addresses). Default:
+     * loopback, private (10/8, 172.16/12, 192.168/16, fc00::/7) and link-local ranges. Pin it to
+     * the reader's address on a shared network.
+     */
+    allowFrom: z.array(addressRange).min(1).max(64).optional(),
+    /** TCP listen: a new connection takes over from a live reader (default false: refused while the reader is live). */
+    replacePeer: z.boolean().optional(),
+    /** TCP listen: a reader silent this long counts as dead, so a new connection may replace it (default 60000). */
+    peerIdleMs: z.number().int().min(1000).max(86_400_000).optional(),
     serial: serialScannerSchema.optional(),
     modbus: modbusScannerSchema.optional(),
     ethernetIp: ethernetIpScannerSchema.optional(),
@@ -112,6 +131,9 @@ export const scannerSchema = scannerObject.transform((scanner, ctx) => {
     !(scanner.transport === 'SERIAL' || scanner.transport === 'USB_HID') || need(scanner.serial !== undefined, 'serial', `a ${scanner.transport} scanner needs serial settings (path, baudRate…)`),
     scanner.transport !== 'MODBUS' || need(scanner.modbus !== undefined, 'modbus', 'a MODBUS scanner needs modbus settings'),
     scanner.transport !== 'ETHERNET_IP' || need(scanner.ethernetIp !== undefined, 'ethernetIp', 'an ETHERNET_IP scanner needs ethernetIp settings'),
+    ...(['allowFrom', 'replacePeer', 'peerIdleMs'] as const).map(
+      (field) => scanner[field] === undefined || (scanner.transport === 'TCP' && scanner.mode === 'listen') || need(false, field, `${field} applies to a TCP scanner in listen mode only`),
+    ),
   ].every(Boolean);
   if (!fine) return z.NEVER;
   const trigger = scanner.trigger ?? profile.trigger;

@@ -2,6 +2,7 @@ import type { AnyActorRef } from 'xstate';
 import type { ScannerContext } from '../../../machines/edge/scanner.machine.js';
 import { oneAtATime } from '../../runtime/one-at-a-time.js';
 import type { EdgeContext } from '../extension.js';
+import { createHostPolicy, scannerHosts, storedHostsAllowed } from './hardware-hosts.js';
 import { scannerChildSpec, scannerSystemId } from './scanner-children.js';
 import { type ScannerConfig, scannersListSchema } from './scanners-config.js';
 
@@ -106,9 +107,17 @@ export function createScannersFeature(context: EdgeContext) {
 
   /** PUTs one at a time: persist and apply in the same order. */
   const queue = oneAtATime();
+  const hosts = createHostPolicy(config.hardware.allowedHosts);
 
   async function applyList(next: ScannerConfig[]): Promise<ScannersApplyResult> {
     await context.settingsStore.set(SCANNERS_OVERRIDE_KEY, next);
+    const result = applyInPlace(next);
+    const changed = [...result.started, ...result.restarted, ...result.stopped];
+    context.bus.publish({ type: 'journal.record', severity: 'info', category: 'scanner', source: 'config', messageKey: 'config.devices_replaced', params: { key: SCANNERS_OVERRIDE_KEY, changed: changed.join(', ') || '—', kept: result.kept.join(', ') || '—' } });
+    return result;
+  }
+
+  function applyInPlace(next: ScannerConfig[]): ScannersApplyResult {
     const before = new Map(config.scanners.map((s) => [s.id, canonical(s)]));
     const after = new Set(next.map((s) => s.id));
     const result: ScannersApplyResult = { started: [], restarted: [], kept: [], stopped: [] };
@@ -121,7 +130,8 @@ export function createScannersFeature(context: EdgeContext) {
     config.scanners = next;
     for (const scanner of next) {
       const old = before.get(scanner.id);
-      if (old === canonical(scanner)) {
+      // Unchanged and running: keeps its actor and connection. (One that is not running, e.g. FAILED, starts again.)
+      if (old === canonical(scanner) && actorOf(scanner.id)?.getSnapshot().status === 'active') {
         result.kept.push(scanner.id);
         continue;
       }
@@ -177,8 +187,14 @@ export function createScannersFeature(context: EdgeContext) {
      * Replaces the list in place: scanners whose configuration changed restart, unchanged ones
      * keep their actor and connection, removed ones stop, new ones start. Persisted first.
      */
-    replace(next: ScannerConfig[]): Promise<ScannersApplyResult> {
+    async replace(next: ScannerConfig[]): Promise<ScannersApplyResult> {
+      // Only hosts in hardware.allowedHosts (DomainError INVALID naming the field otherwise).
+      await hosts.assertAllowed(scannerHosts(next));
       return queue(() => applyList(next));
+    },
+    /** The same in-place replacement without storing the list (a configuration reload: the caller owns the override). */
+    apply(next: ScannerConfig[]): Promise<ScannersApplyResult> {
+      return queue(async () => applyInPlace(next));
     },
     /** Forces a reconnect (TEST) and waits for the outcome, including the model's health check. */
     async test(index: number, timeoutMs = DEFAULT_TEST_TIMEOUT_MS): Promise<ScannerTestReport | null> {
@@ -205,7 +221,7 @@ export async function loadScannersOverride(context: EdgeContext): Promise<Scanne
   const stored = await context.settingsStore.get<unknown>(SCANNERS_OVERRIDE_KEY);
   if (!stored) return null;
   const parsed = scannersListSchema.safeParse(stored.value);
-  if (parsed.success) return parsed.data;
+  if (parsed.success) return (await storedHostsAllowed(context, SCANNERS_OVERRIDE_KEY, scannerHosts(parsed.data))) ? parsed.data : null;
   context.logger.error({ key: SCANNERS_OVERRIDE_KEY, issues: parsed.error.issues }, 'stored scanner override is invalid: using the configuration file');
   return null;
 }

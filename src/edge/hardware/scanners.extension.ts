@@ -17,5 +17,6 @@ export async function scannersExtension(context: EdgeContext): Promise<ScannersE
     context.logger.info({ scanners: override.map((s) => s.id) }, 'scanners from the stored override (l2.override.scanners)');
   }
   const feature = createScannersFeature(context);
+  context.services.scanners = feature;
   return { name: 'scanners', feature, routes: [scannersRoutes(context.tokens, feature)] };
 }

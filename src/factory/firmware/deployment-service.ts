@@ -112,6 +112,7 @@ export function createDeploymentService(options: DeploymentServiceOptions) {
               artifactPath: `/api/v1/firmware/releases/${release.id}/artifact`,
               sha256: release.sha256,
               size: release.size,
+              ...(release.signature && release.signatureKeyId ? { signature: release.signature, signatureKeyId: release.signatureKeyId } : {}),
               deploymentId: deployment.id,
             },
             timeoutMs: deployment.deviceTimeoutMs,

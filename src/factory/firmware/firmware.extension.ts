@@ -1,9 +1,10 @@
 import path from 'node:path';
 import { firmwareDeploymentRoutes } from '../../../api/factory/firmware-deployments.routes.js';
-import { firmwareReleaseRoutes } from '../../../api/factory/firmware-releases.routes.js';
+import { firmwareReleaseRoutes, firmwareSigningKeyRoutes } from '../../../api/factory/firmware-releases.routes.js';
 import type { CommandPort } from '../commands/command-port.js';
 import type { ExtensionFactory } from '../extension.js';
 import { createDeploymentService } from './deployment-service.js';
+import { loadOrCreateSigningKey } from '../../auth/firmware-signature.js';
 import { createReleaseService } from './release-service.js';
 
 export interface FirmwareExtensionOptions {
@@ -22,6 +23,8 @@ export function createFirmwareExtension(options: FirmwareExtensionOptions = {}):
       db: context.db,
       directory: path.join(context.config.dataDir, 'firmware'),
       maxBytes: context.config.firmware.maxSizeMb * 1024 * 1024,
+      // Generated (0600) on first start; its public half goes into edge configs (firmware.trustedKeys).
+      signingKey: loadOrCreateSigningKey(path.join(context.config.dataDir, 'firmware-signing-key.pem')),
     });
     await releases.start();
     const deployments = createDeploymentService({
@@ -33,7 +36,7 @@ export function createFirmwareExtension(options: FirmwareExtensionOptions = {}):
     await deployments.start();
     return {
       name: 'firmware',
-      routes: [firmwareReleaseRoutes(context, releases), firmwareDeploymentRoutes(context, deployments)],
+      routes: [firmwareReleaseRoutes(context, releases), firmwareSigningKeyRoutes(context, releases), firmwareDeploymentRoutes(context, deployments)],
       stop: () => deployments.stop(),
     };
   };

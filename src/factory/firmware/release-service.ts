@@ -13,6 +13,7 @@ import {
   releaseVersionExists,
   unfinishedDeploymentsOf,
 } from '../../../adapters/store/factory/firmware-store.js';
+import { type SigningKey, signFirmware } from '../../auth/firmware-signature.js';
 import { DomainError } from '../../domain/domain-error.js';
 import { nextId } from '../../domain/ids.js';
 import { ArtifactTooLargeError, receiveArtifact } from './artifact-receiver.js';
@@ -22,6 +23,8 @@ export interface ReleaseServiceOptions {
   /** <dataDir>/firmware: artifacts as <releaseId>.bin, uploads in progress as .upload-*.part. */
   directory: string;
   maxBytes: number;
+  /** The factory's Ed25519 key: signs every release uploaded without a vendor signature. */
+  signingKey: SigningKey;
 }
 
 export interface UploadRequest {
@@ -31,6 +34,8 @@ export interface UploadRequest {
   declaredLength: number | null;
   body: Readable;
   actor: AuditActor;
+  /** A vendor's signature (base64) of the release manifest and its key id, uploaded with the artifact; kept as given (edges verify it). */
+  vendorSignature?: { signature: string; keyId: string };
 }
 
 /** Refused because of its size; the route answers 413. */
@@ -44,7 +49,7 @@ export { ArtifactTooLargeError };
  * one version racing each other.
  */
 export function createReleaseService(options: ReleaseServiceOptions) {
-  const { db, directory, maxBytes } = options;
+  const { db, directory, maxBytes, signingKey } = options;
   const artifactPath = (id: string) => path.join(directory, `${id}.bin`);
   const what = (actor: AuditActor, entityId: string | null = null) => ({ actor, action: 'firmware.release.upload', entityType: 'firmware_release', entityId });
 
@@ -56,6 +61,8 @@ export function createReleaseService(options: ReleaseServiceOptions) {
   return {
     artifactPath,
     maxBytes,
+    /** The public half, for GET /api/v1/firmware/signing-key. */
+    signingKey: { id: signingKey.id, algorithm: 'Ed25519' as const, publicKeyPem: signingKey.publicKeyPem, publicKeyBase64: signingKey.publicKeyBase64 },
 
     /** Removes what an interrupted upload left behind (a crash mid-upload). */
     async start(): Promise<void> {
@@ -82,12 +89,17 @@ export function createReleaseService(options: ReleaseServiceOptions) {
         await recordAudit(db, { ...what(actor), outcome: 'failure', detail });
         throw error;
       }
+      const signed = { version, sha256: received.sha256, size: received.size };
+      const signature = request.vendorSignature
+        ? { signature: request.vendorSignature.signature, signatureKeyId: request.vendorSignature.keyId, signedBy: 'vendor' as const }
+        : { signature: signFirmware(signingKey.privateKey, signed), signatureKeyId: signingKey.id, signedBy: 'factory' as const };
       const release: FirmwareRelease = {
         id,
         version,
         filename,
         size: received.size,
         sha256: received.sha256,
+        ...signature,
         createdBy: 'userId' in actor ? actor.username : null,
         createdAt: new Date().toISOString(),
       };

@@ -34,7 +34,17 @@ describe('tcpScannerTransport', () => {
     framing: framingSchema.parse({ maxFrameBytes: 64 }),
     ...extra,
   });
-  const listenConfig = (port = 0): TcpScannerConfig => ({ mode: 'listen', host: '127.0.0.1', port, framing: framingSchema.parse({}) });
+  const listenConfig = (port = 0, extra: Partial<TcpScannerConfig> = {}): TcpScannerConfig => ({ mode: 'listen', host: '127.0.0.1', port, framing: framingSchema.parse({}), ...extra });
+  /** Resolves when the server closes `socket` (true), or false if it is still open after `ms`. */
+  const closedWithin = (socket: net.Socket, ms = 2000) =>
+    new Promise<boolean>((resolve) => {
+      if (socket.destroyed) return resolve(true);
+      const timer = setTimeout(() => resolve(false), ms);
+      socket.once('close', () => {
+        clearTimeout(timer);
+        resolve(true);
+      });
+    });
 
   describe('connect mode', () => {
     it('connects to a listening reader and reassembles frames written byte by byte', async () => {
@@ -146,8 +156,8 @@ describe('tcpScannerTransport', () => {
       expect(h.events.some((e) => e.type === 'transport.failed')).to.equal(false);
     });
 
-    it('a second reader replaces the first, which is disconnected and reported lost', async () => {
-      const h = harness(listenConfig());
+    it('with replacePeer, a second reader replaces the first, which is disconnected and reported lost', async () => {
+      const h = harness(listenConfig(0, { replacePeer: true }));
       const { port } = await h.waitFor('transport.listening');
       const first = await connectClient(port);
       const firstClosed = new Promise<void>((resolve) => first.once('close', () => resolve()));
@@ -156,7 +166,7 @@ describe('tcpScannerTransport', () => {
       const second = await connectClient(port);
       cleanups.push(() => second.destroy());
       const lost = await h.waitFor('transport.peerLost', c1.index + 1);
-      expect(lost.reason).to.match(/^replaced by a new connection from 127\.0\.0\.1:/);
+      expect(lost.reason).to.match(/^replaced by a new connection from 127\.0\.0\.1:\d+ \(replacePeer is set\)$/);
       const c2 = await h.waitFor('transport.connected', lost.index + 1);
       expect(c2.peer).to.equal(`127.0.0.1:${second.localPort}`);
       await firstClosed;
@@ -166,6 +176,86 @@ describe('tcpScannerTransport', () => {
       expect(await received.until('\r\n')).to.equal('NG duplicate\r\n');
       await tick(50);
       expect(h.events.filter((e) => e.type === 'transport.peerLost')).to.have.length(1);
+    });
+
+    it('by default a second connection cannot take over a live reader: it is closed and reported, the reader keeps the line', async () => {
+      const h = harness(listenConfig());
+      const { port } = await h.waitFor('transport.listening');
+      const reader = await connectClient(port);
+      cleanups.push(() => reader.destroy());
+      const c1 = await h.waitFor('transport.connected');
+      reader.write(`${CODE_A}\r\n`);
+      await h.waitForFrames(1);
+
+      const intruder = await connectClient(port);
+      const intruderPort = intruder.localPort;
+      intruder.on('error', () => {});
+      intruder.write(`${CODE_B}\r\n`);
+      expect(await closedWithin(intruder)).to.equal(true);
+      const refused = await h.waitFor('transport.refused', c1.index + 1);
+      expect(refused.peer).to.equal(`127.0.0.1:${intruderPort}`);
+      expect(refused.reason).to.match(/a reader is connected from 127\.0\.0\.1:\d+ .*replacePeer/);
+
+      // The live reader still gets the replies and its codes still count; the intruder's never did.
+      const received = collect(reader);
+      h.send({ type: 'WRITE', data: 'OK\r\n' });
+      expect(await received.until('\r\n')).to.equal('OK\r\n');
+      reader.write(`${CODE_A}\r\n`);
+      await h.waitForFrames(2);
+      expect(frames(h.events)).to.deep.equal([
+        { kind: 'code', text: CODE_A },
+        { kind: 'code', text: CODE_A },
+      ]);
+      expect(h.events.filter((e) => e.type === 'transport.peerLost' || e.type === 'transport.connected')).to.have.length(1);
+    });
+
+    it('a reader silent for peerIdleMs counts as dead: a new connection replaces it', async () => {
+      const h = harness(listenConfig(0, { peerIdleMs: 1000 }));
+      const { port } = await h.waitFor('transport.listening');
+      const stale = await connectClient(port);
+      stale.on('error', () => {});
+      cleanups.push(() => stale.destroy());
+      const c1 = await h.waitFor('transport.connected');
+      await tick(1100);
+      const fresh = await connectClient(port);
+      cleanups.push(() => fresh.destroy());
+      const lost = await h.waitFor('transport.peerLost', c1.index + 1);
+      expect(lost.reason).to.match(/\(the old one was silent for \d+ ms\)$/);
+      const c2 = await h.waitFor('transport.connected', lost.index + 1);
+      expect(c2.peer).to.equal(`127.0.0.1:${fresh.localPort}`);
+      expect(await closedWithin(stale)).to.equal(true);
+    });
+
+    it('allowFrom: a connection from an address outside it is closed and reported; one inside is accepted', async () => {
+      const h = harness(listenConfig(0, { allowFrom: ['127.0.0.1/32'] }));
+      const { port } = await h.waitFor('transport.listening');
+      const outsider = await connectClient(port, '127.0.0.2');
+      outsider.on('error', () => {});
+      outsider.write(`${CODE_B}\r\n`);
+      expect(await closedWithin(outsider)).to.equal(true);
+      const refused = await h.waitFor('transport.refused');
+      expect(refused.reason).to.equal('127.0.0.2 is not in allowFrom');
+      expect(h.events.some((e) => e.type === 'transport.connected' || e.type === 'transport.frame')).to.equal(false);
+
+      const reader = await connectClient(port, '127.0.0.1');
+      cleanups.push(() => reader.destroy());
+      await h.waitFor('transport.connected');
+      reader.write(`${CODE_A}\r\n`);
+      await h.waitForFrames(1);
+      expect(frames(h.events)).to.deep.equal([{ kind: 'code', text: CODE_A }]);
+    });
+
+    it('a flood of refused connections is reported once per few seconds, not once per connection', async () => {
+      const h = harness(listenConfig(0, { allowFrom: ['10.0.0.0/8'] }));
+      const { port } = await h.waitFor('transport.listening');
+      for (let i = 0; i < 30; i++) {
+        const s = await connectClient(port);
+        s.on('error', () => {});
+        await closedWithin(s);
+      }
+      await h.waitFor('transport.refused');
+      await tick(50);
+      expect(h.events.filter((e) => e.type === 'transport.refused')).to.have.length(1);
     });
 
     it('fails when the port is already taken', async () => {

@@ -139,9 +139,9 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-export function connectClient(port: number): Promise<net.Socket> {
+export function connectClient(port: number, localAddress?: string): Promise<net.Socket> {
   return new Promise((resolve, reject) => {
-    const socket = net.connect({ host: '127.0.0.1', port }, () => resolve(socket));
+    const socket = net.connect({ host: '127.0.0.1', port, ...(localAddress ? { localAddress } : {}) }, () => resolve(socket));
     socket.once('error', reject);
   });
 }

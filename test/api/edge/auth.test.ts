@@ -14,10 +14,10 @@ describe('edge API: POST /api/v1/auth/login', () => {
     await t?.stop();
   });
 
-  it('answers {token, user:{id, username, role, displayName}} for the right password', async () => {
+  it('answers {token, user:{id, username, role, displayName, mustChangePassword}} for the right password', async () => {
     const data = expectData(await t.request('POST', LOGIN, { body: { username: 'operator', password: 'operator123' } }));
     expect(Object.keys(data).sort()).to.deep.equal(['token', 'user']);
-    expect(Object.keys(data.user).sort()).to.deep.equal(['displayName', 'id', 'role', 'username']);
+    expect(Object.keys(data.user).sort()).to.deep.equal(['displayName', 'id', 'mustChangePassword', 'role', 'username']);
     expect(data.user).to.include({ username: 'operator', role: 'OPERATOR', displayName: 'John Operator' });
     expect(data.user.id).to.be.a('string').and.not.empty;
     expect(data.token).to.be.a('string').and.match(/^[\w-]+\.[\w-]+\.[\w-]+$/);
@@ -26,7 +26,7 @@ describe('edge API: POST /api/v1/auth/login', () => {
   it('issues an HS256 user token for the user, signed with the edge secret, that expires', async () => {
     const data = expectData(await t.request('POST', LOGIN, { body: { username: 'manager', password: 'manager123' } }));
     const claims = jwt.verify(data.token, edgeSecret(t), { algorithms: ['HS256'] }) as jwt.JwtPayload;
-    expect(claims).to.include({ sub: data.user.id, username: 'manager', role: 'MANAGER', typ: 'user' });
+    expect(claims).to.include({ sub: data.user.id, username: 'manager', role: 'MANAGER', typ: 'user', iss: 'okto-edge', aud: 'okto-edge', ver: 0 });
     expect(claims.exp).to.be.a('number');
     expect(claims.exp! - claims.iat!).to.equal(t.edge.system.config.auth.tokenTtlSeconds);
   });

@@ -137,7 +137,7 @@ describe('edge API: /api/v1/batches', () => {
       const a = await createBatch(t);
       const b = await createBatch(t);
       const data = await list();
-      expect(Object.keys(data).sort()).to.deep.equal(['batches', 'total']);
+      expect(Object.keys(data).sort()).to.deep.equal(['batches', 'nextCursor', 'total']);
       expect(data.total).to.be.at.least(2);
       expect(data.batches[0].id).to.equal(b.batch.id);
       expect(data.batches[1].id).to.equal(a.batch.id);
@@ -156,8 +156,8 @@ describe('edge API: /api/v1/batches', () => {
     it('deviceId filters by device', async () => {
       const mine = await createBatch(t, [], { deviceId: 'device-filter' });
       const data = await list('?deviceId=device-filter');
-      expect(data).to.deep.equal({ batches: [mine.batch], total: 1 });
-      expect(await list('?deviceId=no-such-device')).to.deep.equal({ batches: [], total: 0 });
+      expect(data).to.deep.equal({ batches: [mine.batch], total: 1, nextCursor: null });
+      expect(await list('?deviceId=no-such-device')).to.deep.equal({ batches: [], total: 0, nextCursor: null });
     });
 
     it('sentStatus filters by sent status (new batches are pending)', async () => {
@@ -165,7 +165,7 @@ describe('edge API: /api/v1/batches', () => {
       const pending = await list('?sentStatus=pending&limit=1000');
       expect(pending.batches.map((b: { id: string }) => b.id)).to.include(fresh.batch.id);
       expect(pending.batches.every((b: { sentStatus: string }) => b.sentStatus === 'pending')).to.equal(true);
-      expect(await list('?sentStatus=synced')).to.deep.equal({ batches: [], total: 0 });
+      expect(await list('?sentStatus=synced')).to.deep.equal({ batches: [], total: 0, nextCursor: null });
     });
 
     it('400 naming the parameter for bad query values', async () => {

@@ -139,7 +139,7 @@ describe('PLC API and service (Modbus TCP simulator)', () => {
   });
 
   it('PUT /plcs validates per protocol and refuses to drop a PLC that bindings use', async () => {
-    const put = (body: unknown) => t.request('PUT', '/api/v1/plcs', { token: t.tokens.manager, body });
+    const put = (body: unknown) => t.request('PUT', '/api/v1/plcs', { token: t.tokens.admin, body });
     expectValidationError(await put([{ id: PLC, protocol: 'MODBUS_TCP' }]), '0.host');
     expectValidationError(await put([{ id: 'x', protocol: 'OPC_UA' }]), '0.endpointUrl');
     expectValidationError(await put([{ id: 'x', protocol: 'MODBUS_RTU' }]), '0.serial');
@@ -150,11 +150,20 @@ describe('PLC API and service (Modbus TCP simulator)', () => {
     expectValidationError(await put([]), 'eject.plcId');
   });
 
+  it('PUT /plcs refuses a host or OPC UA endpoint outside hardware.allowedHosts (400 naming the field), and a MANAGER (403)', async () => {
+    const put = (body: unknown, token = t.tokens.admin) => t.request('PUT', '/api/v1/plcs', { token, body });
+    const before = expectData(await t.request('GET', '/api/v1/plcs', { token: t.tokens.operator }));
+    expectValidationError(await put([plcConfig(sim), { id: 'far', protocol: 'TCP_SOCKET', host: '8.8.8.8', port: 9000, safeState: 'reject_all' }]), '1.host');
+    expectValidationError(await put([plcConfig(sim), { id: 'ua', protocol: 'OPC_UA', endpointUrl: 'opc.tcp://1.1.1.1:4840', safeState: 'reject_all' }]), '1.endpointUrl');
+    expectError(await put([plcConfig(sim)], t.tokens.manager), 403, 'FORBIDDEN');
+    expect(expectData(await t.request('GET', '/api/v1/plcs', { token: t.tokens.operator }))).to.deep.equal(before);
+  });
+
   it('PUT /plcs applies in place: an unchanged PLC keeps its link, a new one starts, a changed one restarts', async () => {
     const before = plcActor();
     const connections = sim.connections();
     const second = { id: 'aux', protocol: 'TCP_SOCKET', host: '127.0.0.1', port: 1, timeoutMs: 100, safeState: 'reject_all', backoff: { baseMs: 20, maxMs: 50 } };
-    const result = expectData(await t.request('PUT', '/api/v1/plcs', { token: t.tokens.manager, body: [plcConfig(sim), second] }));
+    const result = expectData(await t.request('PUT', '/api/v1/plcs', { token: t.tokens.admin, body: [plcConfig(sim), second] }));
     expect(result.applied).to.deep.equal({ added: ['aux'], changed: [], removed: [], unchanged: [PLC] });
     expect(plcActor()).to.equal(before);
     expect(sim.connections()).to.equal(connections);
@@ -164,7 +173,7 @@ describe('PLC API and service (Modbus TCP simulator)', () => {
     expect(t.edge.system.scanLine().getSnapshot().value).to.not.equal('paused');
     expect(expectData(await t.request('GET', '/api/v1/plcs/aux/health', { token: t.tokens.operator }))).to.deep.include({ connected: false, outage: true });
 
-    const changed = expectData(await t.request('PUT', '/api/v1/plcs', { token: t.tokens.manager, body: [plcConfig(sim, { timeoutMs: 400 })] }));
+    const changed = expectData(await t.request('PUT', '/api/v1/plcs', { token: t.tokens.admin, body: [plcConfig(sim, { timeoutMs: 400 })] }));
     expect(changed.applied).to.deep.equal({ added: [], changed: [PLC], removed: ['aux'], unchanged: [] });
     await waitFor(() => plcActor() !== before && (service().health(PLC)?.connected ?? false), 5000, 'the changed PLC to reconnect');
     expect(service().rejectAll()).to.equal(false);
@@ -198,7 +207,7 @@ describe('PLC API and service (Modbus TCP simulator)', () => {
 
   itRequiresAuth(() => t, [
     { method: 'GET', path: '/api/v1/plcs' },
-    { method: 'PUT', path: '/api/v1/plcs', role: 'MANAGER', body: { plcs: 'not-an-array' } },
+    { method: 'PUT', path: '/api/v1/plcs', role: 'ADMIN', body: { plcs: 'not-an-array' } },
     { method: 'GET', path: `/api/v1/plcs/${PLC}/health` },
     { method: 'POST', path: `/api/v1/plcs/${PLC}/test`, role: 'MANAGER' },
     { method: 'GET', path: `/api/v1/plcs/${PLC}/tags` },
@@ -231,11 +240,11 @@ describe('PLC API on an edge without PLCs', () => {
     const sim = await startModbusSimulator();
     try {
       const body = [{ id: 'p1', protocol: 'MODBUS_TCP', host: sim.host, port: sim.port, safeState: 'reject_all' }];
-      expect(expectData(await t.request('PUT', '/api/v1/plcs', { token: t.tokens.manager, body })).applied.added).to.deep.equal(['p1']);
+      expect(expectData(await t.request('PUT', '/api/v1/plcs', { token: t.tokens.admin, body })).applied.added).to.deep.equal(['p1']);
       await waitFor(async () => expectData(await t.request('GET', '/api/v1/plcs/p1/health', { token: t.tokens.operator })).connected, 5000, 'the new PLC');
       expect(expectData(await t.request('GET', '/api/v1/plc/bindings', { token: t.tokens.operator }))).to.deep.equal({});
     } finally {
-      await t.request('PUT', '/api/v1/plcs', { token: t.tokens.manager, body: [] });
+      await t.request('PUT', '/api/v1/plcs', { token: t.tokens.admin, body: [] });
       await sim.close();
     }
   });
@@ -250,7 +259,7 @@ describe('PLC overrides', () => {
       const first = await startTestEdge({ dataDir: dir, ...fromFile });
       const put = [{ id: 'api-plc', protocol: 'MODBUS_TCP', host: sim.host, port: sim.port }];
       expectData(await first.request('PUT', '/api/v1/plc/bindings', { token: first.tokens.manager, body: {} }));
-      expectData(await first.request('PUT', '/api/v1/plcs', { token: first.tokens.manager, body: put }));
+      expectData(await first.request('PUT', '/api/v1/plcs', { token: first.tokens.admin, body: put }));
       await first.stop();
 
       const second = await startTestEdge({ dataDir: dir, ...fromFile });

@@ -62,13 +62,14 @@ describe('edge API: /api/v1/printers', () => {
     });
     const op = (method: string, path: string, body?: unknown) => t.request(method, path, { token: t.tokens.operator, ...(body !== undefined ? { body } : {}) });
     const mgr = (method: string, path: string, body?: unknown) => t.request(method, path, { token: t.tokens.manager, ...(body !== undefined ? { body } : {}) });
+    const adm = (method: string, path: string, body?: unknown) => t.request(method, path, { token: t.tokens.admin, ...(body !== undefined ? { body } : {}) });
     const state = async (index: number) => expectData(await op('GET', `${P}/${index}/status`)).state;
     const ready = (index: number) => waitFor(async () => (await state(index)) === 'ready', 5000, `printer ${index} ready`);
 
     describe('authentication', () => {
       itRequiresAuth(() => t, [
         { method: 'GET', path: P },
-        { method: 'PUT', path: P, role: 'MANAGER', body: { printers: 'not a list' } },
+        { method: 'PUT', path: P, role: 'ADMIN', body: { printers: 'not a list' } },
         { method: 'GET', path: `${P}/schema` },
         { method: 'GET', path: `${P}/0/status` },
         { method: 'POST', path: `${P}/0/print`, body: { code: '' } },
@@ -169,11 +170,21 @@ describe('edge API: /api/v1/printers', () => {
 
     it('PUT validates: at most 10, known models, unique ids', async () => {
       const one = printers()[0]!;
-      expectValidationError(await mgr('PUT', P, Array.from({ length: 11 }, (_, i) => ({ ...one, id: `z${i}` }))));
-      expectValidationError(await mgr('PUT', P, [{ ...one, model: 'LASER' }]));
-      expectValidationError(await mgr('PUT', P, [{ ...one, id: 'a' }, { ...one, id: 'a' }]));
-      expectValidationError(await mgr('PUT', P, [{ ...one, params: { darkness: 99 } }]));
+      expectValidationError(await adm('PUT', P, Array.from({ length: 11 }, (_, i) => ({ ...one, id: `z${i}` }))));
+      expectValidationError(await adm('PUT', P, [{ ...one, model: 'LASER' }]));
+      expectValidationError(await adm('PUT', P, [{ ...one, id: 'a' }, { ...one, id: 'a' }]));
+      expectValidationError(await adm('PUT', P, [{ ...one, params: { darkness: 99 } }]));
       expectError(await op('PUT', P, printers()), 403, 'FORBIDDEN');
+    });
+
+    it('PUT refuses a printer host outside hardware.allowedHosts (400 naming the field) and a MANAGER (403); nothing changes', async () => {
+      const before = expectData(await op('GET', P));
+      const list = printers();
+      const refused = expectValidationError(await adm('PUT', P, [list[0], { ...list[1]!, host: '198.51.100.1' }]), '1.host');
+      expect(refused.message).to.include('198.51.100.1');
+      expectValidationError(await adm('PUT', P, { printers: [{ ...list[0]!, host: '2001:db8::1' }] }), '0.host');
+      expectError(await mgr('PUT', P, list), 403, 'FORBIDDEN');
+      expect(expectData(await op('GET', P)).map((p: any) => p.host)).to.deep.equal(before.map((p: any) => p.host));
     });
 
     it('PUT applies in place: unchanged printers keep their connection, changed ones restart, and it is persisted', async () => {
@@ -184,7 +195,7 @@ describe('edge API: /api/v1/printers', () => {
       const next = printers();
       next[1] = { ...next[1]!, name: 'Renamed inkjet' };
       next[0] = { ...next[0]!, params: { ...next[0]!.params, confirmTimeoutMs: 3000 } };
-      const applied = expectData(await mgr('PUT', P, { printers: next }));
+      const applied = expectData(await adm('PUT', P, { printers: next }));
       expect(applied).to.deep.include({ started: ['printer-0'], kept: ['cij'], removed: [] });
       expect(t.edge.system.root.system.get(printerSystemId('cij'))).to.equal(videojetActor);
       expect(t.edge.system.root.system.get(printerSystemId('printer-0'))).to.not.equal(zebraActor);
@@ -195,7 +206,7 @@ describe('edge API: /api/v1/printers', () => {
       expect(expectData(await op('POST', `${P}/0/print`, { code: 'AFTER-PUT' })).printed).to.equal(true);
 
       // Drop the Zebra: its actor stops; the override wins over the file after a restart.
-      expect(expectData(await mgr('PUT', P, [next[1]]))).to.deep.include({ started: [], kept: ['cij'], removed: ['printer-0'] });
+      expect(expectData(await adm('PUT', P, [next[1]]))).to.deep.include({ started: [], kept: ['cij'], removed: ['printer-0'] });
       await waitFor(() => t.edge.system.root.system.get(printerSystemId('printer-0')) === undefined);
       await t.edge.restartService();
       const list = expectData(await op('GET', P));

@@ -30,7 +30,7 @@ describe('edge API: /api/v1/scanners', () => {
 
   const as = (role: 'operator' | 'manager' | 'admin') => ({ token: t.tokens[role] });
   const list = async () => expectData(await t.request('GET', SCANNERS, as('operator')));
-  const put = (body: unknown, role: 'operator' | 'manager' | 'admin' = 'manager') => t.request('PUT', SCANNERS, { ...as(role), body });
+  const put = (body: unknown, role: 'operator' | 'manager' | 'admin' = 'admin') => t.request('PUT', SCANNERS, { ...as(role), body });
   const status = async (index: number) => expectData(await t.request('GET', `${SCANNERS}/${index}/status`, as('operator')));
 
   describe('authentication', () => {
@@ -39,7 +39,7 @@ describe('edge API: /api/v1/scanners', () => {
       { method: 'GET', path: `${SCANNERS}/0/status` },
       { method: 'POST', path: `${SCANNERS}/0/test`, role: 'MANAGER', body: {} },
       // A body that fails validation: admitted roles get a 400 and nothing changes.
-      { method: 'PUT', path: SCANNERS, role: 'MANAGER', body: [{ id: 'x', transport: 'NOPE' }] },
+      { method: 'PUT', path: SCANNERS, role: 'ADMIN', body: [{ id: 'x', transport: 'NOPE' }] },
     ]);
   });
 
@@ -114,6 +114,19 @@ describe('edge API: /api/v1/scanners', () => {
       expect(await list()).to.deep.equal(before);
     });
 
+    it('refuses a host outside hardware.allowedHosts (400 naming the field; public, unresolvable), and MANAGER (403); nothing changes or is dialled', async () => {
+      const before = await list();
+      const stored = await t.edge.system.settingsStore.get('l2.override.scanners');
+      const refused = expectValidationError(await put([{ id: 'evil', transport: 'TCP', host: '203.0.113.9', port: 23 }]), '0.host');
+      expect(refused.message).to.include('hardware.allowedHosts');
+      expectValidationError(await put({ scanners: [{ id: 'm', transport: 'MOCK' }, { id: 'mb', transport: 'MODBUS', modbus: { host: '8.8.8.8', readyRegister: 0, codeRegister: 1 } }] }), '1.modbus.host');
+      expectValidationError(await put([{ id: 'ip', transport: 'ETHERNET_IP', ethernetIp: { host: '::ffff:1.1.1.1', codeTag: 'Code' } }]), '0.ethernetIp.host');
+      expectValidationError(await put([{ id: 'dns', transport: 'TCP', host: 'no-such-scanner.invalid', port: 23 }]), '0.host');
+      expectError(await put([{ id: 'lan', transport: 'TCP', host: '10.1.2.3', port: 23 }], 'manager'), 403, 'FORBIDDEN');
+      expect(await list()).to.deep.equal(before);
+      expect(await t.edge.system.settingsStore.get('l2.override.scanners')).to.deep.equal(stored);
+    });
+
     it('applies in place: the unchanged scanner keeps its actor and connection, a changed one restarts, a new one starts, a removed one stops', async () => {
       const cognexActor = t.edge.system.scanner('cognex-1');
       const mockActor = t.edge.system.scanner('mock-1');
@@ -177,7 +190,7 @@ describe('edge API: /api/v1/scanners persistence', () => {
       let request = jsonRequester(`http://127.0.0.1:${edge.port}`);
       let tokens = await demoTokens(request);
       const body = [{ id: 'api-1', transport: 'MOCK', role: 'BOX' }, { id: 'api-2', transport: 'USB_HID', serial: { path: `${dir}/no-such-tty` } }];
-      expectData(await request('PUT', SCANNERS, { token: tokens.manager, body }));
+      expectData(await request('PUT', SCANNERS, { token: tokens.admin, body }));
       const stored = await edge.system.settingsStore.get<Array<{ id: string }>>(SCANNERS_OVERRIDE_KEY);
       expect(stored!.value.map((s) => s.id)).to.deep.equal(['api-1', 'api-2']);
       await edge.stop();
@@ -194,6 +207,31 @@ describe('edge API: /api/v1/scanners persistence', () => {
       // A USB-COM reader that is not plugged in: the actor runs and retries, the edge is fine.
       await waitFor(() => (edge.system.scanner('api-2')?.getSnapshot() as { context: { lastError: string | null } } | undefined)?.context.lastError, 5000, 'the missing tty reported');
       expect(edge.system.scanner('file-1')).to.equal(undefined);
+      await edge.stop();
+    } finally {
+      cleanup();
+    }
+  });
+  it('a stored override whose hosts the allowlist now refuses is not used at start: the configuration file applies', async () => {
+    const { dir, cleanup } = tempDir('okto-edge-scanners-');
+    const config = (allowedHosts?: string[]): EdgeConfig => ({
+      ...edgeConfigSchema.parse({ server: { port: 0, host: '127.0.0.1' }, dataDir: dir, storage: { synchronous: 'NORMAL' }, scanners: [{ id: 'file-1', transport: 'mock' }], ...(allowedHosts ? { hardware: { allowedHosts } } : {}) }),
+      mockMode: true,
+      configFile: null,
+    });
+    try {
+      // Stored while 192.168.0.0/16 was allowed (the default) …
+      let edge = await startEdge(config(), silentLogger);
+      let request = jsonRequester(`http://127.0.0.1:${edge.port}`);
+      const body = [{ id: 'lan-1', transport: 'TCP', host: '192.168.77.1', port: 23, backoff: { baseMs: 10_000, maxMs: 10_000 } }];
+      expectData(await request('PUT', SCANNERS, { token: (await demoTokens(request)).admin, body }));
+      await edge.stop();
+      // … then the site narrows the allowlist: the override is ignored, nothing dials 192.168.77.1.
+      edge = await startEdge(config(['127.0.0.0/8']), silentLogger);
+      request = jsonRequester(`http://127.0.0.1:${edge.port}`);
+      const data = expectData(await request('GET', SCANNERS, { token: (await demoTokens(request)).operator }));
+      expect(data.map((s: { config: { id: string } }) => s.config.id)).to.deep.equal(['file-1']);
+      expect(edge.system.scanner('lan-1')).to.equal(undefined);
       await edge.stop();
     } finally {
       cleanup();

@@ -26,6 +26,51 @@ describe('edge API: /health and /api/v1/debug/actors', () => {
     it('ignores a query string', async () => {
       expect(expectData(await t.request('GET', '/health?verbose=1')).status).to.equal('ok');
     });
+
+    it('answers its version and no reasons while everything is fine; live and ready answer 200', async () => {
+      const data = expectData(await t.request('GET', '/health'));
+      expect(data.reasons).to.deep.equal([]);
+      expect(data.version).to.be.a('string').and.not.equal('');
+      expect(expectData(await t.request('GET', '/health/live')).status).to.equal('ok');
+      expect(expectData(await t.request('GET', '/health/ready'))).to.deep.equal({ ready: true, reasons: [] });
+    });
+
+    it('is degraded while the line is paused (still ready), ok again once resumed', async () => {
+      expectData(await t.request('POST', '/api/v1/line/pause', { token: t.tokens.operator, body: { reason: 'changeover' } }));
+      const paused = expectData(await t.request('GET', '/health'));
+      expect(paused.status).to.equal('degraded');
+      expect(paused.reasons).to.deep.equal([{ code: 'LINE_PAUSED', level: 'degraded', message: 'line paused: changeover' }]);
+      expect((await t.request('GET', '/health/ready')).status).to.equal(200);
+      expectData(await t.request('POST', '/api/v1/line/resume', { token: t.tokens.operator, body: { reason: 'done' } }));
+      expect(expectData(await t.request('GET', '/health')).status).to.equal('ok');
+    });
+
+    it('is down (503) and not ready while the database refuses writes', async () => {
+      const writer = t.edge.system.db.writer;
+      await writer.raw('PRAGMA query_only = ON');
+      try {
+        await new Promise((resolve) => setTimeout(resolve, 5100)); // past the probe's cache
+        const res = await t.request('GET', '/health');
+        expect(res.status).to.equal(503);
+        expect(res.body.success).to.equal(true);
+        expect(res.body.data.status).to.equal('down');
+        expect(res.body.data.reasons.map((r: { code: string }) => r.code)).to.include('DATABASE_UNWRITABLE');
+        expect((await t.request('GET', '/health/ready')).status).to.equal(503);
+        expect((await t.request('GET', '/health/live')).status).to.equal(200);
+      } finally {
+        await writer.raw('PRAGMA query_only = OFF');
+      }
+      expect(expectData(await t.request('GET', '/health')).status).to.equal('ok');
+    }).timeout(20_000);
+
+    it('is down (503) once the scan line stops (draining for shutdown)', async () => {
+      t.edge.system.scanLine().send({ type: 'DRAIN' });
+      const res = await t.request('GET', '/health');
+      expect(res.status).to.equal(503);
+      expect(res.body.data.reasons).to.deep.include({ code: 'LINE_NOT_RUNNING', level: 'down', message: 'the scan line is drained' });
+      t.edge.system.scanLine().send({ type: 'RESUME' });
+      expect(expectData(await t.request('GET', '/health')).status).to.equal('ok');
+    });
   });
 
   describe('GET /api/v1/debug/actors', () => {

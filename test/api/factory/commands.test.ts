@@ -38,7 +38,7 @@ describeOnBothDatabases('factory device commands', (db) => {
     return { channel, device: scriptDevice(channel, reply) };
   };
   const dispatch = (deviceId: string, body: unknown, token = t.tokens.manager) => t.request('POST', commandsOf(deviceId), { token, body });
-  const getCommand = async (deviceId: string, id: string) => expectData(await t.request('GET', `${commandsOf(deviceId)}/${id}`, { token: t.tokens.operator }));
+  const getCommand = async (deviceId: string, id: string) => expectData(await t.request('GET', `${commandsOf(deviceId)}/${id}`, { token: t.tokens.admin }));
   const statusBecomes = (deviceId: string, id: string, status: string, timeoutMs = 5_000) =>
     waitFor(async () => {
       const command = await getCommand(deviceId, id);

@@ -66,6 +66,9 @@ describeOnBothDatabases('factory API: /api/v1/firmware/deployments (fake command
           artifactPath: `/api/v1/firmware/releases/${release.id}/artifact`,
           sha256: release.sha256,
           size: 4096,
+          // The release's signature travels with the command: the edge checks it before downloading.
+          signature: release.signature,
+          signatureKeyId: release.signatureKeyId,
           deploymentId: deployment.id,
         });
         expect(request.timeoutMs).to.equal(60_000);

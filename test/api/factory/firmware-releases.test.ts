@@ -188,6 +188,22 @@ describeOnBothDatabases('factory API: /api/v1/firmware/releases', (db) => {
       expect(res.body.equals(bytes)).to.equal(true);
     });
 
+    it('a Cyrillic file name downloads (200) for a user and a device, with an RFC 6266 filename* and an ASCII fallback', async () => {
+      const res = await upload(t, '5.0.1-cyrillic', artifactBytes(1000), { filename: 'прошивка-1.2.tar.gz' });
+      expect(res.status, res.body.toString()).to.equal(201);
+      expect(res.json.data.filename).to.equal('прошивка-1.2.tar.gz');
+      const path = `${RELEASES}/${res.json.data.id}/artifact`;
+      const deviceToken = await t.enrol('fw-cyrillic-edge');
+      for (const token of [t.tokens.operator, deviceToken]) {
+        const download = await rawRequest(t, 'GET', path, { token });
+        expect(download.status, download.body.toString().slice(0, 200)).to.equal(200);
+        expect(download.body.length).to.equal(1000);
+        expect(download.headers['content-disposition']).to.equal(
+          `attachment; filename="_-1.2.tar.gz"; filename*=UTF-8''${encodeURIComponent('прошивка-1.2.tar.gz')}`,
+        );
+      }
+    });
+
     it('HEAD answers the headers without the bytes', async () => {
       const res = await rawRequest(t, 'HEAD', artifact, { token: t.tokens.operator });
       expect(res.status).to.equal(200);

@@ -20,6 +20,32 @@ describeOnBothDatabases('factory API: /health, /api/v1/auth/login, /api/v1/debug
       expect(data.devices).to.have.all.keys('online', 'stale', 'offline');
     });
 
+    it('reports its database as writable and its forwarder, with no reasons; live and ready answer 200', async () => {
+      const data = expectData(await t.request('GET', '/health'));
+      expect(data).to.include({ databaseWritable: true });
+      expect(data.reasons).to.deep.equal([]);
+      expect(data.forwarder).to.include.keys('state', 'enabled', 'reason', 'queueSize', 'oldestItem', 'parked');
+      expect(expectData(await t.request('GET', '/health/live')).status).to.equal('ok');
+      expect(expectData(await t.request('GET', '/health/ready')).ready).to.equal(true);
+    });
+
+    it('is down (503) and not ready while the SQLite database refuses writes', async function () {
+      if (db !== 'sqlite') this.skip();
+      this.timeout(20_000);
+      const knex = t.factory.system.db;
+      await knex.raw('PRAGMA query_only = ON');
+      try {
+        await new Promise((resolve) => setTimeout(resolve, 5100)); // past the probe's cache
+        const res = await t.request('GET', '/health');
+        expect(res.status).to.equal(503);
+        expect(res.body.data).to.include({ status: 'down', databaseWritable: false });
+        expect(res.body.data.reasons[0].code).to.equal('DATABASE_UNWRITABLE');
+        expect((await t.request('GET', '/health/ready')).status).to.equal(503);
+      } finally {
+        await knex.raw('PRAGMA query_only = OFF');
+      }
+    });
+
     it('device counts follow the sessions', async () => {
       const before = expectData(await t.request('GET', '/health')).devices;
       const token = await t.enrol('health-edge');

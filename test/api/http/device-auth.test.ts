@@ -8,7 +8,7 @@ const SECRET = 'a-test-secret-that-is-long-enough-0123456789';
 
 describe('device tokens', () => {
   const devices = createDeviceTokenIssuer(SECRET, 3600);
-  const users = createTokenIssuer(SECRET, 3600);
+  const users = createTokenIssuer({ secret: SECRET, ttlSeconds: 3600, audience: 'okto-factory' });
   const unauthorized = (fn: () => unknown): string => {
     try {
       fn();

@@ -12,6 +12,13 @@ describe('edge config: commands', () => {
     expect(commands.shutdownCommand).to.deep.equal(['/sbin/shutdown', '-h', 'now']);
   });
 
+  it('takes exec_shell allowlist entries as a program (no arguments) or a whole argv pattern, and refuses an empty program', () => {
+    const { commands } = edgeConfigSchema.parse({ commands: { execShell: { allowlist: ['/usr/bin/uptime', ['/usr/bin/df', '-h']] } } });
+    expect(commands.execShell.allowlist).to.deep.equal(['/usr/bin/uptime', ['/usr/bin/df', '-h']]);
+    expect(() => edgeConfigSchema.parse({ commands: { execShell: { allowlist: [['', '-h']] } } })).to.throw();
+    expect(() => edgeConfigSchema.parse({ commands: { execShell: { allowlist: [[]] } } })).to.throw();
+  });
+
   it('refuses unknown keys and out-of-range caps', () => {
     expect(() => edgeConfigSchema.parse({ commands: { execShell: { enabled: true, shell: true } } })).to.throw();
     expect(() => edgeConfigSchema.parse({ commands: { execShell: { timeoutMs: 1 } } })).to.throw();

@@ -23,7 +23,7 @@ describe('edge commands: disable_device / enable_device', function () {
     const bottles = await edge.t.request('POST', '/api/v1/bottles', { token: edge.t.tokens.operator, body: { bottles: [{ identifier: codes(1)[0]! }] } });
     expect(JSON.stringify(bottles.body)).to.include('device disabled by the factory: quality hold on batch 12');
 
-    expect(await health()).to.deep.include({ status: 'ok', line: 'disabled', disabled: true, disabledReason: 'device disabled by the factory: quality hold on batch 12' });
+    expect(await health()).to.deep.include({ status: 'degraded', line: 'disabled', disabled: true, disabledReason: 'device disabled by the factory: quality hold on batch 12' });
     await waitFor(() => lastStatus().disabled === true, 5_000, 'a heartbeat saying disabled');
     expect(lastStatus()).to.deep.include({ disabled: true, disabledReason: 'quality hold on batch 12' });
 

@@ -1,5 +1,8 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { expect } from 'chai';
 import { useCommandEdge } from '../../support/command-edge.js';
+import { tempDir } from '../../support/temp-dir.js';
 
 const NODE = process.execPath;
 type ShellResult = { exitCode: number | null; stdout: string; stderr: string; truncated: boolean; timedOut: boolean };
@@ -9,7 +12,9 @@ describe('edge commands: exec_shell', function () {
   this.timeout(30_000);
   const fx = useCommandEdge();
 
-  const enabled = (more: Record<string, unknown> = {}) => ({ commands: { execShell: { enabled: true, allowlist: [NODE, 'echo'], timeoutMs: 3_000, maxOutputBytes: 1024, ...more } } });
+  // Whole argv patterns: node with -e and any script (and up to one more argument), echo with two arguments.
+  const ALLOWED = [[NODE, '-e', '**'], [NODE, '-e', '**', '**'], ['echo', '*', '*']];
+  const enabled = (more: Record<string, unknown> = {}) => ({ commands: { execShell: { enabled: true, allowlist: ALLOWED, timeoutMs: 3_000, maxOutputBytes: 1024, ...more } } });
   const run = async (command: string, args: string[]) => fx.factory.result(fx.factory.sendCommand('exec_shell', { command, args }));
 
   it('fails NOT_ENABLED when the configuration does not enable it (the default)', async () => {
@@ -21,7 +26,7 @@ describe('edge commands: exec_shell', function () {
 
   it('refuses a program that is not on the allowlist (NOT_ALLOWED), and logs the refusal', async () => {
     const edge = await fx.start(enabled());
-    for (const command of ['/bin/sh', 'sh', 'node', `${NODE} -e 1`]) {
+    for (const command of ['/bin/sh', 'sh', `${NODE} -e 1`, '/tmp/../bin/sh']) {
       const result = await run(command, ['-c', 'echo hi']);
       expect(result.error?.code, command).to.equal('NOT_ALLOWED');
     }
@@ -37,6 +42,55 @@ describe('edge commands: exec_shell', function () {
     expect((echo.result as ShellResult).stdout).to.equal('a *\n');
     const logged = edge.t.edge.logRing.lines(100, 'warn').filter((l) => String(l.msg).startsWith('exec_shell ran'));
     expect(logged.map((l) => l.exitCode)).to.deep.equal([0, 0]);
+  });
+
+  it('checks the whole argv: with /usr/bin/env allowed (no arguments), `env /bin/echo x` is refused; a pattern admits only its arguments', async () => {
+    await fx.start(enabled({ allowlist: ['/usr/bin/env', ['/bin/echo', '-n', 'fixed-*'], ['echo', 'a/**']] }));
+    const bypass = await run('/usr/bin/env', ['/bin/echo', 'x']);
+    expect(bypass.ok).to.equal(false);
+    expect(bypass.error!.code).to.equal('NOT_ALLOWED');
+    // `*` stays within one path segment; the argument count must match exactly.
+    for (const args of [['-n', 'fixed-a/b'], ['-n'], ['-n', 'fixed-a', 'extra'], ['-e', 'fixed-a']]) {
+      expect((await run('/bin/echo', args)).error?.code, args.join(' ')).to.equal('NOT_ALLOWED');
+    }
+    const allowed = await run('/bin/echo', ['-n', 'fixed-ok']);
+    expect(allowed.ok).to.equal(true);
+    expect((allowed.result as ShellResult).stdout).to.equal('fixed-ok');
+    // The same program by another path to the same file (/bin is /usr/bin on this system, or not): decided by the real path.
+    const bare = await run('echo', ['a/b/c']);
+    expect(bare.ok).to.equal(true);
+  });
+
+  it('runs with a cleared environment: PATH is the fixed exec PATH and nothing else is passed on', async () => {
+    process.env.OKTO_TEST_SECRET = 'do-not-leak';
+    try {
+      await fx.start(enabled({ allowlist: ['/usr/bin/env'] }));
+      const result = await run('/usr/bin/env', []);
+      expect(result.ok).to.equal(true);
+      expect((result.result as ShellResult).stdout).to.equal('PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\n');
+    } finally {
+      delete process.env.OKTO_TEST_SECRET;
+    }
+  });
+
+  it('a symlink cannot smuggle: a link to another program is refused, and an allowed link re-pointed after start is refused', async () => {
+    const { dir, cleanup } = tempDir('okto-exec-link-');
+    try {
+      const tool = path.join(dir, 'tool');
+      fs.symlinkSync(NODE, tool);
+      const shell = path.join(dir, 'sh-in-disguise');
+      fs.symlinkSync('/bin/sh', shell);
+      await fx.start(enabled({ allowlist: [[tool, '-e', '**'], [NODE, '-e', '**']] }));
+      expect((await run(tool, ['-e', 'process.stdout.write("via link")'])).ok).to.equal(true);
+      expect((await run(shell, ['-e', 'echo pwned'])).error?.code).to.equal('NOT_ALLOWED');
+      fs.unlinkSync(tool);
+      fs.symlinkSync('/bin/sh', tool);
+      const repointed = await run(tool, ['-e', 'echo pwned']);
+      expect(repointed.ok).to.equal(false);
+      expect(repointed.error!.code).to.equal('NOT_ALLOWED');
+    } finally {
+      cleanup();
+    }
   });
 
   it('a non-zero exit is FAILED with the output; the environment does not leak the edge secrets', async () => {

@@ -56,7 +56,7 @@ describe('edge commands: executor', function () {
   });
 
   it('a resend while the command still runs is acked and answered once, by the one run', async () => {
-    const edge = await fx.start({ commands: { execShell: { enabled: true, allowlist: [process.execPath] } } });
+    const edge = await fx.start({ commands: { execShell: { enabled: true, allowlist: [[process.execPath, '-e', '**']] } } });
     const params = { command: process.execPath, args: ['-e', 'setTimeout(() => process.stdout.write("done"), 300)'] };
     const id = fx.factory.sendCommand('exec_shell', params);
     await waitFor(() => fx.factory.replies(id).acks.length === 1, 5_000, 'the first ack');
@@ -112,16 +112,23 @@ describe('edge commands: executor', function () {
     }
   });
 
-  it('clear_queue drops every queued item, reports the counts and journals it at warn', async () => {
+  it('clear_queue drops every queued item, reports the counts and journals it (an alarm)', async () => {
     const edge = await fx.start();
     for (const code of codes(5)) await scan(edge.t, code);
     expect(await queueSize()).to.equal(5);
     const id = fx.factory.sendCommand('clear_queue');
     expect(await fx.factory.result(id)).to.deep.include({ ok: true, result: { dropped: 5, queued: 5, parked: 0 } });
     expect(await queueSize()).to.equal(0);
-    const journal = edge.t.edge.logRing.lines(50, 'warn').filter((line) => line.journal === 'sync.queue_cleared');
-    expect(journal).to.have.length(1);
-    expect(journal[0]).to.include({ dropped: 5, commandId: id });
+    const logged = edge.t.edge.logRing.lines(50, 'warn').filter((line) => line.commandId === id && line.dropped === 5);
+    expect(logged).to.have.length(1);
+    // On the cabinet's journal: an alarm waiting for a person, and the command's outcome.
+    await edge.t.edge.system.journal.flush();
+    const entries = await edge.t.edge.system.journal.store.page({ category: ['sync'] }, { limit: 10 });
+    const cleared = entries.filter((e) => e.messageKey === 'sync.queue_cleared');
+    expect(cleared).to.have.length(1);
+    expect(cleared[0]).to.deep.include({ severity: 'alarm', acknowledged: false, params: { dropped: 5, commandId: id } });
+    const outcomes = await edge.t.edge.system.journal.store.page({ source: 'commands' }, { limit: 10 });
+    expect(outcomes.map((e) => e.messageKey)).to.include.members(['system.command_received', 'system.command_succeeded']);
   });
 
   it('pull_logs returns the last lines as JSON objects, oldest first, filtered by level', async () => {

@@ -1,7 +1,8 @@
 import { expect } from 'chai';
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { keyIdOf } from '../../../src/auth/firmware-signature.js';
 import { STAGED_FIRMWARE_KEY } from '../../../src/edge/commands/update-firmware.js';
 import { FACTORY_TOKEN, useCommandEdge } from '../../support/command-edge.js';
 
@@ -63,6 +64,63 @@ describe('edge commands: update_firmware', function () {
     const short = await fx.factory.result(fx.factory.sendCommand('update_firmware', { ...artifact, size: body.length - 1, version: '3.0.1' }));
     expect(short.error!.code).to.equal('VERIFY_FAILED');
     expect(fs.readdirSync(path.join(firmwareDir(), 'staged'))).to.deep.equal([]);
+  });
+
+  describe('signatures (Ed25519, firmware.trustedKeys)', () => {
+    const refusedBeforeDownload = async (id: string, message: RegExp) => {
+      const result = await fx.factory.result(id);
+      expect(result.ok).to.equal(false);
+      expect(result.error!.code).to.equal('VERIFY_FAILED');
+      expect(result.error!.message).to.match(message);
+      // Refused before a byte was fetched: nothing downloaded, nothing staged.
+      expect(fx.factory.artifactRequests).to.have.length(0);
+      const staged = path.join(firmwareDir(), 'staged');
+      expect(fs.existsSync(staged) ? fs.readdirSync(staged) : []).to.deep.equal([]);
+      expect(await fx.edge.t.edge.system.settingsStore.get(STAGED_FIRMWARE_KEY)).to.equal(null);
+    };
+
+    it('an unsigned release is refused: VERIFY_FAILED, nothing staged', async () => {
+      await fx.start();
+      const artifact = fx.factory.addArtifact('rel-u', randomBytes(5_000));
+      await refusedBeforeDownload(fx.factory.sendCommand('update_firmware', { ...artifact, version: '4.0.0', signature: null }), /not signed/);
+    });
+
+    it('a release signed by a key the edge does not trust, or claiming a trusted key id it was not signed with, is refused', async () => {
+      await fx.start();
+      const artifact = fx.factory.addArtifact('rel-w', randomBytes(5_000));
+      const rogue = generateKeyPairSync('ed25519');
+      await refusedBeforeDownload(fx.factory.sendCommand('update_firmware', fx.factory.signWith(rogue.privateKey, keyIdOf(rogue.publicKey), { ...artifact, version: '4.0.1' })), /does not trust/);
+      await refusedBeforeDownload(fx.factory.sendCommand('update_firmware', fx.factory.signWith(rogue.privateKey, fx.factory.signingKey.id, { ...artifact, version: '4.0.2' })), /does not verify/);
+    });
+
+    it('a tampered release is refused: another artifact and its hash under the signature of the original', async () => {
+      await fx.start();
+      const original = { ...fx.factory.addArtifact('rel-t', randomBytes(5_000)), version: '4.1.0' };
+      const genuine = fx.factory.signatureOf(original);
+      const evil = fx.factory.addArtifact('rel-t', randomBytes(5_000));
+      await refusedBeforeDownload(fx.factory.sendCommand('update_firmware', { ...original, ...genuine, sha256: evil.sha256 }), /does not verify/);
+      // The version is signed too: the same artifact cannot be passed off as another release.
+      await refusedBeforeDownload(fx.factory.sendCommand('update_firmware', { ...original, ...genuine, version: '9.9.9' }), /does not verify/);
+    });
+
+    it('with no trusted key configured nothing is staged', async () => {
+      await fx.start({ firmware: { trustedKeys: [] } });
+      const artifact = fx.factory.addArtifact('rel-n', randomBytes(5_000));
+      await refusedBeforeDownload(fx.factory.sendCommand('update_firmware', { ...artifact, version: '5.0.0' }), /trusts no firmware signing key/);
+    });
+
+    it('firmware.allowUnsigned with no trusted key stages an unsigned release (demo only)', async () => {
+      await fx.start({ firmware: { trustedKeys: [], allowUnsigned: true } });
+      const result = await fx.factory.result(fx.factory.sendCommand('update_firmware', { ...fx.factory.addArtifact('rel-a', randomBytes(5_000)), version: '5.0.1', signature: null }));
+      expect(result.ok, JSON.stringify(result)).to.equal(true);
+      expect(fs.existsSync(path.join(firmwareDir(), 'staged', '5.0.1'))).to.equal(true);
+    });
+
+    it('a trusted key may be given as PEM as well as raw base64', async () => {
+      await fx.start({ firmware: { trustedKeys: [{ id: fx.factory.signingKey.id, publicKey: fx.factory.signingKeyPem }] } });
+      const result = await fx.factory.result(fx.factory.sendCommand('update_firmware', { ...fx.factory.addArtifact('rel-p', randomBytes(5_000)), version: '6.0.0' }));
+      expect(result.ok, JSON.stringify(result)).to.equal(true);
+    });
   });
 
   it('fails DOWNLOAD_FAILED for an artifact the factory does not have, and refuses a version that cannot be a file name', async () => {

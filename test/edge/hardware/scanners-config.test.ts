@@ -1,4 +1,6 @@
 import { expect } from 'chai';
+import type { TcpScannerConfig } from '../../../adapters/scanners/tcp-transport.js';
+import { scannerTransportInput } from '../../../src/edge/hardware/scanner-children.js';
 import { scannerSchema, scannersConfigSchema, scannersListSchema } from '../../../src/edge/hardware/scanners-config.js';
 
 const issues = (value: unknown) => {
@@ -54,6 +56,24 @@ describe('scanner configuration', () => {
     expect(issues([{ id: 'a', transport: 'serial' }])[0]).to.match(/^0\.transport:/);
     expect(issues([{ id: 'a', transport: 'MOCK', framing: { suffix: 'TAB' } }])[0]).to.match(/^0\.framing\.suffix:/);
     expect(issues([{ id: 'a', transport: 'MOCK', colour: 'red' }])[0]).to.match(/^0:/);
+  });
+
+  it('listen mode: allowFrom (CIDRs or addresses), replacePeer and peerIdleMs reach the transport; absent, the transport keeps its defaults', () => {
+    const pinned = scannerSchema.parse({ id: 'l1', transport: 'TCP', mode: 'listen', host: '0.0.0.0', port: 5001, allowFrom: ['192.168.10.0/24', '10.1.2.3', 'fd00::/8'], replacePeer: true, peerIdleMs: 30_000 });
+    expect(scannerTransportInput(pinned)).to.include({ mode: 'listen', replacePeer: true, peerIdleMs: 30_000 });
+    expect((scannerTransportInput(pinned) as TcpScannerConfig).allowFrom).to.deep.equal(['192.168.10.0/24', '10.1.2.3', 'fd00::/8']);
+    const plain = scannerTransportInput(scannerSchema.parse({ id: 'l2', transport: 'TCP', mode: 'listen', port: 5002 })) as TcpScannerConfig;
+    expect(plain).to.not.have.any.keys('allowFrom', 'replacePeer', 'peerIdleMs');
+    expect(scannerSchema.parse(scannerSchema.parse({ ...pinned }))).to.deep.equal(pinned);
+  });
+
+  it('listen-mode settings: a range that is not one, an empty list, or use outside TCP listen are refused naming the field', () => {
+    expect(issues([{ id: 'l', transport: 'TCP', mode: 'listen', port: 1, allowFrom: ['192.168.1.0/33'] }])).to.deep.equal(['0.allowFrom.0: an address or CIDR range, e.g. 192.168.10.0/24, 10.1.2.3 or fd00::/8']);
+    expect(issues([{ id: 'l', transport: 'TCP', mode: 'listen', port: 1, allowFrom: ['scanner.local'] }])[0]).to.match(/^0\.allowFrom\.0: /);
+    expect(issues([{ id: 'l', transport: 'TCP', mode: 'listen', port: 1, allowFrom: [] }])[0]).to.match(/^0\.allowFrom: /);
+    expect(issues([{ id: 'l', transport: 'TCP', mode: 'listen', port: 1, peerIdleMs: 10 }])[0]).to.match(/^0\.peerIdleMs: /);
+    expect(issues([{ id: 'c', transport: 'TCP', mode: 'connect', port: 1, allowFrom: ['10.0.0.0/8'] }])).to.deep.equal(['0.allowFrom: allowFrom applies to a TCP scanner in listen mode only']);
+    expect(issues([{ id: 'm', transport: 'MOCK', replacePeer: true }])).to.deep.equal(['0.replacePeer: replacePeer applies to a TCP scanner in listen mode only']);
   });
 
   it('at most 10, ids unique', () => {

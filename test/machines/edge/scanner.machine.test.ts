@@ -49,6 +49,20 @@ describe('scanner machine', () => {
       expect(rig.snapshot().value).to.deep.equal({ active: 'connecting' });
     });
 
+    it('reports a connection its listening transport refused (scanner.refused), connected or not, and stays as it was', () => {
+      rig = startScannerRig();
+      rig.transport.latest().emit({ type: 'transport.refused', peer: '203.0.113.9:5555', reason: '203.0.113.9 is not in allowFrom' });
+      expect(rig.snapshot().value).to.deep.equal({ active: 'connecting' });
+      connect(rig);
+      rig.transport.latest().emit({ type: 'transport.refused', peer: '10.0.0.6:4001', reason: 'a reader is connected from 10.0.0.5:4000' });
+      expect(rig.snapshot().value).to.deep.equal({ active: 'connected' });
+      expect(rig.snapshot().context.peer).to.equal('10.0.0.5:4000');
+      expect(rig.emitted.filter((e) => e.type === 'scanner.refused')).to.deep.equal([
+        { type: 'scanner.refused', scannerId: 's1', peer: '203.0.113.9:5555', reason: '203.0.113.9 is not in allowFrom' },
+        { type: 'scanner.refused', scannerId: 's1', peer: '10.0.0.6:4001', reason: 'a reader is connected from 10.0.0.5:4000' },
+      ]);
+    });
+
     it('backs off after transport.failed, then invokes a new transport after the delay', async () => {
       rig = startScannerRig({ backoff: { baseMs: 10, maxMs: 40 } });
       const first = rig.transport.latest();

@@ -27,6 +27,7 @@ export function writeCrashEdgeConfig(file: string, config: CrashEdgeConfig): voi
       'server: { host: 127.0.0.1, port: 0 }',
       `dataDir: ${JSON.stringify(config.dataDir)}`,
       'mockMode: false',
+      'auth: { demoUsers: true, scryptLogN: 10 }',
       'line: { industry: milk }',
       'log: { level: info }',
       'storage: { synchronous: FULL }',

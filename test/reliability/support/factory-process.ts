@@ -22,6 +22,7 @@ export function writeCrashFactoryConfig(file: string, config: CrashFactoryConfig
     file,
     [
       'log: { level: info }',
+      'auth: { demoUsers: true, scryptLogN: 10 }',
       'devices: { heartbeatIntervalMs: 200 }',
       `cloud: { url: ${JSON.stringify(config.cloudUrl)}, deviceToken: ${JSON.stringify(config.cloudDeviceToken)}, timeoutMs: 5000, pollIntervalMs: 50, batchSize: 100, backoff: { baseMs: 20, maxMs: 300 } }`,
     ].join('\n') + '\n',

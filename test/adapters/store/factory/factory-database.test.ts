@@ -3,6 +3,7 @@ import { factoryMigrations } from '../../../../migrations/factory/index.js';
 import { createSettingsStore } from '../../../../adapters/store/settings-store.js';
 import { createUserStore } from '../../../../adapters/store/user-store.js';
 import { DEMO_USERS } from '../../../../src/edge/demo-users.js';
+import { createPasswordHasher } from '../../../../src/auth/password-hasher.js';
 import { describeOnFactoryDbs } from '../../../support/factory-db.js';
 
 describeOnFactoryDbs('factory database', (ctx) => {
@@ -23,12 +24,16 @@ describeOnFactoryDbs('factory database', (ctx) => {
   });
 
   it("serves the edge's user store unchanged", async () => {
-    const users = createUserStore(ctx.db);
-    expect(await users.seed(DEMO_USERS({}))).to.deep.equal(['admin', 'manager', 'operator']);
-    expect(await users.seed(DEMO_USERS({}))).to.deep.equal(['admin', 'manager', 'operator']);
-    expect(await users.authenticate('admin', 'admin123')).to.deep.include({ username: 'admin', role: 'ADMIN' });
-    expect(await users.authenticate('admin', 'wrong')).to.equal(null);
-    await ctx.reset();
+    const hasher = createPasswordHasher({ params: { logN: 10, r: 8, p: 1 } });
+    try {
+      const users = createUserStore(ctx.db, { hasher });
+      expect((await users.provision(DEMO_USERS({}), { demoUsers: true })).onDemoPassword).to.deep.equal(['admin', 'manager', 'operator']);
+      expect(await users.authenticate('admin', 'admin123')).to.deep.include({ username: 'admin', role: 'ADMIN' });
+      expect(await users.authenticate('admin', 'wrong')).to.equal(null);
+    } finally {
+      await hasher.close();
+      await ctx.reset();
+    }
   });
 
   it("serves the edge's settings store unchanged (insert, replace, delete)", async () => {

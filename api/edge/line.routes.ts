@@ -1,0 +1,60 @@
+import Router from '@koa/router';
+import { z } from 'zod';
+import type { ScanLineContext } from '../../machines/edge/scan-line.machine.js';
+import type { EdgeSystem } from '../../src/edge/system.js';
+import { LineOperationRefused } from '../../src/domain/line-operation.js';
+import { requireRole, type AuthState } from '../http/auth.js';
+import { ok } from '../http/envelope.js';
+import { ApiError } from '../http/errors.js';
+import { parseBody, parseQuery } from '../http/validate.js';
+
+const pauseBody = z.object({ reason: z.string().trim().min(1).max(500) }).strict();
+const resumeBody = z.object({ reason: z.string().trim().min(1).max(500).optional() }).strict();
+const noQuery = z.object({}).strict();
+
+/**
+ * Line operations (no spec shape; see README "Journal, line operations and health"): an
+ * operator pauses and resumes the line with a reason. A pause by the system (PLC away, UPS on
+ * battery, a missed reject) may be resumed by a person once its cause is gone; while it holds,
+ * 409 CONFLICT names it. A device disabled by the factory is enabled by the factory only.
+ */
+export function lineRoutes(system: EdgeSystem): Router {
+  const router = new Router({ prefix: '/api/v1/line' });
+  const operator = requireRole(system.tokens, 'OPERATOR');
+
+  function status() {
+    const s = system.lineOps.status();
+    // The line's own word on its reason (a pause reason changes without a state change).
+    const context = (system.root.system.get('scanLine')?.getSnapshot() as { context: ScanLineContext } | undefined)?.context;
+    const reason = s.state === 'paused' ? (context?.pauseReason ?? s.reason) : s.reason;
+    return { ...s, reason };
+  }
+
+  function run(operation: () => void) {
+    try {
+      operation();
+    } catch (error) {
+      if (error instanceof LineOperationRefused) throw new ApiError('CONFLICT', error.message, { causes: error.causes });
+      throw error;
+    }
+  }
+
+  router.get('/status', operator, (ctx) => {
+    parseQuery(ctx, noQuery);
+    ok(ctx, status());
+  });
+
+  router.post('/pause', operator, (ctx) => {
+    const { reason } = parseBody(ctx, pauseBody);
+    run(() => system.lineOps.pause(reason, (ctx.state as AuthState).principal.username));
+    ok(ctx, status());
+  });
+
+  router.post('/resume', operator, (ctx) => {
+    const { reason } = parseBody(ctx, resumeBody);
+    run(() => system.lineOps.resume(reason ?? '', (ctx.state as AuthState).principal.username));
+    ok(ctx, status());
+  });
+
+  return router;
+}

@@ -1,0 +1,102 @@
+/**
+ * What the audit log (and the edge's journal) gets about logins. A success is one entry. Failed
+ * logins are aggregated so a flood does not become one row per attempt: the first failure for a
+ * username from an address is written at once, further failures in the next window only counted,
+ * and at the end of the window one summary entry says how many there were (and a new window
+ * starts while they continue). The number of open windows is bounded: past it, failures share
+ * one overflow window.
+ */
+export type LoginAuditEntry =
+  | { kind: 'success'; userId: string; username: string; ip: string; at: string }
+  | { kind: 'failure'; username: string; ip: string; at: string }
+  | { kind: 'failure-summary'; username: string; ip: string; count: number; from: string; to: string };
+
+export interface LoginAudit {
+  succeeded(user: { id: string; username: string }, ip: string): void;
+  failed(username: string, ip: string): void;
+  /** Writes the summaries of the open windows now (at shutdown). */
+  flush(): Promise<void>;
+}
+
+interface Window {
+  username: string;
+  ip: string;
+  count: number;
+  from: string | null;
+  to: string | null;
+  timer: NodeJS.Timeout;
+}
+
+export function createLoginAudit(options: {
+  write: (entry: LoginAuditEntry) => Promise<void>;
+  onError: (error: unknown) => void;
+  windowMs?: number;
+  maxWindows?: number;
+  now?: () => Date;
+}): LoginAudit {
+  const windowMs = options.windowMs ?? 60_000;
+  const maxWindows = options.maxWindows ?? 1_000;
+  const now = () => (options.now?.() ?? new Date()).toISOString();
+  const windows = new Map<string, Window>();
+  const pending = new Set<Promise<void>>();
+
+  const write = (entry: LoginAuditEntry) => {
+    const done: Promise<void> = options
+      .write(entry)
+      .catch(options.onError)
+      .finally(() => pending.delete(done));
+    pending.add(done);
+  };
+
+  const close = (key: string, reopen: boolean) => {
+    const window = windows.get(key);
+    if (!window) return;
+    clearTimeout(window.timer);
+    if (window.count === 0) {
+      windows.delete(key);
+      return;
+    }
+    write({ kind: 'failure-summary', username: window.username, ip: window.ip, count: window.count, from: window.from!, to: window.to! });
+    window.count = 0;
+    window.from = window.to = null;
+    if (reopen) window.timer = timerFor(key);
+    else windows.delete(key);
+  };
+  const timerFor = (key: string) => {
+    const timer = setTimeout(() => close(key, true), windowMs);
+    timer.unref();
+    return timer;
+  };
+
+  return {
+    succeeded(user, ip) {
+      write({ kind: 'success', userId: user.id, username: user.username, ip, at: now() });
+    },
+    failed(rawUsername, ip) {
+      const username = rawUsername.slice(0, 64);
+      let key = `${username.toLowerCase()}\u0000${ip}`;
+      let window = windows.get(key);
+      if (!window && windows.size >= maxWindows) {
+        key = '\u0000overflow';
+        window = windows.get(key);
+        if (!window) {
+          window = { username: '*', ip: '*', count: 0, from: null, to: null, timer: timerFor(key) };
+          windows.set(key, window);
+        }
+      }
+      const at = now();
+      if (!window) {
+        windows.set(key, { username, ip, count: 0, from: null, to: null, timer: timerFor(key) });
+        write({ kind: 'failure', username, ip, at });
+        return;
+      }
+      window.count += 1;
+      window.from ??= at;
+      window.to = at;
+    },
+    async flush() {
+      for (const key of [...windows.keys()]) close(key, false);
+      await Promise.all([...pending]);
+    },
+  };
+}
