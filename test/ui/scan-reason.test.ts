@@ -6,21 +6,21 @@ import { reasonOf } from '../../src/ui/shared/scan-reason.js';
 /** The HMI shows why a unit was rejected in the operator's words, never the validator's English. */
 describe('scan reasons in words (src/ui/shared/scan-reason)', () => {
   const specific: Array<[string, string]> = [
-    [reasons.checkDigit('GTIN'), 'scan.reason.check_digit'],
-    [reasons.unknownAi(32), 'scan.reason.unknown_ai'],
-    [reasons.unexpectedGs(5), 'scan.reason.structure'],
-    [reasons.missingGs('93'), 'scan.reason.structure'],
-    [reasons.missingGsAfter('21'), 'scan.reason.structure'],
-    [reasons.duplicateAi('21'), 'scan.reason.structure'],
-    [reasons.truncated('21'), 'scan.reason.truncated'],
-    [reasons.truncated(null), 'scan.reason.truncated'],
-    [reasons.unexpectedAi('17', 'milk'), 'scan.reason.wrong_product'],
-    [reasons.missingAi('93', 'milk'), 'scan.reason.missing_ai'],
-    [reasons.wrongLength('serial', 13, 'milk'), 'scan.reason.length'],
-    [reasons.tooLong('serial', 20), 'scan.reason.length'],
-    [reasons.invalidCharacter('serial'), 'scan.reason.character'],
-    [reasons.invalidDate('expiry date'), 'scan.reason.date'],
-    [reasons.empty('serial'), 'scan.reason.empty'],
+    [reasons.checkDigit('GTIN'), 'reason.check_digit'],
+    [reasons.unknownAi(32), 'reason.unknown_ai'],
+    [reasons.unexpectedGs(5), 'reason.structure'],
+    [reasons.missingGs('93'), 'reason.structure'],
+    [reasons.missingGsAfter('21'), 'reason.structure'],
+    [reasons.duplicateAi('21'), 'reason.structure'],
+    [reasons.truncated('21'), 'reason.truncated'],
+    [reasons.truncated(null), 'reason.truncated'],
+    [reasons.unexpectedAi('17', 'milk'), 'reason.wrong_product'],
+    [reasons.missingAi('93', 'milk'), 'reason.missing_ai'],
+    [reasons.wrongLength('serial', 13, 'milk'), 'reason.length'],
+    [reasons.tooLong('serial', 20), 'reason.length'],
+    [reasons.invalidCharacter('serial'), 'reason.character'],
+    [reasons.invalidDate('expiry date'), 'reason.date'],
+    [reasons.empty('serial'), 'reason.empty'],
   ];
   for (const [message, key] of specific) {
     it(`"${message}" reads as ${key}`, () => {
@@ -30,14 +30,14 @@ describe('scan reasons in words (src/ui/shared/scan-reason)', () => {
   }
 
   it('"Unknown AI at position 32" keeps the position for the words', () => {
-    expect(reasonOf('invalid', reasons.unknownAi(32))).to.deep.equal({ key: 'scan.reason.unknown_ai', params: { position: '32' } });
+    expect(reasonOf('invalid', reasons.unknownAi(32))).to.deep.equal({ key: 'reason.unknown_ai', params: { position: '32' } });
   });
 
   it('outcomes without a validator reason: duplicate, no read, refused; accepted has none', () => {
     expect(reasonOf('accepted', null)).to.equal(null);
-    expect(reasonOf('duplicate', 'Duplicate code')?.key).to.equal('scan.reason.duplicate');
-    expect(reasonOf('noread', null)?.key).to.equal('scan.reason.noread');
-    expect(reasonOf('refused', 'line paused')?.key).to.equal('scan.reason.line_stopped');
-    expect(reasonOf('invalid', 'something nobody wrote yet')?.key).to.equal('scan.reason.invalid');
+    expect(reasonOf('duplicate', 'Duplicate code')?.key).to.equal('reason.duplicate');
+    expect(reasonOf('noread', null)?.key).to.equal('reason.noread');
+    expect(reasonOf('refused', 'line paused')?.key).to.equal('reason.line_stopped');
+    expect(reasonOf('invalid', 'something nobody wrote yet')?.key).to.equal('reason.invalid');
   });
 });

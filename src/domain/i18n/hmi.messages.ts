@@ -3,7 +3,7 @@ import type { MessageCatalogue } from './messages.js';
 /**
  * Texts of the operator HMI (served by the edge at `/`) and those both browser apps share:
  * `ui.` frame and forms, `error.` the words for the API's stable error codes, `role.`, `severity.`,
- * `mode.`, `scan.reason.` why a unit was rejected, `bottle.status.`, `provision.`, `setup.`, `users.`,
+ * `mode.`, `reason.` why a unit was rejected, `bottle.status.`, `provision.`, `setup.`, `users.`,
  * `hmi.` the operator's screens.
  */
 export const HMI_MESSAGES: MessageCatalogue = {
@@ -59,22 +59,22 @@ export const HMI_MESSAGES: MessageCatalogue = {
   'mode.DIRECT_CLOUD': { ru: 'Напрямую в облако', en: 'Direct to cloud' },
   'mode.VIA_LOCAL_SERVER': { ru: 'Через сервер завода', en: 'Via factory server' },
 
-  'scan.reason.duplicate': { ru: 'Повтор кода', en: 'Duplicate code' },
-  'scan.reason.noread': { ru: 'Код не прочитан', en: 'No read' },
-  'scan.reason.check_digit': { ru: 'Неверная контрольная цифра', en: 'Wrong check digit' },
-  'scan.reason.unknown_ai': { ru: 'Неизвестный идентификатор (позиция {position})', en: 'Unknown identifier (position {position})' },
-  'scan.reason.structure': { ru: 'Нарушена структура кода', en: 'Broken code structure' },
-  'scan.reason.truncated': { ru: 'Код обрезан', en: 'Code cut short' },
-  'scan.reason.wrong_product': { ru: 'Не тот продукт (AI {ai})', en: 'Wrong product (AI {ai})' },
-  'scan.reason.missing_ai': { ru: 'В коде нет поля {ai}', en: 'Field {ai} missing from the code' },
-  'scan.reason.length': { ru: 'Неверная длина кода', en: 'Wrong code length' },
-  'scan.reason.character': { ru: 'Недопустимый символ', en: 'Invalid character' },
-  'scan.reason.date': { ru: 'Неверная дата в коде', en: 'Invalid date in the code' },
-  'scan.reason.empty': { ru: 'Пустой код', en: 'Empty code' },
-  'scan.reason.unreadable': { ru: 'Код не читается', en: 'Unreadable code' },
-  'scan.reason.line_stopped': { ru: 'Линия остановлена', en: 'Line stopped' },
-  'scan.reason.storage': { ru: 'Ошибка записи', en: 'Storage error' },
-  'scan.reason.invalid': { ru: 'Код не прошёл проверку', en: 'Code failed the check' },
+  'reason.duplicate': { ru: 'Повтор кода', en: 'Duplicate code' },
+  'reason.noread': { ru: 'Код не прочитан', en: 'No read' },
+  'reason.check_digit': { ru: 'Неверная контрольная цифра', en: 'Wrong check digit' },
+  'reason.unknown_ai': { ru: 'Неизвестный идентификатор (позиция {position})', en: 'Unknown identifier (position {position})' },
+  'reason.structure': { ru: 'Нарушена структура кода', en: 'Broken code structure' },
+  'reason.truncated': { ru: 'Код обрезан', en: 'Code cut short' },
+  'reason.wrong_product': { ru: 'Не тот продукт (AI {ai})', en: 'Wrong product (AI {ai})' },
+  'reason.missing_ai': { ru: 'В коде нет поля {ai}', en: 'Field {ai} missing from the code' },
+  'reason.length': { ru: 'Неверная длина кода', en: 'Wrong code length' },
+  'reason.character': { ru: 'Недопустимый символ', en: 'Invalid character' },
+  'reason.date': { ru: 'Неверная дата в коде', en: 'Invalid date in the code' },
+  'reason.empty': { ru: 'Пустой код', en: 'Empty code' },
+  'reason.unreadable': { ru: 'Код не читается', en: 'Unreadable code' },
+  'reason.line_stopped': { ru: 'Линия остановлена', en: 'Line stopped' },
+  'reason.storage': { ru: 'Ошибка записи', en: 'Storage error' },
+  'reason.invalid': { ru: 'Код не прошёл проверку', en: 'Code failed the check' },
 
   'bottle.status.0': { ru: 'Создан', en: 'Created' },
   'bottle.status.1': { ru: 'В коробе', en: 'In a box' },
