@@ -87,7 +87,7 @@ function LinePanel() {
       ${status.error?.notAvailable
         ? html`<span class="muted not-available">${t('hmi.pause.not_available')}</span>`
         : stateClass === 'running'
-          ? html`<button type="button" class="danger big" data-testid="pause" onClick=${() => setAsking(true)} disabled=${action.busy}>⏸ ${t('hmi.pause')}</button>`
+          ? html`<button type="button" class="danger big" data-testid="pause" onClick=${() => setAsking(true)} disabled=${action.busy}>${t('hmi.pause')}</button>`
           : stateClass === 'paused'
             ? html`<button type="button" class="go big" data-testid="resume" onClick=${resume} disabled=${action.busy}>▶ ${t('hmi.resume')}</button>`
             : null}
