@@ -41,6 +41,7 @@ async function main() {
         server: { port: Number(process.env.FACTORY_PORT ?? 8081), host: process.env.FACTORY_HOST ?? '127.0.0.1' },
         dataDir: path.resolve(process.env.FACTORY_DATA_DIR ?? './data/factory'),
         cloud: { url: cloud.url, deviceToken: factoryCloudToken },
+        auth: { demoUsers: true }, // the demo's printed users and passwords (never in production)
       }),
       configFile: null,
     },
@@ -53,6 +54,7 @@ async function main() {
     dataDir: path.resolve(process.env.EDGE_DATA_DIR ?? './data/edge'),
     line: { industry },
     cloud: { url: cloud.url },
+    auth: { demoUsers: true },
     connection: { mode: 'VIA_LOCAL_SERVER' },
     factory: { url: factory.url, deviceId: EDGE_DEVICE_ID, deviceToken: edgeToken },
     // The edge stages only firmware signed by its factory's key (GET /api/v1/firmware/signing-key).
