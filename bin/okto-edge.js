@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-// Runs the TypeScript sources through tsx so the bin works right after `npm install`.
-import { register } from 'tsx/esm/api';
-register();
-await import('../src/edge/main.ts');
+// Runs the compiled build (dist/, npm run build) when it is up to date, else the TypeScript sources through tsx.
+import { launch } from './launch.js';
+await launch('src/edge/main');

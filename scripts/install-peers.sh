@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Installs the real peers the test suite talks to (Debian packages), and starts PostgreSQL if this
-# machine has it: pymodbus + mbpoll (Modbus), upsd + dummy-ups (NUT), socat (serial ptys).
+# machine has it: pymodbus + mbpoll (Modbus), upsd + dummy-ups (NUT), socat (serial ptys),
+# systemd (systemd-analyze verify of deploy/systemd) and sudo (visudo -c of deploy/sudoers.d).
 # `npm run peers` runs it; `.ci/run` runs it too, so a newcomer's full suite is CI's suite.
 # Then: FACTORY_TEST_PG_URL=postgres://postgres@127.0.0.1:5432/test npm test
 set -euo pipefail
-PEERS="python3-pymodbus mbpoll nut-server nut-client socat chromium"
+PEERS="python3-pymodbus mbpoll nut-server nut-client socat systemd sudo chromium"
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 

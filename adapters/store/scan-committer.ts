@@ -12,10 +12,15 @@ import { writeScanGroup } from './scan-writer.js';
  * actor (the supervisor may restart it), so `whenIdle` can still be awaited at shutdown.
  */
 export function createScanCommitter(db: Knex, options: GroupCommitOptions) {
-  const committer = new GroupCommitter<CommitItem, CommitResult>(
-    (items) => writeScanGroup(db, items, nextId, new Date().toISOString()),
-    options,
-  );
+  // Observers of each committed group (metrics): told the group's size and how long its write took.
+  const groupObservers = new Set<(items: number, seconds: number) => void>();
+  const committer = new GroupCommitter<CommitItem, CommitResult>(async (items) => {
+    const started = performance.now();
+    const results = await writeScanGroup(db, items, nextId, new Date().toISOString());
+    const seconds = (performance.now() - started) / 1000;
+    for (const observe of groupObservers) observe(items.length, seconds);
+    return results;
+  }, options);
 
   const logic = fromCallback<CommitterEvent, void>(({ receive, sendBack }) => {
     const reply = sendBack as (event: ScanLineEvent) => void;
@@ -41,6 +46,11 @@ export function createScanCommitter(db: Knex, options: GroupCommitOptions) {
   return {
     logic,
     whenIdle: () => committer.whenIdle(),
+    /** Calls `observer` after each committed group; returns the unsubscribe. */
+    onGroupCommitted(observer: (items: number, seconds: number) => void): () => void {
+      groupObservers.add(observer);
+      return () => groupObservers.delete(observer);
+    },
     get backlog() {
       return committer.backlog;
     },

@@ -6,6 +6,7 @@ import { apiErrorOf } from './actor-calls.js';
 import { type BodyGate, bodyParsing } from './body-parsing.js';
 import { errorBody } from './envelope.js';
 import { ApiError, codeForStatus } from './errors.js';
+import { routeOf } from './http-metrics.js';
 
 export interface HttpAppOptions {
   logger: Logger;
@@ -55,10 +56,12 @@ export function createHttpApp(options: HttpAppOptions): Koa {
       const { status, body } = toErrorResponse(error);
       ctx.status = status;
       ctx.body = body;
-      if (status >= 500) logger.error({ err: error, requestId, method: ctx.method, path: ctx.path }, 'request failed');
+      // A 503 is a routine answer (not configured yet, restarting, upstream away): info, no stack.
+      if (status === 503) logger.info({ requestId, method: ctx.method, path: ctx.path, message: body.error.message }, 'service unavailable');
+      else if (status >= 500) logger.error({ err: error, requestId, method: ctx.method, path: ctx.path }, 'request failed');
     } finally {
       logger.debug(
-        { requestId, method: ctx.method, path: ctx.path, status: ctx.status, ms: +(performance.now() - started).toFixed(2) },
+        { requestId, method: ctx.method, route: routeOf(ctx), path: ctx.path, status: ctx.status, ms: +(performance.now() - started).toFixed(2) },
         'request',
       );
     }

@@ -9,6 +9,8 @@ company, and an idempotent sync endpoint, with seeded demo data.
   --port N           port to listen on, 0 = any free port (default 8090)
   --host HOST        address to bind (default 127.0.0.1)
   --log-level LEVEL  trace | debug | info | warn | error | fatal | silent (default info)
+  --log-pretty       readable coloured logs (default: JSON lines)
+  --version          print the version and exit
   -h, --help         show this help
 
 Environment variables mirror the flags: CLOUD_SIM_PORT, CLOUD_SIM_HOST, LOG_LEVEL.

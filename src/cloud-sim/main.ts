@@ -1,3 +1,4 @@
+import { failedToStart, packageVersion, portError, takeMetaFlags } from '../runtime/cli.js';
 import { createLogger } from '../runtime/logger.js';
 import { onShutdownSignals } from '../runtime/shutdown.js';
 import { ConfigError, parseCloudSimArgs, USAGE } from './config.js';
@@ -6,9 +7,12 @@ import { startCloudSim } from './server.js';
 
 /** `okto-cloud-sim`: the simulated OKTO Cloud. */
 async function main(): Promise<void> {
+  const meta = takeMetaFlags(process.argv.slice(2));
+  if (meta.help) return void process.stdout.write(USAGE);
+  if (meta.version) return void process.stdout.write(`okto-cloud-sim ${packageVersion()}\n`);
   let config;
   try {
-    config = parseCloudSimArgs(process.argv.slice(2), process.env);
+    config = parseCloudSimArgs(meta.argv, process.env);
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`okto-cloud-sim: ${error.message}\n\n${USAGE}`);
@@ -20,8 +24,11 @@ async function main(): Promise<void> {
     process.stdout.write(USAGE);
     return;
   }
-  const logger = createLogger({ name: 'okto-cloud-sim', level: config.logLevel });
-  const sim = await startCloudSim({ port: config.port, host: config.host, logger });
+  const logger = createLogger({ name: 'okto-cloud-sim', level: config.logLevel, pretty: meta.pretty });
+  const { port, host } = config;
+  const sim = await startCloudSim({ port, host, logger }).catch((error: unknown) => {
+    throw portError('okto-cloud-sim', port, host, error);
+  });
   logger.info({ port: sim.port, host: config.host, url: sim.url }, `okto-cloud-sim listening on ${sim.url}`);
   // Demo credentials of a simulator, printed on purpose so a demo can be followed from the log.
   logger.info({ email: DEMO_EMAIL }, `cloud demo credentials: ${DEMO_EMAIL} / ${DEMO_PASSWORD}`);
@@ -34,7 +41,4 @@ async function main(): Promise<void> {
   }, logger);
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`okto-cloud-sim: failed to start: ${error instanceof Error ? error.stack : String(error)}\n`);
-  process.exit(1);
-});
+main().catch(failedToStart('okto-cloud-sim'));

@@ -229,8 +229,23 @@ export const edgeConfigSchema = z
     plcBindings: plcBindingsConfigSchema,
     rejectLoop: rejectLoopConfigSchema,
     ups: upsConfigSchema,
+    /**
+     * Background retention of scan rows that are not a bottle's record (duplicates, no-reads,
+     * invalid, refused): by age and by count, whichever is reached first; null = no limit.
+     */
+    retention: z
+      .object({
+        scansDays: z.number().int().min(1).max(3650).nullable().default(90),
+        scansMax: z.number().int().min(1000).max(1_000_000_000).nullable().default(5_000_000),
+        intervalMs: z.number().int().min(1000).max(7 * 86_400_000).default(3_600_000),
+        batchSize: z.number().int().min(10).max(100_000).default(5_000),
+      })
+      .strict()
+      .prefault({}),
     inspect: z.boolean().default(false),
     trace: z.string().min(1).optional(),
+    /** GET /metrics: open to loopback; other clients need this bearer token (none = loopback only). enabled: false = no /metrics at all. */
+    metrics: z.object({ enabled: z.boolean().default(true), token: z.string().min(16, 'at least 16 characters').optional() }).strict().prefault({}),
   })
   .strict();
 
@@ -260,7 +275,11 @@ export const EDGE_USAGE = `Usage: okto-edge [options]
   --log-level LEVEL  trace|debug|info|warn|error|silent (env LOG_LEVEL; default info)
   --inspect          attach the local @statelyai/inspect server (env EDGE_INSPECT=true)
   --trace FILE       write every actor event as JSON lines (env EDGE_TRACE)
-  --help             this text`;
+  --log-pretty       readable coloured logs for a person at a terminal (default: JSON lines)
+  --version          print the version and exit
+  -h, --help         this text
+Other environment: EDGE_JWT_SECRET, EDGE_ADMIN_PASSWORD, EDGE_MANAGER_PASSWORD, EDGE_OPERATOR_PASSWORD,
+EDGE_METRICS_TOKEN.`;
 
 export function loadEdgeConfig(argv: string[], env: NodeJS.ProcessEnv, cwd = process.cwd()): EdgeConfig | 'help' {
   let flags;
@@ -316,6 +335,7 @@ export function loadEdgeConfig(argv: string[], env: NodeJS.ProcessEnv, cwd = pro
   put(fromEnv, 'ups.password', env.EDGE_UPS_PASSWORD || undefined);
   put(fromEnv, 'hardware.allowedHosts', env.EDGE_HARDWARE_ALLOWED_HOSTS ? env.EDGE_HARDWARE_ALLOWED_HOSTS.split(',').map((range) => range.trim()).filter(Boolean) : undefined);
   put(fromEnv, 'log.level', env.LOG_LEVEL);
+  put(fromEnv, 'metrics.token', env.EDGE_METRICS_TOKEN || undefined);
   put(fromEnv, 'inspect', asBoolean('EDGE_INSPECT', env.EDGE_INSPECT));
   put(fromEnv, 'trace', env.EDGE_TRACE);
 

@@ -6,6 +6,7 @@ import { gpioExtension } from './hardware/gpio.extension.js';
 import { upsExtension } from './hardware/ups.extension.js';
 import { scannersExtension } from './hardware/scanners.extension.js';
 import { selfServiceExtension } from './self-service/self-service.extension.js';
+import { retentionExtension } from './retention.extension.js';
 
 /** The edge's line-hardware features, started in this order (one offering a service to others comes first). */
 export const EDGE_EXTENSIONS: EdgeExtensionFactory[] = [
@@ -15,5 +16,6 @@ export const EDGE_EXTENSIONS: EdgeExtensionFactory[] = [
   printersExtension,
   plcsExtension, // offers services.plc (the reject loop writes the eject output through it)
   rejectLoopExtension, // after plcs: ejects through services.plc
+  retentionExtension, // background deletes of old duplicate / no-read scan rows
   selfServiceExtension, // last: /api/v1/config applies overrides through the scanner, printer and PLC features
 ];

@@ -1,37 +1,78 @@
+import path from 'node:path';
+import { checkDataDir, checkPortFree, failedToStart, packageVersion, portError, takeMetaFlags } from '../runtime/cli.js';
 import { createLogger } from '../runtime/logger.js';
+import { checkNotRunning, writePidFile } from '../runtime/pid-file.js';
 import { onShutdownSignals } from '../runtime/shutdown.js';
+import { dataCommandUsage, pidFileOf, runDataCommand } from '../ops/backup-command.js';
 import { ConfigError, EDGE_USAGE, loadEdgeConfig } from './config.js';
 import { startEdge } from './edge.js';
 import { configuredHardwareHosts, createHostPolicy } from './hardware/hardware-hosts.js';
 
-/** `okto-edge`: the line cabinet's service. */
-async function main() {
-  let config;
+const SERVICE = 'okto-edge';
+const USAGE = `${EDGE_USAGE}\n${dataCommandUsage(SERVICE)}`;
+
+/** Loads the configuration; a bad flag or value prints the problem (and usage) and exits 2. */
+function configFrom(argv: string[]) {
   try {
-    config = loadEdgeConfig(process.argv.slice(2), process.env);
+    const config = loadEdgeConfig(argv, process.env);
+    if (config === 'help') {
+      process.stdout.write(USAGE + '\n');
+      process.exit(0);
+    }
+    return config;
   } catch (error) {
     if (error instanceof ConfigError) {
-      process.stderr.write(`okto-edge: ${error.message}\n`);
+      process.stderr.write(`${SERVICE}: ${error.message}\n`);
       process.exit(2);
     }
     throw error;
   }
-  if (config === 'help') {
-    process.stdout.write(EDGE_USAGE + '\n');
+}
+
+/** `okto-edge`: the line cabinet's service. */
+async function main() {
+  const meta = takeMetaFlags(process.argv.slice(2));
+  if (meta.help) return void process.stdout.write(USAGE + '\n');
+  if (meta.version) return void process.stdout.write(`${SERVICE} ${packageVersion()}\n`);
+  const [first, ...rest] = meta.argv;
+  if (first === 'backup' || first === 'restore') {
+    process.exitCode = await runDataCommand({
+      service: SERVICE,
+      command: first,
+      argv: rest,
+      usage: USAGE,
+      resolve: (argv) => {
+        const config = configFrom(argv);
+        return { dataDir: config.dataDir, dbFile: path.join(config.dataDir, 'edge.db') };
+      },
+    });
     return;
   }
+  const config = configFrom(meta.argv);
   // A configured device outside hardware.allowedHosts stops the start, as any bad key does.
   const refused = await createHostPolicy(config.hardware.allowedHosts).firstRefusal(configuredHardwareHosts(config));
   if (refused) {
     process.stderr.write(`okto-edge: ${refused.field}: ${refused.reason}\n`);
     process.exit(2);
   }
-  const logger = createLogger({ name: 'okto-edge', level: config.log.level });
-  const edge = await startEdge(config, logger);
+  // Checks that write nothing, before anything is created on disk.
+  checkDataDir(config.dataDir);
+  checkNotRunning(SERVICE, pidFileOf(SERVICE, config.dataDir), config.dataDir);
+  await checkPortFree(SERVICE, config.server.port, config.server.host);
+
+  const logger = createLogger({ name: SERVICE, level: config.log.level, pretty: meta.pretty });
+  const edge = await startEdge(config, logger).catch((error: unknown) => {
+    throw portError(SERVICE, config.server.port, config.server.host, error);
+  });
+  const removePidFile = writePidFile(pidFileOf(SERVICE, config.dataDir));
   logger.info(
     { port: edge.port, host: config.server.host, dataDir: config.dataDir, industry: config.line.industry, mockMode: config.mockMode, configFile: config.configFile },
     `okto-edge listening on ${config.server.host}:${edge.port}`,
   );
+  const stop = async () => {
+    await edge.stop();
+    removePidFile();
+  };
   // The UPS policy asks for a clean stop on low battery or FSD: everything acknowledged is on disk
   // before the power goes. The OS itself is powered off by NUT's upsmon, or by
   // commands.shutdownCommand when the cabinet has one configured.
@@ -40,20 +81,16 @@ async function main() {
     if (stopping) return;
     stopping = true;
     logger.warn({ reason: event.reason }, 'UPS asks for a shutdown: stopping the edge cleanly');
-    void edge
-      .stop()
+    void stop()
       .then(() => logger.info('stopped cleanly'))
       .catch((error: unknown) => logger.error({ err: error }, 'stop after the UPS request failed'))
       .finally(() => process.exit(0));
   });
   onShutdownSignals(async (signal) => {
     logger.info({ signal }, 'shutting down: draining the scan line');
-    await edge.stop();
+    await stop();
     logger.info('stopped cleanly');
   }, logger);
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`okto-edge: failed to start: ${error instanceof Error ? error.stack : String(error)}\n`);
-  process.exit(1);
-});
+main().catch(failedToStart(SERVICE));

@@ -83,7 +83,8 @@ export async function startEdgeSystem(config: EdgeConfig, logger: Logger) {
   const snapshots = createSnapshotStore(db.writer);
   // Self-service overrides (l2.override.*, PUT /api/v1/config) go over file/env/flags before anything reads them.
   const overrideStore = createConfigOverrideStore(db.writer, OVERRIDE_PREFIX);
-  const startupOverrides = await applyStoredOverridesAtStart(config, overrideStore, logger);
+  const hardwareHostsCheck = hardwareHostsOverrideCheck(createHostPolicy(config.hardware.allowedHosts));
+  const startupOverrides = await applyStoredOverridesAtStart(config, overrideStore, logger, [hardwareHostsCheck]);
   // What the factory pushed last (push_config) is in force from the start, over the file's values.
   const runtimeBase = runtimeBaseOf(config);
   const applied = await loadAppliedConfig(settingsStore);
@@ -139,7 +140,7 @@ export async function startEdgeSystem(config: EdgeConfig, logger: Logger) {
     services: {
       [SELF_SERVICE_INPUT]: { store: overrideStore, startup: startupOverrides, runtimeBase, outbox } satisfies SelfServiceInput,
       // Overrides that set device lists obey the hardware host allowlist, as PUT /scanners does.
-      [OVERRIDE_CHECKS]: [hardwareHostsOverrideCheck(createHostPolicy(config.hardware.allowedHosts))],
+      [OVERRIDE_CHECKS]: [hardwareHostsCheck],
     },
   };
   const extensions: EdgeExtension[] = [];

@@ -120,6 +120,8 @@ export const factoryConfigSchema = z
     log: z.object({ level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info') }).strict().prefault({}),
     inspect: z.boolean().default(false),
     trace: z.string().min(1).optional(),
+    /** GET /metrics: open to loopback; other clients need this bearer token (none = loopback only). enabled: false = no /metrics at all. */
+    metrics: z.object({ enabled: z.boolean().default(true), token: z.string().min(16, 'at least 16 characters').optional() }).strict().prefault({}),
   })
   .strict();
 
@@ -136,9 +138,11 @@ export const FACTORY_USAGE = `Usage: okto-factory [options]
   --log-level LEVEL    trace|debug|info|warn|error|silent (env LOG_LEVEL; default info)
   --inspect            attach the local @statelyai/inspect server (env FACTORY_INSPECT=true)
   --trace FILE         write every actor event as JSON lines (env FACTORY_TRACE)
-  --help               this text
+  --log-pretty         readable coloured logs for a person at a terminal (default: JSON lines)
+  --version            print the version and exit
+  -h, --help           this text
 Other environment: FACTORY_CLOUD_DEVICE_TOKEN, FACTORY_JWT_SECRET, FACTORY_ADMIN_PASSWORD,
-FACTORY_MANAGER_PASSWORD, FACTORY_OPERATOR_PASSWORD.`;
+FACTORY_MANAGER_PASSWORD, FACTORY_OPERATOR_PASSWORD, FACTORY_METRICS_TOKEN.`;
 
 export function loadFactoryConfig(argv: string[], env: NodeJS.ProcessEnv, cwd = process.cwd()): FactoryConfig | 'help' {
   let flags;
@@ -185,6 +189,7 @@ export function loadFactoryConfig(argv: string[], env: NodeJS.ProcessEnv, cwd = 
   put(fromEnv, 'auth.managerPassword', env.FACTORY_MANAGER_PASSWORD);
   put(fromEnv, 'auth.operatorPassword', env.FACTORY_OPERATOR_PASSWORD);
   put(fromEnv, 'log.level', env.LOG_LEVEL);
+  put(fromEnv, 'metrics.token', env.FACTORY_METRICS_TOKEN || undefined);
   put(fromEnv, 'inspect', asBoolean('FACTORY_INSPECT', env.FACTORY_INSPECT));
   put(fromEnv, 'trace', env.FACTORY_TRACE);
 

@@ -1,26 +1,63 @@
+import path from 'node:path';
+import { checkDataDir, checkPortFree, failedToStart, packageVersion, portError, takeMetaFlags } from '../runtime/cli.js';
 import { createLogger } from '../runtime/logger.js';
+import { checkNotRunning, writePidFile } from '../runtime/pid-file.js';
 import { onShutdownSignals } from '../runtime/shutdown.js';
+import { dataCommandUsage, pidFileOf, runDataCommand } from '../ops/backup-command.js';
 import { ConfigError, FACTORY_USAGE, loadFactoryConfig } from './config.js';
 import { startFactory } from './factory.js';
 
-/** `okto-factory`: the site's server. */
-async function main() {
-  let config;
+const SERVICE = 'okto-factory';
+const USAGE = `${FACTORY_USAGE}\n${dataCommandUsage(SERVICE)}`;
+
+/** Loads the configuration; a bad flag or value prints the problem (and usage) and exits 2. */
+function configFrom(argv: string[]) {
   try {
-    config = loadFactoryConfig(process.argv.slice(2), process.env);
+    const config = loadFactoryConfig(argv, process.env);
+    if (config === 'help') {
+      process.stdout.write(USAGE + '\n');
+      process.exit(0);
+    }
+    return config;
   } catch (error) {
     if (error instanceof ConfigError) {
-      process.stderr.write(`okto-factory: ${error.message}\n`);
+      process.stderr.write(`${SERVICE}: ${error.message}\n`);
       process.exit(2);
     }
     throw error;
   }
-  if (config === 'help') {
-    process.stdout.write(FACTORY_USAGE + '\n');
+}
+
+/** `okto-factory`: the site's server. */
+async function main() {
+  const meta = takeMetaFlags(process.argv.slice(2));
+  if (meta.help) return void process.stdout.write(USAGE + '\n');
+  if (meta.version) return void process.stdout.write(`${SERVICE} ${packageVersion()}\n`);
+  const [first, ...rest] = meta.argv;
+  if (first === 'backup' || first === 'restore') {
+    process.exitCode = await runDataCommand({
+      service: SERVICE,
+      command: first,
+      argv: rest,
+      usage: USAGE,
+      resolve: (argv) => {
+        const config = configFrom(argv);
+        return { dataDir: config.dataDir, dbFile: config.databaseUrl ? null : path.join(config.dataDir, 'factory.db') };
+      },
+    });
     return;
   }
-  const logger = createLogger({ name: 'okto-factory', level: config.log.level });
-  const factory = await startFactory(config, logger);
+  const config = configFrom(meta.argv);
+  // Checks that write nothing, before anything is created on disk.
+  checkDataDir(config.dataDir);
+  checkNotRunning(SERVICE, pidFileOf(SERVICE, config.dataDir), config.dataDir);
+  await checkPortFree(SERVICE, config.server.port, config.server.host);
+
+  const logger = createLogger({ name: SERVICE, level: config.log.level, pretty: meta.pretty });
+  const factory = await startFactory(config, logger).catch((error: unknown) => {
+    throw portError(SERVICE, config.server.port, config.server.host, error);
+  });
+  const removePidFile = writePidFile(pidFileOf(SERVICE, config.dataDir));
   logger.info(
     { port: factory.port, host: config.server.host, dataDir: config.dataDir, database: config.databaseUrl ? 'postgresql' : 'sqlite', configFile: config.configFile },
     `okto-factory listening on ${config.server.host}:${factory.port}`,
@@ -28,11 +65,9 @@ async function main() {
   onShutdownSignals(async (signal) => {
     logger.info({ signal }, 'shutting down');
     await factory.stop();
+    removePidFile();
     logger.info('stopped cleanly');
   }, logger);
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`okto-factory: failed to start: ${error instanceof Error ? error.stack : String(error)}\n`);
-  process.exit(1);
-});
+main().catch(failedToStart(SERVICE));

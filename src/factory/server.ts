@@ -2,6 +2,9 @@ import { createFactoryApp } from '../../api/factory/factory-app.js';
 import { feedDashboard } from '../../api/factory/dashboard-ws.js';
 import { DeviceHub } from '../../api/factory/device-hub.js';
 import { refuseUnclaimedUpgrades, WsHub } from '../../api/http/ws-hub.js';
+import { observeHttp } from '../../api/http/http-metrics.js';
+import { metricsRoutes } from '../../api/http/metrics.routes.js';
+import { createFactoryMetrics } from './factory-metrics.js';
 import type { ChannelPayload } from '../domain/device-channel.js';
 import { startHttpServer } from '../runtime/http-server.js';
 import type { FactorySystem } from './system.js';
@@ -54,6 +57,13 @@ export async function startFactoryServer(system: FactorySystem) {
   ];
 
   const app = createFactoryApp(system, devices);
+  const metrics = system.config.metrics.enabled
+    ? createFactoryMetrics(system, { dashboardClients: () => dashboard.clientCount, deviceChannels: () => devices.connected().length })
+    : null;
+  if (metrics) {
+    observeHttp(app, metrics.registry);
+    app.use(metricsRoutes(metrics.registry, system.config.metrics).routes());
+  }
   const http = await startHttpServer(app.callback(), system.config.server, (server) => {
     devices.attach(server);
     dashboard.attach(server);
@@ -64,9 +74,12 @@ export async function startFactoryServer(system: FactorySystem) {
     port: http.port,
     devices,
     dashboard,
+    /** The Prometheus registry behind GET /metrics (null when metrics.enabled is false). */
+    metrics: metrics?.registry ?? null,
     stopAccepting: http.stopAccepting,
     async close() {
       offs.forEach((off) => off());
+      metrics?.dispose();
       devices.close();
       dashboard.close();
       await http.close();

@@ -22,6 +22,8 @@ Simulates a barcode reader on loopback, feeding Chestny ZNAK codes to an edge se
   --gs byte|<GS>|{GS}     how the GS separator is sent (default byte)
   --total N               stop after N frames
   --seed N                seed for a reproducible stream
+  --log-pretty            readable coloured logs (default: JSON lines)
+  --version               print the version and exit
   -h, --help              show this help
 
 Environment variables mirror the flags: LINE_SIM_MODE, LINE_SIM_HOST, LINE_SIM_PORT,

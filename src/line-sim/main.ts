@@ -1,3 +1,4 @@
+import { failedToStart, packageVersion, portError, takeMetaFlags } from '../runtime/cli.js';
 import { createLogger } from '../runtime/logger.js';
 import { parseLineSimArgs, USAGE } from './config.js';
 import { ScannerSimulator } from './scanner-simulator.js';
@@ -5,9 +6,12 @@ import { ScannerSimulator } from './scanner-simulator.js';
 const STATS_EVERY_MS = 10_000;
 
 async function main(): Promise<void> {
+  const meta = takeMetaFlags(process.argv.slice(2));
+  if (meta.help) return void process.stdout.write(USAGE);
+  if (meta.version) return void process.stdout.write(`okto-line-sim ${packageVersion()}\n`);
   let command;
   try {
-    command = parseLineSimArgs(process.argv.slice(2), process.env);
+    command = parseLineSimArgs(meta.argv, process.env);
   } catch (err) {
     process.stderr.write(`okto-line-sim: ${(err as Error).message}\n\n${USAGE}`);
     process.exitCode = 2;
@@ -18,7 +22,7 @@ async function main(): Promise<void> {
     return;
   }
   const { options } = command;
-  const log = createLogger({ name: 'okto-line-sim' });
+  const log = createLogger({ name: 'okto-line-sim', pretty: meta.pretty });
   const sim = new ScannerSimulator(options);
   sim.on('connected', ({ peer }) => log.info({ peer }, 'peer connected'));
   sim.on('disconnected', ({ peer }) => log.info({ peer }, 'peer disconnected'));
@@ -41,8 +45,10 @@ async function main(): Promise<void> {
   process.on('SIGTERM', onSignal);
   sim.on('done', () => void shutdown('total reached'));
 
-  const { port } = await sim.start();
   const host = options.host ?? '127.0.0.1';
+  const { port } = await sim.start().catch((error: unknown) => {
+    throw options.mode === 'listen' ? portError('okto-line-sim', options.port ?? 0, host, error) : error;
+  });
   const { mode, industry, ratePerSecond, mix, framing } = options;
   if (mode === 'listen') {
     log.info({ port, host, industry, rate: ratePerSecond, mix, framing }, `scanner simulator listening on ${host}:${port}`);
@@ -51,7 +57,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err: unknown) => {
-  process.stderr.write(`okto-line-sim: ${(err as Error)?.stack ?? String(err)}\n`);
-  process.exitCode = 1;
-});
+main().catch(failedToStart('okto-line-sim'));

@@ -39,10 +39,24 @@ export interface StartupOverrides {
  * they replace are kept as the base. An invalid stored override never stops the edge: it is
  * logged, reported by GET /api/v1/self-service/status, and the file's value applies.
  */
-export async function applyStoredOverridesAtStart(config: EdgeConfig, store: ConfigOverrideStore, logger: Logger): Promise<StartupOverrides> {
+export async function applyStoredOverridesAtStart(
+  config: EdgeConfig,
+  store: ConfigOverrideStore,
+  logger: Logger,
+  /** Policies a stored value must still pass (e.g. the hardware host allowlist, which may have narrowed since). */
+  checks: ReadonlyArray<(values: OverrideValues) => OverrideProblem[] | Promise<OverrideProblem[]>> = [],
+): Promise<StartupOverrides> {
   const base: ConfigBase = {};
   for (const setting of OVERRIDABLE_SETTINGS) base[setting.path] = structuredClone(getPath(config, setting.path));
   const { values, problems } = await readStoredOverrides(store);
+  for (const check of checks) {
+    for (const problem of await check(values)) {
+      problems.push(problem);
+      // The whole setting the refused field belongs to is dropped: the file's value applies.
+      const setting = OVERRIDABLE_SETTINGS.find((s) => problem.field === s.key || problem.field.startsWith(`${s.key}.`));
+      if (setting) delete values[setting.key];
+    }
+  }
   for (const problem of problems) logger.error(problem, 'stored configuration override is invalid and ignored; the configuration file applies');
   const applied = Object.keys(values);
   for (const setting of OVERRIDABLE_SETTINGS) {

@@ -215,7 +215,7 @@ describe('edge API: /api/v1/scanners persistence', () => {
   it('a stored override whose hosts the allowlist now refuses is not used at start: the configuration file applies', async () => {
     const { dir, cleanup } = tempDir('okto-edge-scanners-');
     const config = (allowedHosts?: string[]): EdgeConfig => ({
-      ...edgeConfigSchema.parse({ server: { port: 0, host: '127.0.0.1' }, dataDir: dir, storage: { synchronous: 'NORMAL' }, scanners: [{ id: 'file-1', transport: 'mock' }], ...(allowedHosts ? { hardware: { allowedHosts } } : {}) }),
+      ...edgeConfigSchema.parse({ server: { port: 0, host: '127.0.0.1' }, dataDir: dir, storage: { synchronous: 'NORMAL' }, auth: { scryptLogN: 10 }, scanners: [{ id: 'file-1', transport: 'mock' }], ...(allowedHosts ? { hardware: { allowedHosts } } : {}) }),
       mockMode: true,
       configFile: null,
     });
