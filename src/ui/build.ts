@@ -57,6 +57,8 @@ export function readManifest(app: UiApp): UiManifest | null {
 export function isStale(app: UiApp): boolean {
   const manifest = readManifest(app);
   if (!manifest || !existsSync(join(appDist(app), manifest.script))) return true;
+  // A deployment that ships dist/ without the sources: the bundle it ships is the one to serve.
+  if (!existsSync(join(ROOT, 'src/ui'))) return false;
   for (const input of manifest.inputs) {
     try {
       if (statSync(join(ROOT, input)).mtimeMs > manifest.builtAt) return true;
