@@ -5,7 +5,7 @@
 # `npm run peers` runs it; `.ci/run` runs it too, so a newcomer's full suite is CI's suite.
 # Then: FACTORY_TEST_PG_URL=postgres://postgres@127.0.0.1:5432/test npm test
 set -euo pipefail
-PEERS="python3-pymodbus mbpoll nut-server nut-client socat systemd sudo"
+PEERS="python3-pymodbus mbpoll nut-server nut-client socat systemd sudo chromium"
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 

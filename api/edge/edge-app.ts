@@ -16,6 +16,7 @@ import { scannerRoutes } from './scanner.routes.js';
 import { provisioningRoutes } from './provisioning.routes.js';
 import { systemRoutes } from './system.routes.js';
 import { upstreamRoutes } from './upstream.routes.js';
+import { staticUi } from '../http/static-ui.js';
 
 /**
  * Not in the audit log: production traffic (one call per bottle, recorded as scans in their own
@@ -45,6 +46,7 @@ export function createEdgeApp(system: EdgeSystem): Koa {
       skip: (ctx) => UNAUDITED_PATHS.has(ctx.path),
     }),
   );
+  app.use(staticUi('edge-hmi'));
   const routers = [
     systemRoutes(system),
     loginRoutes({ ...system.security, logger: system.logger }),

@@ -12,6 +12,7 @@ import { deviceRoutes } from './devices.routes.js';
 import { auditForbidden } from './forbidden-audit.js';
 import { syncRoutes } from './sync.routes.js';
 import { systemRoutes } from './system.routes.js';
+import { staticUi } from '../http/static-ui.js';
 
 /** The factory's HTTP API: the shared Koa shell plus one router per resource. */
 export function createFactoryApp(system: FactorySystem, hub: Pick<DeviceHub, 'connected' | 'isConnected'>): Koa {
@@ -22,6 +23,7 @@ export function createFactoryApp(system: FactorySystem, hub: Pick<DeviceHub, 'co
     bodyGate: { accepts: acceptedByAny(system.tokens, system.deviceTokens), publicRoutes: ['POST /api/v1/auth/login'] },
   });
   app.use(auditForbidden(system));
+  app.use(staticUi('factory-console'));
   const routers = [
     systemRoutes(system),
     loginRoutes({ ...system.security, logger: system.logger }),

@@ -41,6 +41,7 @@ async function main() {
         server: { port: Number(process.env.FACTORY_PORT ?? 8081), host: process.env.FACTORY_HOST ?? '127.0.0.1' },
         dataDir: path.resolve(process.env.FACTORY_DATA_DIR ?? './data/factory'),
         cloud: { url: cloud.url, deviceToken: factoryCloudToken },
+        auth: { demoUsers: true }, // the demo's printed users and passwords (never in production)
       }),
       configFile: null,
     },
@@ -53,6 +54,7 @@ async function main() {
     dataDir: path.resolve(process.env.EDGE_DATA_DIR ?? './data/edge'),
     line: { industry },
     cloud: { url: cloud.url },
+    auth: { demoUsers: true },
     connection: { mode: 'VIA_LOCAL_SERVER' },
     factory: { url: factory.url, deviceId: EDGE_DEVICE_ID, deviceToken: edgeToken },
     // The edge stages only firmware signed by its factory's key (GET /api/v1/firmware/signing-key).
@@ -72,8 +74,8 @@ async function main() {
     [
       '',
       'OKTO Traceability demo is running',
-      `  Edge service     ${url}   (health: ${url}/health, live feed: ws://${config.server.host}:${edge.port}/ws?token=…)`,
-      `  Factory server   ${factoryUrl}   (dashboard: ${factoryUrl}/api/v1/dashboard/overview, live: ws://${factory.system.config.server.host}:${factory.port}/ws/dashboard?token=…)`,
+      `  Operator HMI     ${url}/   (edge service: API ${url}/api/v1, health ${url}/health)`,
+      `  Factory console  ${factoryUrl}/   (factory server: API ${factoryUrl}/api/v1, live ws://${factory.system.config.server.host}:${factory.port}/ws/dashboard)`,
       `  OKTO Cloud sim   ${cloud.url}   (${DEMO_EMAIL} / ${DEMO_PASSWORD}; received items: ${cloud.url}/admin/stats)`,
       `  Provisioning     ${provisioned}`,
       `  Sync path        edge → factory (VIA_LOCAL_SERVER, device ${EDGE_DEVICE_ID}) → cloud (factory forwards as device-002)`,

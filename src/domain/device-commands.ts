@@ -1,45 +1,13 @@
 import { z } from 'zod';
-import type { Role } from './roles.js';
+import { COMMAND_ROLE, COMMAND_STATUSES, COMMAND_TYPES, type CommandStatus, type CommandType, FINAL_COMMAND_STATUSES } from './command-types.js';
 
 /**
  * The commands a factory can send an edge (spec: Server Management API, device commands), the
  * role each needs, and the shape of each one's params. One table, used by the factory to check a
  * dispatch and by the edge to check what it is asked to run.
  */
-export const COMMAND_TYPES = [
-  'restart_service',
-  'reboot_os',
-  'shutdown_os',
-  'force_sync',
-  'clear_queue',
-  'pull_logs',
-  'push_config',
-  'update_firmware',
-  'exec_shell',
-  'enable_device',
-  'disable_device',
-] as const;
-export type CommandType = (typeof COMMAND_TYPES)[number];
-
-/** Routine commands are MANAGER's; what can stop a line, lose data or run code is ADMIN's. */
-export const COMMAND_ROLE: Record<CommandType, Role> = {
-  restart_service: 'MANAGER',
-  force_sync: 'MANAGER',
-  pull_logs: 'MANAGER',
-  push_config: 'MANAGER',
-  enable_device: 'MANAGER',
-  disable_device: 'MANAGER',
-  reboot_os: 'ADMIN',
-  shutdown_os: 'ADMIN',
-  clear_queue: 'ADMIN',
-  update_firmware: 'ADMIN',
-  exec_shell: 'ADMIN',
-};
-
-/** QUEUED → SENT → DELIVERED → SUCCEEDED | FAILED | TIMED_OUT; EXPIRED (never delivered in time); CANCELED. */
-export const COMMAND_STATUSES = ['QUEUED', 'SENT', 'DELIVERED', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'EXPIRED', 'CANCELED'] as const;
-export type CommandStatus = (typeof COMMAND_STATUSES)[number];
-export const FINAL_COMMAND_STATUSES: ReadonlySet<CommandStatus> = new Set(['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'EXPIRED', 'CANCELED']);
+// The command table itself lives in command-types.ts (no zod: the browser console imports it).
+export { COMMAND_ROLE, COMMAND_STATUSES, COMMAND_TYPES, type CommandStatus, type CommandType, FINAL_COMMAND_STATUSES };
 
 /** What a factory may change on an edge at run time (desired config, push_config). */
 export const edgeRuntimeConfigSchema = z

@@ -11,6 +11,8 @@ import { CONFIG_MESSAGES } from './config.messages.js';
 import { SECURITY_MESSAGES } from './security.messages.js';
 import { JOURNAL_MESSAGES } from './journal.messages.js';
 import { LINE_MESSAGES } from './line.messages.js';
+import { HMI_MESSAGES } from './hmi.messages.js';
+import { CONSOLE_MESSAGES } from './console.messages.js';
 
 export const LOCALES = ['ru', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];
@@ -24,6 +26,8 @@ export const MESSAGES: MessageCatalogue = {
   ...SECURITY_MESSAGES,
   ...JOURNAL_MESSAGES,
   ...LINE_MESSAGES,
+  ...HMI_MESSAGES,
+  ...CONSOLE_MESSAGES,
 };
 
 /** The text of `key` in `locale` with `{placeholders}` filled; an unknown key reads as itself. */

@@ -113,7 +113,8 @@ describe('edge HTTP shell: envelope, request ids, 404/405, malformed and oversiz
   describe('unknown routes', () => {
     it('404 NOT_FOUND JSON envelope, with or without a token', async () => {
       for (const [method, path] of [
-        ['GET', '/'],
+        // GET / is the operator HMI (test/ui/ui-serving.test.ts); other pages are not.
+        ['GET', '/index.htm'],
         ['GET', '/nope'],
         ['GET', '/api/v1/nope'],
         ['POST', '/api/v1/nope'],

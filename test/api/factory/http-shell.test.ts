@@ -122,7 +122,8 @@ describe('factory HTTP shell: malformed and oversized bodies, unknown routes, 40
   describe('unknown routes and methods', () => {
     it('404 NOT_FOUND envelope for unknown paths, with or without a token', async () => {
       for (const [method, path] of [
-        ['GET', '/'],
+        // GET / is the factory console (test/ui/ui-serving.test.ts); other pages are not.
+        ['GET', '/console'],
         ['GET', '/api/v1/nope'],
         ['POST', '/api/v1/nope'],
         ['GET', '/api/v1/devices/shell-edge/extra'],
