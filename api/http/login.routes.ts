@@ -55,7 +55,7 @@ export function loginRoutes(system: LoginDeps): Router {
   const router = new Router();
   router.post('/api/v1/auth/login', async (ctx) => {
     const { username, password } = parseBody(ctx, loginBody);
-    const attempt = beginAttempt(ctx, system.throttle, username, () => system.loginAudit.failed(username, ctx.ip));
+    const attempt = beginAttempt(ctx, system.throttle, username, () => system.loginAudit.failed(username, ctx.ip, true));
     const user = await withHasher(ctx, () => system.users.authenticate(username, password), attempt);
     if (!user) {
       attempt.failed();

@@ -113,7 +113,7 @@ export function userRoutes(deps: UserRouteDeps): Router {
     const principal = ctx.state.principal as Principal;
     const body = parseBody(ctx, ownPasswordBody);
     // Guessing the current password through this route is throttled like a login.
-    const attempt = beginAttempt(ctx, deps.throttle, principal.username, () => deps.loginAudit.failed(principal.username, ctx.ip));
+    const attempt = beginAttempt(ctx, deps.throttle, principal.username, () => deps.loginAudit.failed(principal.username, ctx.ip, true));
     const right = await withHasher(ctx, () => deps.users.checkPassword(principal.userId, body.currentPassword), attempt);
     if (!right) {
       attempt.failed();

@@ -3,8 +3,10 @@
  * logins are aggregated so a flood does not become one row per attempt: the first failure for a
  * username from an address is written at once, further failures in the next window only counted,
  * and at the end of the window one summary entry says how many there were (and a new window
- * starts while they continue). The number of open windows is bounded: past it, failures share
- * one overflow window.
+ * starts while they continue). Attempts the throttle refused share one window per address
+ * (a spray of usernames is one story). The number of open windows is bounded: past it, failures
+ * share one overflow window. Entries are written in batches (one transaction every `batchMs`), so
+ * a flood costs the database a commit a few times a second, not one per attempt.
  */
 export type LoginAuditEntry =
   | { kind: 'success'; userId: string; username: string; ip: string; at: string }
@@ -13,7 +15,8 @@ export type LoginAuditEntry =
 
 export interface LoginAudit {
   succeeded(user: { id: string; username: string }, ip: string): void;
-  failed(username: string, ip: string): void;
+  /** A wrong password or unknown user; `throttled`: refused before any check (429). */
+  failed(username: string, ip: string, throttled?: boolean): void;
   /** Writes the summaries of the open windows now (at shutdown). */
   flush(): Promise<void>;
 }
@@ -28,24 +31,49 @@ interface Window {
 }
 
 export function createLoginAudit(options: {
-  write: (entry: LoginAuditEntry) => Promise<void>;
+  /** Stores a batch of entries (one transaction). */
+  write: (entries: LoginAuditEntry[]) => Promise<void>;
+  /** Told of each entry as it happens (the edge's journal), before it is stored. */
+  onEntry?: (entry: LoginAuditEntry) => void;
   onError: (error: unknown) => void;
   windowMs?: number;
+  batchMs?: number;
   maxWindows?: number;
   now?: () => Date;
 }): LoginAudit {
   const windowMs = options.windowMs ?? 60_000;
+  const batchMs = options.batchMs ?? 250;
   const maxWindows = options.maxWindows ?? 1_000;
   const now = () => (options.now?.() ?? new Date()).toISOString();
   const windows = new Map<string, Window>();
+  let batch: LoginAuditEntry[] = [];
+  let batchTimer: NodeJS.Timeout | null = null;
   const pending = new Set<Promise<void>>();
 
-  const write = (entry: LoginAuditEntry) => {
+  const writeBatch = () => {
+    if (batchTimer) clearTimeout(batchTimer);
+    batchTimer = null;
+    if (batch.length === 0) return;
+    const entries = batch;
+    batch = [];
     const done: Promise<void> = options
-      .write(entry)
+      .write(entries)
       .catch(options.onError)
       .finally(() => pending.delete(done));
     pending.add(done);
+  };
+  const write = (entry: LoginAuditEntry) => {
+    try {
+      options.onEntry?.(entry);
+    } catch (error) {
+      options.onError(error);
+    }
+    batch.push(entry);
+    if (batch.length >= 200) writeBatch();
+    else if (!batchTimer) {
+      batchTimer = setTimeout(writeBatch, batchMs);
+      batchTimer.unref();
+    }
   };
 
   const close = (key: string, reopen: boolean) => {
@@ -72,8 +100,8 @@ export function createLoginAudit(options: {
     succeeded(user, ip) {
       write({ kind: 'success', userId: user.id, username: user.username, ip, at: now() });
     },
-    failed(rawUsername, ip) {
-      const username = rawUsername.slice(0, 64);
+    failed(rawUsername, ip, throttled = false) {
+      const username = throttled ? '*' : rawUsername.slice(0, 64);
       let key = `${username.toLowerCase()}\u0000${ip}`;
       let window = windows.get(key);
       if (!window && windows.size >= maxWindows) {
@@ -96,6 +124,7 @@ export function createLoginAudit(options: {
     },
     async flush() {
       for (const key of [...windows.keys()]) close(key, false);
+      writeBatch();
       await Promise.all([...pending]);
     },
   };

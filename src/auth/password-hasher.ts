@@ -27,10 +27,18 @@ export interface PasswordHasher {
 
 // Plain CommonJS evaluated in the worker: no loader or build step involved. scryptSync runs on the
 // worker's own thread, so a login flood never occupies libuv's pool (which SQLite uses for every
-// query of the scan path) and uses at most one core.
+// query of the scan path) and uses at most one core. And that thread runs at the lowest CPU
+// priority (nice 19, Linux: per thread): on a busy cabinet it gets what the line leaves over, so
+// logins slow down (and past the queue bound are refused) rather than the scan path.
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
 const { scryptSync } = require('node:crypto');
+try {
+  const tid = Number(require('node:fs').readlinkSync('/proc/thread-self').split('/').pop());
+  if (tid > 0) require('node:os').setPriority(tid, 19);
+} catch {
+  // not Linux, or not allowed: the bounded queue still holds
+}
 parentPort.on('message', (job) => {
   try {
     const key = scryptSync(job.password, Buffer.from(job.salt), job.keylen, { N: job.N, r: job.r, p: job.p, maxmem: job.maxmem });
