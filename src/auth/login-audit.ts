@@ -14,9 +14,10 @@ export type LoginAuditEntry =
   | { kind: 'failure-summary'; username: string; ip: string; count: number; from: string; to: string };
 
 export interface LoginAudit {
-  succeeded(user: { id: string; username: string }, ip: string): void;
-  /** A wrong password or unknown user; `throttled`: refused before any check (429). */
-  failed(username: string, ip: string, throttled?: boolean): void;
+  /** Resolves when the entry is stored. */
+  succeeded(user: { id: string; username: string }, ip: string): Promise<void>;
+  /** A wrong password or unknown user; `throttled`: refused before any check (429). Resolves when stored (at once when only counted). */
+  failed(username: string, ip: string, throttled?: boolean): Promise<void>;
   /** Writes the summaries of the open windows now (at shutdown). */
   flush(): Promise<void>;
 }
@@ -46,8 +47,11 @@ export function createLoginAudit(options: {
   const maxWindows = options.maxWindows ?? 1_000;
   const now = () => (options.now?.() ?? new Date()).toISOString();
   const windows = new Map<string, Window>();
+  // Entries waiting for the next write, and the promise their callers wait on.
   let batch: LoginAuditEntry[] = [];
+  let batchDone: { promise: Promise<void>; resolve: () => void } | null = null;
   let batchTimer: NodeJS.Timeout | null = null;
+  let lastWriteAt = -Infinity;
   const pending = new Set<Promise<void>>();
 
   const writeBatch = () => {
@@ -55,25 +59,43 @@ export function createLoginAudit(options: {
     batchTimer = null;
     if (batch.length === 0) return;
     const entries = batch;
+    const waiting = batchDone!;
     batch = [];
+    batchDone = null;
+    lastWriteAt = Date.now();
     const done: Promise<void> = options
       .write(entries)
       .catch(options.onError)
-      .finally(() => pending.delete(done));
+      .finally(() => {
+        pending.delete(done);
+        waiting.resolve();
+      });
     pending.add(done);
   };
-  const write = (entry: LoginAuditEntry) => {
+  /**
+   * Queues an entry; resolves once it is stored. A lone entry is written at once (a login is not
+   * answered before its audit row is committed); in a flood, entries wait up to `batchMs` and go
+   * together in one transaction.
+   */
+  const write = (entry: LoginAuditEntry): Promise<void> => {
     try {
       options.onEntry?.(entry);
     } catch (error) {
       options.onError(error);
     }
     batch.push(entry);
-    if (batch.length >= 200) writeBatch();
+    if (!batchDone) {
+      let resolve!: () => void;
+      const promise = new Promise<void>((r) => (resolve = r));
+      batchDone = { promise, resolve };
+    }
+    const promise = batchDone.promise;
+    if (batch.length >= 200 || (!batchTimer && Date.now() - lastWriteAt >= batchMs)) writeBatch();
     else if (!batchTimer) {
       batchTimer = setTimeout(writeBatch, batchMs);
       batchTimer.unref();
     }
+    return promise;
   };
 
   const close = (key: string, reopen: boolean) => {
@@ -84,7 +106,7 @@ export function createLoginAudit(options: {
       windows.delete(key);
       return;
     }
-    write({ kind: 'failure-summary', username: window.username, ip: window.ip, count: window.count, from: window.from!, to: window.to! });
+    void write({ kind: 'failure-summary', username: window.username, ip: window.ip, count: window.count, from: window.from!, to: window.to! });
     window.count = 0;
     window.from = window.to = null;
     if (reopen) window.timer = timerFor(key);
@@ -98,7 +120,7 @@ export function createLoginAudit(options: {
 
   return {
     succeeded(user, ip) {
-      write({ kind: 'success', userId: user.id, username: user.username, ip, at: now() });
+      return write({ kind: 'success', userId: user.id, username: user.username, ip, at: now() });
     },
     failed(rawUsername, ip, throttled = false) {
       const username = throttled ? '*' : rawUsername.slice(0, 64);
@@ -115,12 +137,12 @@ export function createLoginAudit(options: {
       const at = now();
       if (!window) {
         windows.set(key, { username, ip, count: 0, from: null, to: null, timer: timerFor(key) });
-        write({ kind: 'failure', username, ip, at });
-        return;
+        return write({ kind: 'failure', username, ip, at });
       }
       window.count += 1;
       window.from ??= at;
       window.to = at;
+      return Promise.resolve();
     },
     async flush() {
       for (const key of [...windows.keys()]) close(key, false);
