@@ -41,6 +41,8 @@ async function main() {
         server: { port: Number(process.env.FACTORY_PORT ?? 8081), host: process.env.FACTORY_HOST ?? '127.0.0.1' },
         dataDir: path.resolve(process.env.FACTORY_DATA_DIR ?? './data/factory'),
         cloud: { url: cloud.url, deviceToken: factoryCloudToken },
+        // The demo opts in to its well-known users (a real factory gets one-time passwords).
+        auth: { demoUsers: true },
       }),
       configFile: null,
     },
@@ -54,6 +56,7 @@ async function main() {
     line: { industry },
     cloud: { url: cloud.url },
     connection: { mode: 'VIA_LOCAL_SERVER' },
+    auth: { demoUsers: true },
     factory: { url: factory.url, deviceId: EDGE_DEVICE_ID, deviceToken: edgeToken },
     scanners: [
       { id: 'line-scanner-1', transport: 'tcp', mode: 'connect', host: '127.0.0.1', port: scannerPort, framing: framingSchema.parse({}) },

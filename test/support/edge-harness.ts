@@ -21,7 +21,8 @@ export async function startTestEdge(overrides: Record<string, unknown> = {}, ext
     dataDir: dir,
     storage: { synchronous: 'NORMAL' },
     ...overrides,
-    auth: { scryptLogN: 10, ...(overrides.auth as Record<string, unknown> | undefined) },
+    // The demo users the tests log in as (also when a test turns mock mode off), with cheap hashes.
+    auth: { demoUsers: true, scryptLogN: 10, ...(overrides.auth as Record<string, unknown> | undefined) },
   });
   const config: EdgeConfig = { ...parsed, mockMode: true, configFile: null, ...extra };
   const edge = await startEdge(config, silentLogger);
