@@ -9,7 +9,7 @@
  * edge (the baseline of the same run), then while a worker thread keeps 32 logins in flight:
  * (a) the right password of a real user (every attempt reaches the hasher: the worst case for
  * CPU), (b) wrong passwords for many usernames (the throttle answers 429 without hashing).
- * Target: p99 during a flood ≤ 2 × the idle p99.
+ * Target: p99 during a flood ≤ 2 × the idle p99 (the mean of the idle runs before and after).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -94,7 +94,10 @@ async function main() {
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     const wrong = await duringFlood(edge.url, 'wrong', measure);
     const idleAgain = await measure();
-    const ratio = (l: LatencyFigures) => `${(l.p99 / idle.p99).toFixed(2)} × idle p99`;
+    // The idle baseline is measured before and after the floods; their mean is the reference
+    // (on a shared machine the idle figure itself drifts, and the two show by how much).
+    const idleP99 = (idle.p99 + idleAgain.p99) / 2;
+    const ratio = (l: LatencyFigures) => `${(l.p99 / idleP99).toFixed(2)} × idle p99`;
     printTable([
       [`scan latency at ${RATE}/s, idle (baseline)`, formatLatency(idle)],
       [`(a) during ${FLOOD}-way flood, right password (hashing)`, `${formatLatency(right.latency)} — ${ratio(right.latency)}`],
@@ -102,7 +105,8 @@ async function main() {
       [`(b) during ${FLOOD}-way flood, wrong passwords`, `${formatLatency(wrong.latency)} — ${ratio(wrong.latency)}`],
       ['    the flood', describeFlood(wrong.flood)],
       [`scan latency at ${RATE}/s, idle again`, formatLatency(idleAgain)],
-      ['target: flood p99 ≤ 2 × idle p99', right.latency.p99 <= 2 * idle.p99 && wrong.latency.p99 <= 2 * idle.p99 ? 'met' : 'NOT met'],
+      [`idle p99 (mean of before and after)`, `${idleP99.toFixed(2)} ms`],
+      ['target: flood p99 ≤ 2 × idle p99', right.latency.p99 <= 2 * idleP99 && wrong.latency.p99 <= 2 * idleP99 ? 'met' : 'NOT met'],
     ]);
   } finally {
     await sim.stop();
