@@ -54,7 +54,20 @@ const json = (value: unknown) => (value === undefined ? null : JSON.stringify(va
 
 /** Writes one entry with `db`: the transaction of the change it records, when there is one. */
 export async function recordEdgeAudit(db: Knex | Knex.Transaction, entry: EdgeAuditEntry): Promise<void> {
-  await db('audit_log').insert({
+  await db('audit_log').insert(auditRow(entry));
+}
+
+/** Many entries in one transaction (the login audit's batches): one commit, not one per entry. */
+export async function recordEdgeAudits(db: Knex, entries: EdgeAuditEntry[]): Promise<void> {
+  if (entries.length === 0) return;
+  // 12 columns × 80 rows stays under SQLite's oldest bound-variable limit (999).
+  await db.transaction(async (trx) => {
+    for (let i = 0; i < entries.length; i += 80) await trx('audit_log').insert(entries.slice(i, i + 80).map(auditRow));
+  });
+}
+
+function auditRow(entry: EdgeAuditEntry) {
+  return {
     at: entry.at ?? new Date().toISOString(),
     user_id: entry.user?.userId ?? null,
     username: entry.user?.username?.slice(0, 64) ?? null,
@@ -67,7 +80,7 @@ export async function recordEdgeAudit(db: Knex | Knex.Transaction, entry: EdgeAu
     before: json(entry.before),
     after: json(entry.after),
     detail: entry.detail?.slice(0, 2000) ?? null,
-  });
+  };
 }
 
 /** Newest first, one page; `nextCursor` fetches the next (older) page, null on the last. */

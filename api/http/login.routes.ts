@@ -55,16 +55,16 @@ export function loginRoutes(system: LoginDeps): Router {
   const router = new Router();
   router.post('/api/v1/auth/login', async (ctx) => {
     const { username, password } = parseBody(ctx, loginBody);
-    const attempt = beginAttempt(ctx, system.throttle, username, () => system.loginAudit.failed(username, ctx.ip));
+    const attempt = beginAttempt(ctx, system.throttle, username, () => void system.loginAudit.failed(username, ctx.ip, true));
     const user = await withHasher(ctx, () => system.users.authenticate(username, password), attempt);
     if (!user) {
       attempt.failed();
-      system.loginAudit.failed(username, ctx.ip);
+      await system.loginAudit.failed(username, ctx.ip);
       system.logger.warn({ username: username.slice(0, 64), ip: ctx.ip }, 'failed login');
       throw new ApiError('UNAUTHORIZED', 'Invalid username or password');
     }
     attempt.succeeded();
-    system.loginAudit.succeeded(user, ctx.ip);
+    await system.loginAudit.succeeded(user, ctx.ip);
     const token = system.tokens.issue({ userId: user.id, username: user.username, role: user.role });
     ok(ctx, {
       token,

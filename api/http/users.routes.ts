@@ -113,11 +113,11 @@ export function userRoutes(deps: UserRouteDeps): Router {
     const principal = ctx.state.principal as Principal;
     const body = parseBody(ctx, ownPasswordBody);
     // Guessing the current password through this route is throttled like a login.
-    const attempt = beginAttempt(ctx, deps.throttle, principal.username, () => deps.loginAudit.failed(principal.username, ctx.ip));
+    const attempt = beginAttempt(ctx, deps.throttle, principal.username, () => void deps.loginAudit.failed(principal.username, ctx.ip, true));
     const right = await withHasher(ctx, () => deps.users.checkPassword(principal.userId, body.currentPassword), attempt);
     if (!right) {
       attempt.failed();
-      deps.loginAudit.failed(principal.username, ctx.ip);
+      await deps.loginAudit.failed(principal.username, ctx.ip);
       throw new ApiError('UNAUTHORIZED', 'The current password is wrong');
     }
     attempt.succeeded();

@@ -39,7 +39,8 @@ function childEnv(): NodeJS.ProcessEnv {
     if (key.startsWith('FACTORY_') || key === 'OKTO_CLOUD_URL' || key === 'LOG_LEVEL') continue;
     env[key] = value;
   }
-  return { ...env, LOG_LEVEL: 'warn' };
+  // The demo users the bench signs in as (a production factory has one-time passwords instead).
+  return { ...env, LOG_LEVEL: 'warn', FACTORY_DEMO_USERS: 'true' };
 }
 
 /**

@@ -13,6 +13,11 @@ export interface PasswordHasherOptions {
   params: ScryptParams;
   /** Hashes waiting for the worker beyond the one it is computing; more → HasherBusyError at once. */
   maxQueue?: number;
+  /**
+   * The most of one core hashing may take over time (0–1]: after a hash that took t ms the worker
+   * rests t·(1/duty − 1) ms. Default 0.5: a login flood gets at most half a core.
+   */
+  dutyCycle?: number;
 }
 
 export interface PasswordHasher {
@@ -27,10 +32,18 @@ export interface PasswordHasher {
 
 // Plain CommonJS evaluated in the worker: no loader or build step involved. scryptSync runs on the
 // worker's own thread, so a login flood never occupies libuv's pool (which SQLite uses for every
-// query of the scan path) and uses at most one core.
+// query of the scan path) and uses at most one core. And that thread runs at the lowest CPU
+// priority (nice 19, Linux: per thread): on a busy cabinet it gets what the line leaves over, so
+// logins slow down (and past the queue bound are refused) rather than the scan path.
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
 const { scryptSync } = require('node:crypto');
+try {
+  const tid = Number(require('node:fs').readlinkSync('/proc/thread-self').split('/').pop());
+  if (tid > 0) require('node:os').setPriority(tid, 19);
+} catch {
+  // not Linux, or not allowed: the bounded queue still holds
+}
 parentPort.on('message', (job) => {
   try {
     const key = scryptSync(job.password, Buffer.from(job.salt), job.keylen, { N: job.N, r: job.r, p: job.p, maxmem: job.maxmem });
@@ -57,8 +70,12 @@ interface Job {
  */
 export function createPasswordHasher(options: PasswordHasherOptions): PasswordHasher {
   const maxQueue = options.maxQueue ?? 8;
+  const duty = Math.min(1, Math.max(0.05, options.dutyCycle ?? 0.5));
   const queue: Job[] = [];
   let current: Job | null = null;
+  let jobStartedAt = 0;
+  let restUntil = 0;
+  let restTimer: NodeJS.Timeout | null = null;
   let worker: Worker | null = null;
   let nextId = 1;
   let closed = false;
@@ -69,6 +86,7 @@ export function createPasswordHasher(options: PasswordHasherOptions): PasswordHa
       const job = current;
       if (!job || job.id !== message.id) return;
       current = null;
+      restUntil = performance.now() + (performance.now() - jobStartedAt) * (1 / duty - 1);
       if (message.key) job.resolve(Buffer.from(message.key));
       else job.reject(new Error(message.error ?? 'scrypt failed'));
       pump();
@@ -87,18 +105,27 @@ export function createPasswordHasher(options: PasswordHasherOptions): PasswordHa
   };
 
   const pump = () => {
-    if (current || closed) {
+    if (current || closed || restTimer) {
       if (!current) worker?.unref();
       return;
     }
-    const job = queue.shift();
-    if (!job) {
+    if (queue.length === 0) {
       worker?.unref(); // idle: does not keep the process alive
       return;
     }
+    const rest = restUntil - performance.now();
+    if (rest > 0) {
+      restTimer = setTimeout(() => {
+        restTimer = null;
+        pump();
+      }, rest);
+      return;
+    }
+    const job = queue.shift()!;
     worker ??= startWorker();
     worker.ref();
     current = job;
+    jobStartedAt = performance.now();
     const { params } = job;
     worker.postMessage({ id: job.id, password: job.password, salt: job.salt, keylen: KEY_LENGTH, N: 2 ** params.logN, r: params.r, p: params.p, maxmem: maxmemFor(params) });
   };
@@ -134,6 +161,8 @@ export function createPasswordHasher(options: PasswordHasherOptions): PasswordHa
     },
     async close() {
       closed = true;
+      if (restTimer) clearTimeout(restTimer);
+      restTimer = null;
       for (const job of queue.splice(0)) job.reject(new Error('password hasher closed'));
       current?.reject(new Error('password hasher closed'));
       current = null;

@@ -41,7 +41,8 @@ async function main() {
         server: { port: Number(process.env.FACTORY_PORT ?? 8081), host: process.env.FACTORY_HOST ?? '127.0.0.1' },
         dataDir: path.resolve(process.env.FACTORY_DATA_DIR ?? './data/factory'),
         cloud: { url: cloud.url, deviceToken: factoryCloudToken },
-        auth: { demoUsers: true }, // the demo's printed users and passwords (never in production)
+        // The demo opts in to its well-known users (a real factory gets one-time passwords).
+        auth: { demoUsers: true },
       }),
       configFile: null,
     },
@@ -54,8 +55,8 @@ async function main() {
     dataDir: path.resolve(process.env.EDGE_DATA_DIR ?? './data/edge'),
     line: { industry },
     cloud: { url: cloud.url },
-    auth: { demoUsers: true },
     connection: { mode: 'VIA_LOCAL_SERVER' },
+    auth: { demoUsers: true },
     factory: { url: factory.url, deviceId: EDGE_DEVICE_ID, deviceToken: edgeToken },
     // The edge stages only firmware signed by its factory's key (GET /api/v1/firmware/signing-key).
     firmware: { trustedKeys: [{ id: signingKey.id, publicKey: signingKey.publicKeyPem }] },

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Knex } from 'knex';
-import { recordEdgeAudit, type EdgeAuditEntry } from '../../adapters/store/audit-trail.js';
+import { recordEdgeAudit, recordEdgeAudits, type EdgeAuditEntry } from '../../adapters/store/audit-trail.js';
 import { createUserStore, type UserChange } from '../../adapters/store/user-store.js';
 import { createTokenIssuer } from '../../api/http/auth.js';
 import type { AuditedCall } from '../../api/http/call-audit.js';
@@ -53,10 +53,8 @@ export async function startEdgeSecurity(options: { config: EdgeConfig; db: Knex;
   const journal = (event: SecurityEvent) =>
     bus.publish({ type: 'journal.record', severity: event.severity, category: 'security', source: 'auth', messageKey: event.messageKey, params: event.params, user: event.user });
   const loginAudit = createLoginAudit({
-    write: async (entry) => {
-      journal(loginJournalEvent(entry));
-      await recordEdgeAudit(db, loginEntry(entry));
-    },
+    onEntry: (entry) => journal(loginJournalEvent(entry)),
+    write: (entries) => recordEdgeAudits(db, entries.map(loginEntry)),
     onError: (error) => logger.error({ err: error }, 'login audit entry not written'),
   });
 

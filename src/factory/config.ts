@@ -102,7 +102,7 @@ export const factoryConfigSchema = z
       .object({
         jwtSecret: z.string().min(32, 'at least 32 characters').optional(),
         /** One shift: a token (and a WebSocket opened with it) ends after this. */
-        tokenTtlSeconds: z.number().int().min(60).default(8 * 3600),
+        tokenTtlSeconds: z.number().int().min(60).max(7 * 24 * 3600).default(8 * 3600),
         adminPassword: z.string().min(10).optional(),
         managerPassword: z.string().min(10).optional(),
         operatorPassword: z.string().min(10).optional(),

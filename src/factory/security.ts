@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { recordAudit, type AuditEntry } from '../../adapters/store/factory/audit-log.js';
+import { recordAudit, recordAudits, type AuditEntry } from '../../adapters/store/factory/audit-log.js';
 import { createUserStore, type UserChange } from '../../adapters/store/user-store.js';
 import { createTokenIssuer } from '../../api/http/auth.js';
 import { writeInitialPasswords } from '../auth/initial-passwords.js';
@@ -37,7 +37,7 @@ export async function startFactorySecurity(options: { config: FactoryConfig; db:
   }
   const tokens = createTokenIssuer({ secret: options.secret, ttlSeconds: config.auth.tokenTtlSeconds, audience: FACTORY_AUDIENCE, sessions });
   const loginAudit = createLoginAudit({
-    write: (entry) => recordAudit(db, loginEntry(entry)),
+    write: (entries) => recordAudits(db, entries.map(loginEntry)),
     onError: (error) => logger.error({ err: error }, 'login audit entry not written'),
   });
   return {

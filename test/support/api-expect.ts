@@ -118,7 +118,13 @@ export function itRequiresAuth(edge: () => TestEdge | ApiTarget, routes: Protect
       const t = edge();
       const secret = edgeSecret(t);
       const unsigned = jwt.sign({ sub: 'u', username: 'x', role: 'ADMIN', typ: 'user' }, '', { algorithm: 'none' });
-      for (const token of [signToken(secret, { typ: 'device' }), signToken(secret, { role: 'ROOT' }), unsigned]) {
+      // A token for the other service (or none named) is refused even with this service's secret.
+      const otherService = [
+        signToken(secret, {}, { issuer: 'okto-edge', audience: 'okto-factory' }),
+        signToken(secret, {}, { issuer: 'okto-factory', audience: 'okto-edge' }),
+        signToken(secret),
+      ];
+      for (const token of [signToken(secret, { typ: 'device' }), signToken(secret, { role: 'ROOT' }), unsigned, ...otherService]) {
         expectError(await send({ token }), 401, 'UNAUTHORIZED');
       }
     });

@@ -21,8 +21,8 @@ export async function startTestEdge(overrides: Record<string, unknown> = {}, ext
     dataDir: dir,
     storage: { synchronous: 'NORMAL' },
     ...overrides,
-    // Demo users even with mock mode off: the tests log in as operator/manager/admin.
-    auth: { scryptLogN: 10, demoUsers: true, ...(overrides.auth as Record<string, unknown> | undefined) },
+    // The demo users the tests log in as (also when a test turns mock mode off), with cheap hashes.
+    auth: { demoUsers: true, scryptLogN: 10, ...(overrides.auth as Record<string, unknown> | undefined) },
   });
   const config: EdgeConfig = { ...parsed, mockMode: true, configFile: null, ...extra };
   const edge = await startEdge(config, silentLogger);

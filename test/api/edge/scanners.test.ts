@@ -181,7 +181,7 @@ describe('edge API: /api/v1/scanners persistence', () => {
   it('a PUT is stored as l2.override.scanners and wins over the configuration file at the next start', async () => {
     const { dir, cleanup } = tempDir('okto-edge-scanners-');
     const config = (): EdgeConfig => ({
-      ...edgeConfigSchema.parse({ server: { port: 0, host: '127.0.0.1' }, dataDir: dir, storage: { synchronous: 'NORMAL' }, scanners: [{ id: 'file-1', transport: 'mock' }] }),
+      ...edgeConfigSchema.parse({ server: { port: 0, host: '127.0.0.1' }, dataDir: dir, storage: { synchronous: 'NORMAL' }, auth: { scryptLogN: 10 }, scanners: [{ id: 'file-1', transport: 'mock' }] }),
       mockMode: true,
       configFile: null,
     });

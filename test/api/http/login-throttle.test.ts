@@ -63,6 +63,31 @@ function throttleSuite(title: string, start: () => Promise<{ request: JsonReques
 }
 
 describe('login throttling', () => {
+  it('a burst beyond the hasher queue is refused at once with 503 and Retry-After: 1, not queued', async function () {
+    this.timeout(60_000);
+    const t = await startTestEdge({ auth: { scryptLogN: 14 } });
+    try {
+      const burst = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => t.request('POST', '/api/v1/auth/login', { body: { username: `burst${i}`, password: 'wrong-password' } })),
+      );
+      const busy = burst.filter((r) => r.status === 503);
+      const statuses = burst.map((r) => r.status);
+      // One hashing and eight waiting get their answer (a slot may free up while the burst still
+      // arrives on a loaded machine); the rest are refused at once.
+      expect(statuses.filter((x) => x === 401).length, statuses.join()).to.be.within(8, 12);
+      expect(busy.length + statuses.filter((x) => x === 401).length, statuses.join()).to.equal(20);
+      expect(busy.length, statuses.join()).to.be.at.least(8);
+      for (const r of busy) {
+        expectError(r, 503, 'SERVICE_UNAVAILABLE');
+        expect(r.headers.get('retry-after')).to.equal('1');
+      }
+      // The refused attempts were given back to the throttle: the address is not held up by them.
+      expectData(await t.request('POST', '/api/v1/auth/login', { body: { username: 'admin', password: 'admin123' } }));
+    } finally {
+      await t.stop();
+    }
+  });
+
   throttleSuite('edge', async () => startTestEdge());
   throttleSuite('factory (SQLite)', async () => startTestFactory('sqlite'));
   if (FACTORY_TEST_PG_URL) throttleSuite('factory (PostgreSQL)', async () => startTestFactory('pg'));
