@@ -101,7 +101,7 @@ describe('edge: configuration overrides across a restart', function () {
     stops.push(cleanup);
     const file = path.join(dir, 'edge-service.yaml');
     fs.writeFileSync(file, ['line:', '  batchSize: 10', '  palletSize: 20', 'scanners:', '  - id: mock-1', '    transport: MOCK', ''].join('\n'));
-    const config = loadEdgeConfig(['--config', file, '--port', '0', '--host', '127.0.0.1', '--data-dir', path.join(dir, 'data')], { EDGE_INDUSTRY: 'water', EDGE_SYNCHRONOUS: 'NORMAL', EDGE_JWT_SECRET: 'jwt-secret-for-the-layers-test-0123456789', FACTORY_DEVICE_TOKEN: 'device-token-never-shown' }, dir);
+    const config = loadEdgeConfig(['--config', file, '--port', '0', '--host', '127.0.0.1', '--data-dir', path.join(dir, 'data')], { EDGE_INDUSTRY: 'water', EDGE_SYNCHRONOUS: 'NORMAL', EDGE_DEMO_USERS: 'true', EDGE_JWT_SECRET: 'jwt-secret-for-the-layers-test-0123456789', FACTORY_DEVICE_TOKEN: 'device-token-never-shown' }, dir);
     if (config === 'help') throw new Error('unexpected help');
     const edge = await startEdge(config, silentLogger);
     stops.push(() => edge.stop());
