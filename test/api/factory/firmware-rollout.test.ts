@@ -122,15 +122,16 @@ describeOnBothDatabases('firmware rollout over /ws/device (command service)', (d
     const [silent, away] = devices;
     const link = await online(silent!);
     const deployment = expectData(
-      await t.request('POST', DEPLOYMENTS, { token: t.tokens.admin, body: { releaseId: release.id, deviceIds: devices.map((d) => d.id), deviceTimeoutMs: 300, abortThresholdPercent: 100 } }),
+      await t.request('POST', DEPLOYMENTS, { token: t.tokens.admin, body: { releaseId: release.id, deviceIds: devices.map((d) => d.id), deviceTimeoutMs: 1500, abortThresholdPercent: 100 } }),
       201,
     );
+    // The timeout covers delivery too: long enough that a busy machine still delivers and acks in time.
     const command = await commandOf(link);
     link.send('command.ack', { commandId: command.commandId });
     const done = await until(deployment.id, 'failed', (d) => d.status === 'failed');
     const states = Object.fromEntries(done.devices.map((d: any) => [d.deviceId, d]));
     expect(states[silent!.id].state).to.equal('timed_out');
-    expect(states[silent!.id].error).to.match(/no result within 300 ms/);
+    expect(states[silent!.id].error).to.match(/no result within 1500 ms/);
     expect(states[away!.id].state).to.equal('timed_out');
     expect(states[away!.id].error).to.match(/expired/);
   });
