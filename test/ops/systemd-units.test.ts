@@ -45,8 +45,8 @@ describe('deploy/: systemd units and the sudoers snippet', function () {
     });
   }
 
-  it('the sudoers snippet allows exactly the reboot and poweroff commands of the README example, without arguments', () => {
-    const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  it('the sudoers snippet allows exactly the reboot and poweroff commands of the edge configuration example (docs/EDGE.md), without arguments', () => {
+    const readme = fs.readFileSync(path.join(ROOT, 'docs/EDGE.md'), 'utf8');
     const reboot = /rebootCommand: \[\/usr\/bin\/sudo, ([^\]]+)\]/.exec(readme)?.[1];
     const poweroff = /shutdownCommand: \[\/usr\/bin\/sudo, ([^\]]+)\]/.exec(readme)?.[1];
     expect(reboot).to.equal('/usr/sbin/reboot');
