@@ -3,7 +3,7 @@ import { checkDataDir, checkPortFree, failedToStart, packageVersion, portError, 
 import { createLogger } from '../runtime/logger.js';
 import { checkNotRunning, writePidFile } from '../runtime/pid-file.js';
 import { onShutdownSignals } from '../runtime/shutdown.js';
-import { dataCommandUsage, pidFileOf, runDataCommand } from '../ops/backup-command.js';
+import { dataCommandIn, dataCommandUsage, pidFileOf } from '../ops/backup-command.js';
 import { ConfigError, FACTORY_USAGE, loadFactoryConfig } from './config.js';
 import { startFactory } from './factory.js';
 
@@ -33,18 +33,16 @@ async function main() {
   const meta = takeMetaFlags(process.argv.slice(2));
   if (meta.help) return void process.stdout.write(USAGE + '\n');
   if (meta.version) return void process.stdout.write(`${SERVICE} ${packageVersion()}\n`);
-  const [first, ...rest] = meta.argv;
-  if (first === 'backup' || first === 'restore') {
-    process.exitCode = await runDataCommand({
-      service: SERVICE,
-      command: first,
-      argv: rest,
-      usage: USAGE,
-      resolve: (argv) => {
-        const config = configFrom(argv);
-        return { dataDir: config.dataDir, dbFile: config.databaseUrl ? null : path.join(config.dataDir, 'factory.db') };
-      },
-    });
+  const dataCommandExit = await dataCommandIn(meta.argv, {
+    service: SERVICE,
+    usage: USAGE,
+    resolve: (argv) => {
+      const config = configFrom(argv);
+      return { dataDir: config.dataDir, dbFile: config.databaseUrl ? null : path.join(config.dataDir, 'factory.db') };
+    },
+  });
+  if (dataCommandExit !== null) {
+    process.exitCode = dataCommandExit;
     return;
   }
   const config = configFrom(meta.argv);

@@ -77,3 +77,16 @@ export async function runDataCommand(options: {
     throw error;
   }
 }
+
+/**
+ * `okto-… backup|restore …` when argv starts with one of them: runs it and returns its exit code;
+ * null when argv is a plain start (the caller goes on starting the service).
+ */
+export async function dataCommandIn(
+  argv: string[],
+  options: { service: string; usage: string; resolve: (argv: string[]) => DataCommandTarget },
+): Promise<number | null> {
+  const [first, ...rest] = argv;
+  if (first !== 'backup' && first !== 'restore') return null;
+  return runDataCommand({ ...options, command: first, argv: rest });
+}
