@@ -89,6 +89,13 @@ const ROLE_ACTIONS: Record<NonAddRole, RoleAction> = {
   BOX: boxScan,
 };
 
+function storedReason(result: RoleResult, item: RoleScanRequest['item']): { reason_code: string | null; reason_params: string | null } {
+  if (result.outcome === 'accepted') return { reason_code: null, reason_params: null };
+  const code = result.reasonCode ?? (result.outcome === 'invalid' ? item.reasonCode : null) ?? null;
+  const params = result.reasonCode ? result.reasonParams : item.reasonParams;
+  return { reason_code: code, reason_params: code ? JSON.stringify(params ?? {}) : null };
+}
+
 export async function executeRoleScan(trx: Knex.Transaction, req: RoleScanRequest, at: string, year: number): Promise<WorkOutcome> {
   const events: EventObject[] = [];
   let result: RoleResult;
@@ -106,6 +113,8 @@ export async function executeRoleScan(trx: Knex.Transaction, req: RoleScanReques
     code: item.code.slice(0, 512),
     outcome: result.outcome,
     reason: result.message,
+    // The code the decision will carry (an invalid code keeps the validator's): what /scanner/recent translates.
+    ...storedReason(result, item),
     bottle_id: result.bottleId,
     role: req.role,
   });

@@ -1,4 +1,5 @@
 import type { CommitItem, ScanOutcome } from './scan-commit.js';
+import type { ReasonCode, ReasonParams } from './codes/reasons.js';
 
 /**
  * What a scanner's reads mean on the line (the spec's scanner `role`). ADD is the main line
@@ -37,6 +38,9 @@ export interface RoleResult {
   outcome: ScanOutcome;
   bottleId: string | null;
   message: string | null;
+  /** Why a role scan was not accepted, as a stable code (src/domain/codes/reasons.ts); absent: the item's or the outcome's. */
+  reasonCode?: ReasonCode | null;
+  reasonParams?: ReasonParams | null;
 }
 
 /** What the aggregation actor executes for a role scan (one transaction, scan row included). */
