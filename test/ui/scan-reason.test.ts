@@ -19,7 +19,7 @@ describe('scan reasons in words (src/ui/shared/scan-reason)', () => {
   });
 
   it('a check digit, a duplicate, a no-read: the code decides, whatever the English message said', () => {
-    expect(reasonWords(reasonOf('invalid', 'CHECK_DIGIT', { field: 'GTIN' })!, 'ru')).to.equal('GTIN: неверная контрольная цифра');
+    expect(reasonWords(reasonOf('invalid', 'CHECK_DIGIT', { field: 'GTIN' })!, 'ru')).to.equal('Неверная контрольная цифра в поле GTIN');
     expect(reasonWords(reasonOf('duplicate', 'DUPLICATE', {})!, 'ru')).to.equal('Повтор кода');
     expect(reasonWords(reasonOf('noread', 'NO_READ', {})!, 'en')).to.equal('No read');
   });

@@ -28,7 +28,7 @@ export const REASON_MESSAGES: Record<string, Record<Locale, string>> = {
   'reason.too_long': { ru: '{field}: больше {max} символов', en: '{field} longer than {max} characters' },
   'reason.empty_element': { ru: 'Пустое поле: {field}', en: 'Empty {field}' },
   'reason.invalid_character': { ru: 'Недопустимый символ в поле: {field}', en: 'Invalid character in {field}' },
-  'reason.check_digit': { ru: '{field}: неверная контрольная цифра', en: '{field} check digit mismatch' },
+  'reason.check_digit': { ru: 'Неверная контрольная цифра в поле {field}', en: '{field} check digit mismatch' },
   'reason.invalid_date': { ru: 'Неверная дата: {field}', en: 'Invalid {field}' },
   'reason.truncated': { ru: 'Код обрывается внутри AI', en: 'Code ends inside an AI' },
   'reason.truncated_ai': { ru: 'Код обрывается внутри AI {ai}', en: 'Code ends inside AI {ai}' },

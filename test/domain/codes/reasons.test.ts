@@ -78,7 +78,7 @@ describe('scan rejection reasons: stable codes with ru and en words (src/domain/
     expect(r.valid === false && r.reason).to.equal('AI 17 (expiry date) is not part of a milk code');
     const bad = checkCode(`01${gtin.slice(0, 13)}3215!IS(;${GS}93dGVz`, 'milk');
     expect(bad).to.deep.include({ reasonCode: 'CHECK_DIGIT', reasonParams: { field: 'GTIN' }, reason: 'GTIN check digit mismatch' });
-    expect(reasonText({ code: 'CHECK_DIGIT', params: { field: 'GTIN' } }, 'ru')).to.equal('GTIN: неверная контрольная цифра');
+    expect(reasonText({ code: 'CHECK_DIGIT', params: { field: 'GTIN' } }, 'ru')).to.equal('Неверная контрольная цифра в поле GTIN');
   });
 
   it('capitalises a sentence that opens with a field; an unknown code reads as itself', () => {
