@@ -41,6 +41,20 @@ export const REASON_CODES = [
   'ROLE_NOT_AVAILABLE',
   'REFUSED',
   'STORAGE_ERROR',
+  // Role stations (adapters/store/role-scan-store.ts, pallet-store.ts): units and batches already handled
+  'UNKNOWN_UNIT',
+  'ALREADY_REMOVED',
+  'ALREADY_REJECTED',
+  'NOT_IN_BUFFER',
+  'ALREADY_CONSUMED',
+  'ALREADY_CONSUMED_BY',
+  'ALREADY_IN_BATCH',
+  'PACKED_IN_OTHER_BATCH',
+  'UNKNOWN_BATCH',
+  'UNIT_NOT_IN_BATCH',
+  'BATCH_ALREADY_ON_PALLET',
+  'BATCH_ON_OTHER_PALLET',
+  'BATCH_EMPTY',
 ] as const;
 
 export type ReasonCode = (typeof REASON_CODES)[number];
@@ -122,4 +136,17 @@ export const reasons = {
   roleNotAvailable: (role: string) => r('ROLE_NOT_AVAILABLE', { role }),
   refused: () => r('REFUSED'),
   storageError: () => r('STORAGE_ERROR'),
+  unknownUnit: () => r('UNKNOWN_UNIT'),
+  alreadyRemoved: () => r('ALREADY_REMOVED'),
+  alreadyRejected: () => r('ALREADY_REJECTED'),
+  notInBuffer: () => r('NOT_IN_BUFFER'),
+  alreadyConsumed: (batch: string, at: string, by: string | null) =>
+    by ? r('ALREADY_CONSUMED_BY', { batch, at, by }) : r('ALREADY_CONSUMED', { batch, at }),
+  alreadyInBatch: (batch: string) => r('ALREADY_IN_BATCH', { batch }),
+  packedInOtherBatch: (batch: string) => r('PACKED_IN_OTHER_BATCH', { batch }),
+  unknownBatch: (batch: string) => r('UNKNOWN_BATCH', { batch }),
+  unitNotInBatch: () => r('UNIT_NOT_IN_BATCH'),
+  batchAlreadyOnPallet: (batch: string, pallet: string) => r('BATCH_ALREADY_ON_PALLET', { batch, pallet }),
+  batchOnOtherPallet: (batch: string, pallet: string) => r('BATCH_ON_OTHER_PALLET', { batch, pallet }),
+  batchEmpty: (batch: string) => r('BATCH_EMPTY', { batch }),
 } as const;
