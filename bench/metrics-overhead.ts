@@ -67,7 +67,7 @@ function perEventCost(n: number) {
     const event: EdgeEvent = {
       type: 'scan.decided',
       role: 'ADD',
-      decision: { code: 'x', source: 'bench', outcome: 'accepted', valid: true, duplicate: false, gtin: null, message: null, bottleId: 'b', timestamp: new Date().toISOString() },
+      decision: { code: 'x', source: 'bench', outcome: 'accepted', valid: true, duplicate: false, gtin: null, message: null, reasonCode: null, reasonParams: null, bottleId: 'b', timestamp: new Date().toISOString() },
     };
     const started = performance.now();
     for (let i = 0; i < n; i++) bus.publish(event);

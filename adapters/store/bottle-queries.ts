@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { Bottle } from '../../src/domain/aggregation.js';
+import type { ReasonParams } from '../../src/domain/codes/reasons.js';
 import type { BottleStatus } from '../../src/domain/bottle-status.js';
 import { type BottleRow, toBottle } from './rows.js';
 
@@ -47,13 +48,15 @@ export function createBottleQueries(db: Knex) {
     async recentScans(limit: number, beforeId?: number) {
       const query = db('scans').orderBy('id', 'desc').limit(limit);
       if (beforeId !== undefined) query.where('id', '<', beforeId);
-      const rows: Array<{ id: number; received_at: string; source: string; code: string; outcome: string; reason: string | null; bottle_id: string | null }> = await query;
+      const rows: Array<{ id: number; received_at: string; source: string; code: string; outcome: string; reason: string | null; reason_code: string | null; reason_params: string | null; bottle_id: string | null }> = await query;
       return rows.map((r) => ({
         id: r.id,
         code: r.code,
         valid: r.outcome === 'accepted',
         outcome: r.outcome,
         message: r.reason,
+        reasonCode: r.reason_code,
+        reasonParams: r.reason_params === null ? null : parseParams(r.reason_params),
         bottleId: r.bottle_id,
         source: r.source,
         timestamp: r.received_at,
@@ -63,3 +66,13 @@ export function createBottleQueries(db: Knex) {
 }
 
 export type BottleQueries = ReturnType<typeof createBottleQueries>;
+
+/** A stored row's reason params; a row that cannot be read has none rather than failing the page. */
+function parseParams(json: string): ReasonParams {
+  try {
+    const value: unknown = JSON.parse(json);
+    return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as ReasonParams) : {};
+  } catch {
+    return {};
+  }
+}

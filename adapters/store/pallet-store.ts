@@ -2,8 +2,9 @@ import type { Knex } from 'knex';
 import type { EventObject } from 'xstate';
 import type { BatchChangedEvent } from '../../src/domain/aggregation.js';
 import { formatPalletIdentifier, type Pallet } from '../../src/domain/pallet.js';
+import { reasons, type ScanReason } from '../../src/domain/codes/reasons.js';
 import type { RoleResult, RoleScanRequest } from '../../src/domain/scanner-role.js';
-import { BATCH_IDENTIFIER_PATTERN } from '../../src/domain/scanner-role.js';
+import { BATCH_IDENTIFIER_PATTERN, roleRefusal } from '../../src/domain/scanner-role.js';
 import { nextId } from '../../src/domain/ids.js';
 import { nextSequence, outbox } from './aggregation-store.js';
 import type { BatchRow, BottleRow } from './rows.js';
@@ -43,19 +44,19 @@ export function toPallet(row: PalletRow): Pallet {
 }
 
 type BoxedBatch = BatchRow & { pallet_id: string | null };
-const refused = (message: string): RoleResult => ({ outcome: 'refused', bottleId: null, message });
+const refused = (reason: ScanReason): RoleResult => roleRefusal('refused', reason);
 
 /** The batch a BOX scan names: a case label (batch identifier) or any unit code of the batch. */
 async function batchOfScan(trx: Knex.Transaction, req: RoleScanRequest): Promise<BoxedBatch | RoleResult> {
   const raw = req.item.code.trim();
   if (BATCH_IDENTIFIER_PATTERN.test(raw)) {
     const batch: BoxedBatch | undefined = await trx('batches').where({ identifier: raw }).first();
-    return batch ?? refused(`Unknown batch ${raw}`);
+    return batch ?? refused(reasons.unknownBatch(raw));
   }
-  if (!req.item.bottle) return { outcome: 'invalid', bottleId: null, message: req.item.reason };
+  if (!req.item.bottle) return { outcome: 'invalid', bottleId: null, message: req.item.reason, reasonCode: req.item.reasonCode ?? null, reasonParams: req.item.reasonParams ?? null };
   const bottle: BottleRow | undefined = await trx('bottles').where({ identification_code: req.item.bottle.identificationCode }).first();
-  if (!bottle) return refused('Unknown code: no such unit on this line');
-  if (bottle.batch_id === null) return refused('The unit is in no batch: pack it first');
+  if (!bottle) return refused(reasons.unknownUnit());
+  if (bottle.batch_id === null) return refused(reasons.unitNotInBatch());
   return (await trx('batches').where({ id: bottle.batch_id }).first()) as BoxedBatch;
 }
 
@@ -85,10 +86,10 @@ export async function boxScan(trx: Knex.Transaction, req: RoleScanRequest, at: s
   if (batch.pallet_id !== null) {
     const on: PalletRow = await trx('pallets').where({ id: batch.pallet_id }).first();
     return on.status === 'in_progress' && on.device_id === req.deviceId
-      ? { outcome: 'duplicate', bottleId: null, message: `Batch ${batch.identifier} is already on pallet ${on.identifier}` }
-      : refused(`Batch ${batch.identifier} is on pallet ${on.identifier}`);
+      ? roleRefusal('duplicate', reasons.batchAlreadyOnPallet(batch.identifier, on.identifier))
+      : refused(reasons.batchOnOtherPallet(batch.identifier, on.identifier));
   }
-  if (batch.bottle_count === 0) return refused(`Batch ${batch.identifier} is empty`);
+  if (batch.bottle_count === 0) return refused(reasons.batchEmpty(batch.identifier));
   if (batch.status !== 'complete') {
     // A case that leaves for the pallet is closed, full or not.
     await trx('batches').where({ id: batch.id }).update({ status: 'complete', completed_at: at, updated_at: at });

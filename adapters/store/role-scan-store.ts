@@ -3,9 +3,10 @@ import type { EventObject } from 'xstate';
 import type { WorkOutcome } from '../../machines/shared/serial-worker.machine.js';
 import { BOTTLE_STATUS_NAMES, BottleStatus } from '../../src/domain/bottle-status.js';
 import { DomainError } from '../../src/domain/domain-error.js';
-import type { NonAddRole, RoleResult, RoleScanRequest } from '../../src/domain/scanner-role.js';
+import { reasons } from '../../src/domain/codes/reasons.js';
+import { roleRefusal, type NonAddRole, type RoleResult, type RoleScanRequest } from '../../src/domain/scanner-role.js';
 import { addBottles, createBatch, setBottleStatus } from './aggregation-store.js';
-import { alreadyConsumed, bufferEntry, consumeEntry, NOT_IN_BUFFER } from './batch-buffer-store.js';
+import { bufferEntry, consumeEntry } from './batch-buffer-store.js';
 import { boxScan } from './pallet-store.js';
 import type { BatchRow, BottleRow } from './rows.js';
 
@@ -19,15 +20,15 @@ import type { BatchRow, BottleRow } from './rows.js';
 type RoleAction = (trx: Knex.Transaction, req: RoleScanRequest, at: string, year: number, events: EventObject[]) => Promise<RoleResult>;
 
 const invalid = (req: RoleScanRequest): RoleResult => ({ outcome: 'invalid', bottleId: null, message: req.item.reason });
-const UNKNOWN: RoleResult = { outcome: 'refused', bottleId: null, message: 'Unknown code: no such unit on this line' };
+const UNKNOWN: RoleResult = roleRefusal('refused', reasons.unknownUnit());
 
 async function bottleOf(trx: Knex.Transaction, req: RoleScanRequest): Promise<BottleRow | null> {
   return ((await trx('bottles').where({ identification_code: req.item.bottle!.identificationCode }).first()) as BottleRow | undefined) ?? null;
 }
 
 /** Moves a known bottle to `status` by the same rules as a manual status change (outbox `bottle.status`). */
-async function moveTo(trx: Knex.Transaction, bottle: BottleRow, status: BottleStatus, at: string, verb: string): Promise<RoleResult> {
-  if (bottle.status === status) return { outcome: 'duplicate', bottleId: bottle.id, message: `Already ${verb}` };
+async function moveTo(trx: Knex.Transaction, bottle: BottleRow, status: BottleStatus, at: string, verb: 'removed' | 'rejected'): Promise<RoleResult> {
+  if (bottle.status === status) return roleRefusal('duplicate', verb === 'removed' ? reasons.alreadyRemoved() : reasons.alreadyRejected(), bottle.id);
   await setBottleStatus(trx, bottle.id, status, at);
   return { outcome: 'accepted', bottleId: bottle.id, message: `${verb[0]!.toUpperCase()}${verb.slice(1)} (was ${BOTTLE_STATUS_NAMES[bottle.status as BottleStatus]})` };
 }
@@ -59,9 +60,9 @@ const ROLE_ACTIONS: Record<NonAddRole, RoleAction> = {
   async VERIFY_LOCAL_BUFFER(trx, req, at) {
     if (!req.item.bottle) return invalid(req);
     const entry = await bufferEntry(trx, req.item.bottle.identificationCode);
-    if (!entry) return { outcome: 'refused', bottleId: null, message: NOT_IN_BUFFER };
+    if (!entry) return roleRefusal('refused', reasons.notInBuffer());
     const bottleId = (await bottleOf(trx, req))?.id ?? null;
-    if (entry.consumed_at !== null) return { outcome: 'duplicate', bottleId, message: alreadyConsumed(entry) };
+    if (entry.consumed_at !== null) return roleRefusal('duplicate', reasons.alreadyConsumed(entry.batch_identifier, entry.consumed_at, entry.consumed_by), bottleId);
     const verified = await consumeEntry(trx, entry, req.item.source, at);
     return { outcome: 'accepted', bottleId, message: `Verified in batch ${verified.batchIdentifier} (${verified.remaining} remaining)` };
   },
@@ -73,9 +74,9 @@ const ROLE_ACTIONS: Record<NonAddRole, RoleAction> = {
     if (!bottle) return UNKNOWN;
     const open: BatchRow | undefined = await trx('batches').where({ status: 'in_progress' }).whereRaw('device_id IS ?', [req.deviceId]).orderBy('created_at', 'desc').first();
     if (bottle.batch_id !== null) {
-      if (bottle.batch_id === open?.id) return { outcome: 'duplicate', bottleId: bottle.id, message: `Already in batch ${open.identifier}` };
+      if (bottle.batch_id === open?.id) return roleRefusal('duplicate', reasons.alreadyInBatch(open.identifier), bottle.id);
       const other: BatchRow = await trx('batches').where({ id: bottle.batch_id }).first();
-      return { outcome: 'refused', bottleId: bottle.id, message: `Already packed in batch ${other.identifier}` };
+      return roleRefusal('refused', reasons.packedInOtherBatch(other.identifier), bottle.id);
     }
     const outcome = open
       ? await addBottles(trx, open.id, [bottle.id], at, [])
@@ -88,6 +89,13 @@ const ROLE_ACTIONS: Record<NonAddRole, RoleAction> = {
 
   BOX: boxScan,
 };
+
+function storedReason(result: RoleResult, item: RoleScanRequest['item']): { reason_code: string | null; reason_params: string | null } {
+  if (result.outcome === 'accepted') return { reason_code: null, reason_params: null };
+  const code = result.reasonCode ?? (result.outcome === 'invalid' ? item.reasonCode : null) ?? null;
+  const params = result.reasonCode ? result.reasonParams : item.reasonParams;
+  return { reason_code: code, reason_params: code ? JSON.stringify(params ?? {}) : null };
+}
 
 export async function executeRoleScan(trx: Knex.Transaction, req: RoleScanRequest, at: string, year: number): Promise<WorkOutcome> {
   const events: EventObject[] = [];
@@ -106,6 +114,8 @@ export async function executeRoleScan(trx: Knex.Transaction, req: RoleScanReques
     code: item.code.slice(0, 512),
     outcome: result.outcome,
     reason: result.message,
+    // The code the decision will carry (an invalid code keeps the validator's): what /scanner/recent translates.
+    ...storedReason(result, item),
     bottle_id: result.bottleId,
     role: req.role,
   });

@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 
 export interface ScanTallyRow {
   outcome: string;
+  /** The reason code, or the English reason of a row stored before codes existed. */
   reason: string | null;
   /** 1 when received at or after the `shiftFrom` instant. */
   inShift: number;
@@ -38,11 +39,13 @@ export function createScanTally(reader: Knex) {
         .where('id', '>=', first)
         .where('received_at', '>=', fromIso)
         .whereNull('role') // the line's own scans (ADD); role stations are not units on the line
-        .select('outcome', 'reason')
+        .select('outcome')
+        // By reason code, as the live counters count; a row stored before codes existed by its text.
+        .select(reader.raw('COALESCE(reason_code, reason) AS why'))
         .select(reader.raw('received_at >= ? AS inShift', [shiftFromIso]), reader.raw('received_at >= ? AS inDay', [dayFromIso]))
         .count({ count: '*' })
-        .groupBy('outcome', 'reason', 'inShift', 'inDay')) as unknown as ScanTallyRow[];
-      return rows.map((r) => ({ ...r, inShift: Number(r.inShift), inDay: Number(r.inDay), count: Number(r.count) }));
+        .groupBy('outcome', 'why', 'inShift', 'inDay')) as unknown as Array<Omit<ScanTallyRow, 'reason'> & { why: string | null }>;
+      return rows.map(({ why, ...r }) => ({ ...r, reason: why, inShift: Number(r.inShift), inDay: Number(r.inDay), count: Number(r.count) }));
     },
   };
 }

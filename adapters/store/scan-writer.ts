@@ -10,7 +10,7 @@ type IdFactory = (prefix?: string) => string;
  * with the number of bound variables, and the whole transaction runs as one script.
  * `bottles` rows: [id, identifier, identificationCode, gtin, serial, lineId, productId, party,
  * deviceId, isPreprint, source, receivedAt]; `scans` rows: [receivedAt, source, code, outcome,
- * reason, candidateId, identificationCode].
+ * reason, candidateId, identificationCode, reasonCode, reasonParams (JSON text)].
  */
 function groupStatements(bottles: string | null, scans: string, now: string): string[] {
   const at = sqlText(now);
@@ -34,10 +34,10 @@ function groupStatements(bottles: string | null, scans: string, now: string): st
   // One row per item whatever its outcome. A candidate whose id did not go in is a duplicate of
   // the bottle holding its code (also when both arrived in this same group).
   statements.push(
-    `INSERT INTO scans (received_at, source, code, outcome, reason, bottle_id)
+    `INSERT INTO scans (received_at, source, code, outcome, reason, reason_code, reason_params, bottle_id)
      SELECT s.value->>0, s.value->>1, s.value->>2,
             CASE WHEN s.value->>3 <> 'candidate' THEN s.value->>3 WHEN b.id IS NOT NULL THEN 'accepted' ELSE 'duplicate' END,
-            s.value->>4,
+            s.value->>4, s.value->>7, s.value->>8,
             CASE WHEN s.value->>3 <> 'candidate' THEN NULL WHEN b.id IS NOT NULL THEN b.id
                  ELSE (SELECT id FROM bottles WHERE identification_code = s.value->>6) END
        FROM json_each(${sqlText(scans)}) s LEFT JOIN bottles b ON b.id = s.value->>5`,
@@ -65,7 +65,10 @@ export async function writeScanGroup(db: Knex, items: CommitItem[], nextId: IdFa
     bottleRows.push([ids[i], b.identifier, b.identificationCode, b.gtin, b.serial, b.productionLineId, b.productId, b.party, b.deviceId, b.isPreprint ? 1 : 0, item.source, item.receivedAt ?? now]);
   });
   const scans = JSON.stringify(
-    items.map((item, i) => [item.receivedAt ?? now, item.source, item.code.slice(0, 512), item.outcome, item.reason, ids[i], item.bottle?.identificationCode ?? null]),
+    items.map((item, i) => [
+      item.receivedAt ?? now, item.source, item.code.slice(0, 512), item.outcome, item.reason, ids[i], item.bottle?.identificationCode ?? null,
+      item.reasonCode ?? null, item.reasonCode ? JSON.stringify(item.reasonParams ?? {}) : null,
+    ]),
   );
 
   return scriptTransaction(db, groupStatements(candidates.length > 0 ? JSON.stringify(bottleRows) : null, scans, now), async (query) => {

@@ -40,7 +40,7 @@ export function batchAccountingRoutes(system: EdgeSystem): Router {
   /** Parses codes as the line does; the identification code is what the buffer matches on. */
   const parseCode = (code: string, field: string): BufferCode => {
     const check = checkCode(code, system.config.line.industry);
-    if (!check.valid) throw validationError(`Invalid code: ${check.reason}`, { field, reason: check.reason });
+    if (!check.valid) throw validationError(`Invalid code: ${check.reason}`, { field, reason: check.reason, reasonCode: check.reasonCode, reasonParams: check.reasonParams });
     return { code: check.code.normalised, identificationCode: check.code.identificationCode };
   };
 

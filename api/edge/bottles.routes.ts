@@ -68,7 +68,7 @@ export function bottleRoutes(system: EdgeSystem): Router {
   router.get('/by-code', anyone, async (ctx) => {
     const { code } = parseQuery(ctx, byCodeQuery);
     const check = checkCode(code, system.config.line.industry);
-    if (!check.valid) throw validationError('Not a valid marking code', { field: 'code', reason: check.reason });
+    if (!check.valid) throw validationError('Not a valid marking code', { field: 'code', reason: check.reason, reasonCode: check.reasonCode, reasonParams: check.reasonParams });
     const id = await system.queries.bottles.findByIdentificationCode(check.code.identificationCode);
     const bottle = id === null ? null : await system.queries.bottles.get(id);
     if (!bottle) throw notFound('Bottle with this code');

@@ -19,6 +19,8 @@ export function feedEdgeWebSocket(bus: EventBus<EdgeEvent>, hub: WsHub): () => v
           duplicate: decision.duplicate,
           outcome: decision.outcome,
           message: decision.message,
+          reasonCode: decision.reasonCode,
+          reasonParams: decision.reasonParams,
           bottleId: decision.bottleId,
           source: decision.source,
           role,

@@ -1,9 +1,10 @@
 import Router from '@koa/router';
 import { z } from 'zod';
-import { decisionMessage, type ScanDecidedReply, type ScanDecision } from '../../machines/edge/scan-line.machine.js';
+import { decisionMessage, decisionReason, type ScanDecidedReply, type ScanDecision } from '../../machines/edge/scan-line.machine.js';
 import type { ScanOutcome } from '../../src/domain/scan-commit.js';
 import { decodeCursor, encodeCursor } from '../http/cursor.js';
 import { checkCode } from '../../src/domain/codes/index.js';
+import { isReasonCode, reasons, reasonText } from '../../src/domain/codes/reasons.js';
 import type { EdgeSystem } from '../../src/edge/system.js';
 import { askActor } from '../http/actor-calls.js';
 import { requireRole } from '../http/auth.js';
@@ -18,6 +19,7 @@ const recentQuery = z.object({ limit: limitParam(50), cursor: z.string().min(1).
 
 const validateBody = z.object({ code: codeField, industry: industryField.optional() }).strict();
 const scanBody = z.object({ code: codeField }).strict();
+const DUPLICATE = reasons.duplicate();
 
 /** A decision as the spec shows it; an unstored outcome (storage failed) is a 503, not an answer. */
 export function decisionBody(decision: ScanDecision) {
@@ -28,6 +30,8 @@ export function decisionBody(decision: ScanDecision) {
     duplicate: decision.duplicate,
     bottleId: decision.bottleId,
     message: decision.message,
+    reasonCode: decision.reasonCode,
+    reasonParams: decision.reasonParams,
     outcome: decision.outcome,
   };
 }
@@ -50,7 +54,7 @@ export function scannerRoutes(system: EdgeSystem): Router {
     const { code, industry } = parseBody(ctx, validateBody);
     const check = checkCode(code, industry ?? system.config.line.industry);
     if (!check.valid) {
-      ok(ctx, { valid: false, gtin: check.gtin, duplicate: false, message: check.reason });
+      ok(ctx, { valid: false, gtin: check.gtin, duplicate: false, message: check.reason, reasonCode: check.reasonCode, reasonParams: check.reasonParams });
       return;
     }
     const existing = await system.queries.bottles.findByIdentificationCode(check.code.identificationCode);
@@ -58,7 +62,9 @@ export function scannerRoutes(system: EdgeSystem): Router {
       valid: existing === null,
       gtin: check.code.gtin,
       duplicate: existing !== null,
-      message: existing ? 'Duplicate code' : null,
+      message: existing ? reasonText(DUPLICATE) : null,
+      reasonCode: existing ? DUPLICATE.code : null,
+      reasonParams: existing ? DUPLICATE.params : null,
       ...(existing ? { bottleId: existing } : {}),
     });
   });
@@ -75,7 +81,12 @@ export function scannerRoutes(system: EdgeSystem): Router {
     const page = scans.slice(0, limit);
     if (scans.length > limit) ctx.set('X-Next-Cursor', encodeCursor('scans', page[page.length - 1]!.id));
     // The same text the live answer gave (a duplicate's reason is not stored: it is the outcome's standard text).
-    ok(ctx, page.map(({ id: _id, ...scan }) => ({ ...scan, message: decisionMessage(scan.outcome as ScanOutcome, scan.message) })));
+    // A row stored before reason codes existed has none: its outcome's code, if it has one, stands for it.
+    ok(ctx, page.map(({ id: _id, ...scan }) => ({
+      ...scan,
+      message: decisionMessage(scan.outcome as ScanOutcome, scan.message),
+      ...decisionReason(scan.outcome as ScanOutcome, isReasonCode(scan.reasonCode) ? scan.reasonCode : null, scan.reasonParams),
+    })));
   });
 
   return router;

@@ -1,5 +1,6 @@
 import { type ActorRefFrom, type AnyActorRef, assign, emit, enqueueActions, fromCallback, sendTo, setup } from 'xstate';
 import { checkCode, type Industry } from '../../src/domain/codes/index.js';
+import { reasons, reasonText, type ReasonCode, type ReasonParams, type ScanReason } from '../../src/domain/codes/reasons.js';
 import type { CommitItem, CommitJob, CommitResult, ScanOutcome } from '../../src/domain/scan-commit.js';
 import type { NonAddRole, RoleJob, RoleResult, ScannerRole } from '../../src/domain/scanner-role.js';
 
@@ -24,7 +25,11 @@ export interface ScanDecision {
   valid: boolean;
   duplicate: boolean;
   gtin: string | null;
+  /** Why not accepted, in English (kept for API compatibility); null when accepted. */
   message: string | null;
+  /** The same as a stable code (src/domain/codes/reasons.ts) and its params: what clients translate. Null when accepted. */
+  reasonCode: ReasonCode | null;
+  reasonParams: ReasonParams | null;
   bottleId: string | null;
   timestamp: string | null;
 }
@@ -105,7 +110,12 @@ export interface ScanLineContext {
 }
 
 /** What a disabled line answers every scan with. */
-export const disabledMessage = (reason: string) => `device disabled by the factory: ${reason}`;
+export const disabledMessage = (reason: string) => reasonText(reasons.lineDisabled(reason));
+
+/** A CommitItem's reason fields: the English text for `message`, and the code and params. */
+function because(reason: ScanReason): Pick<CommitItem, 'reason' | 'reasonCode' | 'reasonParams'> {
+  return { reason: reasonText(reason), reasonCode: reason.code, reasonParams: reason.params };
+}
 
 /** The committer: receives `commit.job`, answers `commit.done` / `commit.failed`. Supplied by the store adapter. */
 export type CommitterEvent = { type: 'commit.job'; job: CommitJob<AnyActorRef> };
@@ -121,7 +131,8 @@ const committerPlaceholder = fromCallback<CommitterEvent, void>(() => {
 export type RolesEvent = { type: 'role.job'; job: RoleJob<AnyActorRef> };
 const rolesNotWired = fromCallback<RolesEvent, void>(({ receive, sendBack }) => {
   receive(({ job }) => {
-    const result: RoleResult = { outcome: 'refused', bottleId: null, message: `Scanner role ${job.role} is not available on this line` };
+    const why = reasons.roleNotAvailable(job.role);
+    const result: RoleResult = { outcome: 'refused', bottleId: null, message: reasonText(why), reasonCode: why.code, reasonParams: why.params };
     (sendBack as (event: ScanLineEvent) => void)({ type: 'role.done', job, result });
   });
 });
@@ -134,9 +145,9 @@ const ZERO: ScanLineCounters = { scans: 0, accepted: 0, duplicates: 0, invalid: 
 function candidateItem(code: string, source: string, receivedAt: string | undefined, settings: LineSettings, overrides?: SubmittedBottle, deviceId?: string): CommitItem {
   const check = checkCode(code, settings.industry);
   const base = { code, source, receivedAt: receivedAt ?? null } as const;
-  if (!check.valid) return { ...base, outcome: 'invalid', reason: check.reason, bottle: null, gtin: check.gtin };
+  if (!check.valid) return { ...base, outcome: 'invalid', reason: check.reason, reasonCode: check.reasonCode, reasonParams: check.reasonParams, bottle: null, gtin: check.gtin };
   if (overrides?.gtin && overrides.gtin !== check.code.gtin) {
-    return { ...base, outcome: 'invalid', reason: 'GTIN does not match the code', bottle: null, gtin: check.code.gtin };
+    return { ...base, outcome: 'invalid', ...because(reasons.gtinMismatch()), bottle: null, gtin: check.code.gtin };
   }
   return {
     ...base,
@@ -158,14 +169,27 @@ function candidateItem(code: string, source: string, receivedAt: string | undefi
   };
 }
 
-const MESSAGES: Partial<Record<ScanOutcome, string>> = {
-  duplicate: 'Duplicate code',
-  noread: 'No read',
+/** The reason an outcome stands for when nothing more specific was said (a duplicate found by storage, …). */
+const OUTCOME_REASONS: Partial<Record<ScanOutcome, ScanReason>> = {
+  duplicate: reasons.duplicate(),
+  noread: reasons.noRead(),
+  refused: reasons.refused(),
+  error: reasons.storageError(),
 };
 
 /** The text a decision carries: null when accepted, else the reason, else the outcome's standard text. Also how a stored scan reads again. */
 export function decisionMessage(outcome: ScanOutcome, reason: string | null): string | null {
-  return outcome === 'accepted' ? null : (reason ?? MESSAGES[outcome] ?? outcome);
+  if (outcome === 'accepted') return null;
+  const standard = OUTCOME_REASONS[outcome];
+  return reason ?? (standard && outcome !== 'refused' && outcome !== 'error' ? reasonText(standard) : outcome);
+}
+
+/** The code (and params) a decision carries: null when accepted, else the item's, else the outcome's. Also how a stored scan reads again. */
+export function decisionReason(outcome: ScanOutcome, code: ReasonCode | null | undefined, params: ReasonParams | null | undefined): Pick<ScanDecision, 'reasonCode' | 'reasonParams'> {
+  if (outcome === 'accepted') return { reasonCode: null, reasonParams: null };
+  if (code) return { reasonCode: code, reasonParams: params ?? {} };
+  const standard = OUTCOME_REASONS[outcome];
+  return standard ? { reasonCode: standard.code, reasonParams: standard.params } : { reasonCode: null, reasonParams: null };
 }
 
 function decide(item: CommitItem, result: CommitResult, committedAt: string | null): ScanDecision {
@@ -178,6 +202,7 @@ function decide(item: CommitItem, result: CommitResult, committedAt: string | nu
     duplicate: outcome === 'duplicate',
     gtin: item.gtin,
     message: decisionMessage(outcome, item.reason),
+    ...decisionReason(outcome, item.reasonCode, item.reasonParams),
     bottleId: result.bottleId,
     timestamp: item.receivedAt ?? committedAt,
   };
@@ -200,7 +225,7 @@ function count(counters: ScanLineCounters, decisions: ScanDecision[]): ScanLineC
 /** A no-read is recorded like a scan (the operator sees it) and answered, never stored as a bottle. */
 function noReadJob(event: Extract<ScanLineEvent, { type: 'NOREAD' }>) {
   return {
-    items: [{ code: event.text, source: event.source, receivedAt: event.receivedAt ?? null, outcome: 'noread' as const, reason: 'No read', bottle: null, gtin: null }],
+    items: [{ code: event.text, source: event.source, receivedAt: event.receivedAt ?? null, outcome: 'noread' as const, ...because(reasons.noRead()), bottle: null, gtin: null }],
     replyTo: event.replyTo ?? null,
     requestId: event.requestId ?? null,
     // A no-read at a role station is that station's (the reject loop must not take it for the line scanner's).
@@ -270,6 +295,10 @@ export const scanLineMachine = setup({
         duplicate: result.outcome === 'duplicate',
         gtin: job.item.gtin,
         message: result.message,
+        // A role result without a code of its own: an invalid code keeps the validator's reason, others the outcome's.
+        ...(result.reasonCode || result.outcome !== 'invalid'
+          ? decisionReason(result.outcome, result.reasonCode, result.reasonParams)
+          : decisionReason(result.outcome, job.item.reasonCode, job.item.reasonParams)),
         bottleId: result.bottleId,
         timestamp: job.item.receivedAt ?? new Date().toISOString(),
       };
@@ -285,13 +314,13 @@ export const scanLineMachine = setup({
       const code = check.valid ? check.code.normalised : event.code;
       enqueue.emit({ type: 'scanner.rejectionConfirmed', code, scannerId: event.source, at: event.receivedAt ?? new Date().toISOString() });
     }),
-    refuseNow: enqueueActions(({ enqueue, event }, params: { reason: string }) => {
+    refuseNow: enqueueActions(({ enqueue, event }, params: { reason: ScanReason }) => {
       // Used while draining for shutdown: nothing new may start a commit, so answer at once.
       if (event.type !== 'SCAN' && event.type !== 'SUBMIT_BOTTLES') return;
       const codes = event.type === 'SCAN' ? [event.code] : event.bottles.map((b) => b.identifier);
       const source = event.type === 'SCAN' ? event.source : 'api';
       const decisions = codes.map((code) =>
-        decide({ code, source, receivedAt: null, outcome: 'refused', reason: params.reason, bottle: null, gtin: null }, { outcome: 'refused', bottleId: null }, null),
+        decide({ code, source, receivedAt: null, outcome: 'refused', ...because(params.reason), bottle: null, gtin: null }, { outcome: 'refused', bottleId: null }, null),
       );
       if (event.replyTo) enqueue.sendTo(event.replyTo, { type: 'scan.decided', requestId: event.requestId ?? null, decisions } satisfies ScanDecidedReply);
       enqueue.assign(({ context }) => ({ counters: count(context.counters, decisions) }));
@@ -324,7 +353,7 @@ export const scanLineMachine = setup({
         type: 'release',
         params: ({ event }) => ({
           jobs: event.jobs.map((job) => ({
-            job: { ...job, items: job.items.map((item) => ({ ...item, reason: `Storage unavailable: ${event.error}` })) },
+            job: { ...job, items: job.items.map((item) => ({ ...item, ...because(reasons.storageUnavailable(event.error)) })) },
             results: job.items.map(() => ({ outcome: 'error' as const, bottleId: null })),
           })),
         }),
@@ -340,7 +369,7 @@ export const scanLineMachine = setup({
       actions: enqueueActions(({ context, enqueue, event }) => {
         enqueue.assign({ counters: { ...context.counters, noReads: context.counters.noReads + 1 } });
         if (!event.replyTo) return;
-        const item: CommitItem = { code: event.text, source: event.source, receivedAt: event.receivedAt ?? null, outcome: 'noread', reason: 'No read', bottle: null, gtin: null };
+        const item: CommitItem = { code: event.text, source: event.source, receivedAt: event.receivedAt ?? null, outcome: 'noread', ...because(reasons.noRead()), bottle: null, gtin: null };
         const decisions = [decide(item, { outcome: 'noread', bottleId: null }, null)];
         enqueue.sendTo(event.replyTo, { type: 'scan.decided', requestId: event.requestId ?? null, decisions } satisfies ScanDecidedReply);
       }),
@@ -392,7 +421,7 @@ export const scanLineMachine = setup({
             {
               type: 'submitJob',
               params: ({ context, event }) => ({
-                items: [{ code: event.code, source: event.source, receivedAt: event.receivedAt ?? null, outcome: 'refused', reason: `Line paused: ${context.pauseReason}`, bottle: null, gtin: null }],
+                items: [{ code: event.code, source: event.source, receivedAt: event.receivedAt ?? null, outcome: 'refused', ...because(reasons.linePaused(context.pauseReason ?? '')), bottle: null, gtin: null }],
                 replyTo: event.replyTo ?? null,
                 requestId: event.requestId ?? null,
                 role: event.role,
@@ -400,7 +429,7 @@ export const scanLineMachine = setup({
             },
           ],
         },
-        SUBMIT_BOTTLES: { actions: { type: 'refuseNow', params: ({ context }) => ({ reason: `Line paused: ${context.pauseReason}` }) } },
+        SUBMIT_BOTTLES: { actions: { type: 'refuseNow', params: ({ context }) => ({ reason: reasons.linePaused(context.pauseReason ?? '') }) } },
         NOREAD: { actions: { type: 'submitJob', params: ({ event }) => noReadJob(event) } },
         RESUME: { target: 'running', actions: assign({ pauseReason: null }) },
         PAUSE: { actions: assign({ pauseReason: ({ event }) => event.reason }) },
@@ -422,7 +451,7 @@ export const scanLineMachine = setup({
               type: 'submitJob',
               params: ({ context, event }) => ({
                 items: [
-                  { code: event.code, source: event.source, receivedAt: event.receivedAt ?? null, outcome: 'refused', reason: disabledMessage(context.disabledReason ?? ''), bottle: null, gtin: null },
+                  { code: event.code, source: event.source, receivedAt: event.receivedAt ?? null, outcome: 'refused', ...because(reasons.lineDisabled(context.disabledReason ?? '')), bottle: null, gtin: null },
                 ],
                 replyTo: event.replyTo ?? null,
                 requestId: event.requestId ?? null,
@@ -431,7 +460,7 @@ export const scanLineMachine = setup({
             },
           ],
         },
-        SUBMIT_BOTTLES: { actions: { type: 'refuseNow', params: ({ context }) => ({ reason: disabledMessage(context.disabledReason ?? '') }) } },
+        SUBMIT_BOTTLES: { actions: { type: 'refuseNow', params: ({ context }) => ({ reason: reasons.lineDisabled(context.disabledReason ?? '') }) } },
         NOREAD: { actions: { type: 'submitJob', params: ({ event }) => noReadJob(event) } },
         DISABLE: { actions: assign({ disabledReason: ({ event }) => event.reason }) },
         ENABLE: { target: 'running', actions: assign({ disabledReason: null, pauseReason: null }) },
@@ -442,15 +471,15 @@ export const scanLineMachine = setup({
       entry: emit({ type: 'line.state', state: 'draining', reason: 'stopping' }),
       always: { guard: 'drained', target: 'drained' },
       on: {
-        SCAN: { actions: { type: 'refuseNow', params: { reason: 'Line stopping' } } },
-        SUBMIT_BOTTLES: { actions: { type: 'refuseNow', params: { reason: 'Line stopping' } } },
+        SCAN: { actions: { type: 'refuseNow', params: { reason: reasons.lineStopping() } } },
+        SUBMIT_BOTTLES: { actions: { type: 'refuseNow', params: { reason: reasons.lineStopping() } } },
       },
     },
     drained: {
       entry: emit({ type: 'line.state', state: 'drained', reason: 'stopped' }),
       on: {
-        SCAN: { actions: { type: 'refuseNow', params: { reason: 'Line stopped' } } },
-        SUBMIT_BOTTLES: { actions: { type: 'refuseNow', params: { reason: 'Line stopped' } } },
+        SCAN: { actions: { type: 'refuseNow', params: { reason: reasons.lineStopped() } } },
+        SUBMIT_BOTTLES: { actions: { type: 'refuseNow', params: { reason: reasons.lineStopped() } } },
         RESUME: 'running',
       },
     },

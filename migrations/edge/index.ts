@@ -3,6 +3,7 @@ import * as initial from './0001-initial.js';
 import * as scanRoles from './0002-scan-roles.js';
 import * as security from './0003-security.js';
 import * as journal from './0004-journal.js';
+import * as scanReasonCodes from './0005-scan-reason-codes.js';
 
 /**
  * The edge's migrations, in order. A static list (rather than a directory scan) so migrations
@@ -13,6 +14,7 @@ const MIGRATIONS: Array<[string, Knex.Migration]> = [
   ['0002-scan-roles', scanRoles],
   ['0003-security', security],
   ['0004-journal', journal],
+  ['0005-scan-reason-codes', scanReasonCodes],
 ];
 
 export const edgeMigrations: Knex.MigrationSource<[string, Knex.Migration]> = {

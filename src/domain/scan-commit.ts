@@ -1,3 +1,4 @@
+import type { ReasonCode, ReasonParams } from './codes/reasons.js';
 import type { ScannerRole } from './scanner-role.js';
 
 /**
@@ -25,7 +26,11 @@ export interface CommitItem {
   /** When the scanner delivered it; null lets storage stamp the commit time. */
   receivedAt: string | null;
   outcome: 'candidate' | 'invalid' | 'noread' | 'refused';
+  /** Why it was not a candidate, in English (the stored and answered `message`). */
   reason: string | null;
+  /** The same as a stable code and its params (src/domain/codes/reasons.ts); absent: the outcome's own code. */
+  reasonCode?: ReasonCode | null;
+  reasonParams?: ReasonParams | null;
   /** The GTIN when it could be read, even from an invalid code. */
   gtin: string | null;
   bottle: BottleCandidate | null;

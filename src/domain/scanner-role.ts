@@ -1,4 +1,5 @@
 import type { CommitItem, ScanOutcome } from './scan-commit.js';
+import { reasonText, type ReasonCode, type ReasonParams, type ScanReason } from './codes/reasons.js';
 
 /**
  * What a scanner's reads mean on the line (the spec's scanner `role`). ADD is the main line
@@ -37,6 +38,14 @@ export interface RoleResult {
   outcome: ScanOutcome;
   bottleId: string | null;
   message: string | null;
+  /** Why a role scan was not accepted, as a stable code (src/domain/codes/reasons.ts); absent: the item's or the outcome's. */
+  reasonCode?: ReasonCode | null;
+  reasonParams?: ReasonParams | null;
+}
+
+/** A role scan not accepted, for `reason`: its English text as the message, and its code and params. */
+export function roleRefusal(outcome: Exclude<ScanOutcome, 'accepted'>, reason: ScanReason, bottleId: string | null = null): RoleResult {
+  return { outcome, bottleId, message: reasonText(reason), reasonCode: reason.code, reasonParams: reason.params };
 }
 
 /** What the aggregation actor executes for a role scan (one transaction, scan row included). */

@@ -117,7 +117,7 @@ export function createEdgeMetrics(system: EdgeSystem, live: { wsClients: () => n
   const offs = [
     system.bus.subscribe('scan.decided', (event: ScanDecidedEvent) => {
       const { decision } = event;
-      const reason = decision.outcome === 'accepted' ? 'none' : scanReasonOf(decision.outcome, decision.message);
+      const reason = decision.outcome === 'accepted' ? 'none' : scanReasonOf(decision.outcome, decision.message, decision.reasonCode);
       const key = `${decision.outcome}|${reason}|${event.role}`;
       const entry = scanCounts.get(key);
       if (entry) entry.n++;

@@ -31,7 +31,7 @@ export function scanItem(code: string, options: { source?: string; receivedAt?: 
   const source = options.source ?? 'cam-1';
   const receivedAt = options.receivedAt ?? null;
   const check = checkCode(code, 'milk');
-  if (!check.valid) return { code, source, receivedAt, outcome: 'invalid', reason: check.reason, gtin: check.gtin, bottle: null };
+  if (!check.valid) return { code, source, receivedAt, outcome: 'invalid', reason: check.reason, reasonCode: check.reasonCode, reasonParams: check.reasonParams, gtin: check.gtin, bottle: null };
   return {
     code: check.code.normalised,
     source,

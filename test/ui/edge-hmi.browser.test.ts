@@ -112,7 +112,7 @@ describe('edge HMI in Chromium', function () {
 
     expect((await scan(bad)).outcome).to.equal('invalid');
     expect(await feedRow(p, bad, 1000)).to.equal('rejected');
-    expect(await p.textContent('[data-testid=last-reason]')).to.equal('Неверная контрольная цифра');
+    expect(await p.textContent('[data-testid=last-reason]')).to.equal('Неверная контрольная цифра в поле GTIN');
     const color = await p.$eval('[data-testid=last-unit]', (el) => getComputedStyle(el).backgroundColor);
     expect(color).to.equal('rgb(107, 17, 17)');
 

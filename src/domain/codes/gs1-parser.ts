@@ -2,7 +2,7 @@ import { GS_CHAR_CODE } from './gs.js';
 import { matchAi, type AiDefinition } from './ai-table.js';
 import { findNonCset82, findNonDigit } from './cset82.js';
 import { hasValidCheckDigitAt } from './check-digit.js';
-import { reasons } from './reasons.js';
+import { reasons, reasonText, type ScanReason } from './reasons.js';
 
 export type Gs1ErrorKind =
   | 'truncated'
@@ -18,6 +18,9 @@ export type Gs1ErrorKind =
 
 export interface Gs1ParseError {
   readonly kind: Gs1ErrorKind;
+  /** The stable code and params of the reason (what the API and the HMI use). */
+  readonly reason: ScanReason;
+  /** The reason in English, from the message catalogue. */
   readonly message: string;
   /** The AI being read when the error was found, if one had been identified. */
   readonly ai: string | null;
@@ -66,8 +69,8 @@ function toRecord(count: number): Record<string, string> {
   return ais;
 }
 
-function fail(count: number, kind: Gs1ErrorKind, message: string, ai: string | null, position: number): Gs1Parse {
-  return { ok: false, ais: toRecord(count), error: { kind, message, ai, position } };
+function fail(count: number, kind: Gs1ErrorKind, reason: ScanReason, ai: string | null, position: number): Gs1Parse {
+  return { ok: false, ais: toRecord(count), error: { kind, reason, message: reasonText(reason), ai, position } };
 }
 
 /** The AI as it appears in the data: '3103' for the 310n family; the interned table id otherwise. */
@@ -96,7 +99,7 @@ export function parseElementString(data: string, hints?: readonly LengthHint[]):
     if (def === null) {
       // A few trailing digits that could still begin an AI mean the code was cut short.
       if (n - p < 4 && allDigits(data, p)) return fail(count, 'truncated', reasons.truncated(null), null, p);
-      return fail(count, 'unknown-ai', reasons.unknownAi(p), null, p);
+      return fail(count, 'unknown-ai', reasons.unknownAi(p, data.substring(p, p + 4)), null, p);
     }
     const aiLen = def.id.length;
     const ai = concreteAi(data, p, def);
@@ -118,8 +121,8 @@ export function parseElementString(data: string, hints?: readonly LengthHint[]):
         p = end + 1; // needed after 8005; after a predefined-length AI it is encoder noise we tolerate
       } else if (end < n && !def.predefined) {
         const next = matchAi(data, end);
-        const message = next === null ? reasons.missingGsAfter(ai) : reasons.missingGs(concreteAi(data, end, next));
-        return fail(count, 'missing-gs', message, ai, end);
+        const reason = next === null ? reasons.missingGsAfter(ai) : reasons.missingGs(concreteAi(data, end, next));
+        return fail(count, 'missing-gs', reason, ai, end);
       } else {
         p = end;
       }

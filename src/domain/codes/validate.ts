@@ -5,7 +5,7 @@ import { parseElementString } from './gs1-parser.js';
 import { isIndustry, type Industry } from './industries.js';
 import { normaliseScan } from './normalise.js';
 import { PROFILES, type Gs1Profile, type IndustryProfile, type ProfileElement, type RawProfile } from './profiles.js';
-import { EMPTY_CODE, INVALID_LENGTH, NOT_A_STRING, UNREADABLE, reasons } from './reasons.js';
+import { EMPTY_CODE, INVALID_LENGTH, NOT_A_STRING, UNREADABLE, reasons, reasonText, type ReasonCode, type ReasonParams, type ScanReason } from './reasons.js';
 
 export interface ParsedCode {
   /** The full code with GS bytes. */
@@ -21,14 +21,18 @@ export interface ParsedCode {
 
 export type CodeCheck =
   | { valid: true; code: ParsedCode }
-  /** gtin: the 14 digits when they could be read (even with a wrong check digit), else null. */
-  | { valid: false; reason: string; gtin: string | null };
+  /**
+   * reasonCode/reasonParams: why, as a stable code (src/domain/codes/reasons.ts); reason: the same
+   * in English from the catalogue. gtin: the 14 digits when they could be read (even with a wrong
+   * check digit), else null.
+   */
+  | { valid: false; reason: string; reasonCode: ReasonCode; reasonParams: ReasonParams; gtin: string | null };
 
 /** Far above any marking code (the long pharma form is 85); bounds the work a garbage scan costs. */
 const MAX_RAW_LENGTH = 1024;
 
-function invalid(reason: string, gtin: string | null): CodeCheck {
-  return { valid: false, reason, gtin };
+function invalid(why: ScanReason, gtin: string | null): CodeCheck {
+  return { valid: false, reason: reasonText(why), reasonCode: why.code, reasonParams: why.params, gtin };
 }
 
 function isWildcard(ai: string): boolean {
@@ -53,17 +57,17 @@ function checkGs1(data: string, profile: Gs1Profile): CodeCheck {
   const parsed = parseElementString(data, profile.elements);
   const ais = parsed.ais;
   const gtin = ais['01'] ?? null; // the parser stores 01 only as 14 digits
-  if (!parsed.ok) return invalid(parsed.error.kind === 'truncated' ? INVALID_LENGTH : parsed.error.message, gtin);
+  if (!parsed.ok) return invalid(parsed.error.kind === 'truncated' ? INVALID_LENGTH : parsed.error.reason, gtin);
 
   // Missing and wrong-length elements are reported after unexpected AIs: "Unexpected AI 91" says
   // more about a code from another product group than "Missing AI 93" does.
   let matched = 0;
-  let deferred: string | null = null;
+  let deferred: ScanReason | null = null;
   for (const e of profile.elements) {
     // Enumerating keys for a measure AI (310n) is skipped once every AI read is accounted for.
     const value = !isWildcard(e.ai) ? ais[e.ai] : matched < parsed.count ? findByWildcard(ais, e.ai) : undefined;
     if (value === undefined) {
-      if (!e.optional && deferred === null) deferred = reasons.missingAi(e.ai, profile.name);
+      if (!e.optional && deferred === null) deferred = reasons.missingAi(e.ai, titleOf(e.ai), profile.name);
       continue;
     }
     matched++;
@@ -73,7 +77,7 @@ function checkGs1(data: string, profile: Gs1Profile): CodeCheck {
   }
   if (parsed.count > matched) {
     for (const key in ais) {
-      if (elementFor(profile, key) === undefined) return invalid(reasons.unexpectedAi(key, profile.name), gtin);
+      if (elementFor(profile, key) === undefined) return invalid(reasons.unexpectedAi(key, titleOf(key), profile.name), gtin);
     }
   }
   if (deferred !== null) return invalid(deferred, gtin);

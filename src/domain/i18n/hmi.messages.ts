@@ -3,7 +3,7 @@ import type { MessageCatalogue } from './messages.js';
 /**
  * Texts of the operator HMI (served by the edge at `/`) and those both browser apps share:
  * `ui.` frame and forms, `error.` the words for the API's stable error codes, `role.`, `severity.`,
- * `mode.`, `reason.` why a unit was rejected, `bottle.status.`, `provision.`, `setup.`, `users.`,
+ * `mode.` (`reason.` why a unit was rejected lives in reasons.messages.ts), `bottle.status.`, `provision.`, `setup.`, `users.`,
  * `hmi.` the operator's screens.
  */
 export const HMI_MESSAGES: MessageCatalogue = {
@@ -58,23 +58,6 @@ export const HMI_MESSAGES: MessageCatalogue = {
 
   'mode.DIRECT_CLOUD': { ru: 'Напрямую в облако', en: 'Direct to cloud' },
   'mode.VIA_LOCAL_SERVER': { ru: 'Через сервер завода', en: 'Via factory server' },
-
-  'reason.duplicate': { ru: 'Повтор кода', en: 'Duplicate code' },
-  'reason.noread': { ru: 'Код не прочитан', en: 'No read' },
-  'reason.check_digit': { ru: 'Неверная контрольная цифра', en: 'Wrong check digit' },
-  'reason.unknown_ai': { ru: 'Неизвестный идентификатор (позиция {position})', en: 'Unknown identifier (position {position})' },
-  'reason.structure': { ru: 'Нарушена структура кода', en: 'Broken code structure' },
-  'reason.truncated': { ru: 'Код обрезан', en: 'Code cut short' },
-  'reason.wrong_product': { ru: 'Не тот продукт (AI {ai})', en: 'Wrong product (AI {ai})' },
-  'reason.missing_ai': { ru: 'В коде нет поля {ai}', en: 'Field {ai} missing from the code' },
-  'reason.length': { ru: 'Неверная длина кода', en: 'Wrong code length' },
-  'reason.character': { ru: 'Недопустимый символ', en: 'Invalid character' },
-  'reason.date': { ru: 'Неверная дата в коде', en: 'Invalid date in the code' },
-  'reason.empty': { ru: 'Пустой код', en: 'Empty code' },
-  'reason.unreadable': { ru: 'Код не читается', en: 'Unreadable code' },
-  'reason.line_stopped': { ru: 'Линия остановлена', en: 'Line stopped' },
-  'reason.storage': { ru: 'Ошибка записи', en: 'Storage error' },
-  'reason.invalid': { ru: 'Код не прошёл проверку', en: 'Code failed the check' },
 
   'bottle.status.0': { ru: 'Создан', en: 'Created' },
   'bottle.status.1': { ru: 'В коробе', en: 'In a box' },

@@ -13,6 +13,7 @@ import { JOURNAL_MESSAGES } from './journal.messages.js';
 import { LINE_MESSAGES } from './line.messages.js';
 import { HMI_MESSAGES } from './hmi.messages.js';
 import { CONSOLE_MESSAGES } from './console.messages.js';
+import { REASON_MESSAGES } from './reasons.messages.js';
 
 export const LOCALES = ['ru', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];
@@ -28,6 +29,7 @@ export const MESSAGES: MessageCatalogue = {
   ...LINE_MESSAGES,
   ...HMI_MESSAGES,
   ...CONSOLE_MESSAGES,
+  ...REASON_MESSAGES,
 };
 
 /** The text of `key` in `locale` with `{placeholders}` filled; an unknown key reads as itself. */

@@ -70,8 +70,9 @@ export function createLineOperations(options: {
     bus.subscribe('scan.decided', ({ decision, role }) => {
       if (role !== 'ADD') return;
       rollOver();
-      tally(shiftCounters, decision.outcome, decision.message);
-      tally(dayCounters, decision.outcome, decision.message);
+      // Rejections count by reason code (stable, translated by the HMI), as the stored scans do.
+      tally(shiftCounters, decision.outcome, decision.reasonCode ?? decision.message);
+      tally(dayCounters, decision.outcome, decision.reasonCode ?? decision.message);
       scannedRate.add();
       if (decision.outcome === 'accepted') acceptedRate.add();
     }),

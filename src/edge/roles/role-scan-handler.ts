@@ -1,7 +1,8 @@
 import { type AnyActorRef, fromCallback } from 'xstate';
 import type { RolesEvent, ScanLineEvent } from '../../../machines/edge/scan-line.machine.js';
 import type { WorkReply } from '../../../machines/shared/serial-worker.machine.js';
-import type { RoleJob, RoleResult, RoleScanRequest } from '../../domain/scanner-role.js';
+import { reasons } from '../../domain/codes/reasons.js';
+import { roleRefusal, type RoleJob, type RoleResult, type RoleScanRequest } from '../../domain/scanner-role.js';
 import { ask } from '../../runtime/ask.js';
 
 export interface RoleScanHandlerOptions {
@@ -32,15 +33,15 @@ export function createRoleScanHandler(options: RoleScanHandlerOptions) {
   };
 
   async function run(worker: AnyActorRef | undefined, job: RoleJob<AnyActorRef>): Promise<RoleResult> {
-    if (!worker) return { outcome: 'error', bottleId: null, message: 'Storage unavailable: the aggregation actor is not running' };
+    if (!worker) return roleRefusal('error', reasons.storageUnavailable('the aggregation actor is not running'));
     const request: RoleScanRequest = { op: 'roleScan', role: job.role, item: job.item, deviceId: job.deviceId, productionLineId: job.productionLineId, ...options.sizes() };
     try {
       const reply = await ask<WorkReply<RoleResult>>(worker, (replyTo) => ({ type: 'work', request, replyTo }), { timeoutMs: options.timeoutMs ?? 10_000 });
       if (reply.ok) return reply.result;
       // A refusal is already a result (see role-scan-store.ts): what is left here is storage failing.
-      return { outcome: 'error', bottleId: null, message: `Storage unavailable: ${reply.error.message}` };
+      return roleRefusal('error', reasons.storageUnavailable(reply.error.message));
     } catch (error) {
-      return { outcome: 'error', bottleId: null, message: `Storage unavailable: ${error instanceof Error ? error.message : String(error)}` };
+      return roleRefusal('error', reasons.storageUnavailable(error instanceof Error ? error.message : String(error)));
     }
   }
 

@@ -25,7 +25,36 @@ const INVALID_CLASSES: Array<[RegExp, ScanReasonClass]> = [
   [/\bAI\b|GS separator|ends inside/i, 'structure'],
 ];
 
-export function scanReasonOf(outcome: string, message: string | null): ScanReasonClass {
+/** The class of each stable reason code (src/domain/codes/reasons.ts); a code not listed is 'other'. */
+const CODE_CLASSES: Record<string, ScanReasonClass> = {
+  DUPLICATE: 'duplicate',
+  NO_READ: 'noread',
+  CHECK_DIGIT: 'check_digit',
+  INVALID_LENGTH: 'length',
+  WRONG_LENGTH: 'length',
+  TOO_LONG: 'length',
+  INVALID_CHARACTER: 'character',
+  EMPTY_CODE: 'empty',
+  EMPTY_ELEMENT: 'empty',
+  UNKNOWN_AI: 'structure',
+  UNEXPECTED_AI: 'structure',
+  MISSING_AI: 'structure',
+  DUPLICATE_AI: 'structure',
+  MISSING_GS: 'structure',
+  MISSING_GS_AFTER: 'structure',
+  UNEXPECTED_GS: 'structure',
+  TRUNCATED: 'structure',
+  TRUNCATED_AI: 'structure',
+  LINE_PAUSED: 'paused',
+  LINE_DISABLED: 'disabled',
+  STORAGE_UNAVAILABLE: 'storage',
+  STORAGE_ERROR: 'storage',
+};
+
+/** The class of a decision: by its reason code when it has one, else (older callers) by its message. */
+export function scanReasonOf(outcome: string, message: string | null, reasonCode?: string | null): ScanReasonClass {
+  if (outcome === 'accepted') return 'none';
+  if (reasonCode) return CODE_CLASSES[reasonCode] ?? 'other';
   switch (outcome) {
     case 'accepted':
       return 'none';

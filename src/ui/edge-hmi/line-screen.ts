@@ -3,8 +3,8 @@ import { useEffect, useState } from 'preact/hooks';
 import type { Batch } from '../../domain/aggregation.js';
 import type { lineStatus } from '../../../api/edge/line-status.js';
 import { ConfirmButton, ErrorNote, Loaded, useAction, useApi } from '../shared/components.js';
-import { num, t, time } from '../shared/i18n.js';
-import { reasonOf } from '../shared/scan-reason.js';
+import { locale, num, t, time } from '../shared/i18n.js';
+import { reasonCodeWords, reasonOf, reasonWords } from '../shared/scan-reason.js';
 import type { LineCounters, LineStatusView } from './contract-types.js';
 import { DeviceSummary } from './devices-screen.js';
 import { api, batchTick, feed, lineTick, live } from './hmi-context.js';
@@ -30,11 +30,11 @@ export function LineScreen() {
 function LastUnit() {
   const last = feed.rows.value[0];
   if (!last) return html`<section class="signal" aria-live="polite"><span class="word">${t('hmi.waiting')}</span></section>`;
-  const reason = reasonOf(last.outcome, last.message);
+  const reason = reasonOf(last.outcome, last.reasonCode, last.reasonParams);
   const accepted = reason === null;
   return html`<section class=${`signal ${accepted ? 'accepted' : 'rejected'}`} aria-live="polite" data-testid="last-unit" data-outcome=${last.outcome}>
     <span class="word">${accepted ? '✔ ' + t('hmi.accepted') : '✖ ' + t('hmi.rejected')}</span>
-    ${reason ? html`<span class="reason" data-testid="last-reason">${t(reason.key, reason.params)}</span>` : null}
+    ${reason ? html`<span class="reason" data-testid="last-reason">${reasonWords(reason, locale.value)}</span>` : null}
     <span class="code mono">${shortCode(last.code)} · ${time(last.timestamp)}</span>
   </section>`;
 }
@@ -115,8 +115,8 @@ function Counters({ counters, rate }: { counters: LineCounters; rate: number | n
     </div>
     ${reasons.length > 0
       ? html`<p class="muted">${t('hmi.rejected_by')}: ${reasons.map(([why, n]) => {
-          const words = reasonOf('invalid', why);
-          return `${words ? t(words.key, words.params) : why} ${num(n)}`;
+          // Counted by reason code (scans stored before codes existed count under their English text).
+          return `${reasonCodeWords(why, locale.value)} ${num(n)}`;
         }).join(' · ')}</p>`
       : null}`;
 }
@@ -151,12 +151,12 @@ function Feed() {
         <thead><tr><th>${t('hmi.col.time')}</th><th>${t('hmi.col.code')}</th><th>${t('hmi.col.decision')}</th><th>${t('hmi.col.reason')}</th></tr></thead>
         <tbody data-testid="feed">
           ${rows.map((row) => {
-            const reason = reasonOf(row.outcome, row.message);
+            const reason = reasonOf(row.outcome, row.reasonCode, row.reasonParams);
             return html`<tr key=${row.seq} class=${reason ? 'rejected' : 'accepted'} data-code=${row.code} data-outcome=${row.outcome}>
               <td>${time(row.timestamp)}</td>
               <td class="mono">${shortCode(row.code)}</td>
               <td class="decision">${reason ? '✖ ' + t('hmi.rejected') : '✔ ' + t('hmi.accepted')}</td>
-              <td>${reason ? t(reason.key, reason.params) : ''}</td>
+              <td>${reason ? reasonWords(reason, locale.value) : ''}</td>
             </tr>`;
           })}
         </tbody>

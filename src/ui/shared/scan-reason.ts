@@ -1,44 +1,42 @@
-/**
- * The reason of a scan decision in words of the catalogue. The scan line reports an outcome and,
- * for an invalid code, the validator's English reason (src/domain/codes/reasons.ts); this maps
- * that reason onto a catalogue key, so an operator reads "wrong check digit" in their language and
- * never "Unknown AI at position 32".
- */
-const PATTERNS: Array<[RegExp, string, (m: RegExpExecArray) => Record<string, string>]> = [
-  [/check digit mismatch/i, 'reason.check_digit', () => ({})],
-  [/^Unknown AI at position (\d+)/i, 'reason.unknown_ai', (m) => ({ position: m[1]! })],
-  [/^Unexpected GS separator/i, 'reason.structure', () => ({})],
-  [/^Missing GS separator/i, 'reason.structure', () => ({})],
-  [/^Code ends inside/i, 'reason.truncated', () => ({})],
-  [/^Unexpected AI (\S+)/i, 'reason.wrong_product', (m) => ({ ai: m[1]! })],
-  [/^Missing AI (\S+)/i, 'reason.missing_ai', (m) => ({ ai: m[1]! })],
-  [/^Duplicate AI/i, 'reason.structure', () => ({})],
-  [/must be \d+ characters|longer than \d+ characters|Invalid code length/i, 'reason.length', () => ({})],
-  [/^Invalid character/i, 'reason.character', () => ({})],
-  [/^Invalid (expiry|production|date)/i, 'reason.date', () => ({})],
-  [/^Empty/i, 'reason.empty', () => ({})],
-  [/^Unreadable/i, 'reason.unreadable', () => ({})],
-  [/GTIN|product/i, 'reason.wrong_product', () => ({ ai: '01' })],
-  [/paused|disabled|not running/i, 'reason.line_stopped', () => ({})],
-];
+import { reasonText, type ReasonParams } from '../../domain/codes/reasons.js';
+import type { Locale } from '../../domain/i18n/messages.js';
 
-export interface ReasonWords {
-  key: string;
-  params: Record<string, string>;
+/**
+ * The reason of a scan decision in words of the catalogue. Every rejected scan the edge reports
+ * (scan answers, `/scanner/recent`, `/ws` scan events) carries a stable `reasonCode` and its
+ * `reasonParams` (src/domain/codes/reasons.ts); this looks the code up, so an operator reads
+ * "AI 17 (срок годности) не входит в код товарной группы milk" in their language and never the
+ * validator's English. No sentence is parsed.
+ */
+export interface ScanReasonView {
+  code: string;
+  params: ReasonParams;
 }
 
-/** `null` for an accepted scan; otherwise the catalogue key (and params) that says why not. */
-export function reasonOf(outcome: string, message: string | null | undefined): ReasonWords | null {
+/** What an outcome means when the decision names no code (rows stored before codes existed). */
+const OUTCOME_CODES: Record<string, string> = {
+  duplicate: 'DUPLICATE',
+  noread: 'NO_READ',
+  refused: 'REFUSED',
+  error: 'STORAGE_ERROR',
+};
+
+/** `null` for an accepted scan; otherwise the reason code (and params) that says why not. */
+export function reasonOf(outcome: string, reasonCode?: string | null, reasonParams?: ReasonParams | null): ScanReasonView | null {
   if (outcome === 'accepted') return null;
-  if (outcome === 'duplicate') return { key: 'reason.duplicate', params: {} };
-  if (outcome === 'noread') return { key: 'reason.noread', params: {} };
-  if (message) {
-    for (const [pattern, key, params] of PATTERNS) {
-      const match = pattern.exec(message);
-      if (match) return { key, params: params(match) };
-    }
-  }
-  if (outcome === 'refused') return { key: 'reason.line_stopped', params: {} };
-  if (outcome === 'error') return { key: 'reason.storage', params: {} };
-  return { key: 'reason.invalid', params: {} };
+  const code = reasonCode ?? OUTCOME_CODES[outcome] ?? 'INVALID';
+  return { code, params: reasonParams ?? {} };
+}
+
+/** The reason's words in `locale`; a code the catalogue does not know reads as the code itself. */
+export function reasonWords(reason: ScanReasonView, locale: Locale): string {
+  return reasonText(reason, locale);
+}
+
+/**
+ * The words of a reason code alone (the line counters count by code, without params): each
+ * placeholder reads as "…", and a code the catalogue does not know reads as itself.
+ */
+export function reasonCodeWords(code: string, locale: Locale): string {
+  return reasonText({ code, params: {} }, locale).replace(/\{\w+\}/g, '…');
 }

@@ -62,15 +62,17 @@ describe('role scans in the aggregation executor (SQLite)', () => {
 
     it('an unknown code is refused with the reason (recorded, nothing changed); a second REMOVE is a duplicate', async () => {
       const unknown = await scan('REMOVE', validCode(seed++));
-      expect(unknown).to.include({ outcome: 'refused', bottleId: null, message: 'Unknown code: no such unit on this line' });
-      expect(await lastScan()).to.include({ role: 'REMOVE', outcome: 'refused', reason: 'Unknown code: no such unit on this line' });
+      expect(unknown).to.include({ outcome: 'refused', bottleId: null, message: 'Unknown code: no such unit on this line', reasonCode: 'UNKNOWN_UNIT' });
+      expect(await lastScan()).to.include({ role: 'REMOVE', outcome: 'refused', reason: 'Unknown code: no such unit on this line', reason_code: 'UNKNOWN_UNIT', reason_params: '{}' });
       const [code] = await added(1);
       await scan('REMOVE', code!);
-      expect(await scan('REMOVE', code!)).to.include({ outcome: 'duplicate', message: 'Already removed' });
+      expect(await scan('REMOVE', code!)).to.include({ outcome: 'duplicate', message: 'Already removed', reasonCode: 'ALREADY_REMOVED' });
     });
 
     it('an invalid code is recorded as invalid; an illegal move (Synced → Deleted) is refused and rolled back', async () => {
       expect(await scan('REMOVE', invalidCode(seed++))).to.include({ outcome: 'invalid', message: 'GTIN check digit mismatch' });
+      // An invalid code keeps the validator's reason code in the stored row.
+      expect(await lastScan()).to.include({ outcome: 'invalid', reason_code: 'CHECK_DIGIT', reason_params: '{"field":"GTIN"}' });
       const [code] = await added(1);
       await store.db.writer('bottles').where({ identification_code: scanItem(code!).bottle!.identificationCode }).update({ status: SYNCED });
       const result = await scan('REMOVE', code!);

@@ -94,8 +94,8 @@ describe('writeScanGroup', () => {
     const bad = invalidCode(8);
     const items: CommitItem[] = [
       scanItem(bad),
-      { code: 'NoRead', source: 'cam-1', receivedAt: null, outcome: 'noread', reason: 'No read', gtin: null, bottle: null },
-      { code: validCode(9), source: 'api', receivedAt: null, outcome: 'refused', reason: 'Line paused: jam', gtin: null, bottle: null },
+      { code: 'NoRead', source: 'cam-1', receivedAt: null, outcome: 'noread', reason: 'No read', reasonCode: 'NO_READ', reasonParams: {}, gtin: null, bottle: null },
+      { code: validCode(9), source: 'api', receivedAt: null, outcome: 'refused', reason: 'Line paused: jam', reasonCode: 'LINE_PAUSED', reasonParams: { reason: 'jam' }, gtin: null, bottle: null },
     ];
     const results = await write(items);
     expect(results).to.deep.equal([
@@ -109,6 +109,12 @@ describe('writeScanGroup', () => {
       [bad, 'invalid', 'GTIN check digit mismatch'],
       ['NoRead', 'noread', 'No read'],
       [validCode(9), 'refused', 'Line paused: jam'],
+    ]);
+    // The stable code and its params next to the English text (what /scanner/recent and the counters use).
+    expect((await scans()).map((s) => [s.reason_code, s.reason_params])).to.deep.equal([
+      ['CHECK_DIGIT', '{"field":"GTIN"}'],
+      ['NO_READ', '{}'],
+      ['LINE_PAUSED', '{"reason":"jam"}'],
     ]);
   });
 

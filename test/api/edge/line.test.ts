@@ -34,7 +34,7 @@ describe('edge API: line operations /api/v1/line', () => {
     for (const counters of [s.shift.counters, s.today.counters]) {
       expect(counters).to.deep.include({ accepted: 2, duplicates: 1, noReads: 0 });
       expect(counters.rejected.total).to.equal(1);
-      expect(Object.values(counters.rejected.byReason)).to.deep.equal([1]);
+      expect(counters.rejected.byReason).to.deep.equal({ CHECK_DIGIT: 1 }); // by stable reason code, which the HMI translates
     }
     expect(s.ratePerMinute).to.deep.equal({ accepted: 2, scanned: 4 });
   });
@@ -47,6 +47,7 @@ describe('edge API: line operations /api/v1/line', () => {
       const s = expectData(await second.request('GET', '/api/v1/line/status', { token: second.tokens.operator }));
       expect(s.today.counters).to.deep.include({ accepted: 2, duplicates: 1 });
       expect(s.today.counters.rejected.total).to.equal(1);
+      expect(s.today.counters.rejected.byReason).to.deep.equal({ CHECK_DIGIT: 1 }); // the same keys as the live counters
     } finally {
       await second.edge.stop();
     }

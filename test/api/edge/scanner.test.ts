@@ -33,8 +33,8 @@ describe('edge API: /api/v1/scanner', () => {
     it('accepts a valid code: {valid, gtin, duplicate, bottleId, message, outcome} and stores the bottle', async () => {
       const [code] = codes(1);
       const data = await scan(code);
-      expect(Object.keys(data).sort()).to.deep.equal(['bottleId', 'duplicate', 'gtin', 'message', 'outcome', 'valid']);
-      expect(data).to.include({ valid: true, duplicate: false, message: null, outcome: 'accepted', gtin: gtinOf(code!) });
+      expect(Object.keys(data).sort()).to.deep.equal(['bottleId', 'duplicate', 'gtin', 'message', 'outcome', 'reasonCode', 'reasonParams', 'valid']);
+      expect(data).to.include({ valid: true, duplicate: false, message: null, reasonCode: null, reasonParams: null, outcome: 'accepted', gtin: gtinOf(code!) });
       expect(data.bottleId).to.be.a('string').and.not.empty;
       const bottle = expectData(await t.request('GET', `/api/v1/bottles/${data.bottleId}`, { token: t.tokens.operator }));
       expect(bottle).to.include({ identifier: code, status: 0 });
@@ -121,7 +121,7 @@ describe('edge API: /api/v1/scanner', () => {
       const scansBefore = (await status()).scanCount;
       const countBefore = (await bottleCounts(t)).count;
       const data = await validate({ code });
-      expect(data).to.deep.equal({ valid: true, gtin: gtinOf(code!), duplicate: false, message: null });
+      expect(data).to.deep.equal({ valid: true, gtin: gtinOf(code!), duplicate: false, message: null, reasonCode: null, reasonParams: null });
       expect((await status()).scanCount).to.equal(scansBefore);
       expect((await bottleCounts(t)).count).to.equal(countBefore);
       // Validating did not reserve it: the first real scan is accepted.

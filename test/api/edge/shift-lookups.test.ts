@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { GS } from '../../../src/domain/codes/index.js';
 import { expectData, expectError, expectValidationError, itRequiresAuth } from '../../support/api-expect.js';
 import { startTestEdge, type TestEdge } from '../../support/edge-harness.js';
-import { codes, createBatch, createBottles, printable } from '../../support/edge-fixtures.js';
+import { codes, createBatch, createBottles, printable, SPEC_EXAMPLE_CODE } from '../../support/edge-fixtures.js';
 
 /** What an operator needs during a shift: find a bottle by its code, page through lists, close a partial box. */
 describe('edge API: lookups, cursor paging and closing a batch by hand', () => {
@@ -28,6 +28,10 @@ describe('edge API: lookups, cursor paging and closing a batch by hand', () => {
     it('404 for a valid code never stored; 400 for an invalid code, a missing code or unknown parameters', async () => {
       expectError(await t.request('GET', `/api/v1/bottles/by-code?code=${encodeURIComponent(codes(1)[0]!)}`, { token: t.tokens.operator }), 404, 'NOT_FOUND');
       expectValidationError(await t.request('GET', '/api/v1/bottles/by-code?code=hello', { token: t.tokens.operator }), 'code');
+      // The code is refused with the validator's stable reason code next to its English text.
+      const refused = await t.request('GET', `/api/v1/bottles/by-code?code=${encodeURIComponent(SPEC_EXAMPLE_CODE)}`, { token: t.tokens.operator });
+      expect(refused.status).to.equal(400);
+      expect((refused.body as { error: { details: unknown } }).error.details).to.deep.include({ reason: 'GTIN check digit mismatch', reasonCode: 'CHECK_DIGIT', reasonParams: { field: 'GTIN' } });
       expectValidationError(await t.request('GET', '/api/v1/bottles/by-code', { token: t.tokens.operator }));
       expectValidationError(await t.request('GET', `/api/v1/bottles/by-code?code=x&id=1`, { token: t.tokens.operator }));
     });

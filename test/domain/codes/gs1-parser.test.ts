@@ -78,8 +78,9 @@ describe('codes/gs1-parser', () => {
   });
 
   it('reports unknown AIs, stray GS, duplicates and truncation', () => {
-    expect(errorOf('4401234').message).to.equal('Unknown AI at position 0');
-    expect(errorOf('3106001250').message).to.equal('Unknown AI at position 0'); // 310n stops at 5 decimals
+    expect(errorOf('4401234').message).to.equal('Unknown AI: the code has “4401” at position 0');
+    expect(errorOf('4401234').reason).to.deep.equal({ code: 'UNKNOWN_AI', params: { position: 0, found: '4401' } });
+    expect(errorOf('3106001250').message).to.equal('Unknown AI: the code has “3106” at position 0'); // 310n stops at 5 decimals
     expect(errorOf(`21A${GS}${GS}93x`).message).to.equal('Unexpected GS separator at position 4');
     expect(errorOf(`21A${GS}21B`).message).to.equal('Duplicate AI 21');
     expect(errorOf(`0104600840`).kind).to.equal('truncated');

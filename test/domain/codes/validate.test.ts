@@ -20,7 +20,7 @@ describe('codes/validate', () => {
   describe('vectors', () => {
     it("rejects the spec's example for milk: GTIN 04600000000017 should end in 5", () => {
       const r = checkCode('010460000000001721ABC123KRIPTO1234', 'milk');
-      expect(r).to.deep.equal({ valid: false, reason: 'GTIN check digit mismatch', gtin: '04600000000017' });
+      expect(r).to.deep.equal({ valid: false, reason: 'GTIN check digit mismatch', reasonCode: 'CHECK_DIGIT', reasonParams: { field: 'GTIN' }, gtin: '04600000000017' });
     });
 
     it('accepts the reference milk example (its GTIN check digit 2 is right)', () => {
@@ -111,17 +111,17 @@ describe('codes/validate', () => {
       { name: 'water serial', raw: `01${GTIN}215!IS(;${GS}93dGVz`, industry: 'water', reason: 'Serial must be 13 characters for water', gtin: GTIN },
       { name: 'crypto tail length', raw: `${MILK}x`, industry: 'milk', reason: 'Crypto tail must be 4 characters for milk', gtin: GTIN },
       { name: 'verification code length', raw: PHARMA.slice(0, -1), industry: 'shoes', reason: 'Verification code must be 44 characters for shoes', gtin: GTIN },
-      { name: 'pharma code on a milk line', raw: `${MILK}${GS}91EE06`, industry: 'milk', reason: 'Unexpected AI 91 for milk', gtin: GTIN },
-      { name: '91 instead of 93', raw: `01${GTIN}215!IS(;${GS}91dGVz`, industry: 'milk', reason: 'Unexpected AI 91 for milk', gtin: GTIN },
-      { name: 'no crypto tail', raw: `01${GTIN}215!IS(;`, industry: 'milk', reason: 'Missing AI 93 for milk', gtin: GTIN },
-      { name: 'no 8005', raw: `01${GTIN}21AbC-123${GS}93dGVz`, industry: 'tobacco_block', reason: 'Missing AI 8005 for tobacco_block', gtin: GTIN },
+      { name: 'pharma code on a milk line', raw: `${MILK}${GS}91EE06`, industry: 'milk', reason: 'AI 91 (verification key) is not part of a milk code', gtin: GTIN },
+      { name: '91 instead of 93', raw: `01${GTIN}215!IS(;${GS}91dGVz`, industry: 'milk', reason: 'AI 91 (verification key) is not part of a milk code', gtin: GTIN },
+      { name: 'no crypto tail', raw: `01${GTIN}215!IS(;`, industry: 'milk', reason: 'Missing AI 93 (crypto tail) for milk', gtin: GTIN },
+      { name: 'no 8005', raw: `01${GTIN}21AbC-123${GS}93dGVz`, industry: 'tobacco_block', reason: 'Missing AI 8005 (price) for tobacco_block', gtin: GTIN },
       { name: 'space in serial', raw: `01${GTIN}215!I (;${GS}93dGVz`, industry: 'milk', reason: 'Invalid character in serial', gtin: GTIN },
       { name: 'Cyrillic in serial (keyboard layout)', raw: `01${GTIN}215!IЫ(;${GS}93dGVz`, industry: 'milk', reason: 'Invalid character in serial', gtin: GTIN },
       { name: 'bad crypto character', raw: `01${GTIN}215!IS(;${GS}93dG~z`, industry: 'milk', reason: 'Invalid character in crypto tail', gtin: GTIN },
       { name: 'tobacco pack serial', raw: `${GTIN}AbC 123PRC1chk1`, industry: 'tobacco_pack', reason: 'Invalid character in serial', gtin: GTIN },
       { name: 'tobacco pack GS inside', raw: `${GTIN}AbC${GS}123PRC1chk1`, industry: 'tobacco_pack', reason: 'Invalid character in serial', gtin: GTIN },
       { name: 'letter in 8005', raw: TOBACCO_BLOCK.replace('8005012345', '800501234X'), industry: 'tobacco_block', reason: 'Invalid character in price', gtin: GTIN },
-      { name: 'unknown AI', raw: `44${GTIN}`, industry: 'milk', reason: 'Unknown AI at position 0', gtin: null },
+      { name: 'unknown AI', raw: `44${GTIN}`, industry: 'milk', reason: 'Unknown AI: the code has “4404” at position 0', gtin: null },
       { name: 'double GS', raw: `01${GTIN}215!IS(;${GS}${GS}93dGVz`, industry: 'milk', reason: 'Unexpected GS separator at position 25', gtin: GTIN },
       { name: 'duplicate serial', raw: `01${GTIN}215!IS(;${GS}21ABCDEF${GS}93dGVz`, industry: 'milk', reason: 'Duplicate AI 21', gtin: GTIN },
       { name: 'overlong garbage', raw: '0'.repeat(5000), industry: 'milk', reason: 'Invalid code length for industry', gtin: null },

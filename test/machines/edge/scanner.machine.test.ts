@@ -12,6 +12,8 @@ const decision = (valid: boolean): ScanDecision => ({
   duplicate: !valid,
   gtin: null,
   message: valid ? null : 'Duplicate code',
+  reasonCode: valid ? null : 'DUPLICATE',
+  reasonParams: valid ? null : {},
   bottleId: null,
   timestamp: null,
 });
