@@ -117,6 +117,23 @@ describe('factory console in Chromium', function () {
     await shoot(p, 'console-firmware');
   });
 
+  it('a running deployment aborted from the page: its row ends aborted, naming who', async () => {
+    // An enrolled edge that never connects: its command stays queued, so the deployment keeps running.
+    await f().enrol('ui-offline-1');
+    const release = await uploadOk(f(), '9.9.2', artifactBytes(1024, 4));
+    const created = await f().request('POST', '/api/v1/firmware/deployments', { token: f().tokens.admin, body: { releaseId: release.id, deviceIds: ['ui-offline-1'] } });
+    expect(created.status).to.equal(201);
+    const p = await openLoggedIn('admin');
+    await p.goto(`${f().url}/#/firmware`);
+    const row = `[data-testid=deployments] tr[data-deployment="${created.body.data.id}"]`;
+    await p.click(`${row}[data-status=running] button.danger:has-text("Прервать")`);
+    await p.click('.modal button:has-text("Подтвердить")');
+    await p.waitForSelector(`${row}[data-status=aborted] [data-testid=aborted-by]:has-text("admin")`, { timeout: 20_000 });
+    const stored = await f().request('GET', `/api/v1/firmware/deployments/${created.body.data.id}`, { token: f().tokens.operator });
+    expect(stored.body.data).to.include({ status: 'aborted', abortedBy: 'admin' });
+    expect(stored.body.data.devices[0].state).to.equal('skipped');
+  });
+
   it('a command to a group from the groups page: its live progress reaches "1 of 1 done"', async () => {
     const group = await f().request('POST', '/api/v1/device-groups', { token: f().tokens.manager, body: { name: 'Bulk group' } });
     await f().request('POST', `/api/v1/device-groups/${group.body.data.id}/members`, { token: f().tokens.manager, body: { deviceIds: ['ui-line-1'] } });

@@ -87,6 +87,7 @@ export const CONSOLE_MESSAGES: MessageCatalogue = {
   'console.deploy_counts': { ru: 'установлено {installed}, ошибок {failed}, всего {total}', en: '{installed} installed, {failed} failed, {total} in total' },
   'console.progress': { ru: 'Ход', en: 'Progress' },
   'console.abort': { ru: 'Прервать', en: 'Abort' },
+  'console.aborted_by': { ru: 'Прервал: {user}', en: 'Aborted by {user}' },
   'console.abort_confirm': { ru: 'Прервать развёртывание? Уже обновлённые устройства останутся на новой версии.', en: 'Abort the deployment? Devices already updated keep the new version.' },
   'console.file': { ru: 'Файл', en: 'File' },
   'console.size': { ru: 'Размер, байт', en: 'Size, bytes' },
