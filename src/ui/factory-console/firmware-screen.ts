@@ -41,7 +41,9 @@ export function FirmwareScreen() {
     if (await action.run(() => api.post('/api/v1/firmware/deployments', { releaseId, groupId }))) deployments.reload();
   };
   const abort = async (id: string) => {
-    if (await action.run(() => api.post(`/api/v1/firmware/deployments/${id}/abort`, {}))) deployments.reload();
+    // Reloaded either way: a 409 means it ended meanwhile (by its threshold), which the list should show.
+    await action.run(() => api.post(`/api/v1/firmware/deployments/${id}/abort`, {}));
+    deployments.reload();
   };
   return html`<div class="stack">
     <${ErrorNote} code=${action.error === 'NOT_FOUND' ? 'NOT_AVAILABLE' : action.error} />
