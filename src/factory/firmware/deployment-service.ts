@@ -131,6 +131,8 @@ export function createDeploymentService(options: DeploymentServiceOptions) {
             actor,
           });
           await setDeploymentCommand(db, deployment.id, deviceId, command.id);
+          // Aborted while this command was being created: the abort's cancel could not see it yet.
+          if (tracker.context(deployment.id)?.devices[deviceId]?.state === 'skipped') await cancelSkipped(deployment.id, [deviceId]);
           // What happened before we listened for it (a fast device, or a command already final).
           const event = deploymentEventFor(command);
           if (event) await tracker.apply(deployment.id, event);

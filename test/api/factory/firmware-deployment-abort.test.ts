@@ -110,6 +110,31 @@ describeOnBothDatabases('factory API: abort a firmware deployment by hand', (db)
     expect((await auditOf('dep-no-such'))[0]).to.include({ action: 'firmware.deployment.abort', outcome: 'failure' });
   });
 
+  it('an abort while the commands are still being created: those commands are canceled once they exist, the devices stay skipped', async () => {
+    const ids = await devices(3);
+    // Dispatch held at a gate: the deployment is stored and running, no command exists yet.
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    const held = { ...commands.port, dispatch: async (request: Parameters<typeof commands.port.dispatch>[0]) => (await gate, commands.port.dispatch(request)) };
+    t.factory.system.services.commands = held;
+    try {
+      const creating = t.request('POST', DEPLOYMENTS, { token: t.tokens.admin, body: { releaseId: release.id, deviceIds: ids } });
+      const listed = await waitFor(async () => {
+        const list = expectData(await t.request('GET', `${DEPLOYMENTS}?deviceId=${ids[0]}`, { token: t.tokens.operator })) as any[];
+        return list[0] ?? null;
+      }, 5000, 'the deployment stored');
+      const aborted = expectData(await abort(listed.id, { reason: 'stop before it starts' }));
+      expect(aborted.counts).to.include({ skipped: 3 });
+      open();
+      expectData(await creating, 201);
+      await waitFor(() => (ids.every((id) => commands.commandFor(id).status === 'CANCELED') ? true : null), 5000, 'late commands canceled');
+      expect(statesOf(await get(listed.id))).to.deep.equal(Object.fromEntries(ids.map((id) => [id, 'skipped'])));
+    } finally {
+      open();
+      t.factory.system.services.commands = commands.port;
+    }
+  });
+
   it('bad bodies are 400 naming the field, malformed JSON 400; the deployment goes on', async () => {
     const running = await create(await devices(1));
     const cases: Array<[unknown, string]> = [
