@@ -1,7 +1,9 @@
 import Router from '@koa/router';
+import { z } from 'zod';
 import type { FactorySystem } from '../../src/factory/system.js';
 import { requireRole } from '../http/auth.js';
 import { ok } from '../http/envelope.js';
+import { parseQuery } from '../http/validate.js';
 
 /**
  * The control room's figures. "Today" is the company's day (config company.timeZone). The spec's
@@ -24,8 +26,26 @@ export async function dashboardOverview(system: FactorySystem) {
   };
 }
 
+/** A calendar day that exists (2026-02-30 does not). */
+const calendarDay = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD')
+  .refine((day) => {
+    const ms = Date.parse(`${day}T00:00:00Z`);
+    return Number.isFinite(ms) && new Date(ms).toISOString().startsWith(day);
+  }, 'a date that exists');
+
+const productionQuery = z.object({ date: calendarDay.optional() }).strict();
+
 export function dashboardRoutes(system: FactorySystem): Router {
   const router = new Router();
-  router.get('/api/v1/dashboard/overview', requireRole(system.tokens, 'OPERATOR'), async (ctx) => ok(ctx, await dashboardOverview(system)));
+  const operator = requireRole(system.tokens, 'OPERATOR');
+  router.get('/api/v1/dashboard/overview', operator, async (ctx) => ok(ctx, await dashboardOverview(system)));
+  // Bottles per device (line) and hour of a day in the company's zone; today by default.
+  router.get('/api/v1/dashboard/production', operator, async (ctx) => {
+    const { date } = parseQuery(ctx, productionQuery);
+    const day = date ?? system.queries.dashboard.today();
+    ok(ctx, { date: day, timeZone: system.config.company.timeZone, lines: await system.queries.dashboard.productionByHour(day) });
+  });
   return router;
 }

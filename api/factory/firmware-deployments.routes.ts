@@ -37,13 +37,16 @@ const listQuery = z
 
 const deploymentParams = z.object({ id }).strict();
 
+/** Why the deployment is stopped (optional); kept as the deployment's reason. */
+const abortBody = z.object({ reason: z.string().trim().min(1).max(500).optional() }).strict();
+
 function deploymentView(deployment: FirmwareDeploymentWithDevices) {
   const states: Record<string, DeploymentDevice> = {};
   for (const d of deployment.devices) states[d.deviceId] = d;
   return { ...deployment, counts: countDevices(states) };
 }
 
-/** `/api/v1/firmware/deployments`: start a rollout (ADMIN), list and follow rollouts (OPERATOR). */
+/** `/api/v1/firmware/deployments`: start and abort a rollout (ADMIN), list and follow rollouts (OPERATOR). */
 export function firmwareDeploymentRoutes(context: FactoryContext, deployments: DeploymentService): Router {
   const router = new Router({ prefix: '/api/v1/firmware/deployments' });
   const operator = requireRole(context.tokens, 'OPERATOR');
@@ -64,6 +67,12 @@ export function firmwareDeploymentRoutes(context: FactoryContext, deployments: D
     const deployment = await deployments.get(deploymentId);
     if (!deployment) throw new ApiError('NOT_FOUND', `Firmware deployment ${deploymentId} not found`);
     ok(ctx, deploymentView(deployment));
+  });
+
+  router.post('/:id/abort', admin, async (ctx) => {
+    const { id: deploymentId } = parseParams(ctx, deploymentParams);
+    const { reason } = parseBody(ctx, abortBody);
+    ok(ctx, deploymentView(await deployments.abort(deploymentId, { actor: actorOf(ctx), ...(reason !== undefined ? { reason } : {}) })));
   });
 
   return router;

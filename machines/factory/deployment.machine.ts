@@ -5,13 +5,16 @@ import { assign, setup } from 'xstate';
  *
  *   deployment   running → completed   every device installed
  *                        → failed      every device finished, some failed or timed out (threshold not crossed)
- *                        → aborted     the abort threshold was crossed
+ *                        → aborted     the abort threshold was crossed, or someone aborted it by hand
  *   device       queued → downloading → verifying → installed | failed | timed_out
  *                queued → skipped (the deployment aborted before the device started)
  *
  * Abort threshold (after AWS IoT Jobs' abort criteria): once at least `abortMinDevices` devices
  * have finished (installed, failed or timed out), the deployment aborts as soon as more than
  * `abortThresholdPercent` % of those finished devices failed or timed out.
+ *
+ * A manual abort (`deployment.abort`, from a running deployment only) ends it the same way; the
+ * record keeps who aborted it (`abortedBy`) and why (`reason`).
  *
  * On abort, devices that had not started (still `queued`) are marked `skipped`; the service
  * cancels their commands where it can. Devices already downloading or verifying cannot be stopped
@@ -47,6 +50,7 @@ export interface DeploymentInput {
   abortMinDevices: number;
   finishedAt?: string | null;
   reason?: string | null;
+  abortedBy?: string | null;
 }
 
 export interface DeploymentContext {
@@ -56,6 +60,8 @@ export interface DeploymentContext {
   abortMinDevices: number;
   finishedAt: string | null;
   reason: string | null;
+  /** Who aborted the deployment by hand; null for a threshold abort or any other end. */
+  abortedBy: string | null;
 }
 
 /** Stages an edge reports while it works on update_firmware; staging is the last step of verifying. */
@@ -67,6 +73,14 @@ export type DeploymentEvent =
   | { type: 'device.timeout'; deviceId: string; error?: string | null; at: string }
   /** Its command was canceled (by the abort, or by hand): it will not run. */
   | { type: 'device.canceled'; deviceId: string; at: string };
+
+/** Someone stops a running deployment by hand (a deployment that has ended ignores it). */
+export type DeploymentAbortEvent = { type: 'deployment.abort'; by: string; reason?: string | null; at: string };
+
+export type DeploymentMachineEvent = DeploymentEvent | DeploymentAbortEvent;
+
+/** The reason recorded when a manual abort gives none. */
+export const MANUAL_ABORT_REASON = 'aborted by hand';
 
 export interface DeploymentCounts {
   total: number;
@@ -133,7 +147,7 @@ const lastChange = (context: DeploymentContext) =>
 export const deploymentMachine = setup({
   types: {
     context: {} as DeploymentContext,
-    events: {} as DeploymentEvent,
+    events: {} as DeploymentMachineEvent,
     input: {} as DeploymentInput,
   },
   guards: {
@@ -148,6 +162,7 @@ export const deploymentMachine = setup({
   actions: {
     applyDeviceEvent: assign({
       devices: ({ context, event }) => {
+        if (event.type === 'deployment.abort') return context.devices;
         const device = context.devices[event.deviceId];
         if (!device) return context.devices; // not part of this deployment
         const next = nextDeviceState(device, event);
@@ -175,6 +190,10 @@ export const deploymentMachine = setup({
             : null;
       return { status, finishedAt: eventTime(event) ?? context.finishedAt ?? lastChange(context), reason };
     }),
+    finishByHand: assign(({ event }) => {
+      if (event.type !== 'deployment.abort') return {};
+      return { status: 'aborted' as const, finishedAt: event.at, reason: event.reason?.trim() || MANUAL_ABORT_REASON, abortedBy: event.by };
+    }),
   },
 }).createMachine({
   id: 'deployment',
@@ -185,6 +204,7 @@ export const deploymentMachine = setup({
     abortMinDevices: input.abortMinDevices,
     finishedAt: input.finishedAt ?? null,
     reason: input.reason ?? null,
+    abortedBy: input.abortedBy ?? null,
   }),
   initial: 'restoring',
   states: {
@@ -204,7 +224,11 @@ export const deploymentMachine = setup({
         { guard: 'allInstalled', target: 'completed', actions: { type: 'finish', params: 'completed' } },
         { guard: 'allFinished', target: 'failed', actions: { type: 'finish', params: 'failed' } },
       ],
-      on: deviceEvents,
+      on: {
+        ...deviceEvents,
+        // Same end as a threshold abort: queued devices skipped, devices at work followed.
+        'deployment.abort': { target: 'aborted', actions: ['finishByHand', 'skipQueued'] },
+      },
     },
     /** Stopped: nothing new starts, devices already at work are still followed to their end. */
     aborted: { on: deviceEvents },

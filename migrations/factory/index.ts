@@ -7,6 +7,8 @@ import * as firmware from './0005-firmware.js';
 import * as deviceConfig from './0006-device-config.js';
 import * as userSessions from './0007-user-sessions.js';
 import * as firmwareSignatures from './0008-firmware-signatures.js';
+import * as deploymentAbortedBy from './0009-deployment-aborted-by.js';
+import * as hourlyCounts from './0010-hourly-counts.js';
 
 /**
  * The factory server's migrations, in order. A static list (rather than a directory scan) so
@@ -21,6 +23,8 @@ const MIGRATIONS: Array<[string, Knex.Migration]> = [
   ['0006-device-config', deviceConfig],
   ['0007-user-sessions', userSessions],
   ['0008-firmware-signatures', firmwareSignatures],
+  ['0009-deployment-aborted-by', deploymentAbortedBy],
+  ['0010-hourly-counts', hourlyCounts],
 ];
 
 export const factoryMigrations: Knex.MigrationSource<[string, Knex.Migration]> = {

@@ -4,6 +4,7 @@ import type { Page } from 'playwright-core';
 import { CHROMIUM_MISSING, hasChromium, launchBrowser, screenshotOnFailure, seriousA11yViolations, type TestBrowser } from '../support/browser.js';
 import { codes } from '../support/edge-fixtures.js';
 import { startTestFactory, type TestFactory } from '../support/factory-harness.js';
+import { syncOk } from '../support/factory-api-fixtures.js';
 import { artifactBytes, uploadOk } from '../support/firmware-fixtures.js';
 import { type Cabinet, createFleet, waitConnected } from '../support/fleet-edges.js';
 import { peerMissing } from '../support/peers.js';
@@ -115,6 +116,37 @@ describe('factory console in Chromium', function () {
     const row = p.locator('[data-testid=deployments] tr[data-deployment]').first();
     expect(await row.textContent()).to.match(/установлено 1|ошибок 1/);
     await shoot(p, 'console-firmware');
+  });
+
+  it('a running deployment aborted from the page: its row ends aborted, naming who', async () => {
+    // An enrolled edge that never connects: its command stays queued, so the deployment keeps running.
+    await f().enrol('ui-offline-1');
+    const release = await uploadOk(f(), '9.9.2', artifactBytes(1024, 4));
+    const created = await f().request('POST', '/api/v1/firmware/deployments', { token: f().tokens.admin, body: { releaseId: release.id, deviceIds: ['ui-offline-1'] } });
+    expect(created.status).to.equal(201);
+    const p = await openLoggedIn('admin');
+    await p.goto(`${f().url}/#/firmware`);
+    const row = `[data-testid=deployments] tr[data-deployment="${created.body.data.id}"]`;
+    await p.click(`${row}[data-status=running] button.danger:has-text("Прервать")`);
+    await p.click('.modal button:has-text("Подтвердить")');
+    await p.waitForSelector(`${row}[data-status=aborted] [data-testid=aborted-by]:has-text("admin")`, { timeout: 20_000 });
+    const stored = await f().request('GET', `/api/v1/firmware/deployments/${created.body.data.id}`, { token: f().tokens.operator });
+    expect(stored.body.data).to.include({ status: 'aborted', abortedBy: 'admin' });
+    expect(stored.body.data.devices[0].state).to.equal('skipped');
+  });
+
+  it("the overview charts today's production per line and hour from /api/v1/dashboard/production", async () => {
+    const token = await f().enrol('ui-prod-1', { lineId: 'PROD-LINE-7' });
+    const now = new Date().toISOString();
+    await syncOk(f(), token, [1, 2, 3].map((n) => ({ id: `ui-prod-bottle-${n}`, kind: 'bottle.created', payload: { createdAt: now } })));
+    const p = await openLoggedIn('operator');
+    await p.goto(`${f().url}/#/overview`);
+    const figure = p.locator('[data-testid=production-hours] figure[data-line=ui-prod-1][data-total="3"]');
+    await figure.waitFor({ timeout: 20_000 });
+    expect(await figure.locator('figcaption').textContent()).to.equal('PROD-LINE-7: всего 3 шт');
+    expect(await figure.locator('rect.bar').count()).to.equal(24);
+    expect(await p.textContent('[data-testid=production-hours] h2')).to.contain('Europe/Moscow');
+    await shoot(p, 'console-overview-production');
   });
 
   it('a command to a group from the groups page: its live progress reaches "1 of 1 done"', async () => {

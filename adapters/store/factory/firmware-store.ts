@@ -37,6 +37,8 @@ export interface FirmwareDeployment {
   createdAt: string;
   finishedAt: string | null;
   reason: string | null;
+  /** The user who aborted it by hand (null otherwise). */
+  abortedBy: string | null;
 }
 
 export interface FirmwareDeploymentWithDevices extends FirmwareDeployment {
@@ -70,6 +72,7 @@ const toDeployment = (r: Row): FirmwareDeployment => ({
   createdAt: String(r.created_at),
   finishedAt: (r.finished_at as string | null) ?? null,
   reason: (r.reason as string | null) ?? null,
+  abortedBy: (r.aborted_by as string | null) ?? null,
 });
 
 const toDevice = (r: Row): DeploymentDeviceRecord => ({
@@ -130,6 +133,7 @@ export async function insertDeployment(db: Db, deployment: FirmwareDeployment, d
     created_at: deployment.createdAt,
     finished_at: deployment.finishedAt,
     reason: deployment.reason,
+    aborted_by: deployment.abortedBy,
   });
   // Chunked: SQLite caps the variables of one statement.
   const rows = devices.map((d) => ({ deployment_id: deployment.id, device_id: d.deviceId, state: d.state, command_id: d.commandId, updated_at: d.updatedAt, error: d.error }));
@@ -178,8 +182,12 @@ export async function setDeploymentCommand(db: Db, deploymentId: string, deviceI
   await db('firmware_deployment_devices').where({ deployment_id: deploymentId, device_id: deviceId }).update({ command_id: commandId });
 }
 
-export async function finishDeployment(db: Db, id: string, change: { status: DeploymentStatus; finishedAt: string | null; reason: string | null }): Promise<void> {
-  await db('firmware_deployments').where({ id }).update({ status: change.status, finished_at: change.finishedAt, reason: change.reason });
+export async function finishDeployment(
+  db: Db,
+  id: string,
+  change: { status: DeploymentStatus; finishedAt: string | null; reason: string | null; abortedBy: string | null },
+): Promise<void> {
+  await db('firmware_deployments').where({ id }).update({ status: change.status, finished_at: change.finishedAt, reason: change.reason, aborted_by: change.abortedBy });
 }
 
 /**

@@ -36,25 +36,37 @@ function eventTime(payload: Record<string, unknown>, received: number): number {
   return received;
 }
 
+/** A local day (YYYY-MM-DD) and hour (0..23) in some time zone. */
+export interface LocalHour {
+  day: string;
+  hour: number;
+}
+
 /**
- * Instant → YYYY-MM-DD in a time zone. Intl formatting costs microseconds, too much at 20k
- * items/s, so days are cached per 15-minute slot: every zone offset and DST change in use falls
- * on a quarter hour, so all instants of a slot share their day.
+ * Instant → its day and hour in a time zone. Intl formatting costs microseconds, too much at 20k
+ * items/s, so results are cached per 15-minute slot: every zone offset and DST change in use falls
+ * on a quarter hour, so all instants of a slot share their day and hour.
  */
-export function createDayOf(timeZone: string): (ms: number) => string {
-  const format = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
-  const cache = new Map<number, string>();
+export function createLocalHourOf(timeZone: string): (ms: number) => LocalHour {
+  const format = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', hourCycle: 'h23' });
+  const cache = new Map<number, LocalHour>();
   return (ms) => {
     const slot = Math.floor(ms / 900_000);
-    let day = cache.get(slot);
-    if (day === undefined) {
+    let local = cache.get(slot);
+    if (local === undefined) {
       const parts = Object.fromEntries(format.formatToParts(new Date(slot * 900_000)).map((p) => [p.type, p.value]));
-      day = `${parts.year}-${parts.month}-${parts.day}`;
+      local = { day: `${parts.year}-${parts.month}-${parts.day}`, hour: Number(parts.hour) % 24 };
       if (cache.size > 5_000) cache.clear();
-      cache.set(slot, day);
+      cache.set(slot, local);
     }
-    return day;
+    return local;
   };
+}
+
+/** Instant → YYYY-MM-DD in a time zone (cached as createLocalHourOf). */
+export function createDayOf(timeZone: string): (ms: number) => string {
+  const localHourOf = createLocalHourOf(timeZone);
+  return (ms) => localHourOf(ms).day;
 }
 
 /** Why an item cannot be stored, or null when it can. */
@@ -77,6 +89,7 @@ interface ItemRow {
   kind: string;
   payload: string;
   day: string;
+  hour: number;
 }
 
 /**
@@ -96,13 +109,13 @@ const valuesList = (rows: number, columns: number) => {
   return Array(rows).fill(one).join(',');
 };
 
-/** Stores what the edges sync: once per item id, counted per day, queued for the cloud. */
+/** Stores what the edges sync: once per item id, counted per day and per device and hour, queued for the cloud. */
 export function createSyncIngestStore(db: Knex) {
-  const dayFormatters = new Map<string, (ms: number) => string>();
-  const dayOfIn = (timeZone: string) => {
-    let dayOf = dayFormatters.get(timeZone);
-    if (!dayOf) dayFormatters.set(timeZone, (dayOf = createDayOf(timeZone)));
-    return dayOf;
+  const hourFormatters = new Map<string, (ms: number) => LocalHour>();
+  const localHourIn = (timeZone: string) => {
+    let localHourOf = hourFormatters.get(timeZone);
+    if (!localHourOf) hourFormatters.set(timeZone, (localHourOf = createLocalHourOf(timeZone)));
+    return localHourOf;
   };
 
   return {
@@ -115,7 +128,7 @@ export function createSyncIngestStore(db: Knex) {
       const now = request.now ?? new Date();
       const receivedAt = now.toISOString();
       const received = now.getTime();
-      const dayOf = dayOfIn(request.timeZone);
+      const localHourOf = localHourIn(request.timeZone);
 
       const results: SyncItemResult[] = new Array(request.items.length);
       const candidates: ItemRow[] = [];
@@ -132,7 +145,8 @@ export function createSyncIngestStore(db: Knex) {
           return;
         }
         candidateIndex.set(id, i);
-        candidates.push({ id, kind, payload: JSON.stringify(payload), day: dayOf(eventTime(payload, received)) });
+        const { day, hour } = localHourOf(eventTime(payload, received));
+        candidates.push({ id, kind, payload: JSON.stringify(payload), day, hour });
       });
       if (candidates.length === 0) return results;
 
@@ -180,6 +194,23 @@ export function createSyncIngestStore(db: Knex) {
             `INSERT INTO daily_counts (day, kind, count) VALUES ${valuesList(chunk.length, 3)}
              ON CONFLICT (day, kind) DO UPDATE SET count = daily_counts.count + excluded.count`,
             chunk.flatMap((c) => [c.day, c.kind, c.count]),
+          );
+        }
+        // Per device and local hour (the production chart), counted from the same fresh rows: a
+        // re-sent item was not inserted above, so it is not counted again here either.
+        const hourly = new Map<string, { day: string; hour: number; kind: string; count: number }>();
+        for (const row of fresh) {
+          const key = `${row.day}\u0000${String(row.hour).padStart(2, '0')}\u0000${row.kind}`;
+          const entry = hourly.get(key);
+          if (entry) entry.count += 1;
+          else hourly.set(key, { day: row.day, hour: row.hour, kind: row.kind, count: 1 });
+        }
+        const sortedHourly = [...hourly.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, v]) => v);
+        for (const chunk of chunks(sortedHourly)) {
+          await trx.raw(
+            `INSERT INTO hourly_counts (day, device_id, hour, kind, count) VALUES ${valuesList(chunk.length, 5)}
+             ON CONFLICT (day, device_id, hour, kind) DO UPDATE SET count = hourly_counts.count + excluded.count`,
+            chunk.flatMap((c) => [c.day, request.deviceId, c.hour, c.kind, c.count]),
           );
         }
       });

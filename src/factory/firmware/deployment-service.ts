@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { type AuditActor, audited } from '../../../adapters/store/factory/audit-log.js';
+import { type AuditActor, audited, recordAudit } from '../../../adapters/store/factory/audit-log.js';
 import {
   deviceStateCounts,
   type FirmwareDeployment,
@@ -36,6 +36,14 @@ export interface CreateDeploymentRequest {
   deviceTimeoutMs?: number;
   actor: AuditActor;
 }
+
+export interface AbortDeploymentRequest {
+  actor: AuditActor;
+  /** Why, in the operator's words; recorded as the deployment's reason. */
+  reason?: string;
+}
+
+const actorName = (actor: AuditActor) => ('userId' in actor ? actor.username : 'system' in actor ? actor.system : actor.deviceId);
 
 export interface DeploymentServiceOptions {
   db: Knex;
@@ -102,6 +110,8 @@ export function createDeploymentService(options: DeploymentServiceOptions) {
     const queue = [...deviceIds];
     const worker = async () => {
       for (let deviceId = queue.shift(); deviceId !== undefined; deviceId = queue.shift()) {
+        // Aborted meanwhile (by hand or by its threshold): the rest stay skipped, nothing more is sent.
+        if (tracker.context(deployment.id)?.status !== 'running') return;
         try {
           const command = await commands.dispatch({
             deviceId,
@@ -121,6 +131,8 @@ export function createDeploymentService(options: DeploymentServiceOptions) {
             actor,
           });
           await setDeploymentCommand(db, deployment.id, deviceId, command.id);
+          // Aborted while this command was being created: the abort's cancel could not see it yet.
+          if (tracker.context(deployment.id)?.devices[deviceId]?.state === 'skipped') await cancelSkipped(deployment.id, [deviceId]);
           // What happened before we listened for it (a fast device, or a command already final).
           const event = deploymentEventFor(command);
           if (event) await tracker.apply(deployment.id, event);
@@ -189,6 +201,7 @@ export function createDeploymentService(options: DeploymentServiceOptions) {
           createdAt,
           finishedAt: null,
           reason: null,
+          abortedBy: null,
           devices: [...targets].sort().map((deviceId) => ({ deviceId, state: 'queued', error: null, commandId: null, updatedAt: createdAt })),
         };
         const { devices, ...row } = created;
@@ -197,6 +210,31 @@ export function createDeploymentService(options: DeploymentServiceOptions) {
       });
       tracker.follow(deployment.deployment, deployment.release);
       await dispatchTo(deployment.deployment, deployment.release, deployment.deployment.devices.map((d) => d.deviceId), actor);
+      return (await getDeployment(db, id))!;
+    },
+
+    /**
+     * Stops a running deployment by hand: its queued devices are skipped (their commands canceled
+     * where they were not sent yet), devices at work are followed to their end. Audited to the
+     * user, in the transaction that stores the end; a refusal (unknown, already ended) as a failure.
+     */
+    async abort(id: string, request: AbortDeploymentRequest): Promise<FirmwareDeploymentWithDevices> {
+      const { actor } = request;
+      const action = 'firmware.deployment.abort';
+      const refuse = async (error: DomainError): Promise<never> => {
+        await recordAudit(db, { actor, action, entityType: 'firmware_deployment', entityId: id, outcome: 'failure', detail: `${error.kind}: ${error.message}` });
+        throw error;
+      };
+      const stored = await getDeployment(db, id);
+      if (!stored) return refuse(new DomainError('NOT_FOUND', `Firmware deployment ${id} not found`));
+      if (stored.status === 'running' && !tracker.isFollowing(id)) {
+        // Not under watch (its resume failed at start): follow it from its rows so it can end properly.
+        const release = await getRelease(db, stored.releaseId);
+        tracker.follow(stored, { id: stored.releaseId, version: release?.version ?? '' });
+      }
+      const status = tracker.context(id)?.status ?? stored.status;
+      if (status !== 'running') return refuse(new DomainError('CONFLICT', `Firmware deployment ${id} has already ended (${status})`, { status }));
+      await tracker.apply(id, { type: 'deployment.abort', by: actorName(actor), reason: request.reason ?? null, at: new Date().toISOString() }, { actor, action });
       return (await getDeployment(db, id))!;
     },
 

@@ -1,12 +1,12 @@
 import type { Knex } from 'knex';
 import { type Actor, createActor } from 'xstate';
-import { audited } from '../../../adapters/store/factory/audit-log.js';
+import { type AuditActor, audited } from '../../../adapters/store/factory/audit-log.js';
 import { finishDeployment, type FirmwareDeploymentWithDevices, type FirmwareRelease, updateDeploymentDevice } from '../../../adapters/store/factory/firmware-store.js';
 import {
   countDevices,
   type DeploymentContext,
   type DeploymentDevice,
-  type DeploymentEvent,
+  type DeploymentMachineEvent,
   deploymentMachine,
   FINAL_DEVICE_STATES,
 } from '../../../machines/factory/deployment.machine.js';
@@ -19,6 +19,13 @@ export interface DeploymentChange {
   before: DeploymentContext;
   after: DeploymentContext;
   devices: Array<[string, DeploymentDevice]>;
+  /** How the deployment's end is audited: the user and action of a manual abort, else the server's own. */
+  audit: DeploymentAudit | null;
+}
+
+export interface DeploymentAudit {
+  actor: AuditActor;
+  action: string;
 }
 
 interface LiveDeployment {
@@ -51,6 +58,7 @@ export function createDeploymentTracker(options: DeploymentTrackerOptions) {
 
   async function persist(change: DeploymentChange): Promise<void> {
     const { deploymentId, before, after, devices } = change;
+    const audit = change.audit ?? { actor: { system: 'firmware' }, action: `firmware.deployment.${after.status}` };
     const writeDevices = async (trx: Knex.Transaction) => {
       for (const [deviceId, device] of devices) await updateDeploymentDevice(trx, deploymentId, deviceId, device);
     };
@@ -58,8 +66,8 @@ export function createDeploymentTracker(options: DeploymentTrackerOptions) {
       await db.transaction(writeDevices);
       return;
     }
-    const summary = { status: after.status, finishedAt: after.finishedAt, reason: after.reason, counts: countDevices(after.devices) };
-    await audited(db, { actor: { system: 'firmware' }, action: `firmware.deployment.${after.status}`, entityType: 'firmware_deployment', entityId: deploymentId }, async (trx) => {
+    const summary = { status: after.status, finishedAt: after.finishedAt, reason: after.reason, abortedBy: after.abortedBy, counts: countDevices(after.devices) };
+    await audited(db, { actor: audit.actor, action: audit.action, entityType: 'firmware_deployment', entityId: deploymentId }, async (trx) => {
       await writeDevices(trx);
       await finishDeployment(trx, deploymentId, after);
       return { result: undefined, before: { status: before.status }, after: summary };
@@ -75,6 +83,7 @@ export function createDeploymentTracker(options: DeploymentTrackerOptions) {
       status: after.status,
       finishedAt: after.finishedAt,
       reason: after.reason,
+      abortedBy: after.abortedBy,
       counts: countDevices(after.devices),
     };
     const devices = change.devices.length > 0 ? change.devices : [[null, null] as const];
@@ -100,6 +109,7 @@ export function createDeploymentTracker(options: DeploymentTrackerOptions) {
           abortMinDevices: deployment.abortMinDevices,
           finishedAt: deployment.finishedAt,
           reason: deployment.reason,
+          abortedBy: deployment.abortedBy,
         },
       });
       actor.start();
@@ -109,8 +119,11 @@ export function createDeploymentTracker(options: DeploymentTrackerOptions) {
     isFollowing: (deploymentId: string) => live.has(deploymentId),
     context: (deploymentId: string) => live.get(deploymentId)?.actor.getSnapshot().context ?? null,
 
-    /** Feeds one device event; returns once the change it caused (if any) is stored and published. */
-    apply(deploymentId: string, event: DeploymentEvent): Promise<void> {
+    /**
+     * Feeds one event; returns once the change it caused (if any) is stored and published. `audit`
+     * names who and what the deployment's end is audited as (a manual abort); by default the server.
+     */
+    apply(deploymentId: string, event: DeploymentMachineEvent, audit: DeploymentAudit | null = null): Promise<void> {
       const deployment = live.get(deploymentId);
       if (!deployment) return Promise.resolve();
       const before = deployment.actor.getSnapshot().context;
@@ -118,7 +131,7 @@ export function createDeploymentTracker(options: DeploymentTrackerOptions) {
       const after = deployment.actor.getSnapshot().context;
       const devices = Object.entries(after.devices).filter(([id, device]) => before.devices[id] !== device);
       if (devices.length === 0 && before.status === after.status) return deployment.chain;
-      const change: DeploymentChange = { deploymentId, before, after, devices };
+      const change: DeploymentChange = { deploymentId, before, after, devices, audit };
       if (!stillMoving(after)) live.delete(deploymentId);
       const aborted = after.status === 'aborted' && before.status !== 'aborted';
       const chain = deployment.chain

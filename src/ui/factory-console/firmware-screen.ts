@@ -41,7 +41,9 @@ export function FirmwareScreen() {
     if (await action.run(() => api.post('/api/v1/firmware/deployments', { releaseId, groupId }))) deployments.reload();
   };
   const abort = async (id: string) => {
-    if (await action.run(() => api.post(`/api/v1/firmware/deployments/${id}/abort`, {}))) deployments.reload();
+    // Reloaded either way: a 409 means it ended meanwhile (by its threshold), which the list should show.
+    await action.run(() => api.post(`/api/v1/firmware/deployments/${id}/abort`, {}));
+    deployments.reload();
   };
   return html`<div class="stack">
     <${ErrorNote} code=${action.error === 'NOT_FOUND' ? 'NOT_AVAILABLE' : action.error} />
@@ -67,7 +69,7 @@ export function FirmwareScreen() {
               const percent = total ? Math.round((100 * finished) / total) : 0;
               return html`<tr key=${d.id} data-deployment=${d.id} data-finished=${finished} data-status=${d.status}>
                 <td>${releases.data?.find((r) => r.id === d.releaseId)?.version ?? d.releaseId}</td>
-                <td>${d.status}${d.reason ? html`<div class="muted">${d.reason}</div>` : null}</td>
+                <td>${d.status}${d.reason ? html`<div class="muted">${d.reason}</div>` : null}${d.abortedBy ? html`<div class="muted" data-testid="aborted-by">${t('console.aborted_by', { user: d.abortedBy })}</div>` : null}</td>
                 <td style=${{ minWidth: '220px' }}><div class="progress" role="progressbar" aria-label=${t('console.progress')} aria-valuenow=${percent} aria-valuemin="0" aria-valuemax="100"><div style=${{ width: `${percent}%` }}></div></div>
                   <span class="muted">${t('console.deploy_counts', { installed: num(c.installed ?? 0), failed: num((c.failed ?? 0) + (c.timed_out ?? 0)), total: num(total) })}</span></td>
                 <td>${dateTime(d.createdAt)}</td>

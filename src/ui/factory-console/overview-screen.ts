@@ -8,11 +8,19 @@ import type { DeviceView } from './fleet-screen.js';
 
 type Overview = Awaited<ReturnType<typeof dashboardOverview>>;
 
-/** The control room: today's figures, production per line, and the site's rate over the last hour. */
+/** GET /api/v1/dashboard/production: bottles per device (line) and local hour of a day. */
+interface Production {
+  date: string;
+  timeZone: string;
+  lines: Array<{ deviceId: string; productionLineId?: string; name?: string; total: number; hours: number[] }>;
+}
+
+/** The control room: today's figures, production per line (since start, and today per hour), and the site's rate over the last hour. */
 export function OverviewScreen() {
   const overview = useApi<Overview>(api, '/api/v1/dashboard/overview', [live.catchUp.value], 10_000);
   const devices = useApi<DeviceView[]>(api, '/api/v1/devices', [fleetTick.value, live.catchUp.value], 15_000);
   const perLine = (devices.data ?? []).map((d) => ({ label: d.lineId ?? d.name, value: d.reported?.line?.accepted ?? 0 }));
+  const production = useApi<Production>(api, '/api/v1/dashboard/production', [live.catchUp.value], 60_000);
   const perMinute = bucketsPerMinute();
   return html`<div class="stack">
     <${Loaded} resource=${overview}>${(o: Overview) => html`<div class="kpis">
@@ -28,6 +36,18 @@ export function OverviewScreen() {
       <section class="card chart"><h2>${t('console.chart.rate')}</h2>
         ${perMinute.length ? html`<${BarChart} bars=${perMinute} label=${t('console.chart.rate')} />` : html`<p class="muted">${t('console.chart.collecting')}</p>`}</section>
     </div>
+    <${Loaded} resource=${production}>${(p: Production) => html`<section class="card stack" data-testid="production-hours" aria-labelledby="per-hour-h">
+      <h2 id="per-hour-h">${t('console.chart.per_hour', { date: p.date, zone: p.timeZone })}</h2>
+      ${p.lines.length === 0
+        ? html`<p class="muted">${t('console.chart.per_hour.empty')}</p>`
+        : html`<div class="two-col">${p.lines.map((line) => {
+            const title = t('console.chart.line_total', { line: line.productionLineId ?? line.name ?? line.deviceId, total: num(line.total) });
+            return html`<figure class="chart" key=${line.deviceId} data-line=${line.deviceId} data-total=${line.total}>
+              <figcaption>${title}</figcaption>
+              <${BarChart} bars=${line.hours.map((value, hour) => ({ label: String(hour).padStart(2, '0'), value }))} label=${title} />
+            </figure>`;
+          })}</div>`}
+    </section>`}<//>
   </div>`;
 }
 

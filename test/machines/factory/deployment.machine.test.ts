@@ -123,6 +123,42 @@ describe('deployment machine', () => {
     expect(actor.getSnapshot().context.devices).to.equal(before.devices);
   });
 
+  describe('abort by hand (deployment.abort)', () => {
+    it('skips queued devices, follows devices at work, and records who and why', () => {
+      const actor = start({ devices: { a: device('downloading'), b: device('queued'), c: device('installed') } });
+      actor.send({ type: 'deployment.abort', by: 'alice', reason: '  wrong release  ', at: at(3) });
+      let context = actor.getSnapshot().context;
+      expect(actor.getSnapshot().value).to.equal('aborted');
+      expect(context).to.include({ status: 'aborted', finishedAt: at(3), reason: 'wrong release', abortedBy: 'alice' });
+      expect(context.devices.b).to.deep.equal({ state: 'skipped', error: 'deployment aborted before the device started', updatedAt: at(3) });
+      expect(context.devices.c!.state).to.equal('installed');
+      actor.send({ type: 'device.result', deviceId: 'a', ok: false, error: 'E_FLASH', at: at(4) });
+      context = actor.getSnapshot().context;
+      expect(context.devices.a).to.deep.equal({ state: 'failed', error: 'E_FLASH', updatedAt: at(4) });
+      expect(context).to.include({ status: 'aborted', finishedAt: at(3), reason: 'wrong release', abortedBy: 'alice' });
+    });
+
+    it('without a reason it says so; a second abort, or one after the end, changes nothing', () => {
+      const actor = start({ devices: queued('a', 'b') });
+      actor.send({ type: 'deployment.abort', by: 'alice', at: at(1) });
+      const first = actor.getSnapshot().context;
+      expect(first).to.include({ reason: 'aborted by hand', abortedBy: 'alice' });
+      actor.send({ type: 'deployment.abort', by: 'bob', reason: 'again', at: at(2) });
+      expect(actor.getSnapshot().context).to.equal(first);
+      const completed = start({ devices: queued('a') });
+      completed.send({ type: 'device.result', deviceId: 'a', ok: true, at: at(1) });
+      completed.send({ type: 'deployment.abort', by: 'alice', at: at(2) });
+      expect(completed.getSnapshot().context).to.include({ status: 'completed', abortedBy: null, reason: null });
+    });
+
+    it('a threshold abort names nobody; a stored manual abort comes back with its author', () => {
+      const actor = start({ devices: { a: device('failed'), b: device('failed'), c: device('queued') } });
+      expect(actor.getSnapshot().context).to.include({ status: 'aborted', abortedBy: null });
+      const restored = start({ status: 'aborted', devices: { a: device('skipped') }, finishedAt: at(1), reason: 'r', abortedBy: 'alice' });
+      expect(restored.getSnapshot().context).to.include({ status: 'aborted', abortedBy: 'alice', reason: 'r' });
+    });
+  });
+
   describe('restore from stored rows', () => {
     it('an aborted deployment comes back aborted, as stored', () => {
       const devices = { a: device('failed', 'x'), b: device('failed', 'y'), c: device('downloading'), d: device('skipped') };

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { SyncItem } from '../../../../adapters/cloud/cloud-types.js';
-import { createDayOf, createSyncIngestStore } from '../../../../adapters/store/factory/sync-ingest-store.js';
+import { createDayOf, createLocalHourOf, createSyncIngestStore } from '../../../../adapters/store/factory/sync-ingest-store.js';
 import { describeOnFactoryDbs } from '../../../support/factory-db.js';
 
 const NOW = new Date('2025-03-10T09:00:00.000Z');
@@ -23,6 +23,19 @@ describe('event day in a time zone', () => {
     expect(newYork(Date.parse('2025-03-10T03:59:00.000Z'))).to.equal('2025-03-09');
     expect(newYork(Date.parse('2025-03-10T04:00:00.000Z'))).to.equal('2025-03-10');
   });
+
+  it('gives the local hour 0..23 with the day, on half-hour zones and across DST', () => {
+    const moscow = createLocalHourOf('Europe/Moscow');
+    expect(moscow(Date.parse('2025-03-10T20:59:59.999Z'))).to.deep.equal({ day: '2025-03-10', hour: 23 });
+    expect(moscow(Date.parse('2025-03-10T21:00:00.000Z'))).to.deep.equal({ day: '2025-03-11', hour: 0 });
+    const kolkata = createLocalHourOf('Asia/Kolkata');
+    expect(kolkata(Date.parse('2025-03-10T04:29:00.000Z'))).to.deep.equal({ day: '2025-03-10', hour: 9 });
+    expect(kolkata(Date.parse('2025-03-10T04:30:00.000Z'))).to.deep.equal({ day: '2025-03-10', hour: 10 });
+    // New York skips 02:00–03:00 on 2025-03-09: 06:59Z is 01:59 EST, 07:00Z is 03:00 EDT.
+    const newYork = createLocalHourOf('America/New_York');
+    expect(newYork(Date.parse('2025-03-09T06:59:00.000Z'))).to.deep.equal({ day: '2025-03-09', hour: 1 });
+    expect(newYork(Date.parse('2025-03-09T07:00:00.000Z'))).to.deep.equal({ day: '2025-03-09', hour: 3 });
+  });
 });
 
 describeOnFactoryDbs('sync ingest store', (ctx) => {
@@ -33,9 +46,18 @@ describeOnFactoryDbs('sync ingest store', (ctx) => {
   const countRows = async (table: string) => Number(((await ctx.db(table).count({ n: '*' })) as Array<{ n: number | string }>)[0]!.n);
   const dailyCounts = async () =>
     ((await ctx.db('daily_counts').orderBy(['day', 'kind'])) as Array<{ day: string; kind: string; count: number | string }>).map((r) => [r.day, r.kind, Number(r.count)]);
+  const hourlyCounts = async () =>
+    ((await ctx.db('hourly_counts').orderBy(['day', 'device_id', 'hour', 'kind'])) as Array<{ day: string; device_id: string; hour: number | string; kind: string; count: number | string }>).map((r) => [
+      r.day,
+      r.device_id,
+      Number(r.hour),
+      r.kind,
+      Number(r.count),
+    ]);
   const snapshot = async () => ({
     items: await ctx.db('sync_items').orderBy('id'),
     counts: await dailyCounts(),
+    hourly: await hourlyCounts(),
     outbox: (await ctx.db('outbox').orderBy('seq')).map((r: Record<string, unknown>) => ({ ...r, seq: Number(r.seq) })),
   });
 
@@ -133,6 +155,19 @@ describeOnFactoryDbs('sync ingest store', (ctx) => {
     expect(await store().countFor('2025-03-11', 'bottle.created')).to.equal(0);
   });
 
+  it('counts new items per device and local hour, in the same ingest; a re-sent item is not counted again', async () => {
+    const at = (hhmm: string) => `2025-03-10T${hhmm}:00.000Z`;
+    await ingest([bottle(1, at('06:10')), bottle(2, at('06:50')), bottle(3, at('07:05')), batch(1)], { timeZone: 'Europe/Moscow', deviceId: 'edge-a' });
+    await ingest([bottle(2, at('06:50')), bottle(4, at('07:30')), bottle(4, at('07:30'))], { timeZone: 'Europe/Moscow', deviceId: 'edge-a' });
+    await ingest([bottle(10, at('07:59')), bottle(1, at('06:10'))], { timeZone: 'Europe/Moscow', deviceId: 'edge-b' });
+    expect(await hourlyCounts()).to.deep.equal([
+      ['2025-03-10', 'edge-a', 9, 'bottle.created', 2],
+      ['2025-03-10', 'edge-a', 10, 'bottle.created', 2],
+      ['2025-03-10', 'edge-a', 11, 'batch.created', 1], // the batch is dated 08:30Z
+      ['2025-03-10', 'edge-b', 10, 'bottle.created', 1],
+    ]);
+  });
+
   it('queues an outbox row per new item, in arrival order, only when forwarding is on', async () => {
     await ingest([bottle(1)], { forward: false });
     expect(await countRows('outbox')).to.equal(0);
@@ -146,7 +181,7 @@ describeOnFactoryDbs('sync ingest store', (ctx) => {
   it('answers an all-invalid or empty batch without touching the database', async () => {
     expect(await ingest([])).to.deep.equal([]);
     expect(await ingest([{ id: 'a', kind: 'nope', payload: {} }], { forward: true })).to.have.length(1);
-    expect(await snapshot()).to.deep.equal({ items: [], counts: [], outbox: [] });
+    expect(await snapshot()).to.deep.equal({ items: [], counts: [], hourly: [], outbox: [] });
   });
 
   it('stores a batch larger than one INSERT chunk, and then knows all of it', async () => {
