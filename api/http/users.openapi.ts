@@ -1,0 +1,55 @@
+import { describeRoute } from './openapi/route-description.js';
+import { createBody, idParam, ownPasswordBody, patchBody, resetBody } from './users.routes.js';
+
+/** The OpenAPI descriptions of users.routes.ts (validated with the same zod schemas). */
+export const usersRoutesDescribed = [
+  describeRoute({
+    method: 'GET',
+    path: '/api/v1/users',
+    summary: 'List the users',
+    access: 'ADMIN',
+  }),
+  describeRoute({
+    method: 'POST',
+    path: '/api/v1/users',
+    summary: 'Create a user',
+    access: 'ADMIN',
+    body: createBody,
+    status: 201,
+  }),
+  describeRoute({
+    method: 'PATCH',
+    path: '/api/v1/users/:id',
+    summary: 'Update one of the users',
+    access: 'ADMIN',
+    params: idParam,
+    body: patchBody,
+  }),
+  describeRoute({
+    method: 'POST',
+    path: '/api/v1/users/:id/password',
+    summary: "Set a user's password",
+    access: 'ADMIN',
+    params: idParam,
+    body: resetBody,
+  }),
+  describeRoute({
+    method: 'GET',
+    path: '/api/v1/auth/me',
+    summary: 'The signed-in user',
+    access: 'signed-in',
+  }),
+  describeRoute({
+    method: 'POST',
+    path: '/api/v1/auth/password',
+    summary: "Change one's own password",
+    access: 'signed-in',
+    body: ownPasswordBody,
+  }),
+  describeRoute({
+    method: 'POST',
+    path: '/api/v1/auth/logout',
+    summary: 'Sign out (revoke this token)',
+    access: 'signed-in',
+  }),
+];
