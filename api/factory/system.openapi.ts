@@ -1,4 +1,5 @@
 import { describeRoute } from '../http/openapi/route-description.js';
+import { liveAnswer } from '../http/openapi/answers.js';
 
 /** The OpenAPI descriptions of system.routes.ts (validated with the same zod schemas). */
 export const systemRoutesDescribed = [
@@ -13,6 +14,7 @@ export const systemRoutesDescribed = [
     path: '/health/live',
     summary: 'Liveness: the process answers',
     access: 'public',
+    response: liveAnswer,
   }),
   describeRoute({
     method: 'GET',

@@ -1,5 +1,6 @@
 import { describeRoute } from './openapi/route-description.js';
 import { loginBody } from './login.routes.js';
+import { loginAnswer } from './openapi/answers.js';
 
 /** The OpenAPI descriptions of login.routes.ts (validated with the same zod schemas). */
 export const loginRoutesDescribed = [
@@ -9,5 +10,6 @@ export const loginRoutesDescribed = [
     summary: 'Authenticate user with local credentials.',
     access: 'public',
     body: loginBody,
+    response: loginAnswer,
   }),
 ];

@@ -1,5 +1,7 @@
 import { describeRoute } from './openapi/route-description.js';
 import { createBody, idParam, ownPasswordBody, patchBody, resetBody } from './users.routes.js';
+import { userAnswer } from './openapi/answers.js';
+import { z } from 'zod';
 
 /** The OpenAPI descriptions of users.routes.ts (validated with the same zod schemas). */
 export const usersRoutesDescribed = [
@@ -8,6 +10,7 @@ export const usersRoutesDescribed = [
     path: '/api/v1/users',
     summary: 'List the users',
     access: 'ADMIN',
+    response: z.array(userAnswer),
   }),
   describeRoute({
     method: 'POST',
@@ -16,6 +19,7 @@ export const usersRoutesDescribed = [
     access: 'ADMIN',
     body: createBody,
     status: 201,
+    response: userAnswer,
   }),
   describeRoute({
     method: 'PATCH',
@@ -38,6 +42,7 @@ export const usersRoutesDescribed = [
     path: '/api/v1/auth/me',
     summary: 'The signed-in user',
     access: 'signed-in',
+    response: userAnswer.extend({ tokenExpiresAt: z.string().nullable() }),
   }),
   describeRoute({
     method: 'POST',
