@@ -1,6 +1,23 @@
+import { z } from 'zod';
 import { describeRoute } from '../http/openapi/route-description.js';
 import { heartbeatBody } from './devices.routes.js';
 import { createDeviceBody, deviceParams, updateDeviceBody } from './schemas.js';
+
+/** A device as the factory answers it (devices.routes.ts deviceView). */
+const deviceAnswer = z.looseObject({
+  id: z.string(),
+  name: z.string(),
+  lineId: z.string().nullable(),
+  description: z.string().nullable(),
+  connectionMode: z.string().nullable(),
+  status: z.string(),
+  lastHeartbeat: z.string().nullable(),
+  connected: z.boolean(),
+  reported: z.unknown(),
+  tokenIssued: z.boolean(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
 
 /** The OpenAPI descriptions of devices.routes.ts (validated with the same zod schemas). */
 export const devicesRoutesDescribed = [
@@ -9,6 +26,7 @@ export const devicesRoutesDescribed = [
     path: '/api/v1/devices',
     summary: 'List all devices.',
     access: 'OPERATOR',
+    response: z.array(deviceAnswer),
   }),
   describeRoute({
     method: 'POST',
@@ -17,6 +35,7 @@ export const devicesRoutesDescribed = [
     access: 'MANAGER',
     body: createDeviceBody,
     status: 201,
+    response: deviceAnswer,
   }),
   describeRoute({
     method: 'GET',
@@ -30,6 +49,7 @@ export const devicesRoutesDescribed = [
     summary: 'Get device details.',
     access: 'OPERATOR',
     params: deviceParams,
+    response: deviceAnswer,
   }),
   describeRoute({
     method: 'PUT',
