@@ -3,27 +3,14 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import Router from '@koa/router';
 import type { Context } from 'koa';
+import { UI_CSP } from '../static-ui.js';
 import { describeRoute } from './route-description.js';
 
 /**
  * The API's OpenAPI document at `GET /openapi.json` and a reference page at `/docs`, both without a
  * token (the document says nothing a login would not). The page is swagger-ui from node_modules,
- * so it works offline; it is started by a script file, not inline, to keep the strict CSP.
+ * so it works offline; it is started by a script file, not inline, and keeps the HMI's strict CSP.
  */
-export const DOCS_CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  // swagger-ui sets a few style attributes from its React components.
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data:",
-  "connect-src 'self'",
-  "font-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join('; ');
-
 const ASSETS: Record<string, string> = {
   'swagger-ui.css': 'text/css; charset=utf-8',
   'swagger-ui-bundle.js': 'text/javascript; charset=utf-8',
@@ -68,7 +55,7 @@ export function docsRoutes(document: () => unknown): Router {
   });
 
   const headers = (ctx: Context) => {
-    ctx.set('Content-Security-Policy', DOCS_CSP);
+    ctx.set('Content-Security-Policy', UI_CSP);
     ctx.set('X-Content-Type-Options', 'nosniff');
     ctx.set('Referrer-Policy', 'no-referrer');
   };

@@ -118,7 +118,6 @@ export function buildOpenApiDocument(options: OpenApiDocumentOptions) {
   return {
     openapi: '3.1.0',
     info: { title: options.title, version: options.version, description: options.description },
-    jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
     paths,
     components: {
       securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
