@@ -10,6 +10,7 @@ export const firmwareReleasesRoutesDescribed = [
     access: 'ADMIN',
     query: uploadQuery,
     status: 201,
+    uploads: 'application/octet-stream',
   }),
   describeRoute({
     method: 'GET',

@@ -62,7 +62,7 @@ function errorCodesOf(route: RouteDescription): number[] {
   if (route.access !== 'public' && route.access !== 'signed-in' && route.access !== 'device') codes.push(403);
   codes.push(404);
   if (route.method !== 'GET') codes.push(409);
-  if (route.method === 'POST' || route.method === 'PUT' || route.method === 'PATCH') codes.push(413);
+  if (route.body || route.uploads || route.method === 'POST' || route.method === 'PUT' || route.method === 'PATCH') codes.push(413);
   codes.push(503);
   return codes;
 }
@@ -94,7 +94,9 @@ function operationOf(route: RouteDescription, tag: string) {
     ...(parameters.length ? { parameters } : {}),
     ...(route.body
       ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchemaOf(route.body) } } } }
-      : {}),
+      : route.uploads
+        ? { requestBody: { required: true, content: { [route.uploads]: { schema: { type: 'string', contentMediaType: route.uploads } } } } }
+        : {}),
     responses: {
       [String(status)]: success,
       ...Object.fromEntries(errorCodesOf(route).map((code) => [String(code), { $ref: `#/components/responses/Error${code}` }])),

@@ -22,6 +22,8 @@ export interface RouteDescription {
   description?: string;
   access: RouteAccess;
   body?: z.ZodType;
+  /** A raw request body instead of JSON (a firmware artifact): its content type. */
+  uploads?: string;
   query?: z.ZodType;
   params?: z.ZodType;
   /** The `data` of the success envelope; absent: not described yet (any JSON). */
