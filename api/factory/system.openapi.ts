@@ -1,5 +1,5 @@
 import { describeRoute } from '../http/openapi/route-description.js';
-import { liveAnswer } from '../http/openapi/answers.js';
+import { liveAnswer, readyAnswer } from '../http/openapi/answers.js';
 
 /** The OpenAPI descriptions of system.routes.ts (validated with the same zod schemas). */
 export const systemRoutesDescribed = [
@@ -8,6 +8,7 @@ export const systemRoutesDescribed = [
     path: '/health',
     summary: 'Check service health.',
     access: 'public',
+    alsoAnswers: [503],
   }),
   describeRoute({
     method: 'GET',
@@ -21,6 +22,8 @@ export const systemRoutesDescribed = [
     path: '/health/ready',
     summary: 'Readiness: the service can take work now',
     access: 'public',
+    alsoAnswers: [503],
+    response: readyAnswer,
   }),
   describeRoute({
     method: 'GET',

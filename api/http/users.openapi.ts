@@ -28,6 +28,7 @@ export const usersRoutesDescribed = [
     access: 'ADMIN',
     params: idParam,
     body: patchBody,
+    response: userAnswer,
   }),
   describeRoute({
     method: 'POST',
@@ -36,6 +37,7 @@ export const usersRoutesDescribed = [
     access: 'ADMIN',
     params: idParam,
     body: resetBody,
+    response: userAnswer,
   }),
   describeRoute({
     method: 'GET',
@@ -50,11 +52,13 @@ export const usersRoutesDescribed = [
     summary: "Change one's own password",
     access: 'signed-in',
     body: ownPasswordBody,
+    response: z.object({ token: z.string(), user: userAnswer }),
   }),
   describeRoute({
     method: 'POST',
     path: '/api/v1/auth/logout',
     summary: 'Sign out (revoke this token)',
     access: 'signed-in',
+    response: z.object({ loggedOut: z.literal(true) }),
   }),
 ];

@@ -22,3 +22,6 @@ export const loginAnswer = z.object({
 });
 
 export const liveAnswer = z.object({ status: z.literal('ok'), uptimeSeconds: z.number().int().min(0) });
+
+/** Ready to take work, or the reasons (level `down`) that block it. */
+export const readyAnswer = z.object({ ready: z.boolean(), reasons: z.array(z.looseObject({ level: z.string() })) });

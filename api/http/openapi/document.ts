@@ -100,6 +100,7 @@ function operationOf(route: RouteDescription, tag: string) {
     responses: {
       [String(status)]: success,
       ...Object.fromEntries(errorCodesOf(route).map((code) => [String(code), { $ref: `#/components/responses/Error${code}` }])),
+      ...Object.fromEntries((route.alsoAnswers ?? []).map((code) => [String(code), { ...success, description: `Answered with the success envelope (${success.description})` }])),
     },
   };
 }

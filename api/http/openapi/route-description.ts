@@ -30,6 +30,8 @@ export interface RouteDescription {
   response?: z.ZodType;
   /** Status of the success answer (default 200; 201 for a creation). */
   status?: number;
+  /** Other statuses answered with the same success envelope (a health check's 503 says why it is down). */
+  alsoAnswers?: number[];
   /** A success answer that is not the JSON envelope (a file, a text exposition). */
   produces?: string;
 }

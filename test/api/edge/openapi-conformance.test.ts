@@ -17,6 +17,7 @@ describe('edge answers fit the OpenAPI document', () => {
   it('health, login and the signed-in user', async () => {
     expect((await request('GET', '/health/live')).status).to.equal(200);
     expect((await request('GET', '/health')).status).to.be.oneOf([200, 503]);
+    expect((await request('GET', '/health/ready')).status).to.be.oneOf([200, 503]);
     const login = await request('POST', '/api/v1/auth/login', { body: { username: 'operator', password: 'operator123' } });
     expect(login.status).to.equal(200);
     expect((await request('GET', '/api/v1/auth/me', { token: login.body.data.token })).status).to.equal(200);
@@ -57,5 +58,11 @@ describe('edge answers fit the OpenAPI document', () => {
     let failure: Error | undefined;
     await conformingRequester(lying, document)('GET', '/health/live').catch((error: Error) => (failure = error));
     expect(failure?.message).to.include('$.data.uptimeSeconds: below 0');
+  });
+
+  // Last: signing out ends every session of the user, the harness's tokens too.
+  it('signing out', async () => {
+    const login = await request('POST', '/api/v1/auth/login', { body: { username: 'operator', password: 'operator123' } });
+    expect((await request('POST', '/api/v1/auth/logout', { token: login.body.data.token })).status).to.equal(200);
   });
 });

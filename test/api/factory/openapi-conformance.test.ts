@@ -16,6 +16,8 @@ describe('factory answers fit the OpenAPI document', () => {
 
   it('health, login, users and the signed-in user', async () => {
     expect((await request('GET', '/health/live')).status).to.equal(200);
+    expect((await request('GET', '/health/ready')).status).to.be.oneOf([200, 503]);
+    expect((await request('GET', '/health')).status).to.be.oneOf([200, 503]);
     const login = await request('POST', '/api/v1/auth/login', { body: { username: 'manager', password: 'manager123' } });
     expect(login.status).to.equal(200);
     expect((await request('GET', '/api/v1/auth/me', { token: login.body.data.token })).status).to.equal(200);
@@ -45,5 +47,11 @@ describe('factory answers fit the OpenAPI document', () => {
       const answer = await request('GET', path, { token: factory.tokens.admin });
       expect(answer.status, path).to.be.oneOf([200, 503]);
     }
+  });
+
+  // Last: signing out ends every session of the user, the harness's tokens too.
+  it('signing out', async () => {
+    const login = await request('POST', '/api/v1/auth/login', { body: { username: 'manager', password: 'manager123' } });
+    expect((await request('POST', '/api/v1/auth/logout', { token: login.body.data.token })).status).to.equal(200);
   });
 });
