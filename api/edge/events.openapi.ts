@@ -27,7 +27,7 @@ export const eventsRoutesDescribed = [
     description: 'A download of every entry the filters select, newest first, read page by page through the reader connection and written as the client takes it (Koa pipes the stream: backpressure), so memory stays flat whatever the journal\'s size.',
     access: 'OPERATOR',
     query: exportQuery,
-    produces: 'application/octet-stream',
+    produces: ['text/csv', 'application/json', 'application/xml'],
   }),
   describeRoute({
     method: 'POST',

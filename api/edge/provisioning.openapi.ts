@@ -28,7 +28,6 @@ export const provisioningRoutesDescribed = [
     summary: 'Activate selected device.',
     access: 'MANAGER',
     body: activateBody,
-    produces: 'application/octet-stream',
   }),
   describeRoute({
     method: 'POST',

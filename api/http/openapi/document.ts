@@ -71,7 +71,7 @@ function operationOf(route: RouteDescription, tag: string) {
   const access = accessText(route.access);
   const status = route.status ?? 200;
   const success = route.produces
-    ? { description: 'Success', content: { [route.produces]: { schema: { type: 'string' } } } }
+    ? { description: 'Success', content: Object.fromEntries([route.produces].flat().map((type) => [type, { schema: { type: 'string' } }])) }
     : {
         description: route.response ? 'Success' : 'Success (the shape of data is not described yet)',
         content: {

@@ -33,7 +33,7 @@ export interface RouteDescription {
   /** Other statuses answered with the same success envelope (a health check's 503 says why it is down). */
   alsoAnswers?: number[];
   /** A success answer that is not the JSON envelope (a file, a text exposition). */
-  produces?: string;
+  produces?: string | readonly string[];
 }
 
 export const describeRoute = (description: RouteDescription): RouteDescription => description;
