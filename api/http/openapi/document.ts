@@ -111,12 +111,17 @@ const tagOf = (path: string): string => /^\/api\/v1\/([^/]+)/.exec(path)?.[1] ??
 /** An OpenAPI 3.1 document of the routes: the envelopes, bearer auth, and each route's access. */
 export function buildOpenApiDocument(options: OpenApiDocumentOptions) {
   const paths: Record<string, Record<string, unknown>> = {};
+  const operationIds = new Set<string>();
   for (const route of options.routes) {
     const path = openApiPath(route.path);
     const item = (paths[path] ??= {});
     const method = route.method.toLowerCase();
     if (item[method]) throw new Error(`${route.method} ${route.path} is described twice`);
-    item[method] = operationOf(route, tagOf(route.path));
+    const operation = operationOf(route, tagOf(route.path));
+    // swagger-ui and client generators key on the operationId.
+    if (operationIds.has(operation.operationId)) throw new Error(`${route.method} ${route.path}: operationId ${operation.operationId} is taken`);
+    operationIds.add(operation.operationId);
+    item[method] = operation;
   }
   return {
     openapi: '3.1.0',
