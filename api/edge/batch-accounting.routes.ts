@@ -14,15 +14,15 @@ import { codeField } from './schemas.js';
 /** A batch's name in the buffer: a local batch identifier (B-YYYY-NNNNNN), or any label when codes are given. */
 const batchIdentifier = z.string().trim().min(1).max(64);
 
-const loadBody = z
+export const loadBody = z
   .object({
     batchIdentifier,
     /** Optional: the batch's codes, for a batch made elsewhere. Without them, the local batch's bottles. */
     codes: z.array(codeField).min(1).max(100_000).optional(),
   })
   .strict();
-const batchQuery = z.object({ batch: batchIdentifier });
-const verifyBody = z.object({ code: codeField, consumedBy: z.string().trim().min(1).max(128).optional() }).strict();
+export const batchQuery = z.object({ batch: batchIdentifier });
+export const verifyBody = z.object({ code: codeField, consumedBy: z.string().trim().min(1).max(128).optional() }).strict();
 
 /**
  * Batch accounting (Партионный учёт): load a batch's codes into the local buffer, see what is

@@ -12,7 +12,7 @@ import { idParam, limitParam } from './schemas.js';
 
 const bottleIds = z.array(z.string().min(1).max(64)).max(10_000);
 
-const listQuery = z.object({
+export const listQuery = z.object({
   sentStatus: z.enum(['pending', 'sent', 'synced']).optional(),
   deviceId: z.string().min(1).max(64).optional(),
   limit: limitParam(100),
@@ -20,7 +20,7 @@ const listQuery = z.object({
   cursor: z.string().min(1).max(200).optional(),
 }).strict();
 
-const createBody = z
+export const createBody = z
   .object({
     batch: z
       .object({
@@ -33,8 +33,8 @@ const createBody = z
   })
   .strict();
 
-const addBody = z.object({ bottles: bottleIds.min(1) }).strict();
-const closeBody = z.object({}).strict();
+export const addBody = z.object({ bottles: bottleIds.min(1) }).strict();
+export const closeBody = z.object({}).strict();
 
 export function batchRoutes(system: EdgeSystem): Router {
   const router = new Router({ prefix: '/api/v1/batches' });

@@ -20,11 +20,11 @@ const statusValue = z
   .transform((s) => Number(s) as BottleStatus);
 
 /** Newest first; `cursor` from the previous page's X-Next-Cursor header (the body stays the array it always was). */
-const listQuery = z.object({ status: statusValue.optional(), lineId: z.string().min(1).max(64).optional(), limit: limitParam(100), cursor: z.string().min(1).max(200).optional() }).strict();
-const byCodeQuery = z.object({ code: codeField }).strict();
-const countQuery = z.object({ status: statusValue.optional() }).strict();
+export const listQuery = z.object({ status: statusValue.optional(), lineId: z.string().min(1).max(64).optional(), limit: limitParam(100), cursor: z.string().min(1).max(200).optional() }).strict();
+export const byCodeQuery = z.object({ code: codeField }).strict();
+export const countQuery = z.object({ status: statusValue.optional() }).strict();
 
-const createBody = z
+export const createBody = z
   .object({
     bottles: z
       .array(
@@ -45,7 +45,7 @@ const createBody = z
   })
   .strict();
 
-const statusBody = z.object({ status: z.number().int().refine(isBottleStatus, 'status must be 0-5') }).strict();
+export const statusBody = z.object({ status: z.number().int().refine(isBottleStatus, 'status must be 0-5') }).strict();
 
 export function bottleRoutes(system: EdgeSystem): Router {
   const router = new Router({ prefix: '/api/v1/bottles' });

@@ -12,7 +12,7 @@ import { parseQuery } from '../http/validate.js';
  * MANAGER and up, like the rest of self-service's reads. `?lang=ru|en` picks the descriptions'
  * language (default ru).
  */
-const catalogQuery = z.object({ lang: z.enum(LOCALES).default('ru') }).strict();
+export const catalogQuery = z.object({ lang: z.enum(LOCALES).default('ru') }).strict();
 
 export function catalogRoutes(tokens: TokenIssuer): Router {
   const router = new Router({ prefix: '/api/v1/catalog' });

@@ -20,16 +20,16 @@ import { parseBody, parseQuery } from '../http/validate.js';
  * 409 for a reload over invalid stored values), mapped by the HTTP shell.
  */
 const actorText = z.string().trim().min(1).max(200);
-const changeBody = z
+export const changeBody = z
   .object({
     set: z.record(z.string().min(1).max(200), z.unknown()).optional(),
     unset: z.array(z.string().min(1).max(200)).max(100).optional(),
     actor: actorText.optional(),
   })
   .strict();
-const reloadBody = z.object({ actor: actorText.optional() }).strict();
-const actorQuery = z.object({ actor: actorText.optional() }).strict();
-const noQuery = z.object({}).strict();
+export const reloadBody = z.object({ actor: actorText.optional() }).strict();
+export const actorQuery = z.object({ actor: actorText.optional() }).strict();
+export const noQuery = z.object({}).strict();
 
 const userOf = (state: unknown) => (state as Partial<AuthState>).principal?.username ?? null;
 

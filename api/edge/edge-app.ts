@@ -17,6 +17,8 @@ import { provisioningRoutes } from './provisioning.routes.js';
 import { systemRoutes } from './system.routes.js';
 import { upstreamRoutes } from './upstream.routes.js';
 import { staticUi } from '../http/static-ui.js';
+import { docsRoutes } from '../http/openapi/docs.routes.js';
+import { edgeOpenApiDocument } from './edge-openapi.js';
 
 /**
  * Not in the audit log: production traffic (one call per bottle, recorded as scans in their own
@@ -48,6 +50,7 @@ export function createEdgeApp(system: EdgeSystem): Koa {
   );
   app.use(staticUi('edge-hmi'));
   const routers = [
+    docsRoutes(() => edgeOpenApiDocument(system.version)),
     systemRoutes(system),
     loginRoutes({ ...system.security, logger: system.logger }),
     userRoutes(system.security),

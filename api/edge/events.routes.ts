@@ -39,12 +39,12 @@ const lang = z.enum(LOCALES).default('ru');
 const inOrder = (q: { from_us?: number | undefined; to_us?: number | undefined }) => q.from_us === undefined || q.to_us === undefined || q.from_us <= q.to_us;
 const ORDER_ISSUE = { message: 'from_us must not be after to_us', path: ['from_us'] };
 
-const listQuery = z.object({ ...filterShape, limit: limitParam(100), cursor: z.string().min(1).max(200).optional(), lang }).strict().refine(inOrder, ORDER_ISSUE);
-const exportQuery = z.object({ ...filterShape, format: z.enum(['csv', 'json', 'xml']), lang }).strict().refine(inOrder, ORDER_ISSUE);
-const langQuery = z.object({ lang }).strict();
+export const listQuery = z.object({ ...filterShape, limit: limitParam(100), cursor: z.string().min(1).max(200).optional(), lang }).strict().refine(inOrder, ORDER_ISSUE);
+export const exportQuery = z.object({ ...filterShape, format: z.enum(['csv', 'json', 'xml']), lang }).strict().refine(inOrder, ORDER_ISSUE);
+export const langQuery = z.object({ lang }).strict();
 
-const noteBody = z.object({ text: z.string().trim().min(1).max(2000), severity: z.enum(['info', 'warning']).default('info') }).strict();
-const ackAllBody = z
+export const noteBody = z.object({ text: z.string().trim().min(1).max(2000), severity: z.enum(['info', 'warning']).default('info') }).strict();
+export const ackAllBody = z
   .object({
     severity: z.array(z.enum(JOURNAL_SEVERITIES)).min(1).optional(),
     category: z.array(z.enum(JOURNAL_CATEGORIES)).min(1).optional(),
@@ -54,8 +54,8 @@ const ackAllBody = z
   })
   .strict()
   .refine(inOrder, ORDER_ISSUE);
-const emptyBody = z.object({}).strict();
-const idParam = z.object({ id: z.string().regex(/^\d{1,15}$/, 'an entry id').transform(Number) });
+export const emptyBody = z.object({}).strict();
+export const idParam = z.object({ id: z.string().regex(/^\d{1,15}$/, 'an entry id').transform(Number) });
 
 function filterOf(q: { severity?: JournalFilter['severity']; category?: JournalFilter['category']; source?: string | undefined; from_us?: number | undefined; to_us?: number | undefined; ack?: 'true' | 'false' | undefined }): JournalFilter {
   return {

@@ -6,9 +6,9 @@ import { ok } from '../http/envelope.js';
 import { ApiError, conflict, notFound, unavailable } from '../http/errors.js';
 import { parseBody, parseParams } from '../http/validate.js';
 
-const nameParams = z.object({ name: z.string().min(1).max(64) });
-const testBody = z.object({}).strict();
-const setBody = z.object({ on: z.boolean() }).strict();
+export const nameParams = z.object({ name: z.string().min(1).max(64) });
+export const testBody = z.object({}).strict();
+export const setBody = z.object({ on: z.boolean() }).strict();
 
 /**
  * The cabinet's GPIO (spec: MARS L2 — GPIO). Reads are OPERATOR; pressing a button from the API

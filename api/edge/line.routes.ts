@@ -8,9 +8,9 @@ import { ok } from '../http/envelope.js';
 import { ApiError } from '../http/errors.js';
 import { parseBody, parseQuery } from '../http/validate.js';
 
-const pauseBody = z.object({ reason: z.string().trim().min(1).max(500) }).strict();
-const resumeBody = z.object({ reason: z.string().trim().min(1).max(500).optional() }).strict();
-const noQuery = z.object({}).strict();
+export const pauseBody = z.object({ reason: z.string().trim().min(1).max(500) }).strict();
+export const resumeBody = z.object({ reason: z.string().trim().min(1).max(500).optional() }).strict();
+export const noQuery = z.object({}).strict();
 
 /**
  * Line operations (no spec shape; see README "Journal, line operations and health"): an

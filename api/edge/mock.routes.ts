@@ -9,7 +9,7 @@ import { parseBody, parseQuery } from '../http/validate.js';
 import { codeField, industryField } from './schemas.js';
 import { scanThroughLine } from './scanner.routes.js';
 
-const mockScanBody = z.object({ code: codeField.optional(), scannerId: z.string().min(1).max(64).optional() }).strict();
+export const mockScanBody = z.object({ code: codeField.optional(), scannerId: z.string().min(1).max(64).optional() }).strict();
 
 /** Testing helpers: only in mock mode (a fresh edge without a config file), refused otherwise. */
 export function mockRoutes(system: EdgeSystem): Router {

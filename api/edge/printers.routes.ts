@@ -13,8 +13,8 @@ import { parseBody, parseParams } from '../http/validate.js';
 
 const indexParams = z.object({ index: z.coerce.number().int().min(0).max(9) }).passthrough();
 const templateName = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, _ . - (1-64)');
-const templateParams = z.object({ index: z.coerce.number().int().min(0).max(9), name: templateName });
-const printBody = z
+export const templateParams = z.object({ index: z.coerce.number().int().min(0).max(9), name: templateName });
+export const printBody = z
   .object({
     code: z.string().min(1).max(2000),
     params: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/), z.union([z.string().max(2000), z.number()]).transform(String)).optional(),
@@ -22,11 +22,11 @@ const printBody = z
     template: templateName.optional(),
   })
   .strict();
-const testBody = z.object({ label: z.boolean().default(false) }).strict();
-const templateBody = z.object({ name: templateName, body: z.string().min(1).max(64 * 1024) }).strict();
-const templateUpdate = z.object({ body: z.string().min(1).max(64 * 1024) }).strict();
+export const testBody = z.object({ label: z.boolean().default(false) }).strict();
+export const templateBody = z.object({ name: templateName, body: z.string().min(1).max(64 * 1024) }).strict();
+export const templateUpdate = z.object({ body: z.string().min(1).max(64 * 1024) }).strict();
 /** A PUT body: the list itself, or `{ printers: [...] }`. */
-const putBody = z.union([printersConfigSchema, z.object({ printers: printersConfigSchema }).strict().transform((b) => b.printers)]);
+export const putBody = z.union([printersConfigSchema, z.object({ printers: printersConfigSchema }).strict().transform((b) => b.printers)]);
 
 const CONNECTED_STATES = new Set(['ready', 'printing', 'error']);
 

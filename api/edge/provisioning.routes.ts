@@ -9,8 +9,8 @@ import { ok } from '../http/envelope.js';
 import { ApiError } from '../http/errors.js';
 import { parseBody } from '../http/validate.js';
 
-const signInBody = z.object({ email: z.string().min(1).max(256), password: z.string().min(1).max(256) }).strict();
-const activateBody = z
+export const signInBody = z.object({ email: z.string().min(1).max(256), password: z.string().min(1).max(256) }).strict();
+export const activateBody = z
   .object({
     deviceId: z.string().min(1).max(64),
     // The spec's request repeats what GET /devices returned; only deviceId decides.

@@ -15,10 +15,10 @@ import { codeField, industryField, limitParam } from './schemas.js';
 import { lineStatus } from './line-status.js';
 
 /** Pages newest first: `cursor` from the previous page's X-Next-Cursor header; an unknown parameter is a 400. */
-const recentQuery = z.object({ limit: limitParam(50), cursor: z.string().min(1).max(200).optional() }).strict();
+export const recentQuery = z.object({ limit: limitParam(50), cursor: z.string().min(1).max(200).optional() }).strict();
 
-const validateBody = z.object({ code: codeField, industry: industryField.optional() }).strict();
-const scanBody = z.object({ code: codeField }).strict();
+export const validateBody = z.object({ code: codeField, industry: industryField.optional() }).strict();
+export const scanBody = z.object({ code: codeField }).strict();
 const DUPLICATE = reasons.duplicate();
 
 /** A decision as the spec shows it; an unstored outcome (storage failed) is a 503, not an answer. */

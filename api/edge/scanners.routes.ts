@@ -17,8 +17,8 @@ import { parseBody, parseParams } from '../http/validate.js';
 
 /** The list itself, or `{ scanners: [...] }`. Each item as in edge-service.yaml `scanners:`. */
 const wrappedList = z.object({ scanners: scannersListSchema }).strict().transform((body) => body.scanners);
-const indexParams = z.object({ index: z.coerce.number().int().min(0).max(MAX_SCANNERS - 1) });
-const testBody = z.object({ timeoutMs: z.number().int().min(100).max(60_000).optional() }).strict();
+export const indexParams = z.object({ index: z.coerce.number().int().min(0).max(MAX_SCANNERS - 1) });
+export const testBody = z.object({ timeoutMs: z.number().int().min(100).max(60_000).optional() }).strict();
 
 export function scannersRoutes(tokens: TokenIssuer, feature: ScannersFeature): Router {
   const router = new Router({ prefix: '/api/v1/scanners' });

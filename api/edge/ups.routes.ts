@@ -32,7 +32,7 @@ export interface UpsRoutesFeature {
   simulate(request: UpsSimulateRequest): Promise<unknown>;
 }
 
-const simulateBody = z
+export const simulateBody = z
   .object({
     onBattery: z.boolean(),
     batteryPercent: z.number().int().min(0).max(100),

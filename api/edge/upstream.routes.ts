@@ -10,7 +10,7 @@ import { ok } from '../http/envelope.js';
 import { ApiError } from '../http/errors.js';
 import { parseBody } from '../http/validate.js';
 
-const modeBody = z.object({ mode: z.enum(CONNECTION_MODES) }).strict();
+export const modeBody = z.object({ mode: z.enum(CONNECTION_MODES) }).strict();
 
 function syncSnapshot(system: EdgeSystem) {
   const snapshot = system.syncQueue().getSnapshot() as { value: unknown; context: SyncQueueContext };

@@ -6,7 +6,7 @@ import { requireRole } from '../http/auth.js';
 import { ok } from '../http/envelope.js';
 import { parseQuery } from '../http/validate.js';
 
-const auditQuery = z
+export const auditQuery = z
   .object({
     userId: z.string().min(1).max(100).optional(),
     entityId: z.string().min(1).max(200).optional(),

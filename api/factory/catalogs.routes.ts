@@ -42,8 +42,8 @@ export const createCloudEndpointBody = z.object({ name, url: httpUrl, descriptio
 export const createSiteBody = z.object({ code: catalogCode, name, timeZone: ianaTimeZone.nullable().optional(), address: z.string().max(1000).nullable().optional() }).strict();
 export const createVariantBody = z.object({ code: catalogCode, name, cabinetType: z.enum(['WET', 'DRY']), description }).strict();
 
-const idParams = z.object({ id: z.string().regex(/^[A-Za-z0-9_.-]{1,100}$/, 'letters, digits, _ . - (1-100 characters)') });
-const codeParams = z.object({ code: catalogCode });
+export const idParams = z.object({ id: z.string().regex(/^[A-Za-z0-9_.-]{1,100}$/, 'letters, digits, _ . - (1-100 characters)') });
+export const codeParams = z.object({ code: catalogCode });
 
 
 /**

@@ -17,8 +17,8 @@ import { deviceId } from './schemas.js';
 /** A little past the command's own timeout: its TIMED_OUT is decided by the deadline timer, then stored. */
 const WAIT_GRACE_MS = 1_000;
 
-const deviceParams = z.object({ id: deviceId });
-const commandParams = z.object({ id: deviceId, cmdId: z.string().min(1).max(100) });
+export const deviceParams = z.object({ id: deviceId });
+export const commandParams = z.object({ id: deviceId, cmdId: z.string().min(1).max(100) });
 
 const future = (iso: string) => Date.parse(iso) > Date.now();
 
@@ -33,7 +33,7 @@ export const dispatchBody = z
   })
   .strict();
 
-const listQuery = z
+export const listQuery = z
   .object({
     status: z.enum(COMMAND_STATUSES).optional(),
     type: z.enum(COMMAND_TYPES).optional(),
@@ -42,7 +42,7 @@ const listQuery = z
   })
   .strict();
 
-const logsQuery = z
+export const logsQuery = z
   .object({
     lines: z.coerce.number().int().min(1).max(5000).default(200),
     timeoutMs: z.coerce.number().int().min(100).max(120_000).optional(),

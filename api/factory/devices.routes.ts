@@ -13,7 +13,7 @@ import { parseBody, parseParams } from '../http/validate.js';
 import { actorOf } from './audit-actor.js';
 import { createDeviceBody, deviceParams, updateDeviceBody } from './schemas.js';
 
-const heartbeatBody = z.object({ status: reportedStatusSchema.optional() }).strict();
+export const heartbeatBody = z.object({ status: reportedStatusSchema.optional() }).strict();
 
 /** A stored device with its live session (status from its session actor, channel from the hub). */
 export function deviceView(system: FactorySystem, isConnected: (id: string) => boolean, device: DeviceRecord) {

@@ -13,6 +13,9 @@ import { auditForbidden } from './forbidden-audit.js';
 import { syncRoutes } from './sync.routes.js';
 import { systemRoutes } from './system.routes.js';
 import { staticUi } from '../http/static-ui.js';
+import { docsRoutes } from '../http/openapi/docs.routes.js';
+import { packageVersion } from '../../src/runtime/cli.js';
+import { factoryOpenApiDocument } from './factory-openapi.js';
 
 /** The factory's HTTP API: the shared Koa shell plus one router per resource. */
 export function createFactoryApp(system: FactorySystem, hub: Pick<DeviceHub, 'connected' | 'isConnected'>): Koa {
@@ -25,6 +28,7 @@ export function createFactoryApp(system: FactorySystem, hub: Pick<DeviceHub, 'co
   app.use(auditForbidden(system));
   app.use(staticUi('factory-console'));
   const routers = [
+    docsRoutes(() => factoryOpenApiDocument(packageVersion())),
     systemRoutes(system),
     loginRoutes({ ...system.security, logger: system.logger }),
     userRoutes(system.security),

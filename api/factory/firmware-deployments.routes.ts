@@ -12,7 +12,7 @@ import { actorOf } from './audit-actor.js';
 
 const id = z.string().min(1).max(100);
 
-const createBody = z
+export const createBody = z
   .object({
     releaseId: id,
     deviceIds: z.array(id).min(1).max(10_000).optional(),
@@ -27,7 +27,7 @@ const createBody = z
   .strict()
   .refine((b) => b.deviceIds !== undefined || b.groupId !== undefined, { message: 'name deviceIds, a groupId, or both', path: ['deviceIds'] });
 
-const listQuery = z
+export const listQuery = z
   .object({
     releaseId: id.optional(),
     deviceId: id.optional(),
@@ -35,7 +35,7 @@ const listQuery = z
   })
   .strict();
 
-const deploymentParams = z.object({ id }).strict();
+export const deploymentParams = z.object({ id }).strict();
 
 /** Why the deployment is stopped (optional); kept as the deployment's reason. */
 const abortBody = z.object({ reason: z.string().trim().min(1).max(500).optional() }).strict();

@@ -15,7 +15,7 @@ import { parseParams, parseQuery } from '../http/validate.js';
 import { actorOf } from './audit-actor.js';
 import { attachmentDisposition } from '../http/content-disposition.js';
 
-const uploadQuery = z
+export const uploadQuery = z
   .object({
     version: z.string().min(1).max(64).regex(/^[0-9A-Za-z][0-9A-Za-z._+-]*$/, 'letters, digits and . _ + - (e.g. 2.4.1)'),
     filename: z.string().min(1).max(255).regex(/^[^/\\\u0000-\u001f"]+$/, 'a file name without path separators, quotes or control characters'),

@@ -16,7 +16,7 @@ import { deviceId } from './schemas.js';
 /** Most devices one members request may name (a 1,000-cabinet site fits in one call). */
 export const MAX_MEMBERS_PER_REQUEST = 5_000;
 
-const groupParams = z.object({ id: z.string().regex(/^[A-Za-z0-9_.-]{1,100}$/, 'letters, digits, _ . - (1-100 characters)') });
+export const groupParams = z.object({ id: z.string().regex(/^[A-Za-z0-9_.-]{1,100}$/, 'letters, digits, _ . - (1-100 characters)') });
 
 const groupFields = {
   name: z.string().trim().min(1).max(200),
@@ -46,7 +46,7 @@ const bulkFields = {
 };
 
 /** First the envelope (which type?), then the whole body again with that type's params schema. */
-const bulkEnvelope = z.object({ ...bulkFields, params: z.unknown().optional() }).strict();
+export const bulkEnvelope = z.object({ ...bulkFields, params: z.unknown().optional() }).strict();
 const bulkBodyFor = (type: keyof typeof commandParamsSchemas) =>
   z.object({ ...bulkFields, params: (commandParamsSchemas[type] as z.ZodType<Record<string, unknown>>).prefault({}) }).strict();
 

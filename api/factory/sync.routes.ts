@@ -12,7 +12,7 @@ import { parseBody } from '../http/validate.js';
  * `rejected` with a reason for a bad item instead of refusing the whole batch (one bad row must not
  * hold back a line's backlog).
  */
-const syncBody = (maxItems: number) =>
+export const syncBody = (maxItems: number) =>
   z
     .object({
       items: z

@@ -3,6 +3,7 @@ import type { Context, Next } from 'koa';
 import { isRole, roleAtLeast, type Role } from '../../src/domain/roles.js';
 import type { UserSessions } from '../../src/auth/user-sessions.js';
 import { ApiError } from './errors.js';
+import { withAccess } from './openapi/route-description.js';
 
 /** What a verified user token says about its bearer (role and flags as stored now, not as when it was issued). */
 export interface Principal {
@@ -107,7 +108,7 @@ export type AuthState = { principal: Principal };
 
 /** Requires a valid user token with at least `role`; puts the principal on `ctx.state`. */
 export function requireRole(issuer: TokenIssuer, role: Role = 'OPERATOR') {
-  return async (ctx: Context, next: Next) => {
+  return withAccess(async (ctx: Context, next: Next) => {
     const token = tokenFrom(ctx.headers as { authorization?: string });
     if (!token) throw new ApiError('UNAUTHORIZED', 'Missing bearer token');
     const principal = issuer.verify(token);
@@ -116,15 +117,15 @@ export function requireRole(issuer: TokenIssuer, role: Role = 'OPERATOR') {
       throw new ApiError('FORBIDDEN', `Requires role ${role}`, { required: role, actual: principal.role });
     }
     await next();
-  };
+  }, role);
 }
 
 /** Any signed-in user, also one who must still change the password (the password change, logout, `me`). */
 export function requireSignedIn(issuer: TokenIssuer) {
-  return async (ctx: Context, next: Next) => {
+  return withAccess(async (ctx: Context, next: Next) => {
     const token = tokenFrom(ctx.headers as { authorization?: string });
     if (!token) throw new ApiError('UNAUTHORIZED', 'Missing bearer token');
     ctx.state.principal = issuer.verify(token, { allowPasswordChange: true });
     await next();
-  };
+  }, 'signed-in');
 }

@@ -3,6 +3,7 @@ import jwt from 'jsonwebtoken';
 import type { Context, Next } from 'koa';
 import { tokenFrom } from './auth.js';
 import { ApiError } from './errors.js';
+import { withAccess } from './openapi/route-description.js';
 
 /** What a verified device token says: which device, and which of its tokens (for revocation). */
 export interface DevicePrincipal {
@@ -50,12 +51,12 @@ export type DeviceState = { device: DevicePrincipal };
  * from the registry whether this token is still the device's (not revoked, device not deleted).
  */
 export function requireDevice(issuer: DeviceTokenIssuer, isCurrent: (device: DevicePrincipal) => boolean) {
-  return async (ctx: Context, next: Next) => {
+  return withAccess(async (ctx: Context, next: Next) => {
     const token = tokenFrom(ctx.headers as { authorization?: string });
     if (!token) throw new ApiError('UNAUTHORIZED', 'Missing bearer token');
     const device = issuer.verify(token);
     if (!isCurrent(device)) throw new ApiError('UNAUTHORIZED', 'Device token revoked or device removed');
     ctx.state.device = device;
     await next();
-  };
+  }, 'device');
 }

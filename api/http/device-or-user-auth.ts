@@ -4,6 +4,7 @@ import { roleAtLeast, type Role } from '../../src/domain/roles.js';
 import { tokenFrom, type TokenIssuer } from './auth.js';
 import type { DevicePrincipal, DeviceTokenIssuer } from './device-auth.js';
 import { ApiError } from './errors.js';
+import { withAccess } from './openapi/route-description.js';
 
 /**
  * For what both a device and a person may fetch (a firmware artifact): a current device token,
@@ -17,7 +18,7 @@ export function requireDeviceOrUser(
   isCurrent: (device: DevicePrincipal) => boolean,
   role: Role = 'OPERATOR',
 ) {
-  return async (ctx: Context, next: Next) => {
+  return withAccess(async (ctx: Context, next: Next) => {
     const token = tokenFrom(ctx.headers as { authorization?: string });
     if (!token) throw new ApiError('UNAUTHORIZED', 'Missing bearer token');
     const claims = jwt.decode(token);
@@ -31,5 +32,5 @@ export function requireDeviceOrUser(
       ctx.state.principal = principal;
     }
     await next();
-  };
+  }, `device-or-${role}` as const);
 }

@@ -11,7 +11,7 @@ import type { LoginAttemptTicket, LoginThrottle } from '../../src/auth/login-thr
 import type { Logger } from '../../src/runtime/logger.js';
 import type { TokenIssuer } from './auth.js';
 
-const loginBody = z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(256) }).strict();
+export const loginBody = z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(256) }).strict();
 
 export interface LoginDeps {
   users: Pick<UserStore, 'authenticate'>;

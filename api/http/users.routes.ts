@@ -15,16 +15,16 @@ import { parseBody, parseParams } from './validate.js';
 const username = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{2,63}$/, '3–64 letters, digits, dot, dash or underscore');
 const displayName = z.string().trim().min(1).max(100);
 const password = z.string().min(1).max(MAX_PASSWORD_LENGTH);
-const createBody = z
+export const createBody = z
   .object({ username, displayName, role: z.enum(ROLES), password, mustChangePassword: z.boolean().default(true) })
   .strict();
-const patchBody = z
+export const patchBody = z
   .object({ role: z.enum(ROLES).optional(), displayName: displayName.optional(), disabled: z.boolean().optional() })
   .strict()
   .refine((b) => b.role !== undefined || b.displayName !== undefined || b.disabled !== undefined, { message: 'Give role, displayName or disabled' });
-const resetBody = z.object({ password, mustChangePassword: z.boolean().default(true) }).strict();
-const ownPasswordBody = z.object({ currentPassword: password, newPassword: password }).strict();
-const idParam = z.object({ id: z.string().min(1).max(100) });
+export const resetBody = z.object({ password, mustChangePassword: z.boolean().default(true) }).strict();
+export const ownPasswordBody = z.object({ currentPassword: password, newPassword: password }).strict();
+export const idParam = z.object({ id: z.string().min(1).max(100) });
 
 /** A security event a person should read (the edge puts it in its journal; the factory has none). */
 export interface SecurityEvent {

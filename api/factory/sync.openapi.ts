@@ -1,0 +1,14 @@
+import { describeRoute } from '../http/openapi/route-description.js';
+import { syncBody } from './sync.routes.js';
+
+/** The OpenAPI descriptions of sync.routes.ts (validated with the same zod schemas). */
+export const syncRoutesDescribed = [
+  describeRoute({
+    method: 'POST',
+    path: '/api/v1/sync',
+    summary: 'Receive sync data from edge.',
+    description: 'At most `sync.maxItems` items per request (10,000 by default; the schema shows the default).',
+    access: 'device',
+    body: syncBody(10_000),
+  }),
+];
