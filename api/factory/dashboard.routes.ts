@@ -35,7 +35,7 @@ const calendarDay = z
     return Number.isFinite(ms) && new Date(ms).toISOString().startsWith(day);
   }, 'a date that exists');
 
-const productionQuery = z.object({ date: calendarDay.optional() }).strict();
+export const productionQuery = z.object({ date: calendarDay.optional() }).strict();
 
 export function dashboardRoutes(system: FactorySystem): Router {
   const router = new Router();

@@ -1,5 +1,5 @@
 import { describeRoute } from '../http/openapi/route-description.js';
-import { createBody, deploymentParams, listQuery } from './firmware-deployments.routes.js';
+import { abortBody, createBody, deploymentParams, listQuery } from './firmware-deployments.routes.js';
 
 /** The OpenAPI descriptions of firmware-deployments.routes.ts (validated with the same zod schemas). */
 export const firmwareDeploymentsRoutesDescribed = [
@@ -24,5 +24,13 @@ export const firmwareDeploymentsRoutesDescribed = [
     summary: 'One deployment',
     access: 'OPERATOR',
     params: deploymentParams,
+  }),
+  describeRoute({
+    method: 'POST',
+    path: '/api/v1/firmware/deployments/:id/abort',
+    summary: 'Abort a running deployment by hand: devices not started are skipped, devices at work are followed to their end',
+    access: 'ADMIN',
+    params: deploymentParams,
+    body: abortBody,
   }),
 ];

@@ -38,7 +38,7 @@ export const listQuery = z
 export const deploymentParams = z.object({ id }).strict();
 
 /** Why the deployment is stopped (optional); kept as the deployment's reason. */
-const abortBody = z.object({ reason: z.string().trim().min(1).max(500).optional() }).strict();
+export const abortBody = z.object({ reason: z.string().trim().min(1).max(500).optional() }).strict();
 
 function deploymentView(deployment: FirmwareDeploymentWithDevices) {
   const states: Record<string, DeploymentDevice> = {};
