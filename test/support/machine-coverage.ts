@@ -1,0 +1,158 @@
+import { expect } from 'chai';
+import type { AnyActorRef, AnyStateMachine, InspectionEvent } from 'xstate';
+
+/**
+ * Transition coverage of a REAL machine, measured while model-based paths drive it.
+ *
+ * The machine's own definition says what there is to cover: every state node, and every
+ * (state node, event) transition written in its config — `on` keys, `always`, `after` delays,
+ * invoke `onDone`/`onError`. What was covered is read from XState's inspection events
+ * (`@xstate.microstep` carries the transitions it took and the snapshot it reached), so the figure
+ * is about the machine itself, not about the test's abstract model of it.
+ *
+ * A model test declares the gaps it leaves on purpose (with the reason). The check fails on any
+ * state or transition that was neither covered nor declared — this is the drift check: a machine
+ * that gains a state or an event fails its model test until the model exercises it — and on a
+ * declared gap that no longer exists or that is now covered, so the list cannot go stale.
+ */
+
+interface StateNodeLike {
+  id: string;
+  key: string;
+  states: Record<string, StateNodeLike>;
+  transitions: Map<string, unknown[]>;
+  always?: unknown[];
+}
+
+interface TransitionLike {
+  source: StateNodeLike;
+  eventType: string;
+}
+
+interface SnapshotLike {
+  machine?: { config: unknown; root?: StateNodeLike };
+  _nodes?: StateNodeLike[];
+  children?: Record<string, AnyActorRef | undefined>;
+}
+
+export interface CoverageReport {
+  machine: string;
+  states: { total: number; reached: number; missed: string[] };
+  transitions: { total: number; taken: number; missed: string[] };
+}
+
+/** The name a report uses for a state node: its path below the root, `(root)` for the root. */
+function stateName(machineId: string, node: { id: string }): string {
+  return node.id === machineId ? '(root)' : node.id.slice(machineId.length + 1);
+}
+
+/** The name a report uses for an event descriptor: `after <delay>` for delays, `always` for eventless. */
+function eventName(node: { id: string }, descriptor: string): string {
+  if (descriptor === '') return 'always';
+  const after = /^xstate\.after\.(.+)$/.exec(descriptor);
+  if (after) return `after ${after[1]!.endsWith(`.${node.id}`) ? after[1]!.slice(0, -(node.id.length + 1)) : after[1]}`;
+  return descriptor;
+}
+
+const transitionKey = (machineId: string, node: { id: string }, descriptor: string) => `${stateName(machineId, node)} | ${eventName(node, descriptor)}`;
+
+/** Every state and (state, event) transition the machine's definition has. */
+export function machineDefinition(machine: AnyStateMachine): { states: string[]; transitions: string[] } {
+  const states: string[] = [];
+  const transitions: string[] = [];
+  const walk = (node: StateNodeLike) => {
+    if (node.id !== machine.id) states.push(stateName(machine.id, node));
+    for (const descriptor of node.transitions.keys()) transitions.push(transitionKey(machine.id, node, descriptor));
+    if (node.always?.length) transitions.push(transitionKey(machine.id, node, ''));
+    for (const child of Object.values(node.states)) walk(child);
+  };
+  walk(machine.root as unknown as StateNodeLike);
+  return { states, transitions };
+}
+
+export interface MachineCoverage {
+  readonly machine: AnyStateMachine;
+  /** Pass as `createActor(machine, { inspect })` to see everything from the first step. */
+  inspect(event: InspectionEvent): void;
+  /** Attaches to an actor that already runs (a rig built it): its current state counts as reached. */
+  observe(actor: AnyActorRef): void;
+  report(): CoverageReport;
+}
+
+export function trackCoverage(machine: AnyStateMachine): MachineCoverage {
+  const definition = machineDefinition(machine);
+  const reached = new Set<string>();
+  const taken = new Set<string>();
+  const observed = new WeakSet<object>();
+  // A machine built with `.provide()` is a new object on the same config.
+  const isOurs = (snapshot: SnapshotLike | undefined) => snapshot?.machine?.config === machine.config;
+  const recordSnapshot = (snapshot: SnapshotLike) => {
+    for (const node of snapshot._nodes ?? []) if (node.id !== machine.id) reached.add(stateName(machine.id, node));
+  };
+  const inspect = (event: InspectionEvent) => {
+    const snapshot = (event as { snapshot?: SnapshotLike }).snapshot;
+    if (!isOurs(snapshot)) return;
+    recordSnapshot(snapshot!);
+    if (event.type === '@xstate.microstep') {
+      for (const t of (event as unknown as { _transitions: TransitionLike[] })._transitions) taken.add(transitionKey(machine.id, t.source, t.eventType));
+    }
+  };
+  /** Records the current snapshot of every actor of this machine in the tree below `actor`. */
+  const visit = (actor: AnyActorRef) => {
+    const snapshot = actor.getSnapshot() as SnapshotLike;
+    if (isOurs(snapshot)) recordSnapshot(snapshot);
+    for (const child of Object.values(snapshot?.children ?? {})) if (child) visit(child);
+  };
+  return {
+    machine,
+    inspect,
+    observe(actor) {
+      visit(actor);
+      if (observed.has(actor.system)) return;
+      observed.add(actor.system);
+      actor.system.inspect(inspect);
+    },
+    report() {
+      const missedStates = definition.states.filter((s) => !reached.has(s));
+      const missedTransitions = definition.transitions.filter((t) => !taken.has(t));
+      return {
+        machine: machine.id,
+        states: { total: definition.states.length, reached: definition.states.length - missedStates.length, missed: missedStates },
+        transitions: { total: definition.transitions.length, taken: definition.transitions.length - missedTransitions.length, missed: missedTransitions },
+      };
+    },
+  };
+}
+
+/** `12/12 states, 30/31 transitions` */
+export function coverageFigures(report: CoverageReport): string {
+  return `${report.states.reached}/${report.states.total} states, ${report.transitions.taken}/${report.transitions.total} transitions`;
+}
+
+/**
+ * Checks a coverage report against the gaps a model test declares (state name, or
+ * `state | event`, mapped to why it is left out). Throws, listing what was missed, on an
+ * undeclared gap and on a declared one that is no longer a gap.
+ */
+export function assertFullCoverage(report: CoverageReport, declaredGaps: Record<string, string> = {}): void {
+  const missed = [...report.states.missed, ...report.transitions.missed];
+  const undeclared = missed.filter((m) => !(m in declaredGaps));
+  const stale = Object.keys(declaredGaps).filter((gap) => !missed.includes(gap));
+  const lines = [
+    ...undeclared.map((m) => `  not covered: ${m}`),
+    ...stale.map((g) => `  declared as a gap but covered, or not in the machine: ${g}`),
+  ];
+  expect(lines, `${report.machine} (${coverageFigures(report)}): the model test misses part of the machine\n${lines.join('\n')}\n`).to.deep.equal([]);
+}
+
+/**
+ * Registers, at the point of the call (so: last in the describe block), the test that the paths
+ * run before it covered the whole machine. Its title gets the figures once it ran.
+ */
+export function itCoversTheWholeMachine(coverage: MachineCoverage, declaredGaps: Record<string, string> = {}): void {
+  it(`covers every state and transition of the real ${coverage.machine.id} machine`, function () {
+    const report = coverage.report();
+    if (this.test) this.test.title += ` (${coverageFigures(report)}${Object.keys(declaredGaps).length ? `, ${Object.keys(declaredGaps).length} declared gaps` : ''})`;
+    assertFullCoverage(report, declaredGaps);
+  });
+}
