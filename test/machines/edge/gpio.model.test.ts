@@ -1,9 +1,10 @@
 import { expect } from 'chai';
 import { setup } from 'xstate';
 import { createTestModel } from 'xstate/graph';
-import { CABINET_STOP_REASON } from '../../../machines/edge/gpio.machine.js';
+import { CABINET_STOP_REASON, gpioMachine } from '../../../machines/edge/gpio.machine.js';
 import { coveringPaths, modelTransitions } from '../../support/model-paths.js';
 import { type GpioRig, startGpioRig } from '../../support/gpio-fixtures.js';
+import { itCoversTheWholeMachine, trackCoverage } from '../../support/machine-coverage.js';
 
 /**
  * Model-based paths over what the cabinet shows and does: the line (running / stopped at the
@@ -18,11 +19,14 @@ type ModelEvent =
   | { type: 'SPARE_BUTTON' }
   | { type: 'ALARM' }
   | { type: 'UPS_BATTERY' }
-  | { type: 'UPS_ONLINE' };
+  | { type: 'UPS_ONLINE' }
+  | { type: 'BEACON' };
 
-const model = setup({ types: { events: {} as ModelEvent } }).createMachine({
+const model = setup({ types: { events: {} as ModelEvent }, actions: { stay: () => {} } }).createMachine({
   id: 'cabinet',
   type: 'parallel',
+  // A feature or the API switches the manual LED (on/off in turn): nothing else changes.
+  on: { BEACON: { actions: 'stay' } },
   states: {
     line: {
       initial: 'running',
@@ -57,10 +61,12 @@ const EVENTS: ModelEvent[] = [
   { type: 'ALARM' },
   { type: 'UPS_BATTERY' },
   { type: 'UPS_ONLINE' },
+  { type: 'BEACON' },
 ];
 const testModel = createTestModel(model, { serializeState, events: EVENTS });
 
 describe('gpio machine (model-based)', () => {
+  const coverage = trackCoverage(gpioMachine);
   const paths = coveringPaths(testModel, serializeState);
 
   it('has paths reaching all 8 cabinet states and covering every transition', () => {
@@ -73,7 +79,9 @@ describe('gpio machine (model-based)', () => {
   for (const path of paths) {
     it(path.description, async () => {
       const rig: GpioRig = startGpioRig();
+      coverage.observe(rig.gpio);
       let alarms = 0;
+      let beacon = false;
       try {
         await path.test({
           states: {
@@ -137,6 +145,16 @@ describe('gpio machine (model-based)', () => {
             },
             UPS_BATTERY: () => rig.gpio.send({ type: 'ups.policy', state: 'onBattery' }),
             UPS_ONLINE: () => rig.gpio.send({ type: 'ups.policy', state: 'online' }),
+            BEACON: () => {
+              beacon = !beacon;
+              const leds = rig.context().leds.map((l) => [l.name, l.on]);
+              rig.gpio.send({ type: 'LED.SET', name: 'beacon', on: beacon });
+              // An LED the cabinet does not have: ignored.
+              rig.gpio.send({ type: 'LED.SET', name: 'no-such-led', on: true });
+              expect(rig.board.ledOn('beacon')).to.equal(beacon);
+              expect(rig.context().leds.map((l) => [l.name, l.on])).to.deep.equal(leds.map(([name, on]) => [name, name === 'beacon' ? beacon : on]));
+              expect(rig.context().requested).to.not.have.property('no-such-led');
+            },
           },
         });
         // Board and machine agree on every LED, and every LED change was announced.
@@ -145,11 +163,13 @@ describe('gpio machine (model-based)', () => {
           const last = rig.emitted.filter((e) => e.type === 'gpio.led' && e.name === led.name).at(-1);
           if (last) expect(last).to.deep.include({ on: led.on });
         }
-        expect(rig.board.ledOn('beacon')).to.equal(false);
+        expect(rig.board.ledOn('beacon')).to.equal(beacon);
         expect(rig.errors).to.deep.equal([]);
       } finally {
         rig.stop();
       }
     });
   }
+
+  itCoversTheWholeMachine(coverage);
 });

@@ -1,9 +1,10 @@
 import { expect } from 'chai';
 import { setup } from 'xstate';
 import { createTestModel } from 'xstate/graph';
-import { ON_BATTERY_REASON } from '../../../machines/edge/ups-policy.machine.js';
+import { ON_BATTERY_REASON, upsPolicyMachine } from '../../../machines/edge/ups-policy.machine.js';
 import { coveringPaths, modelTransitions } from '../../support/model-paths.js';
 import { reading, startPolicyRig } from './ups-rig.js';
+import { itCoversTheWholeMachine, trackCoverage } from '../../support/machine-coverage.js';
 
 /**
  * Model-based paths over the power policy, replayed against the real machine between a fake
@@ -40,6 +41,7 @@ const testModel = createTestModel(model, { serializeState, events: EVENTS });
 const HOLD_OFF = 5000;
 
 describe('UPS policy machine (model-based)', () => {
+  const coverage = trackCoverage(upsPolicyMachine);
   const paths = coveringPaths(testModel, serializeState);
 
   it('covers every state and every transition of the model', () => {
@@ -51,6 +53,7 @@ describe('UPS policy machine (model-based)', () => {
   for (const path of paths) {
     it(path.description, async () => {
       const rig = startPolicyRig({ lowBatteryPercent: 20, resumeHoldOffMs: HOLD_OFF });
+      coverage.observe(rig.policy);
       let now = 1_000_000;
       const feed = (status: string, percent: number) => {
         now += 1000;
@@ -124,4 +127,6 @@ describe('UPS policy machine (model-based)', () => {
       }
     });
   }
+
+  itCoversTheWholeMachine(coverage);
 });
