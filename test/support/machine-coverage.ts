@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import type { AnyActorRef, AnyStateMachine, InspectionEvent } from 'xstate';
+import type { AnyActorRef, AnyStateMachine, EventObject, InspectionEvent } from 'xstate';
 
 /**
  * Transition coverage of a REAL machine, measured while model-based paths drive it.
@@ -76,6 +76,11 @@ export interface MachineCoverage {
   inspect(event: InspectionEvent): void;
   /** Attaches to an actor that already runs (a rig built it): its current state counts as reached. */
   observe(actor: AnyActorRef): void;
+  /**
+   * For tests that step the machine without an actor (`transition(machine, snapshot, event)`):
+   * records the transitions `event` takes from `before` and the states of `after`.
+   */
+  step(before: unknown, event: EventObject, after: unknown): void;
   report(): CoverageReport;
 }
 
@@ -115,6 +120,12 @@ export function trackCoverage(machine: AnyStateMachine): MachineCoverage {
       if (observed.has(actor.system)) return;
       observed.add(actor.system);
       actor.system.inspect(inspect);
+    },
+    step(before, event, after) {
+      recordSnapshot(before as SnapshotLike);
+      const transitions = (machine as unknown as { getTransitionData(s: unknown, e: EventObject): TransitionLike[] }).getTransitionData(before, event);
+      for (const t of transitions) taken.add(transitionKey(machine.id, t.source, t.eventType));
+      recordSnapshot(after as SnapshotLike);
     },
     report() {
       const missedStates = definition.states.filter((s) => !reached.has(s));
