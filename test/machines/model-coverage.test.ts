@@ -86,7 +86,12 @@ describe('model tests cover every machine (drift check)', () => {
 
     it('passes when the model takes everything', () => {
       const report = walkOldModel(v1);
-      expect(report).to.deep.equal({ machine: 'door', states: { total: 2, reached: 2, missed: [] }, transitions: { total: 2, taken: 2, missed: [] } });
+      expect(report).to.deep.equal({
+        machine: 'door',
+        states: { total: 2, reached: 2, missed: [] },
+        transitions: { total: 2, taken: 2, missed: [] },
+        branches: { total: 2, taken: 2, missed: [] },
+      });
       assertFullCoverage(report);
     });
 

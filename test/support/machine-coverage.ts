@@ -39,6 +39,8 @@ export interface CoverageReport {
   machine: string;
   states: { total: number; reached: number; missed: string[] };
   transitions: { total: number; taken: number; missed: string[] };
+  /** Each candidate of a guarded transition (`[{ guard, … }, { … }]`) on its own: reported, not required. */
+  branches: { total: number; taken: number; missed: string[] };
 }
 
 /** The name a report uses for a state node: its path below the root, `(root)` for the root. */
@@ -58,16 +60,36 @@ const transitionKey = (machineId: string, node: { id: string }, descriptor: stri
 
 /** Every state and (state, event) transition the machine's definition has. */
 export function machineDefinition(machine: AnyStateMachine): { states: string[]; transitions: string[] } {
+  const { states, transitions } = definitionWithBranches(machine);
+  return { states, transitions };
+}
+
+const branchKey = (machineId: string, node: { id: string }, descriptor: string, index: number) => `${transitionKey(machineId, node, descriptor)} #${index + 1}`;
+
+function definitionWithBranches(machine: AnyStateMachine): { states: string[]; transitions: string[]; branches: string[] } {
   const states: string[] = [];
   const transitions: string[] = [];
+  const branches: string[] = [];
   const walk = (node: StateNodeLike) => {
     if (node.id !== machine.id) states.push(stateName(machine.id, node));
-    for (const descriptor of node.transitions.keys()) transitions.push(transitionKey(machine.id, node, descriptor));
-    if (node.always?.length) transitions.push(transitionKey(machine.id, node, ''));
+    for (const [descriptor, candidates] of node.transitions) {
+      transitions.push(transitionKey(machine.id, node, descriptor));
+      candidates.forEach((_, i) => branches.push(branchKey(machine.id, node, descriptor, i)));
+    }
+    if (node.always?.length) {
+      transitions.push(transitionKey(machine.id, node, ''));
+      node.always.forEach((_, i) => branches.push(branchKey(machine.id, node, '', i)));
+    }
     for (const child of Object.values(node.states)) walk(child);
   };
   walk(machine.root as unknown as StateNodeLike);
-  return { states, transitions };
+  return { states, transitions, branches };
+}
+
+/** Which candidate of its (state, event) list a taken transition is. */
+function branchOf(machineId: string, t: TransitionLike): string {
+  const candidates = t.eventType === '' ? (t.source.always ?? []) : (t.source.transitions.get(t.eventType) ?? []);
+  return branchKey(machineId, t.source, t.eventType, candidates.indexOf(t));
 }
 
 export interface MachineCoverage {
@@ -85,9 +107,10 @@ export interface MachineCoverage {
 }
 
 export function trackCoverage(machine: AnyStateMachine): MachineCoverage {
-  const definition = machineDefinition(machine);
+  const definition = definitionWithBranches(machine);
   const reached = new Set<string>();
   const taken = new Set<string>();
+  const branches = new Set<string>();
   const observed = new WeakSet<object>();
   // By id: a machine built with `.provide()` (or by a factory, like the supervisor's) is a new object.
   const isOurs = (snapshot: SnapshotLike | undefined) => (snapshot?.machine as { id?: string } | undefined)?.id === machine.id;
@@ -101,6 +124,7 @@ export function trackCoverage(machine: AnyStateMachine): MachineCoverage {
     if (event.type === '@xstate.microstep') {
       for (const t of (event as unknown as { _transitions: TransitionLike[] })._transitions) {
         taken.add(transitionKey(machine.id, t.source, t.eventType));
+        branches.add(branchOf(machine.id, t));
         // A transient state (left by `always` in the step that entered it) shows in no snapshot.
         if (t.source.id !== machine.id) reached.add(stateName(machine.id, t.source));
       }
@@ -124,7 +148,10 @@ export function trackCoverage(machine: AnyStateMachine): MachineCoverage {
     step(before, event, after) {
       recordSnapshot(before as SnapshotLike);
       const transitions = (machine as unknown as { getTransitionData(s: unknown, e: EventObject): TransitionLike[] }).getTransitionData(before, event);
-      for (const t of transitions) taken.add(transitionKey(machine.id, t.source, t.eventType));
+      for (const t of transitions) {
+        taken.add(transitionKey(machine.id, t.source, t.eventType));
+        branches.add(branchOf(machine.id, t));
+      }
       recordSnapshot(after as SnapshotLike);
     },
     report() {
@@ -134,14 +161,18 @@ export function trackCoverage(machine: AnyStateMachine): MachineCoverage {
         machine: machine.id,
         states: { total: definition.states.length, reached: definition.states.length - missedStates.length, missed: missedStates },
         transitions: { total: definition.transitions.length, taken: definition.transitions.length - missedTransitions.length, missed: missedTransitions },
+        branches: (() => {
+          const missed = definition.branches.filter((b) => !branches.has(b));
+          return { total: definition.branches.length, taken: definition.branches.length - missed.length, missed };
+        })(),
       };
     },
   };
 }
 
-/** `12/12 states, 30/31 transitions` */
+/** `12/12 states, 30/31 transitions, 40/44 guarded branches` */
 export function coverageFigures(report: CoverageReport): string {
-  return `${report.states.reached}/${report.states.total} states, ${report.transitions.taken}/${report.transitions.total} transitions`;
+  return `${report.states.reached}/${report.states.total} states, ${report.transitions.taken}/${report.transitions.total} transitions, ${report.branches.taken}/${report.branches.total} guarded branches`;
 }
 
 /**

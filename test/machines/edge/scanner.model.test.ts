@@ -116,6 +116,15 @@ describe('scanner machine (model-based)', () => {
               expect(rig.snapshot().context.peer).to.equal('peer');
               expect(lastState()).to.deep.include({ state: 'connected' });
               probeFrame(true);
+              // A no-read goes to the line too (and is reported); garbage only reported, never forwarded.
+              const before = { line: rig.lineEvents.length, emitted: rig.emitted.length };
+              transport.latest().emit({ type: 'transport.frame', frame: { kind: 'noread', text: 'NoRead' } });
+              transport.latest().emit({ type: 'transport.frame', frame: { kind: 'garbage', bytes: 9, reason: 'invalid UTF-8' } });
+              expect(rig.lineEvents.slice(before.line)).to.deep.equal([{ type: 'NOREAD', text: 'NoRead', source: 's1', replyTo: rig.scanner }]);
+              expect(rig.emitted.slice(before.emitted)).to.deep.equal([
+                { type: 'scanner.noread', scannerId: 's1', text: 'NoRead' },
+                { type: 'scanner.garbage', scannerId: 's1', bytes: 9, reason: 'invalid UTF-8' },
+              ]);
             },
             backoff: () => {
               expect(rig.snapshot().value).to.equal('backoff');
