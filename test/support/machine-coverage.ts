@@ -199,6 +199,8 @@ export function itCoversTheWholeMachine(coverage: MachineCoverage, declaredGaps:
   it(`covers every state and transition of the real ${coverage.machine.id} machine`, function () {
     const report = coverage.report();
     if (this.test) this.test.title += ` (${coverageFigures(report)}${Object.keys(declaredGaps).length ? `, ${Object.keys(declaredGaps).length} declared gaps` : ''})`;
+    // COVERAGE_BRANCHES=1 lists the guarded branches no path took (they are not required).
+    if (process.env.COVERAGE_BRANCHES && report.branches.missed.length) console.log(`${report.machine}: branches not taken:\n  ${report.branches.missed.join('\n  ')}`);
     assertFullCoverage(report, declaredGaps);
   });
 }

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { coveringPaths, modelTransitions } from '../../support/model-paths.js';
 import { setup } from 'xstate';
 import { createTestModel } from 'xstate/graph';
-import type { ProvisioningReply, ProvisioningStatus } from '../../../machines/edge/provisioning.machine.js';
+import type { ProvisioningRecord, ProvisioningReply, ProvisioningStatus } from '../../../machines/edge/provisioning.machine.js';
 import { ACTIVATED, CLOUD_ERRORS, DEVICES, EMAIL, INSTALLATION_ID, PASSWORD, startProvisioning } from '../../support/provisioning-fakes.js';
 import { itCoversTheWholeMachine, trackCoverage } from '../../support/machine-coverage.js';
 import { provisioningMachine } from '../../../machines/edge/provisioning.machine.js';
@@ -331,6 +331,27 @@ describe('provisioning machine (model-based)', () => {
       p.replies.stop();
     }
   });
+
+  // And the saved records a restart routes from: each to the state it names, an incomplete one to NOT_PROVISIONED.
+  const saved = (record: Partial<ProvisioningRecord>): ProvisioningRecord => ({ status: 'NOT_PROVISIONED', email: null, userToken: null, deviceToken: null, device: null, error: null, ...record });
+  for (const [record, status] of [
+    [saved({ status: 'PROVISIONED', email: EMAIL, deviceToken: 'dev-token', device: ACTIVATED }), 'PROVISIONED'],
+    [saved({ status: 'SIGNED_IN', email: EMAIL, userToken: 'user-token' }), 'SIGNED_IN'],
+    [saved({ status: 'PROVISIONED', email: EMAIL, deviceToken: null, device: ACTIVATED }), 'NOT_PROVISIONED'],
+  ] as const) {
+    it(`restarts ${status} from a saved ${record.status} record${record.status !== status ? ' without its token' : ''}`, async () => {
+      const p = startProvisioning(record);
+      coverage.observe(p.actor);
+      try {
+        await p.restored();
+        expect(p.status()).to.equal(status);
+        expect(p.errors).to.deep.equal([]);
+      } finally {
+        p.actor.stop();
+        p.replies.stop();
+      }
+    });
+  }
 
   itCoversTheWholeMachine(coverage);
 });

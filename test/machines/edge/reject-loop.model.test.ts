@@ -205,5 +205,16 @@ for (const { safeState, stopLine } of [
 }
 
 describe('reject loop machine (model-based, all variants)', () => {
+  // Every path above starts with the eject PLC connected; a loop may start without it.
+  it('starts disconnected when the eject PLC is not connected at start', () => {
+    const rig = startRejectLoopRig({ plcConnected: false, feedbackWindowMs: WINDOW_MS }, { inspect: coverage.inspect });
+    try {
+      expect(rig.snapshot().value).to.deep.include({ link: 'disconnected' });
+      expect(rig.errors).to.deep.equal([]);
+    } finally {
+      rig.stop();
+    }
+  });
+
   itCoversTheWholeMachine(coverage);
 });

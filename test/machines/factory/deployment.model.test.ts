@@ -156,5 +156,20 @@ describe('deployment machine (model-based)', () => {
     });
   }
 
+  // A restart restores the stored status as it was: nothing is re-decided.
+  for (const status of ['completed', 'failed', 'aborted'] as const) {
+    it(`restores a stored ${status} deployment as ${status}`, () => {
+      const devices: Record<string, DeploymentDevice> = {};
+      for (const id of DEVICE_IDS) devices[id] = { state: 'installed', error: null, updatedAt: AT };
+      const actor = createActor(deploymentMachine, {
+        input: { status, devices, abortThresholdPercent: THRESHOLD_PERCENT, abortMinDevices: MIN_DEVICES, finishedAt: AT, reason: null },
+        inspect: coverage.inspect,
+      }).start();
+      expect(actor.getSnapshot().value).to.equal(status);
+      expect(actor.getSnapshot().context).to.deep.include({ status, finishedAt: AT, devices });
+      actor.stop();
+    });
+  }
+
   itCoversTheWholeMachine(coverage);
 });
