@@ -29,6 +29,11 @@ export const REASON_CODES = [
   'INVALID_DATE',
   'TRUNCATED',
   'TRUNCATED_AI',
+  // Exact code rules (issue 14): what was read is not a marking code of this line at all
+  'NOT_GS1_DATAMATRIX',
+  'NOT_PACK_DATAMATRIX',
+  'PRODUCT_BARCODE',
+  'WRONG_LENGTH_ONE_OF',
   // The scan line (machines/edge/scan-line.machine.ts) and the role stations (src/edge/roles)
   'GTIN_MISMATCH',
   'DUPLICATE',
@@ -124,6 +129,12 @@ export const reasons = {
   invalidCharacter: (field: string) => r('INVALID_CHARACTER', { field }),
   checkDigit: (field: string) => r('CHECK_DIGIT', { field }),
   invalidDate: (field: string) => r('INVALID_DATE', { field }),
+  /** symbology: the identifier as read (`]Q3`), name: what it is ("QR Code"). */
+  notGs1DataMatrix: (symbology: string, name: string) => r('NOT_GS1_DATAMATRIX', { symbology, name }),
+  notPackDataMatrix: (symbology: string, name: string) => r('NOT_PACK_DATAMATRIX', { symbology, name }),
+  productBarcode: () => r('PRODUCT_BARCODE'),
+  /** lengths: the allowed lengths joined for reading ("44/88"). */
+  wrongLengthOneOf: (field: string, lengths: string, profile: string) => r('WRONG_LENGTH_ONE_OF', { field, lengths, profile }),
   truncated: (ai: string | null) => (ai === null ? r('TRUNCATED') : r('TRUNCATED_AI', { ai })),
   gtinMismatch: () => r('GTIN_MISMATCH'),
   duplicate: () => r('DUPLICATE'),
