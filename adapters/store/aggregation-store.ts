@@ -10,18 +10,21 @@ import { type BatchRow, type BottleRow, toBatch, toBottle } from './rows.js';
 import { clearBuffer, loadBuffer, verifyInBuffer } from './batch-buffer-store.js';
 import { executeRoleScan } from './role-scan-store.js';
 import { recordEdgeAudit } from './audit-trail.js';
+import { allocateSscc } from './sscc-store.js';
+import { NO_AGGREGATION_SETTINGS, type AggregationChild, type AggregationSettings } from '../../src/domain/sscc.js';
 
 /**
  * The aggregation actor's `execute`: each request is one transaction that checks the rules
  * against committed data, writes the change, its status counters and its outbox rows together.
  */
-export function createAggregationExecutor(db: Knex, now: () => Date = () => new Date()) {
+export function createAggregationExecutor(db: Knex, now: () => Date = () => new Date(), settings: () => AggregationSettings = () => NO_AGGREGATION_SETTINGS) {
   return fromPromise<WorkOutcome, AggregationRequest>(async ({ input }) => {
     const at = now().toISOString();
+    const agg = settings();
     return db.transaction(async (trx) => {
       switch (input.op) {
         case 'createBatch':
-          return createBatch(trx, input, at, now().getUTCFullYear());
+          return createBatch(trx, input, at, now().getUTCFullYear(), agg);
         case 'addBottles':
           return addBottles(trx, input.batchId, input.bottleIds, at, []);
         case 'closeBatch':
@@ -30,7 +33,7 @@ export function createAggregationExecutor(db: Knex, now: () => Date = () => new 
           return setBottleStatus(trx, input.bottleId, input.status, at, input.audit);
         // Scanner roles and the batch-accounting buffer: serialised with the rest (role-scan-store.ts).
         case 'roleScan':
-          return executeRoleScan(trx, input, at, now().getUTCFullYear());
+          return executeRoleScan(trx, input, at, now().getUTCFullYear(), agg);
         case 'bufferLoad':
           return { ok: true, result: await loadBuffer(trx, input.batchIdentifier, input.codes, at) };
         case 'bufferClear':
@@ -49,6 +52,15 @@ export async function nextSequence(trx: Knex.Transaction, name: string): Promise
   return 1;
 }
 
+/**
+ * The aggregation a completed box reports upstream: its SSCC and every unit in it by GTIN + serial
+ * (the identities the national system knows), beside the internal ids the payload already has.
+ */
+export async function boxContents(trx: Knex.Transaction, batch: Pick<BatchRow, 'id' | 'sscc'>): Promise<{ sscc: string | null; children: AggregationChild[] }> {
+  const rows: Array<{ gtin: string; serial: string }> = await trx('bottles').where({ batch_id: batch.id }).orderBy('id').select('gtin', 'serial');
+  return { sscc: batch.sscc ?? null, children: rows.map((r) => ({ gtin: r.gtin, serial: r.serial })) };
+}
+
 export async function outbox(trx: Knex.Transaction, kind: string, payload: object, at: string) {
   await trx('outbox').insert({ kind, ref_id: nextId(), payload: JSON.stringify(payload), created_at: at });
 }
@@ -64,6 +76,7 @@ export async function createBatch(
   input: Extract<AggregationRequest, { op: 'createBatch' }>,
   at: string,
   year: number,
+  agg: AggregationSettings = NO_AGGREGATION_SETTINGS,
 ): Promise<WorkOutcome> {
   if (input.batchSize !== null && input.bottleIds.length > input.batchSize) {
     throw new DomainError('CONFLICT', `Batch size ${input.batchSize} is smaller than the ${input.bottleIds.length} bottles given`);
@@ -73,6 +86,8 @@ export async function createBatch(
   const row: BatchRow = {
     id,
     identifier,
+    // Allocated in this transaction: the SSCC and the box it names commit together or not at all.
+    sscc: await allocateSscc(trx, agg.sscc),
     name: input.name,
     status: 'in_progress',
     batch_size: input.batchSize,
@@ -131,10 +146,12 @@ export async function addBottles(trx: Knex.Transaction, batchId: string, bottleI
         completed_at: batch.completed_at,
         updated_at: at,
       });
-      await outbox(trx, 'batch.bottles_added', { batchId, identifier: batch.identifier, bottleIds: ids, bottleCount: batch.bottle_count }, at);
+      // Additive for upstream (issue 14): the box by its SSCC, the units by GTIN + serial.
+      const children: AggregationChild[] = toAdd.map((r) => ({ gtin: r.gtin, serial: r.serial }));
+      await outbox(trx, 'batch.bottles_added', { batchId, identifier: batch.identifier, sscc: batch.sscc ?? null, bottleIds: ids, bottleCount: batch.bottle_count, children }, at);
       events.push({ type: 'batch.changed', action: 'bottles_added', batchId, identifier: batch.identifier, bottleCount: batch.bottle_count });
       if (full) {
-        await outbox(trx, 'batch.completed', { batchId, identifier: batch.identifier, bottleCount: batch.bottle_count, completedAt: at }, at);
+        await outbox(trx, 'batch.completed', { batchId, identifier: batch.identifier, bottleCount: batch.bottle_count, completedAt: at, ...(await boxContents(trx, batch)) }, at);
         events.push({ type: 'batch.changed', action: 'completed', batchId, identifier: batch.identifier, bottleCount: batch.bottle_count });
       }
     }
@@ -152,7 +169,7 @@ export async function closeBatch(trx: Knex.Transaction, batchId: string, closedB
   batch.completed_at = at;
   batch.updated_at = at;
   await trx('batches').where({ id: batchId }).update({ status: 'complete', completed_at: at, updated_at: at });
-  await outbox(trx, 'batch.completed', { batchId, identifier: batch.identifier, bottleCount: batch.bottle_count, completedAt: at, closedBy }, at);
+  await outbox(trx, 'batch.completed', { batchId, identifier: batch.identifier, bottleCount: batch.bottle_count, completedAt: at, closedBy, ...(await boxContents(trx, batch)) }, at);
   const events: BatchChangedEvent[] = [{ type: 'batch.changed', action: 'completed', batchId, identifier: batch.identifier, bottleCount: batch.bottle_count }];
   return { ok: true, result: { batch: toBatch(batch), bottleCount: batch.bottle_count }, events };
 }

@@ -7,6 +7,8 @@ import { idParam } from './schemas.js';
 const batchAnswer = z.looseObject({
   id: z.string(),
   identifier: z.string(),
+  /** The box's SSCC (AI 00, 18 digits, issue 14); null without a configured GS1 company prefix or for boxes made before. */
+  sscc: z.string().regex(/^\d{18}$/).nullable(),
   name: z.string(),
   status: z.enum(['in_progress', 'complete']),
   batchSize: z.number().int().nullable(),

@@ -19,6 +19,8 @@ export type BatchSentStatus = 'pending' | 'sent' | 'synced';
 export interface Batch {
   id: string;
   identifier: string;
+  /** SSCC (AI 00, 18 digits) of the box; null without a configured company prefix (src/domain/sscc.ts). */
+  sscc: string | null;
   name: string;
   status: BatchStatus;
   batchSize: number | null;

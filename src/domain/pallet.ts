@@ -2,6 +2,8 @@
 export interface Pallet {
   id: string;
   identifier: string;
+  /** SSCC (AI 00, 18 digits) of the pallet; null without a configured company prefix. */
+  sscc: string | null;
   status: 'in_progress' | 'complete';
   palletSize: number | null;
   batchCount: number;

@@ -60,6 +60,11 @@ export const REASON_CODES = [
   'BATCH_ALREADY_ON_PALLET',
   'BATCH_ON_OTHER_PALLET',
   'BATCH_EMPTY',
+  // Aggregation with SSCC (issue 14): BOX labels and one GTIN per box
+  'NOT_SSCC_LABEL',
+  'SSCC_CHECK_DIGIT',
+  'UNKNOWN_SSCC',
+  'MIXED_GTIN_IN_BOX',
 ] as const;
 
 export type ReasonCode = (typeof REASON_CODES)[number];
@@ -160,4 +165,8 @@ export const reasons = {
   batchAlreadyOnPallet: (batch: string, pallet: string) => r('BATCH_ALREADY_ON_PALLET', { batch, pallet }),
   batchOnOtherPallet: (batch: string, pallet: string) => r('BATCH_ON_OTHER_PALLET', { batch, pallet }),
   batchEmpty: (batch: string) => r('BATCH_EMPTY', { batch }),
+  notSsccLabel: () => r('NOT_SSCC_LABEL'),
+  ssccCheckDigit: (sscc: string) => r('SSCC_CHECK_DIGIT', { sscc }),
+  unknownSscc: (sscc: string) => r('UNKNOWN_SSCC', { sscc }),
+  mixedGtinInBox: (batch: string, gtin: string) => r('MIXED_GTIN_IN_BOX', { batch, gtin }),
 } as const;

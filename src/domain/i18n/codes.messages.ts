@@ -22,6 +22,16 @@ export const CODE_RULE_MESSAGES: Record<string, Record<Locale, string>> = {
     ru: '{field}: нужно {lengths} символов для {profile}',
     en: '{field} must be {lengths} characters for {profile}',
   },
+  'reason.not_sscc_label': {
+    ru: 'Это не этикетка SSCC (AI 00): сканер коробов читает только SSCC, номер короба или код единицы',
+    en: 'Not an SSCC label (AI 00): a box scanner reads an SSCC, a box identifier or a unit code',
+  },
+  'reason.sscc_check_digit': { ru: 'Неверная контрольная цифра SSCC {sscc}', en: 'SSCC {sscc} check digit mismatch' },
+  'reason.unknown_sscc': { ru: 'Неизвестный SSCC {sscc}: такого короба на линии нет', en: 'Unknown SSCC {sscc}: no such box on this line' },
+  'reason.mixed_gtin_in_box': {
+    ru: 'В коробе {batch} уже другой товар (GTIN {gtin}); смешанные короба выключены',
+    en: 'Box {batch} already holds another product (GTIN {gtin}); mixed cases are off',
+  },
 
   'reason.field.due_date': { ru: 'дата платежа', en: 'due date' },
   'reason.field.packaging_date': { ru: 'дата упаковки', en: 'packaging date' },
