@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { EventObject } from 'xstate';
 import type { BatchChangedEvent } from '../../src/domain/aggregation.js';
-import { formatPalletIdentifier, type Pallet } from '../../src/domain/pallet.js';
+import { formatPalletIdentifier, type Pallet, type PalletChangedEvent } from '../../src/domain/pallet.js';
 import { reasons, type ScanReason } from '../../src/domain/codes/reasons.js';
 import type { RoleResult, RoleScanRequest } from '../../src/domain/scanner-role.js';
 import { BATCH_IDENTIFIER_PATTERN, roleRefusal } from '../../src/domain/scanner-role.js';
@@ -128,7 +128,11 @@ export async function boxScan(
   // Additive for upstream (issue 14): the pallet by its SSCC, its boxes by theirs.
   const child: AggregationChild = { sscc: batch.sscc ?? null, identifier: batch.identifier };
   await outbox(trx, 'pallet.batches_added', { palletId: pallet.id, identifier: pallet.identifier, sscc: pallet.sscc ?? null, batchIds: [batch.id], batchCount, children: [child] }, at);
-  if (full) await outbox(trx, 'pallet.completed', { palletId: pallet.id, identifier: pallet.identifier, batchCount, completedAt: at, ...(await palletContents(trx, pallet)) }, at);
+  if (full) {
+    await outbox(trx, 'pallet.completed', { palletId: pallet.id, identifier: pallet.identifier, batchCount, completedAt: at, ...(await palletContents(trx, pallet)) }, at);
+    const completed: PalletChangedEvent = { type: 'pallet.changed', action: 'completed', palletId: pallet.id, identifier: pallet.identifier, batchCount };
+    events.push(completed);
+  }
   const size = pallet.pallet_size === null ? '' : `/${pallet.pallet_size}`;
   return { outcome: 'accepted', bottleId: null, message: `Batch ${batch.identifier} on pallet ${pallet.identifier} (${batchCount}${size}${full ? ', complete' : ''})` };
 }

@@ -14,6 +14,15 @@ export interface Pallet {
   completedAt: string | null;
 }
 
+/** Emitted after a pallet change has committed (the label feature prints a completed pallet's label). */
+export interface PalletChangedEvent {
+  type: 'pallet.changed';
+  action: 'completed';
+  palletId: string;
+  identifier: string;
+  batchCount: number;
+}
+
 export function formatPalletIdentifier(year: number, sequence: number): string {
   return `P-${year}-${String(sequence).padStart(6, '0')}`;
 }

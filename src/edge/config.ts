@@ -170,6 +170,8 @@ export const edgeConfigSchema = z
           .nullable()
           .default(null),
         mixedCases: z.boolean().default(false),
+        /** The printer (printers[].id) that prints a box's or pallet's SSCC label when it is closed; null: no labels. */
+        labelPrinterId: z.string().min(1).max(64).nullable().default(null),
       })
       .strict()
       .prefault({}),

@@ -15,6 +15,7 @@ import { HMI_MESSAGES } from './hmi.messages.js';
 import { CONSOLE_MESSAGES } from './console.messages.js';
 import { REASON_MESSAGES } from './reasons.messages.js';
 import { CODE_RULE_MESSAGES } from './codes.messages.js';
+import { SSCC_LABEL_MESSAGES } from './sscc-labels.messages.js';
 
 export const LOCALES = ['ru', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];
@@ -32,6 +33,7 @@ export const MESSAGES: MessageCatalogue = {
   ...CONSOLE_MESSAGES,
   ...REASON_MESSAGES,
   ...CODE_RULE_MESSAGES,
+  ...SSCC_LABEL_MESSAGES,
 };
 
 /** The text of `key` in `locale` with `{placeholders}` filled; an unknown key reads as itself. */
