@@ -9,6 +9,7 @@ import { nextId } from '../../src/domain/ids.js';
 import { type BatchRow, type BottleRow, toBatch, toBottle } from './rows.js';
 import { clearBuffer, loadBuffer, verifyInBuffer } from './batch-buffer-store.js';
 import { executeRoleScan } from './role-scan-store.js';
+import { closePallet } from './pallet-store.js';
 import { recordEdgeAudit } from './audit-trail.js';
 import { allocateSscc } from './sscc-store.js';
 import { NO_AGGREGATION_SETTINGS, type AggregationChild, type AggregationSettings } from '../../src/domain/sscc.js';
@@ -29,6 +30,10 @@ export function createAggregationExecutor(db: Knex, now: () => Date = () => new 
           return addBottles(trx, input.batchId, input.bottleIds, at, []);
         case 'closeBatch':
           return closeBatch(trx, input.batchId, input.closedBy, at);
+        case 'unpackBatch':
+          return unpackBatch(trx, input.batchId, input.unpackedBy, at);
+        case 'closePallet':
+          return closePallet(trx, input.palletId, input.closedBy, at);
         case 'setBottleStatus':
           return setBottleStatus(trx, input.bottleId, input.status, at, input.audit);
         // Scanner roles and the batch-accounting buffer: serialised with the rest (role-scan-store.ts).
@@ -172,6 +177,34 @@ export async function closeBatch(trx: Knex.Transaction, batchId: string, closedB
   await outbox(trx, 'batch.completed', { batchId, identifier: batch.identifier, bottleCount: batch.bottle_count, completedAt: at, closedBy, ...(await boxContents(trx, batch)) }, at);
   const events: BatchChangedEvent[] = [{ type: 'batch.changed', action: 'completed', batchId, identifier: batch.identifier, bottleCount: batch.bottle_count }];
   return { ok: true, result: { batch: toBatch(batch), bottleCount: batch.bottle_count }, events };
+}
+
+/**
+ * Disaggregation (issue 14): every unit leaves the box — In Batch goes back to Created; a unit
+ * already reported upstream (Sent/Synced) keeps its status — and the box is open again, empty,
+ * with the same identifier and SSCC (its label stays on the physical box), so it is repacked by
+ * PACKAGE scans or POST /batches/{id}/bottles. A box on a pallet is refused: the pallet's
+ * aggregation would name a box that is no longer what it says. Upstream: `batch.unpacked` with
+ * the SSCC and the units that left, by GTIN + serial.
+ */
+export async function unpackBatch(trx: Knex.Transaction, batchId: string, unpackedBy: string, at: string): Promise<WorkOutcome> {
+  const batch: (BatchRow & { pallet_id: string | null }) | undefined = await trx('batches').where({ id: batchId }).first();
+  if (!batch) throw new DomainError('NOT_FOUND', `Batch ${batchId} not found`);
+  if (batch.pallet_id !== null) {
+    const pallet: { identifier: string } = await trx('pallets').where({ id: batch.pallet_id }).first('identifier');
+    throw new DomainError('CONFLICT', `Batch ${batch.identifier} is on pallet ${pallet.identifier}: it cannot be unpacked there`);
+  }
+  if (batch.bottle_count === 0) throw new DomainError('CONFLICT', `Batch ${batch.identifier} is empty: there is nothing to unpack`);
+  const contents = await boxContents(trx, batch);
+  const inBatch: Array<{ id: string }> = await trx('bottles').where({ batch_id: batchId, status: BottleStatus.IN_BATCH }).select('id');
+  await trx('bottles').where({ batch_id: batchId, status: BottleStatus.IN_BATCH }).update({ status: BottleStatus.CREATED, batch_id: null, updated_at: at });
+  await trx('bottles').where({ batch_id: batchId }).update({ batch_id: null, updated_at: at });
+  await moveCounts(trx, BottleStatus.IN_BATCH, BottleStatus.CREATED, inBatch.length);
+  Object.assign(batch, { status: 'in_progress', bottle_count: 0, completed_at: null, updated_at: at });
+  await trx('batches').where({ id: batchId }).update({ status: 'in_progress', bottle_count: 0, completed_at: null, updated_at: at });
+  await outbox(trx, 'batch.unpacked', { batchId, identifier: batch.identifier, ...contents, unpackedBy, unpackedAt: at }, at);
+  const events: BatchChangedEvent[] = [{ type: 'batch.changed', action: 'unpacked', batchId, identifier: batch.identifier, bottleCount: 0 }];
+  return { ok: true, result: { batch: toBatch(batch), bottleCount: 0, unpacked: contents.children.length }, events };
 }
 
 export async function setBottleStatus(

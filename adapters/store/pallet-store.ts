@@ -1,5 +1,7 @@
 import type { Knex } from 'knex';
 import type { EventObject } from 'xstate';
+import type { WorkOutcome } from '../../machines/shared/serial-worker.machine.js';
+import { DomainError } from '../../src/domain/domain-error.js';
 import type { BatchChangedEvent } from '../../src/domain/aggregation.js';
 import { formatPalletIdentifier, type Pallet, type PalletChangedEvent } from '../../src/domain/pallet.js';
 import { reasons, type ScanReason } from '../../src/domain/codes/reasons.js';
@@ -137,14 +139,35 @@ export async function boxScan(
   return { outcome: 'accepted', bottleId: null, message: `Batch ${batch.identifier} on pallet ${pallet.identifier} (${batchCount}${size}${full ? ', complete' : ''})` };
 }
 
+/** A partial pallet closed by hand (the run ended): complete with its boxes; `pallet.completed` goes upstream, its label prints. */
+export async function closePallet(trx: Knex.Transaction, palletId: string, closedBy: string, at: string): Promise<WorkOutcome> {
+  const pallet: PalletRow | undefined = await trx('pallets').where({ id: palletId }).first();
+  if (!pallet) throw new DomainError('NOT_FOUND', `Pallet ${palletId} not found`);
+  if (pallet.status === 'complete') throw new DomainError('CONFLICT', `Pallet ${pallet.identifier} is already complete`);
+  if (pallet.batch_count === 0) throw new DomainError('CONFLICT', `Pallet ${pallet.identifier} is empty: there is nothing to close`);
+  Object.assign(pallet, { status: 'complete', completed_at: at, updated_at: at });
+  await trx('pallets').where({ id: palletId }).update({ status: 'complete', completed_at: at, updated_at: at });
+  await outbox(trx, 'pallet.completed', { palletId, identifier: pallet.identifier, batchCount: pallet.batch_count, completedAt: at, closedBy, ...(await palletContents(trx, pallet)) }, at);
+  const completed: PalletChangedEvent = { type: 'pallet.changed', action: 'completed', palletId, identifier: pallet.identifier, batchCount: pallet.batch_count };
+  return { ok: true, result: { pallet: toPallet(pallet) }, events: [completed] };
+}
+
 /** The aggregation a completed pallet reports upstream: its SSCC and each box by its SSCC (and identifier). */
 export async function palletContents(trx: Knex.Transaction, pallet: Pick<PalletRow, 'id' | 'sscc'>): Promise<{ sscc: string | null; children: AggregationChild[] }> {
   const rows: Array<{ sscc: string | null; identifier: string }> = await trx('batches').where({ pallet_id: pallet.id }).orderBy('id').select('sscc', 'identifier');
   return { sscc: pallet.sscc ?? null, children: rows.map((r) => ({ sscc: r.sscc ?? null, identifier: r.identifier })) };
 }
 
-/** Pallets for reads (tests, later an API): newest first. */
+/** Pallets for reads (GET /api/v1/pallets, tests): newest first. */
 export async function listPallets(reader: Knex, limit = 100): Promise<Pallet[]> {
-  const rows: PalletRow[] = await reader('pallets').orderBy('created_at', 'desc').limit(limit);
+  const rows: PalletRow[] = await reader('pallets').orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit);
   return rows.map(toPallet);
+}
+
+/** One pallet with its boxes (identifier and SSCC), or null. */
+export async function getPallet(reader: Knex, id: string): Promise<{ pallet: Pallet; batches: Array<{ id: string; identifier: string; sscc: string | null; bottleCount: number }> } | null> {
+  const row: PalletRow | undefined = await reader('pallets').where({ id }).first();
+  if (!row) return null;
+  const batches: Array<{ id: string; identifier: string; sscc: string | null; bottle_count: number }> = await reader('batches').where({ pallet_id: id }).orderBy('id').select('id', 'identifier', 'sscc', 'bottle_count');
+  return { pallet: toPallet(row), batches: batches.map((b) => ({ id: b.id, identifier: b.identifier, sscc: b.sscc ?? null, bottleCount: b.bottle_count })) };
 }
