@@ -100,7 +100,7 @@ export function batchRoutes(system: EdgeSystem): Router {
     parseBody(ctx, unpackBody);
     const user = (ctx.state as AuthState).principal.username;
     const result = await doWork<{ batch: Batch; bottleCount: number; unpacked: number }>(system.aggregation(), { op: 'unpackBatch', batchId: id, unpackedBy: user });
-    system.bus.publish({ type: 'journal.record', severity: 'info', category: 'line', source: 'aggregation', messageKey: 'aggregation.batch_unpacked', params: { batch: result.batch.identifier, count: result.unpacked }, user });
+    system.bus.publish({ type: 'journal.record', severity: 'info', category: 'line', source: 'aggregation', messageKey: 'line.box_unpacked', params: { batch: result.batch.identifier, count: result.unpacked }, user });
     ok(ctx, result);
   });
 

@@ -50,7 +50,7 @@ export function palletRoutes(deps: PalletRouteDeps): Router {
     parseBody(ctx, palletCloseBody);
     const user = (ctx.state as AuthState).principal.username;
     const result = await doWork<{ pallet: Pallet }>(deps.aggregation(), { op: 'closePallet', palletId: id, closedBy: user });
-    deps.bus.publish({ type: 'journal.record', severity: 'info', category: 'line', source: 'aggregation', messageKey: 'aggregation.pallet_closed', params: { pallet: result.pallet.identifier, count: result.pallet.batchCount }, user });
+    deps.bus.publish({ type: 'journal.record', severity: 'info', category: 'line', source: 'aggregation', messageKey: 'line.pallet_closed', params: { pallet: result.pallet.identifier, count: result.pallet.batchCount }, user });
     ok(ctx, result);
   });
 

@@ -27,16 +27,16 @@ export const ssccLabelsExtension: EdgeExtensionFactory = (context) => {
     const actor: AnyActorRef | undefined = printer ? printers!.actor(printer) : undefined;
     const params = { kind, identifier: row.identifier, sscc: row.sscc, printer: printerId };
     if (!printer || !actor) {
-      journal('warning', 'aggregation.label_failed', { ...params, reason: 'no such printer' });
+      journal('warning', 'line.sscc_label_failed', { ...params, reason: 'no such printer' });
       return;
     }
     const values = { sscc: row.sscc, gs1_sscc: ssccElementString(row.sscc), sscc_text: ssccText(row.sscc), identifier: row.identifier };
     try {
       const reply = await ask<PrintReply>(actor, (replyTo) => ({ type: 'PRINT', code: row.sscc, params: values, template: SSCC_LABEL_TEMPLATES[printer.model], replyTo }), { timeoutMs: 60_000 });
-      if (reply.result.ok) journal('info', 'aggregation.label_printed', params);
-      else journal('warning', 'aggregation.label_failed', { ...params, reason: reply.result.detail });
+      if (reply.result.ok) journal('info', 'line.sscc_label_printed', params);
+      else journal('warning', 'line.sscc_label_failed', { ...params, reason: reply.result.detail });
     } catch (error) {
-      journal('warning', 'aggregation.label_failed', { ...params, reason: error instanceof Error ? error.message : String(error) });
+      journal('warning', 'line.sscc_label_failed', { ...params, reason: error instanceof Error ? error.message : String(error) });
     }
   }
 
