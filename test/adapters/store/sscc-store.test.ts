@@ -132,6 +132,27 @@ describe('SSCC for boxes and pallets (adapters/store, migration 0007)', () => {
     expect(await scan('BOX', `00${good}02ABC`)).to.include({ outcome: 'refused', reasonCode: 'NOT_SSCC_LABEL' });
   });
 
+  it('unpacking a box reports batch.unpacked with its SSCC and the units that left; closing a partial pallet reports the boxes by SSCC', async () => {
+    const codes = [milk(GTIN_A, 'UNP001'), milk(GTIN_A, 'UNP002')];
+    await added(codes);
+    for (const code of codes) await scan('PACKAGE', code);
+    const box = await store.db.reader('batches').first();
+    const unpacked = await run({ op: 'unpackBatch', batchId: box.id, unpackedBy: 'operator' });
+    expect(unpacked.ok).to.equal(true);
+    const [report] = await outbox('batch.unpacked');
+    expect(report).to.include({ batchId: box.id, sscc: box.sscc, unpackedBy: 'operator' });
+    expect(report.children).to.deep.equal([{ gtin: GTIN_A, serial: 'UNP001' }, { gtin: GTIN_A, serial: 'UNP002' }]);
+    // Repacked into the same box (it is the line's open box again): same SSCC.
+    for (const code of codes) expect((await scan('PACKAGE', code)).message).to.match(new RegExp(`^In batch ${box.identifier}`));
+    expect(await scan('BOX', `00${box.sscc}`)).to.include({ outcome: 'accepted' });
+    const [pallet] = await listPallets(store.db.reader);
+    const closed = await run({ op: 'closePallet', palletId: pallet!.id, closedBy: 'operator' });
+    expect(closed.events).to.deep.equal([{ type: 'pallet.changed', action: 'completed', palletId: pallet!.id, identifier: pallet!.identifier, batchCount: 1 }]);
+    const [completed] = await outbox('pallet.completed');
+    expect(completed).to.include({ sscc: pallet!.sscc, closedBy: 'operator', batchCount: 1 });
+    expect(completed.children).to.deep.equal([{ sscc: box.sscc, identifier: box.identifier }]);
+  });
+
   it('never reuses an SSCC across kill -9 of the process allocating them', async function () {
     this.timeout(60_000);
     await store.db.close();
