@@ -7,6 +7,7 @@ import { usersRoutesDescribed } from '../http/users.openapi.js';
 import { auditRoutesDescribed } from './audit.openapi.js';
 import { batchAccountingRoutesDescribed } from './batch-accounting.openapi.js';
 import { batchesRoutesDescribed } from './batches.openapi.js';
+import { palletsRoutesDescribed } from './pallets.openapi.js';
 import { bottlesRoutesDescribed } from './bottles.openapi.js';
 import { catalogRoutesDescribed } from './catalog.openapi.js';
 import { configRoutesDescribed } from './config.openapi.js';
@@ -39,6 +40,7 @@ export const edgeRouteDescriptions: readonly RouteDescription[] = [
   ...eventsRoutesDescribed,
   ...lineRoutesDescribed,
   ...batchesRoutesDescribed,
+  ...palletsRoutesDescribed,
   ...batchAccountingRoutesDescribed,
   ...scannerRoutesDescribed,
   ...mockRoutesDescribed,

@@ -3,7 +3,7 @@ import type { SyncItemResult } from '../../cloud/cloud-types.js';
 import { rowsOf } from './factory-database.js';
 
 /** Kinds the factory stores. `pallet.*` is open: aggregation kinds may come later. */
-export const KNOWN_SYNC_KINDS = ['bottle.created', 'bottle.status', 'batch.created', 'batch.bottles_added', 'batch.completed'] as const;
+export const KNOWN_SYNC_KINDS = ['bottle.created', 'bottle.status', 'batch.created', 'batch.bottles_added', 'batch.completed', 'batch.unpacked'] as const;
 export const isKnownSyncKind = (kind: string) => (KNOWN_SYNC_KINDS as readonly string[]).includes(kind) || /^pallet\.[a-z_.]+$/.test(kind);
 
 /** The kinds the dashboard's day figures count (daily_counts keeps every kind). */
