@@ -11,6 +11,7 @@ import { connectionRoutesDescribed } from './connection.openapi.js';
 import { dashboardRoutesDescribed } from './dashboard.openapi.js';
 import { deviceConfigRoutesDescribed } from './device-config.openapi.js';
 import { devicesRoutesDescribed } from './devices.openapi.js';
+import { duplicatesRoutesDescribed } from './duplicates.openapi.js';
 import { firmwareDeploymentsRoutesDescribed } from './firmware-deployments.openapi.js';
 import { firmwareReleasesRoutesDescribed } from './firmware-releases.openapi.js';
 import { groupsRoutesDescribed } from './groups.openapi.js';
@@ -39,6 +40,7 @@ export const factoryRouteDescriptions: readonly RouteDescription[] = [
   ...firmwareDeploymentsRoutesDescribed,
   ...groupsRoutesDescribed,
   ...commandsRoutesDescribed,
+  ...duplicatesRoutesDescribed,
 ];
 
 export const factoryOpenApiDocument = (version: string) =>

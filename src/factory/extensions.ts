@@ -4,6 +4,7 @@ import type { ExtensionFactory } from './extension.js';
 import { catalogsExtension } from './catalogs/catalogs.extension.js';
 import { groupsExtension } from './groups/groups.extension.js';
 import { firmwareExtension } from './firmware/firmware.extension.js';
+import { duplicatesExtension } from './duplicates/duplicates.extension.js';
 
 /**
  * The factory's features, started in this order (a feature that offers a service to others,
@@ -15,4 +16,5 @@ export const FACTORY_EXTENSIONS: ExtensionFactory[] = [
   groupsExtension,
   catalogsExtension,
   firmwareExtension,
+  duplicatesExtension,
 ];
