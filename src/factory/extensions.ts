@@ -5,6 +5,7 @@ import { catalogsExtension } from './catalogs/catalogs.extension.js';
 import { groupsExtension } from './groups/groups.extension.js';
 import { firmwareExtension } from './firmware/firmware.extension.js';
 import { duplicatesExtension } from './duplicates/duplicates.extension.js';
+import { epcisExtension } from './epcis/epcis.extension.js';
 
 /**
  * The factory's features, started in this order (a feature that offers a service to others,
@@ -17,4 +18,5 @@ export const FACTORY_EXTENSIONS: ExtensionFactory[] = [
   catalogsExtension,
   firmwareExtension,
   duplicatesExtension,
+  epcisExtension,
 ];
