@@ -65,6 +65,14 @@ describe('edge API: GET /api/v1/epcis/events (EPCIS 2.0)', () => {
     expect(pallet.childEPCs).to.deep.equal(['urn:epc:id:sscc:4601234.1000000001']);
   });
 
+  it('streams past a page (500 rows): every unit once', async () => {
+    const before = (await events(around())).filter((e) => e.type === 'ObjectEvent').length;
+    await createBottles(t, 520);
+    const objects = (await events(around())).filter((e) => e.type === 'ObjectEvent');
+    expect(objects).to.have.length(before + 520);
+    expect(new Set(objects.map((o) => o.epcList[0])).size).to.equal(objects.length);
+  });
+
   it('a range with nothing in it is a valid empty document', async () => {
     expect(await events(range(Date.parse('2001-01-01T00:00:00Z'), Date.parse('2001-01-02T00:00:00Z')))).to.deep.equal([]);
   });

@@ -61,6 +61,19 @@ describeOnBothDatabases('factory API: GET /api/v1/epcis/events (EPCIS 2.0, from 
     expect(byParent.get(`${BASE}pallet/P-1`).childEPCs).to.have.members(['urn:epc:id:sscc:4601234.1000000001', `${BASE}box/B-2`]);
   });
 
+  it('streams past a page (500 items): every unit once', async () => {
+    const token = await t.enrol('epcis-many', { lineId: 'line-m' });
+    const at = new Date().toISOString();
+    const items = Array.from({ length: 520 }, (_, i) => {
+      const id = nextId();
+      return { id: `bottle.created:${id}`, kind: 'bottle.created', payload: { bottleId: id, identificationCode: `01${GTIN}21M${i}`, gtin: GTIN, createdAt: at } };
+    });
+    await syncOk(t, token, items);
+    const serials = (await events(range(Date.now() - 3_600_000, Date.now() + 3_600_000))).filter((e) => e.type === 'ObjectEvent' && /\.M\d+$/.test(e.epcList[0]));
+    expect(new Set(serials.map((e) => e.epcList[0])).size).to.equal(520);
+    expect(serials).to.have.length(520);
+  });
+
   it('items outside the range are not in it', async () => {
     expect(await events(range(Date.parse('2001-01-01T00:00:00Z'), Date.parse('2001-01-02T00:00:00Z')))).to.deep.equal([]);
   });
