@@ -1,4 +1,5 @@
 import { docsRoutesDescribed } from '../http/openapi/docs.routes.js';
+import { epcisRoutesDescribed } from '../http/epcis.openapi.js';
 import { buildOpenApiDocument } from '../http/openapi/document.js';
 import type { RouteDescription } from '../http/openapi/route-description.js';
 import { loginRoutesDescribed } from '../http/login.openapi.js';
@@ -55,6 +56,7 @@ export const edgeRouteDescriptions: readonly RouteDescription[] = [
   ...gpioRoutesDescribed,
   ...upsRoutesDescribed,
   ...rejectLoopRoutesDescribed,
+  ...epcisRoutesDescribed,
 ];
 
 export const edgeOpenApiDocument = (version: string) =>

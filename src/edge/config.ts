@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { epcisConfigSchema } from '../domain/epcis/epcis-config.js';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
@@ -266,6 +267,8 @@ export const edgeConfigSchema = z
       })
       .strict()
       .prefault({}),
+    /** GET /api/v1/epcis/events: company prefix length(s) for the EPC URIs, base of the private identifiers. */
+    epcis: epcisConfigSchema,
     inspect: z.boolean().default(false),
     trace: z.string().min(1).optional(),
     /** GET /metrics: open to loopback; other clients need this bearer token (none = loopback only). enabled: false = no /metrics at all. */

@@ -16,6 +16,7 @@ import { CONSOLE_MESSAGES } from './console.messages.js';
 import { REASON_MESSAGES } from './reasons.messages.js';
 import { CODE_RULE_MESSAGES } from './codes.messages.js';
 import { SSCC_LABEL_MESSAGES } from './sscc-labels.messages.js';
+import { DUPLICATES_MESSAGES } from './duplicates.messages.js';
 
 export const LOCALES = ['ru', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];
@@ -34,6 +35,7 @@ export const MESSAGES: MessageCatalogue = {
   ...REASON_MESSAGES,
   ...CODE_RULE_MESSAGES,
   ...SSCC_LABEL_MESSAGES,
+  ...DUPLICATES_MESSAGES,
 };
 
 /** The text of `key` in `locale` with `{placeholders}` filled; an unknown key reads as itself. */
