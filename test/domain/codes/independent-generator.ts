@@ -95,9 +95,12 @@ export function join(elements: Element[]): string {
   return elements.map((e, i) => e.ai + e.value + (!e.predefined && i < elements.length - 1 ? GS : '')).join('');
 }
 
-/** How scanners dress the element string: identifier in front, a GS stand-in, a line end. */
+/**
+ * How scanners dress the element string: identifier in front, a GS stand-in, a line end. Only
+ * `]d2` (GS1 DataMatrix) or no identifier at all is a marking code; `]C1` (GS1-128) is refused.
+ */
 const dress = fc.record({
-  identifier: fc.constantFrom('', '', ']d2', ']C1'),
+  identifier: fc.constantFrom('', '', ']d2'),
   substitute: fc.constantFrom(GS, GS, '<GS>', '{GS}', '\\x1d'),
   end: fc.constantFrom('', '', '\r\n', '\r', '\n'),
 });
