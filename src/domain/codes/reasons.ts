@@ -55,6 +55,10 @@ export const REASON_CODES = [
   'BATCH_ALREADY_ON_PALLET',
   'BATCH_ON_OTHER_PALLET',
   'BATCH_EMPTY',
+  // Production orders (src/domain/orders.ts): the GTIN lock and the PLC's reject-all safe state
+  'WRONG_PRODUCT',
+  'NO_ACTIVE_ORDER',
+  'REJECTED_BY_SAFE_STATE',
 ] as const;
 
 export type ReasonCode = (typeof REASON_CODES)[number];
@@ -149,4 +153,7 @@ export const reasons = {
   batchAlreadyOnPallet: (batch: string, pallet: string) => r('BATCH_ALREADY_ON_PALLET', { batch, pallet }),
   batchOnOtherPallet: (batch: string, pallet: string) => r('BATCH_ON_OTHER_PALLET', { batch, pallet }),
   batchEmpty: (batch: string) => r('BATCH_EMPTY', { batch }),
+  wrongProduct: (gtin: string) => r('WRONG_PRODUCT', { gtin }),
+  noActiveOrder: () => r('NO_ACTIVE_ORDER'),
+  rejectedBySafeState: () => r('REJECTED_BY_SAFE_STATE'),
 } as const;
