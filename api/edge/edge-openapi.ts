@@ -14,6 +14,7 @@ import { eventsRoutesDescribed } from './events.openapi.js';
 import { gpioRoutesDescribed } from './gpio.openapi.js';
 import { lineRoutesDescribed } from './line.openapi.js';
 import { mockRoutesDescribed } from './mock.openapi.js';
+import { ordersRoutesDescribed } from './orders.openapi.js';
 import { plcsRoutesDescribed } from './plcs.openapi.js';
 import { printersRoutesDescribed } from './printers.openapi.js';
 import { provisioningRoutesDescribed } from './provisioning.openapi.js';
@@ -53,6 +54,7 @@ export const edgeRouteDescriptions: readonly RouteDescription[] = [
   ...gpioRoutesDescribed,
   ...upsRoutesDescribed,
   ...rejectLoopRoutesDescribed,
+  ...ordersRoutesDescribed,
 ];
 
 export const edgeOpenApiDocument = (version: string) =>

@@ -101,7 +101,8 @@ export type PlcActorEvent =
 
 export type RejectLoopEvent =
   /** A decision of the scan line; `role` is the reader's role, null when roles are not configured. */
-  | { type: 'UNIT'; code: string; outcome: string; source: string; role: string | null; at: number }
+  /** reasonCode REJECTED_BY_SAFE_STATE: the line refused an otherwise good unit because of the safe state (counted as such). */
+  | { type: 'UNIT'; code: string; outcome: string; source: string; role: string | null; at: number; reasonCode?: string | null }
   /** The REJECTION_FEEDBACK reader saw this code in the reject path. */
   | { type: 'CONFIRMED'; code: string; at: number }
   | PlcActorEvent
@@ -149,7 +150,8 @@ export const rejectLoopMachine = setup({
         enqueue.assign({ counters });
         return;
       }
-      if (!rejected) counters.rejectedBySafeState++;
+      const bySafeState = !rejected || unit.reasonCode === 'REJECTED_BY_SAFE_STATE';
+      if (bySafeState) counters.rejectedBySafeState++;
       counters.ejects++;
       const windows =
         context.feedbackWindowMs !== null && unit.outcome !== 'noread'
@@ -157,7 +159,7 @@ export const rejectLoopMachine = setup({
           : context.windows;
       enqueue.assign({ counters, windows });
       enqueue.sendTo('plc', { type: 'EJECT', code: unit.code, pulseMs: context.pulseMs } satisfies EjectCommand);
-      enqueue.emit({ type: 'rejectLoop.eject', unitCode: unit.code, outcome: rejected ? unit.outcome : 'reject_all', at: iso(unit.at) });
+      enqueue.emit({ type: 'rejectLoop.eject', unitCode: unit.code, outcome: bySafeState ? 'reject_all' : unit.outcome, at: iso(unit.at) });
     }),
     confirm: enqueueActions(({ context, enqueue, event }) => {
       const { code } = event as Extract<RejectLoopEvent, { type: 'CONFIRMED' }>;
