@@ -184,6 +184,9 @@ describe('reject loop end to end (TCP scanners + Modbus TCP simulator)', functio
     const stored = await rig.t.edge.system.db.reader('bottles').where({ id: unit.bottleId }).first();
     expect(stored.status).to.equal(4);
     expect(await rig.t.edge.system.db.reader('outbox').where({ kind: 'bottle.created', ref_id: unit.bottleId })).to.have.length(0);
+    // The feedback reader sees it leave: the stored unit records the confirmation.
+    rig.confirm(unit.code);
+    await waitFor(async () => (await rig!.t.edge.system.db.reader('bottles').where({ id: unit.bottleId }).first()).rejection_confirmed_at, 5000, 'the confirmation on the unit');
     expect(lineState(rig)).to.equal('running');
     const status = await waitFor(async () => {
       const s = await rig!.status();

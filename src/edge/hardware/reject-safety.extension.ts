@@ -1,4 +1,6 @@
+import { confirmEjection } from '../../../adapters/store/ejection-store.js';
 import type { ScanLineEvent } from '../../../machines/edge/scan-line.machine.js';
+import { checkCode } from '../../domain/codes/index.js';
 import type { EdgeContext, EdgeExtension } from '../extension.js';
 import type { PlcService } from './plc-service.js';
 
@@ -14,6 +16,10 @@ const RECHECK_MS = 1000;
  * — and answered `refused` REJECTED_BY_SAFE_STATE, which also makes the reject loop eject it. The
  * flag is re-sent at every actor-tree (re)start and after every PLC state change. Independent of
  * the reject loop: the PLC ejects whether or not the edge drives the ejector.
+ *
+ * A REJECTION_FEEDBACK confirmation (the reject loop's `rejectLoop.confirmed`) updates the stored
+ * unit: its confirmation time, and — for a unit the safe state ejected after the line accepted it
+ * — Rejected, its queued bottle.created dropped (adapters/store/ejection-store.ts).
  */
 export function rejectSafetyExtension(context: EdgeContext): EdgeExtension {
   const plc = context.services.plc as PlcService | undefined;
@@ -30,7 +36,22 @@ export function rejectSafetyExtension(context: EdgeContext): EdgeExtension {
   };
   // plc.* events are published while the PLC actor is still in its transition: read once it settled.
   const soon = () => setImmediate(() => report());
-  const offs = [context.bus.subscribe('plc.state', soon), context.bus.subscribe('plc.disconnected', soon)];
+  const offs = [
+    context.bus.subscribe('plc.state', soon),
+    context.bus.subscribe('plc.disconnected', soon),
+    context.bus.subscribe('rejectLoop.confirmed', (event) => {
+      const check = checkCode(event.unitCode, context.config.line.industry);
+      if (!check.valid) return; // not a stored unit's code
+      confirmEjection(context.db.writer, check.code.identificationCode, event.why === 'reject_all', event.at).then(
+        (update) => {
+          if (update.change === 'rejected_unreported' || update.change === 'rejected_reported' || update.change === 'not_rejectable') {
+            context.logger.warn({ unit: event.unitCode, ...update }, 'ejection confirmed: stored unit updated');
+          }
+        },
+        (error: unknown) => context.logger.error({ err: error, unit: event.unitCode }, 'ejection confirmation not recorded'),
+      );
+    }),
+  ];
   const recheck = setInterval(() => report(), RECHECK_MS);
   recheck.unref();
   return {
