@@ -145,6 +145,16 @@ export function gtinFromPlcValue(value: unknown): string | null {
   return null;
 }
 
+/** The changeover alarm on the edge's bus (the GPIO alarm lamp lights for every line.alarm); journaled as orders.changeover_mismatch. */
+export interface OrderLineAlarm {
+  type: 'line.alarm';
+  code: 'PRODUCT_NOT_IN_ORDER';
+  message: string;
+  at: string;
+  source: 'orders';
+  gtin: string;
+}
+
 /** The order's summary: planned, produced (accepted units not rejected), rejected by reason code. */
 export interface OrderSummary {
   planned: number;

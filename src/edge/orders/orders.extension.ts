@@ -2,7 +2,7 @@ import { createOrderStore, type OrderStore } from '../../../adapters/store/order
 import { orderRoutes, type OrdersApi } from '../../../api/edge/orders.routes.js';
 import type { ScanLineEvent } from '../../../machines/edge/scan-line.machine.js';
 import type { JournalRecordEvent } from '../../domain/journal-record.js';
-import { changeoverCheck, gtinFromPlcValue, lockOf, type ActiveOrderLock, type Order, type OrderAction, type OrderDraft } from '../../domain/orders.js';
+import { changeoverCheck, gtinFromPlcValue, lockOf, type ActiveOrderLock, type Order, type OrderAction, type OrderDraft, type OrderLineAlarm } from '../../domain/orders.js';
 import type { EdgeContext, EdgeExtension } from '../extension.js';
 import type { PlcService } from '../hardware/plc-service.js';
 
@@ -23,15 +23,6 @@ export interface OrdersService extends OrdersApi {
 
 export const ORDERS_SERVICE = 'orders';
 
-/** The changeover alarm on the bus (the GPIO alarm lamp lights for every line.alarm); journaled as orders.changeover_mismatch. */
-export interface OrderLineAlarm {
-  type: 'line.alarm';
-  code: 'PRODUCT_NOT_IN_ORDER';
-  message: string;
-  at: string;
-  source: 'orders';
-  gtin: string;
-}
 
 /**
  * Production orders as an edge feature (issue 14; docs/EDGE.md "Production orders"): the order
