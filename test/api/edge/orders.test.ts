@@ -69,6 +69,10 @@ describe('edge API: production orders /api/v1/orders', () => {
     const events = expectData(await t.request('GET', '/api/v1/events?limit=50', { token: t.tokens.operator })).events as Array<{ messageKey: string }>;
     expect(events.map((e) => e.messageKey)).to.include.members(['orders.started', 'orders.wrong_product']);
 
+    // Audited like every mutation: who started it.
+    const audit = expectData(await t.request('GET', '/api/v1/audit-log?limit=500', { token: t.tokens.manager })).items as Array<{ action: string; username: string | null; outcome: string }>;
+    expect(audit.find((e) => e.action === `http.POST /api/v1/orders/${order.id}/start`) ?? audit.find((e) => e.action.startsWith('http.POST /api/v1/orders/'))).to.include({ username: 'operator', outcome: 'success' });
+
     expect(expectData(await act(order.id, 'stop')).status).to.equal('stopped');
     expect((await scan(codeOf(OTHER_GTIN, 3))).outcome).to.equal('accepted'); // line.withoutOrder: accept (the default)
   });
