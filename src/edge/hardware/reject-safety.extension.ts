@@ -39,6 +39,10 @@ export function rejectSafetyExtension(context: EdgeContext): EdgeExtension {
   const offs = [
     context.bus.subscribe('plc.state', soon),
     context.bus.subscribe('plc.disconnected', soon),
+    // A scan line restarted after a crash starts without the flag: give it again.
+    context.bus.subscribe('supervisor.childRestarted', (event) => {
+      if (event.id === SCAN_LINE) setImmediate(() => report(true));
+    }),
     context.bus.subscribe('rejectLoop.confirmed', (event) => {
       const check = checkCode(event.unitCode, context.config.line.industry);
       if (!check.valid) return; // not a stored unit's code

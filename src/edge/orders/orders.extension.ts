@@ -112,6 +112,11 @@ export async function createOrdersExtension(context: EdgeContext): Promise<EdgeE
     } else journal({ severity: 'warning', messageKey: 'orders.no_active_order', params: { count } });
   });
 
+  // A scan line restarted by the supervisor after a crash starts from its input, without the lock: give it again.
+  const offRestart = bus.subscribe('supervisor.childRestarted', (event) => {
+    if (event.id === SCAN_LINE) setImmediate(announce);
+  });
+
   // The PLC's currentGtin (a changeover): checked against the active order at every change.
   const plc = context.services.plc as PlcService | undefined;
   let offGtin: (() => void) | null = null;
@@ -148,6 +153,7 @@ export async function createOrdersExtension(context: EdgeContext): Promise<EdgeE
     },
     async stop() {
       offScans();
+      offRestart();
       offGtin?.();
       await queue;
     },

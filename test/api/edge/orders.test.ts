@@ -4,6 +4,7 @@ import { generateCode } from '../../../src/domain/codes/index.js';
 import { seededRng } from '../../../src/line-sim/frame-source.js';
 import { expectData, expectError, expectValidationError, itRequiresAuth } from '../../support/api-expect.js';
 import { startTestEdge, type TestEdge } from '../../support/edge-harness.js';
+import { waitFor } from '../../support/wait-for.js';
 
 const GTIN = '04607001234562';
 const OTHER_GTIN = '10614141000415';
@@ -168,6 +169,12 @@ describe('edge API: orders with line.withoutOrder = refuse', () => {
     expectData(await t.request('POST', `/api/v1/orders/${order.id}/start`, { token: t.tokens.operator, body: {} }));
     const accepted = expectData(await t.request('POST', '/api/v1/scanner/scan', { token: t.tokens.operator, body: { code: codeOf(GTIN, 10) } }));
     expect(accepted.outcome).to.equal('accepted');
+  });
+
+  it('a scan line restarted by the supervisor gets the lock again', async () => {
+    const before = t.edge.system.scanLine();
+    t.edge.system.root.send({ type: 'supervisor.restartChild', id: 'scanLine' });
+    await waitFor(() => t.edge.system.scanLine() !== before && t.edge.system.scanLine().getSnapshot().context.order?.gtins.has(GTIN) === true, 5000, 'the lock on the new scan line');
   });
 
   it('the active order survives a restart of the edge: the lock is loaded again at start', async () => {
