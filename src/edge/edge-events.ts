@@ -12,6 +12,7 @@ import type { PlcLineAlarm } from './hardware/plcs.extension.js';
 import type { OrderLineAlarm } from '../domain/orders.js';
 import type { ConnectionMode } from '../domain/connection-mode.js';
 import type { BatchChangedEvent } from '../domain/aggregation.js';
+import type { PalletChangedEvent } from '../domain/pallet.js';
 import type { UpsEmitted } from '../../machines/edge/ups.machine.js';
 import type { UpsPolicyEmitted } from '../../machines/edge/ups-policy.machine.js';
 import type { JournalRecordEvent } from '../domain/journal-record.js';
@@ -21,6 +22,7 @@ export type EdgeEvent =
   | ScanDecidedEvent
   | RejectionConfirmedEvent
   | BatchChangedEvent
+  | PalletChangedEvent
   | ScannerEmitted
   | PrinterEmitted
   | SupervisorEmitted
