@@ -5,6 +5,7 @@ import { type LineSettings, scanLineMachine } from '../../../machines/edge/scan-
 import { generateCode } from '../../../src/domain/codes/index.js';
 import { lockOf } from '../../../src/domain/orders.js';
 import { seededRng } from '../../../src/line-sim/frame-source.js';
+import { itCoversTheseParts, trackCoverage } from '../../support/machine-coverage.js';
 import { createFakeCommitter } from '../../support/scan-fixtures.js';
 
 /**
@@ -45,6 +46,7 @@ const testModel = createTestModel(model, {
 const SETTINGS: LineSettings = { industry: 'milk', productionLineId: 'line-1', productId: null, party: null, deviceId: 'edge-1' };
 
 describe('scan line machine: GTIN lock and safe state (model-based)', () => {
+  const coverage = trackCoverage(scanLineMachine);
   // Transition coverage: the shortest path to every abstract state, extended by each event it accepts.
   type Path = ReturnType<typeof testModel.getShortestPaths>[number];
   const adjacency = testModel.getAdjacencyMap();
@@ -67,7 +69,7 @@ describe('scan line machine: GTIN lock and safe state (model-based)', () => {
   for (const path of paths) {
     it(path.description, async () => {
       const committer = createFakeCommitter();
-      const actor = createActor(scanLineMachine.provide({ actors: { committer: committer.logic } }), { input: { settings: SETTINGS } });
+      const actor = createActor(scanLineMachine.provide({ actors: { committer: committer.logic } }), { input: { settings: SETTINGS }, inspect: coverage.inspect });
       actor.start();
       let seed = 500;
       let orderActive = false;
@@ -119,4 +121,6 @@ describe('scan line machine: GTIN lock and safe state (model-based)', () => {
       }
     });
   }
+
+  itCoversTheseParts(coverage, ['(root) | ORDER.SET', '(root) | SAFE_STATE']);
 });
