@@ -16,6 +16,7 @@ import { eventsRoutesDescribed } from './events.openapi.js';
 import { gpioRoutesDescribed } from './gpio.openapi.js';
 import { lineRoutesDescribed } from './line.openapi.js';
 import { mockRoutesDescribed } from './mock.openapi.js';
+import { ordersRoutesDescribed } from './orders.openapi.js';
 import { plcsRoutesDescribed } from './plcs.openapi.js';
 import { printersRoutesDescribed } from './printers.openapi.js';
 import { provisioningRoutesDescribed } from './provisioning.openapi.js';
@@ -57,6 +58,7 @@ export const edgeRouteDescriptions: readonly RouteDescription[] = [
   ...upsRoutesDescribed,
   ...rejectLoopRoutesDescribed,
   ...epcisRoutesDescribed,
+  ...ordersRoutesDescribed,
 ];
 
 export const edgeOpenApiDocument = (version: string) =>

@@ -71,6 +71,8 @@ export const edgeConfigSchema = z
           .default([{ name: 'A', start: '08:00' }, { name: 'B', start: '20:00' }]),
         /** IANA time zone of the shift schedule and of "today"; default: the cabinet's own. */
         timeZone: z.string().min(1).refine(validTimeZone, 'unknown time zone').optional(),
+        /** With no production order active: accept codes as before orders existed, or refuse them "no active order" (docs/EDGE.md). */
+        withoutOrder: z.enum(['accept', 'refuse']).default('accept'),
       })
       .strict()
       .prefault({}),

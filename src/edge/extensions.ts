@@ -9,6 +9,8 @@ import { selfServiceExtension } from './self-service/self-service.extension.js';
 import { retentionExtension } from './retention.extension.js';
 import { ssccLabelsExtension } from './sscc-labels.extension.js';
 import { epcisExtension } from './epcis/epcis.extension.js';
+import { ordersExtension } from './orders/orders.extension.js';
+import { rejectSafetyExtension } from './hardware/reject-safety.extension.js';
 
 /** The edge's line-hardware features, started in this order (one offering a service to others comes first). */
 export const EDGE_EXTENSIONS: EdgeExtensionFactory[] = [
@@ -19,6 +21,8 @@ export const EDGE_EXTENSIONS: EdgeExtensionFactory[] = [
   ssccLabelsExtension, // after printers: prints box and pallet SSCC labels through services.printers
   plcsExtension, // offers services.plc (the reject loop writes the eject output through it)
   rejectLoopExtension, // after plcs: ejects through services.plc
+  rejectSafetyExtension, // after plcs: tells the scan line when a reject_all safe state is in force
+  ordersExtension, // after plcs: watches currentGtin; offers services.orders (set_order)
   retentionExtension, // background deletes of old duplicate / no-read scan rows
   epcisExtension, // GET /api/v1/epcis/events
   selfServiceExtension, // last: /api/v1/config applies overrides through the scanner, printer and PLC features

@@ -14,6 +14,8 @@ export interface FrameSourceOptions {
   symbologyPrefix?: boolean;
   /** How the reader renders the GS separator: the raw byte, or one of the common substitutes. */
   gsAs?: 'byte' | '<GS>' | '{GS}';
+  /** Valid codes use one of these GTINs (a line running a production order); absent: a random GTIN each. */
+  gtins?: readonly string[];
   rng: () => number;
 }
 
@@ -67,7 +69,9 @@ export class FrameSource {
     }
     if (requested === 'noread') return this.frame('noread', NO_READ);
     if (requested === 'invalid') return this.frame('invalid', this.render(corruptGtin(generateCode(industry, { rng }), industry)));
-    return this.frame('valid', this.render(generateCode(industry, { rng })));
+    const gtins = this.options.gtins;
+    const gtin = gtins && gtins.length > 0 ? gtins[Math.floor(rng() * gtins.length)] : undefined;
+    return this.frame('valid', this.render(generateCode(industry, gtin === undefined ? { rng } : { rng, gtin })));
   }
 
   /** Remember a valid code once it has really reached a peer, so duplicates are true duplicates. */

@@ -81,8 +81,8 @@ export function startRejectLoopRig(input: Partial<RejectLoopInput> = {}, options
       if (!plcBack) throw new Error('plc actor not started');
       plcBack(event);
     },
-    unit(code: string, outcome: string, at: number, extra: { source?: string; role?: string | null } = {}) {
-      loop.send({ type: 'UNIT', code, outcome, source: extra.source ?? 'scanner-1', role: extra.role ?? null, at });
+    unit(code: string, outcome: string, at: number, extra: { source?: string; role?: string | null; reasonCode?: string } = {}) {
+      loop.send({ type: 'UNIT', code, outcome, source: extra.source ?? 'scanner-1', role: extra.role ?? null, at, ...(extra.reasonCode ? { reasonCode: extra.reasonCode } : {}) });
     },
     snapshot: () => loop.getSnapshot(),
     stop: () => root.stop(),

@@ -65,6 +65,10 @@ export const REASON_CODES = [
   'SSCC_CHECK_DIGIT',
   'UNKNOWN_SSCC',
   'MIXED_GTIN_IN_BOX',
+  // Production orders (src/domain/orders.ts): the GTIN lock and the PLC's reject-all safe state
+  'WRONG_PRODUCT',
+  'NO_ACTIVE_ORDER',
+  'REJECTED_BY_SAFE_STATE',
 ] as const;
 
 export type ReasonCode = (typeof REASON_CODES)[number];
@@ -169,4 +173,7 @@ export const reasons = {
   ssccCheckDigit: (sscc: string) => r('SSCC_CHECK_DIGIT', { sscc }),
   unknownSscc: (sscc: string) => r('UNKNOWN_SSCC', { sscc }),
   mixedGtinInBox: (batch: string, gtin: string) => r('MIXED_GTIN_IN_BOX', { batch, gtin }),
+  wrongProduct: (gtin: string) => r('WRONG_PRODUCT', { gtin }),
+  noActiveOrder: () => r('NO_ACTIVE_ORDER'),
+  rejectedBySafeState: () => r('REJECTED_BY_SAFE_STATE'),
 } as const;

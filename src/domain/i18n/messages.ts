@@ -17,6 +17,7 @@ import { REASON_MESSAGES } from './reasons.messages.js';
 import { CODE_RULE_MESSAGES } from './codes.messages.js';
 import { SSCC_LABEL_MESSAGES } from './sscc-labels.messages.js';
 import { DUPLICATES_MESSAGES } from './duplicates.messages.js';
+import { ORDERS_MESSAGES } from './orders.messages.js';
 
 export const LOCALES = ['ru', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];
@@ -36,6 +37,7 @@ export const MESSAGES: MessageCatalogue = {
   ...CODE_RULE_MESSAGES,
   ...SSCC_LABEL_MESSAGES,
   ...DUPLICATES_MESSAGES,
+  ...ORDERS_MESSAGES,
 };
 
 /** The text of `key` in `locale` with `{placeholders}` filled; an unknown key reads as itself. */

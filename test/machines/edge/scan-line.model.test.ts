@@ -317,5 +317,7 @@ describe('scan line machine (model-based)', () => {
 
   itCoversTheWholeMachine(coverage, {
     '(root) | role.done': 'role scans are scan-line.roles.model.test.ts\'s model',
+    '(root) | ORDER.SET': 'the production order\'s GTIN lock is scan-line.orders.model.test.ts\'s model',
+    '(root) | SAFE_STATE': 'the reject-all safe state is scan-line.orders.model.test.ts\'s model',
   });
 });
