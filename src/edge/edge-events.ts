@@ -9,7 +9,7 @@ import type { GpioEmitted } from '../../machines/edge/gpio.machine.js';
 import type { PlcEmitted } from '../../machines/edge/plc.machine.js';
 import type { RejectLoopEmitted } from '../../machines/edge/reject-loop.machine.js';
 import type { PlcLineAlarm } from './hardware/plcs.extension.js';
-import type { ConnectionMode } from '../domain/connection-mode.js';
+import type { ConnectionEmitted } from '../../machines/edge/connection.machine.js';
 import type { BatchChangedEvent } from '../domain/aggregation.js';
 import type { UpsEmitted } from '../../machines/edge/ups.machine.js';
 import type { UpsPolicyEmitted } from '../../machines/edge/ups-policy.machine.js';
@@ -32,6 +32,6 @@ export type EdgeEvent =
   | PlcEmitted
   | PlcLineAlarm
   | RejectLoopEmitted
-  | { type: 'connection.modeChanged'; mode: ConnectionMode }
+  | ConnectionEmitted
   | JournalRecordEvent
   | { type: 'line.state'; state: string; reason: string | null };

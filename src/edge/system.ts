@@ -2,9 +2,9 @@ import path from 'node:path';
 import { type AnyActorRef, createActor } from 'xstate';
 import { createCloudCatalogExecutor } from '../../adapters/cloud/cloud-catalog.js';
 import { createCloudClient } from '../../adapters/cloud/cloud-client.js';
-import { createProvisioningActors } from '../../adapters/cloud/provisioning-actors.js';
+import { createProvisioningActions, createProvisioningActors } from '../../adapters/cloud/provisioning-actors.js';
 import { createAggregationExecutor } from '../../adapters/store/aggregation-store.js';
-import { CONNECTION_MODE_KEY, createConnectionExecutor } from '../../adapters/store/connection-store.js';
+import { createConnectionStore } from '../../adapters/store/connection-store.js';
 import { createOutboxDrain } from '../../adapters/store/outbox-drain.js';
 import { createSettingsStore, createSnapshotStore } from '../../adapters/store/settings-store.js';
 import { createBatchQueries } from '../../adapters/store/batch-queries.js';
@@ -20,6 +20,7 @@ import { createLineOperations } from './line/line-operations.js';
 import type { TokenIssuer } from '../../api/http/auth.js';
 import { scanLineMachine, type LineSettings } from '../../machines/edge/scan-line.machine.js';
 import { provisioningMachine } from '../../machines/edge/provisioning.machine.js';
+import { connectionMachine, type ConnectionInput } from '../../machines/edge/connection.machine.js';
 import { syncQueueMachine } from '../../machines/shared/sync-queue.machine.js';
 import { factoryLinkMachine, type FactoryLinkInput } from '../../machines/edge/factory-link.machine.js';
 import { factorySyncTarget } from '../../adapters/factory-link/factory-sync-target.js';
@@ -37,29 +38,24 @@ import { SCANNER_ACTORS, scannerChildSpec, scannerSystemId } from './hardware/sc
 import type { EdgeEvent } from './edge-events.js';
 import { startEdgeSecurity } from './security.js';
 import { installationId } from './installation-id.js';
-import type { EdgeContext, EdgeExtension } from './extension.js';
+import type { EdgeContext, EdgeExtensionFactory } from './extension.js';
 import { EDGE_EXTENSIONS } from './extensions.js';
+import { startFeatures } from './start-features.js';
+import { SCAN_LINE, PROVISIONING, SYNC_QUEUE, CONNECTION, CLOUD_CATALOG, FACTORY_LINK } from '../domain/actor-ids.js';
 import { createUpstream } from './upstream.js';
-import { createFactorySettings } from './factory-settings.js';
+import { connectionRestored } from './connection-ready.js';
 import { createStatusReporter, packageVersion } from './reported-status.js';
-import type { ConnectionMode } from '../domain/connection-mode.js';
 import { loadDeviceDisabled } from './commands/device-state.js';
 import { applyRuntimeValues, effectiveRuntime, loadAppliedConfig, runtimeBaseOf } from './commands/runtime-config.js';
 import { createConfigOverrideStore } from '../../adapters/store/config-override-store.js';
 import { OVERRIDE_PREFIX } from './self-service/overridable-settings.js';
 import { applyStoredOverridesAtStart } from './self-service/stored-overrides.js';
-import { OVERRIDE_CHECKS, SELF_SERVICE_INPUT, type SelfServiceInput } from './self-service/self-service.extension.js';
 import { createHostPolicy, hardwareHostsOverrideCheck } from './hardware/hardware-hosts.js';
 import { makeDataDirPrivate } from '../runtime/private-files.js';
 
-/** systemIds: how routes and actors find each other without holding references. */
-export const SCAN_LINE = 'scanLine';
+/** systemIds: how routes and actors find each other without holding references (one module: src/domain/actor-ids.ts). */
+export { SCAN_LINE, PROVISIONING, SYNC_QUEUE, CONNECTION, CLOUD_CATALOG, FACTORY_LINK } from '../domain/actor-ids.js';
 export const AGGREGATION = 'aggregation';
-export const PROVISIONING = 'provisioning';
-export const SYNC_QUEUE = 'syncQueue';
-export const CONNECTION = 'connection';
-export const CLOUD_CATALOG = 'cloudCatalog';
-export const FACTORY_LINK = 'factoryLink';
 export { scannerSystemId };
 
 /**
@@ -67,7 +63,7 @@ export { scannerSystemId };
  * and wires actor events to the bus. Everything with I/O is created here and handed to the pure
  * machines through `provide`.
  */
-export async function startEdgeSystem(config: EdgeConfig, logger: Logger) {
+export async function startEdgeSystem(config: EdgeConfig, logger: Logger, options: { features?: readonly EdgeExtensionFactory[] } = {}) {
   makeDataDirPrivate(config.dataDir, logger);
   const db: SqliteDatabase = await openSqliteDatabase({
     filename: path.join(config.dataDir, 'edge.db'),
@@ -90,7 +86,6 @@ export async function startEdgeSystem(config: EdgeConfig, logger: Logger) {
   const applied = await loadAppliedConfig(settingsStore);
   if (applied) applyRuntimeValues(config, effectiveRuntime(runtimeBase, applied.config));
   const cloud = createCloudClient({ baseUrl: config.cloud.url, timeoutMs: config.cloud.timeoutMs });
-  const initialMode = (await settingsStore.get<ConnectionMode>(CONNECTION_MODE_KEY))?.value ?? config.connection.mode;
   const bus: EventBus<EdgeEvent> = createEventBus<EdgeEvent>();
   // Users, tokens, login throttle and audit trail (src/edge/security.ts).
   const security = await startEdgeSecurity({ config, db: db.writer, logger, bus });
@@ -102,11 +97,9 @@ export async function startEdgeSystem(config: EdgeConfig, logger: Logger) {
   const upstream = createUpstream({
     bus,
     client: cloud,
-    snapshots,
     logger,
-    initialMode,
-    syncQueue: () => root?.system.get(SYNC_QUEUE),
-    provisioning: () => root?.system.get(PROVISIONING),
+    configuredMode: config.connection.mode,
+    connection: () => root?.system.get(CONNECTION),
     // The factory's sync target exists only with both a URL and a device token to send with.
     factory:
       config.factory.url && config.factory.deviceToken
@@ -124,7 +117,6 @@ export async function startEdgeSystem(config: EdgeConfig, logger: Logger) {
     timeZone: config.line.timeZone,
   });
   await lineOps.load();
-  const factorySettings = createFactorySettings({ bus, mode: upstream.mode, connection: () => root?.system.get(CONNECTION), logger });
   const outbox = createOutboxDrain({ db: db.writer, reader: db.reader, target: upstream.currentTarget, batchSize: config.sync.batchSize, logger });
 
   // Line-hardware features (printers, PLCs, UPS, GPIO, …): their actors join the root supervisor.
@@ -138,22 +130,25 @@ export async function startEdgeSystem(config: EdgeConfig, logger: Logger) {
     actor: (systemId) => root?.system.get(systemId) as AnyActorRef | undefined,
     sendToRoot: (event) => root?.send(event as never),
     services: {
-      [SELF_SERVICE_INPUT]: { store: overrideStore, startup: startupOverrides, runtimeBase, outbox } satisfies SelfServiceInput,
+      selfServiceInput: { store: overrideStore, startup: startupOverrides, runtimeBase, outbox },
       // Overrides that set device lists obey the hardware host allowlist, as PUT /scanners does.
-      [OVERRIDE_CHECKS]: [hardwareHostsCheck],
+      overrideChecks: [hardwareHostsCheck],
     },
   };
-  const extensions: EdgeExtension[] = [];
-  for (const create of EDGE_EXTENSIONS) extensions.push(await create(context));
+  // A feature whose construction throws is left out (journaled, in /health); the edge runs on.
+  const { extensions, disabled: disabledFeatures } = await startFeatures(options.features ?? EDGE_EXTENSIONS, context);
 
   const supervisor = createSupervisorMachine({
     ...Object.assign({}, ...extensions.map((extension) => extension.actors ?? {})),
     scanLine: scanLineMachine.provide({ actors: { committer: committer.logic, roles: roleScans.logic } }),
     aggregation: serialWorkerMachine.provide({ actors: { execute: createAggregationExecutor(db.writer) } }),
     ...SCANNER_ACTORS,
-    provisioning: provisioningMachine.provide({ actors: createProvisioningActors(cloud, snapshots) }),
+    provisioning: provisioningMachine.provide({
+      actors: createProvisioningActors(cloud, snapshots),
+      actions: createProvisioningActions(snapshots, (error) => logger.error({ err: error }, 'could not save the provisioning record')),
+    }),
     syncQueue: syncQueueMachine.provide({ actors: { drain: outbox.drain, pending: outbox.pending } }),
-    connection: serialWorkerMachine.provide({ actors: { execute: createConnectionExecutor(settingsStore) } }),
+    connection: connectionMachine.provide({ actors: createConnectionStore(settingsStore, snapshots) }),
     cloudCatalog: serialWorkerMachine.provide({ actors: { execute: createCloudCatalogExecutor(cloud, settingsStore, upstream.deviceToken) } }),
     factoryLink: factoryLinkMachine.provide({ actors: { channel: wsDeviceChannel } }),
   });
@@ -161,7 +156,7 @@ export async function startEdgeSystem(config: EdgeConfig, logger: Logger) {
   const installation = await installationId(settingsStore);
   const statusReporter = createStatusReporter({
     mode: upstream.mode,
-    modeReason: factorySettings.modeReason,
+    modeReason: upstream.modeReason,
     scanLine: () => root?.system.get(SCAN_LINE),
     syncQueue: () => root?.system.get(SYNC_QUEUE),
     pending: async () => (await outbox.status()).queueSize,
@@ -182,7 +177,12 @@ export async function startEdgeSystem(config: EdgeConfig, logger: Logger) {
       { id: AGGREGATION, src: 'aggregation', systemId: AGGREGATION },
       { id: PROVISIONING, src: 'provisioning', systemId: PROVISIONING, input: { installationId: installation } },
       { id: SYNC_QUEUE, src: 'syncQueue', systemId: SYNC_QUEUE, input: { pollIntervalMs: config.sync.pollIntervalMs, backoff: config.sync.backoff } },
-      { id: CONNECTION, src: 'connection', systemId: CONNECTION },
+      {
+        id: CONNECTION,
+        src: 'connection',
+        systemId: CONNECTION,
+        input: { configuredMode: config.connection.mode, factoryConfigured: Boolean(config.factory.url && config.factory.deviceToken) } satisfies ConnectionInput,
+      },
       { id: CLOUD_CATALOG, src: 'cloudCatalog', systemId: CLOUD_CATALOG },
       ...config.scanners.map((scanner) => scannerChild(scanner)),
     ];
@@ -208,7 +208,7 @@ export async function startEdgeSystem(config: EdgeConfig, logger: Logger) {
   root = current;
   let unbridge = bridgeEmitsToBus(current, bus);
   startRoot(current, logger);
-  upstream.announceTarget();
+  await connectionRestored(current, logger);
   const announceStarted = () => {
     for (const extension of extensions) {
       try {
@@ -266,7 +266,7 @@ export async function startEdgeSystem(config: EdgeConfig, logger: Logger) {
         root = next;
         unbridge = bridgeEmitsToBus(next, bus);
         startRoot(next, logger);
-        upstream.announceTarget();
+        await connectionRestored(next, logger);
         announceStarted();
         restarts++;
         const restartedAt = new Date().toISOString();
@@ -296,9 +296,10 @@ export async function startEdgeSystem(config: EdgeConfig, logger: Logger) {
     restartActors,
     restarts: () => restarts,
     extensions,
+    /** Features whose construction threw: left out, the service running without them (/health: degraded). */
+    disabledFeatures,
     services: context.services,
     upstream,
-    factorySettings,
     outbox,
     users,
     security,
@@ -336,7 +337,6 @@ export async function startEdgeSystem(config: EdgeConfig, logger: Logger) {
       clearInterval(checkpoints);
       lineOps.dispose();
       upstream.dispose();
-      factorySettings.dispose();
       unbridge();
       current.stop();
       await security.stop();
