@@ -11,7 +11,7 @@ import { boxScan } from './pallet-store.js';
 import type { BatchRow, BottleRow } from './rows.js';
 
 /**
- * What each scanner role (but ADD) does, as one transaction of the aggregation actor: the role's
+ * What each scanner role (but ADD) does, as one transaction of the bottle ledger actor: the role's
  * change, its outbox rows and the scans row (with its role) commit together. A refusal by the
  * domain rules rolls back the change only (a savepoint) and is still recorded as a scan.
  * The README's "Scanner roles" section describes the same rules for operators.
