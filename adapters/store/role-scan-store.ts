@@ -5,6 +5,7 @@ import { BOTTLE_STATUS_NAMES, BottleStatus } from '../../src/domain/bottle-statu
 import { DomainError } from '../../src/domain/domain-error.js';
 import { reasons } from '../../src/domain/codes/reasons.js';
 import { roleRefusal, type NonAddRole, type RoleResult, type RoleScanRequest } from '../../src/domain/scanner-role.js';
+import { packageRefusal, statusRoleRefusal, verifyRefusal } from '../../src/domain/role-rules.js';
 import { addBottles, createBatch, setBottleStatus } from './aggregation-store.js';
 import { bufferEntry, consumeEntry } from './batch-buffer-store.js';
 import { boxScan } from './pallet-store.js';
@@ -28,7 +29,8 @@ async function bottleOf(trx: Knex.Transaction, req: RoleScanRequest): Promise<Bo
 
 /** Moves a known bottle to `status` by the same rules as a manual status change (outbox `bottle.status`). */
 async function moveTo(trx: Knex.Transaction, bottle: BottleRow, status: BottleStatus, at: string, verb: 'removed' | 'rejected'): Promise<RoleResult> {
-  if (bottle.status === status) return roleRefusal('duplicate', verb === 'removed' ? reasons.alreadyRemoved() : reasons.alreadyRejected(), bottle.id);
+  const refusal = statusRoleRefusal(bottle, status);
+  if (refusal) return refusal;
   await setBottleStatus(trx, bottle.id, status, at);
   return { outcome: 'accepted', bottleId: bottle.id, message: `${verb[0]!.toUpperCase()}${verb.slice(1)} (was ${BOTTLE_STATUS_NAMES[bottle.status as BottleStatus]})` };
 }
@@ -60,9 +62,10 @@ const ROLE_ACTIONS: Record<NonAddRole, RoleAction> = {
   async VERIFY_LOCAL_BUFFER(trx, req, at) {
     if (!req.item.bottle) return invalid(req);
     const entry = await bufferEntry(trx, req.item.bottle.identificationCode);
-    if (!entry) return roleRefusal('refused', reasons.notInBuffer());
+    if (!entry) return verifyRefusal(null, null)!;
     const bottleId = (await bottleOf(trx, req))?.id ?? null;
-    if (entry.consumed_at !== null) return roleRefusal('duplicate', reasons.alreadyConsumed(entry.batch_identifier, entry.consumed_at, entry.consumed_by), bottleId);
+    const refusal = verifyRefusal({ batchIdentifier: entry.batch_identifier, consumedAt: entry.consumed_at, consumedBy: entry.consumed_by }, bottleId);
+    if (refusal) return refusal;
     const verified = await consumeEntry(trx, entry, req.item.source, at);
     return { outcome: 'accepted', bottleId, message: `Verified in batch ${verified.batchIdentifier} (${verified.remaining} remaining)` };
   },
@@ -73,11 +76,8 @@ const ROLE_ACTIONS: Record<NonAddRole, RoleAction> = {
     const bottle = await bottleOf(trx, req);
     if (!bottle) return UNKNOWN;
     const open: BatchRow | undefined = await trx('batches').where({ status: 'in_progress' }).whereRaw('device_id IS ?', [req.deviceId]).orderBy('created_at', 'desc').first();
-    if (bottle.batch_id !== null) {
-      if (bottle.batch_id === open?.id) return roleRefusal('duplicate', reasons.alreadyInBatch(open.identifier), bottle.id);
-      const other: BatchRow = await trx('batches').where({ id: bottle.batch_id }).first();
-      return roleRefusal('refused', reasons.packedInOtherBatch(other.identifier), bottle.id);
-    }
+    const refusal = await packageRefusal({ id: bottle.id, batchId: bottle.batch_id }, open ?? null, async (id) => ((await trx('batches').where({ id }).first()) as BatchRow).identifier);
+    if (refusal) return refusal;
     const outcome = open
       ? await addBottles(trx, open.id, [bottle.id], at, [])
       : await createBatch(trx, { op: 'createBatch', name: `Packed by ${req.item.source}`, deviceId: req.deviceId, productionLineId: req.productionLineId, batchSize: req.batchSize, bottleIds: [bottle.id] }, at, year);
