@@ -32,7 +32,6 @@ export interface EdgeContext {
  * so this file imports no feature and every use is type-checked. Each entry is optional: a
  * feature that is off (or failed to start) offers nothing, and its users must cope.
  */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled by declaration merging
 export interface EdgeServices {}
 
 /** A feature whose construction threw: left out, journaled, and shown in /health. */
