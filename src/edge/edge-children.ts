@@ -53,7 +53,9 @@ export function edgeActorLogic(deps: EdgeActorDeps): Record<string, AnyActorLogi
     ...Object.assign({}, ...deps.extensions.map((extension) => extension.actors ?? {})),
     scanLine: scanLineMachine.provide({ actors: { committer: deps.scanLine.committer, roles: deps.scanLine.roles } }),
     // The bottle ledger: serialised writes to bottles and batches (batches, statuses, role scans, the batch buffer).
-    bottleLedger: serialWorkerMachine.provide({ actors: { execute: createAggregationExecutor(db.writer) } }),
+    bottleLedger: serialWorkerMachine.provide({
+      actors: { execute: createAggregationExecutor(db.writer, undefined, () => ({ sscc: deps.config.aggregation.sscc, mixedCases: deps.config.aggregation.mixedCases })) },
+    }),
     ...SCANNER_ACTORS,
     provisioning: provisioningMachine.provide({
       actors: createProvisioningActors(cloud, snapshots),

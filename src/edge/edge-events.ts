@@ -11,6 +11,7 @@ import type { RejectLoopEmitted } from '../../machines/edge/reject-loop.machine.
 import type { PlcLineAlarm } from './hardware/plcs.extension.js';
 import type { ConnectionEmitted } from '../../machines/edge/connection.machine.js';
 import type { BatchChangedEvent } from '../domain/aggregation.js';
+import type { PalletChangedEvent } from '../domain/pallet.js';
 import type { UpsEmitted } from '../../machines/edge/ups.machine.js';
 import type { UpsPolicyEmitted } from '../../machines/edge/ups-policy.machine.js';
 import type { JournalRecordEvent } from '../domain/journal-record.js';
@@ -20,6 +21,7 @@ export type EdgeEvent =
   | ScanDecidedEvent
   | RejectionConfirmedEvent
   | BatchChangedEvent
+  | PalletChangedEvent
   | ScannerEmitted
   | PrinterEmitted
   | SupervisorEmitted

@@ -7,6 +7,8 @@ import { upsExtension } from './hardware/ups.extension.js';
 import { scannersExtension } from './hardware/scanners.extension.js';
 import { selfServiceExtension } from './self-service/self-service.extension.js';
 import { retentionExtension } from './retention.extension.js';
+import { ssccLabelsExtension } from './sscc-labels.extension.js';
+import { epcisExtension } from './epcis/epcis.extension.js';
 
 /** The edge's line-hardware features, started in this order (one offering a service to others comes first). */
 export const EDGE_EXTENSIONS: EdgeExtensionFactory[] = [
@@ -14,8 +16,10 @@ export const EDGE_EXTENSIONS: EdgeExtensionFactory[] = [
   gpioExtension, // first: offers services.gpio (UPS lights LEDs through it)
   upsExtension,
   printersExtension,
+  ssccLabelsExtension, // after printers: prints box and pallet SSCC labels through services.printers
   plcsExtension, // offers services.plc (the reject loop writes the eject output through it)
   rejectLoopExtension, // after plcs: ejects through services.plc
   retentionExtension, // background deletes of old duplicate / no-read scan rows
+  epcisExtension, // GET /api/v1/epcis/events
   selfServiceExtension, // last: /api/v1/config applies overrides through the scanner, printer and PLC features
 ];

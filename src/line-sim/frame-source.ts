@@ -10,7 +10,7 @@ export interface FrameSourceOptions {
   /** Fractions of frames; the rest are valid. */
   mix?: { duplicate?: number; invalid?: number; noRead?: number };
   framing?: SimFraming;
-  /** Prefix every code with the DataMatrix symbology identifier `]d2`, as many readers can. */
+  /** Prefix every code with its symbology identifier (`]d2`; `]d1` for tobacco packs), as many readers can. */
   symbologyPrefix?: boolean;
   /** How the reader renders the GS separator: the raw byte, or one of the common substitutes. */
   gsAs?: 'byte' | '<GS>' | '{GS}';
@@ -81,7 +81,9 @@ export class FrameSource {
   private render(raw: string): string {
     const gsAs = this.options.gsAs ?? 'byte';
     const text = gsAs === 'byte' ? raw : raw.split(GS).join(gsAs);
-    return this.options.symbologyPrefix ? `]d2${text}` : text;
+    // The identifier a real reader sends: ]d1 for the tobacco pack (Data Matrix without FNC1), ]d2 (GS1 DataMatrix) otherwise.
+    if (!this.options.symbologyPrefix) return text;
+    return `${this.options.industry === 'tobacco_pack' ? ']d1' : ']d2'}${text}`;
   }
 
   private frame(kind: SimFrameKind, code: string): SimFrame {

@@ -15,6 +15,9 @@ import { HMI_MESSAGES } from './hmi.messages.js';
 import { CONSOLE_MESSAGES } from './console.messages.js';
 import { REASON_MESSAGES } from './reasons.messages.js';
 import { WIRING_MESSAGES } from './wiring.messages.js';
+import { CODE_RULE_MESSAGES } from './codes.messages.js';
+import { SSCC_LABEL_MESSAGES } from './sscc-labels.messages.js';
+import { DUPLICATES_MESSAGES } from './duplicates.messages.js';
 
 export const LOCALES = ['ru', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];
@@ -32,6 +35,9 @@ export const MESSAGES: MessageCatalogue = {
   ...CONSOLE_MESSAGES,
   ...REASON_MESSAGES,
   ...WIRING_MESSAGES,
+  ...CODE_RULE_MESSAGES,
+  ...SSCC_LABEL_MESSAGES,
+  ...DUPLICATES_MESSAGES,
 };
 
 /** The text of `key` in `locale` with `{placeholders}` filled; an unknown key reads as itself. */
