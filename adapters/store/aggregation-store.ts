@@ -3,8 +3,18 @@ import { fromPromise } from 'xstate';
 import type { WorkOutcome } from '../../machines/shared/serial-worker.machine.js';
 import type { AggregationRequest, BatchChangedEvent } from '../../src/domain/aggregation.js';
 import { formatBatchIdentifier } from '../../src/domain/batch-identifier.js';
-import { BottleStatus, MANUAL_TARGETS, canTransition, BOTTLE_STATUS_NAMES } from '../../src/domain/bottle-status.js';
+import { BottleStatus, BOTTLE_STATUS_NAMES } from '../../src/domain/bottle-status.js';
 import { DomainError } from '../../src/domain/domain-error.js';
+import {
+  addBottlesBatchRefusal,
+  addBottlesRefusal,
+  afterAdding,
+  type BatchFacts,
+  closeBatchRefusal,
+  createBatchRefusal,
+  leaveBatchRefusal,
+  manualStatusRefusal,
+} from '../../src/domain/batch-rules.js';
 import { nextId } from '../../src/domain/ids.js';
 import { type BatchRow, type BottleRow, toBatch, toBottle } from './rows.js';
 import { clearBuffer, loadBuffer, verifyInBuffer } from './batch-buffer-store.js';
@@ -15,7 +25,7 @@ import { allocateSscc } from './sscc-store.js';
 import { NO_AGGREGATION_SETTINGS, type AggregationChild, type AggregationSettings } from '../../src/domain/sscc.js';
 
 /**
- * The aggregation actor's `execute`: each request is one transaction that checks the rules
+ * The bottle ledger actor's `execute`: each request is one transaction that checks the rules
  * against committed data, writes the change, its status counters and its outbox rows together.
  */
 export function createAggregationExecutor(db: Knex, now: () => Date = () => new Date(), settings: () => AggregationSettings = () => NO_AGGREGATION_SETTINGS) {
@@ -50,6 +60,13 @@ export function createAggregationExecutor(db: Knex, now: () => Date = () => new 
   });
 }
 
+/** The rules (src/domain/batch-rules.ts) decide; a refusal rolls the transaction back. */
+function refuseIf(refusal: DomainError | null): void {
+  if (refusal) throw refusal;
+}
+
+const batchFacts = (row: BatchRow): BatchFacts => ({ identifier: row.identifier, status: row.status, batchSize: row.batch_size, bottleCount: row.bottle_count });
+
 export async function nextSequence(trx: Knex.Transaction, name: string): Promise<number> {
   const rows: Array<{ value: number }> = await trx.raw('UPDATE sequences SET value = value + 1 WHERE name = ? RETURNING value', [name]);
   if (rows.length > 0) return rows[0]!.value;
@@ -83,9 +100,7 @@ export async function createBatch(
   year: number,
   agg: AggregationSettings = NO_AGGREGATION_SETTINGS,
 ): Promise<WorkOutcome> {
-  if (input.batchSize !== null && input.bottleIds.length > input.batchSize) {
-    throw new DomainError('CONFLICT', `Batch size ${input.batchSize} is smaller than the ${input.bottleIds.length} bottles given`);
-  }
+  refuseIf(createBatchRefusal(input.batchSize, input.bottleIds.length));
   const id = nextId();
   const identifier = formatBatchIdentifier(year, await nextSequence(trx, 'batch'));
   const row: BatchRow = {
@@ -115,31 +130,17 @@ export async function addBottles(trx: Knex.Transaction, batchId: string, bottleI
   if (!batch) throw new DomainError('NOT_FOUND', `Batch ${batchId} not found`);
   const unique = [...new Set(bottleIds)];
   if (unique.length > 0) {
-    if (batch.status === 'complete') throw new DomainError('CONFLICT', `Batch ${batch.identifier} is complete`);
-    if (batch.batch_size !== null && batch.bottle_count + unique.length > batch.batch_size) {
-      throw new DomainError('CONFLICT', `Batch ${batch.identifier} has room for ${batch.batch_size - batch.bottle_count} more bottles`, {
-        batchSize: batch.batch_size,
-        bottleCount: batch.bottle_count,
-      });
-    }
+    refuseIf(addBottlesBatchRefusal(batchFacts(batch), unique.length));
     const rows: BottleRow[] = await trx('bottles').whereIn('id', unique);
-    const found = new Set(rows.map((r) => r.id));
-    const missing = unique.filter((id) => !found.has(id));
-    if (missing.length > 0) throw new DomainError('NOT_FOUND', 'Bottles not found', { bottleIds: missing });
-    const elsewhere = rows.filter((r) => r.batch_id !== null && r.batch_id !== batchId).map((r) => ({ bottleId: r.id, batchId: r.batch_id }));
-    if (elsewhere.length > 0) throw new DomainError('CONFLICT', 'Bottles already belong to another batch', { bottles: elsewhere });
-    const ineligible = rows
-      .filter((r) => r.batch_id === null && !canTransition(r.status as BottleStatus, BottleStatus.IN_BATCH))
-      .map((r) => ({ bottleId: r.id, status: BOTTLE_STATUS_NAMES[r.status as BottleStatus] }));
-    if (ineligible.length > 0) throw new DomainError('CONFLICT', 'Bottles in this status cannot join a batch', { bottles: ineligible });
+    refuseIf(addBottlesRefusal(batchId, unique, rows.map((r) => ({ id: r.id, batchId: r.batch_id, status: r.status }))));
 
     const toAdd = rows.filter((r) => r.batch_id === null);
     const ids = toAdd.map((r) => r.id);
     if (ids.length > 0) {
       await trx('bottles').whereIn('id', ids).update({ status: BottleStatus.IN_BATCH, batch_id: batchId, updated_at: at });
       for (const [status, n] of countBy(toAdd.map((r) => r.status))) await moveCounts(trx, status, BottleStatus.IN_BATCH, n);
-      batch.bottle_count += ids.length;
-      const full = batch.batch_size !== null && batch.bottle_count >= batch.batch_size;
+      const { bottleCount, full } = afterAdding(batchFacts(batch), ids.length);
+      batch.bottle_count = bottleCount;
       if (full) {
         batch.status = 'complete';
         batch.completed_at = at;
@@ -168,8 +169,7 @@ export async function addBottles(trx: Knex.Transaction, batchId: string, bottleI
 export async function closeBatch(trx: Knex.Transaction, batchId: string, closedBy: string, at: string): Promise<WorkOutcome> {
   const batch: BatchRow | undefined = await trx('batches').where({ id: batchId }).first();
   if (!batch) throw new DomainError('NOT_FOUND', `Batch ${batchId} not found`);
-  if (batch.status === 'complete') throw new DomainError('CONFLICT', `Batch ${batch.identifier} is already complete`);
-  if (batch.bottle_count === 0) throw new DomainError('CONFLICT', `Batch ${batch.identifier} is empty: there is nothing to close`);
+  refuseIf(closeBatchRefusal(batchFacts(batch)));
   batch.status = 'complete';
   batch.completed_at = at;
   batch.updated_at = at;
@@ -233,17 +233,12 @@ export async function setBottleStatus(
     });
   }
   if (from === status) return { ok: true, result: toBottle(row) };
-  if (!MANUAL_TARGETS.includes(status)) {
-    throw new DomainError('CONFLICT', `Status ${BOTTLE_STATUS_NAMES[status]} is set by ${status === BottleStatus.IN_BATCH ? 'adding the bottle to a batch' : 'the sync queue'}, not by hand`);
-  }
-  if (!canTransition(from, status)) {
-    throw new DomainError('CONFLICT', `Illegal status change ${BOTTLE_STATUS_NAMES[from]} → ${BOTTLE_STATUS_NAMES[status]}`, { from, to: status });
-  }
+  refuseIf(manualStatusRefusal(from, status));
   const events: BatchChangedEvent[] = [];
   if (row.batch_id !== null) {
     // Leaving a batch (back to Created, or rejected/deleted) frees its place; a complete batch stays sealed.
     const batch: BatchRow = await trx('batches').where({ id: row.batch_id }).first();
-    if (batch.status === 'complete') throw new DomainError('CONFLICT', `Bottle belongs to complete batch ${batch.identifier}`);
+    refuseIf(leaveBatchRefusal(batch));
     await trx('batches').where({ id: batch.id }).update({ bottle_count: batch.bottle_count - 1, updated_at: at });
     row.batch_id = null;
   }

@@ -3,7 +3,7 @@ import type { BufferBatch, BufferCode, BufferCounts, BufferLoadResult, BufferVer
 import { DomainError } from '../../src/domain/domain-error.js';
 
 /**
- * The batch-accounting buffer in SQLite (table batch_buffer). Writes run inside the aggregation
+ * The batch-accounting buffer in SQLite (table batch_buffer). Writes run inside the bottle ledger
  * actor's transactions (serialised with batches and statuses); reads use the reader connection.
  */
 

@@ -1,15 +1,23 @@
 import { fromPromise } from 'xstate';
-import type { WorkOutcome } from '../../machines/shared/serial-worker.machine.js';
-import type { ConnectionMode } from '../../src/domain/connection-mode.js';
-import type { SettingsStore } from './settings-store.js';
+import type { ConnectionMode, ConnectionRestored } from '../../src/domain/connection-mode.js';
+import { PROVISIONING_RECORD } from '../cloud/provisioning-actors.js';
+import type { SettingsStore, SnapshotStore } from './settings-store.js';
 
 export const CONNECTION_MODE_KEY = 'connection.mode';
-export type ConnectionRequest = { op: 'setMode'; mode: ConnectionMode };
 
-/** Persists the connection mode, then announces it (the sync queue re-targets on the event). */
-export function createConnectionExecutor(settings: SettingsStore) {
-  return fromPromise<WorkOutcome<{ mode: ConnectionMode }>, ConnectionRequest>(async ({ input }) => {
-    await settings.set(CONNECTION_MODE_KEY, input.mode);
-    return { ok: true, result: { mode: input.mode }, events: [{ type: 'connection.modeChanged', mode: input.mode }] };
-  });
+/**
+ * The connection actor's storage: the mode is saved under one key (the only place it is kept);
+ * at every start the actor reads it back with the saved provisioning record's device token.
+ */
+export function createConnectionStore(settings: SettingsStore, snapshots: SnapshotStore) {
+  return {
+    restore: fromPromise<ConnectionRestored, void>(async () => {
+      const mode = (await settings.get<ConnectionMode>(CONNECTION_MODE_KEY))?.value ?? null;
+      const record = await snapshots.load<{ status: string; deviceToken: string | null }>(PROVISIONING_RECORD);
+      return { mode, deviceToken: record?.status === 'PROVISIONED' ? record.deviceToken : null };
+    }),
+    saveMode: fromPromise<void, { mode: ConnectionMode }>(async ({ input }) => {
+      await settings.set(CONNECTION_MODE_KEY, input.mode);
+    }),
+  };
 }

@@ -17,7 +17,7 @@ import { boxContents } from './aggregation-store.js';
 
 /**
  * BOX scans: a batch (case) goes onto the line's open pallet, which is opened when there is none
- * (line.palletSize batches; null = no limit) and completed when full. Runs inside the aggregation
+ * (line.palletSize batches; null = no limit) and completed when full. Runs inside the bottle ledger
  * actor's transaction; outbox `pallet.created`, `pallet.batches_added`, `pallet.completed`.
  */
 

@@ -5,6 +5,7 @@ import { BOTTLE_STATUS_NAMES, BottleStatus } from '../../src/domain/bottle-statu
 import { DomainError } from '../../src/domain/domain-error.js';
 import { reasons } from '../../src/domain/codes/reasons.js';
 import { roleRefusal, type NonAddRole, type RoleResult, type RoleScanRequest } from '../../src/domain/scanner-role.js';
+import { packageRefusal, statusRoleRefusal, verifyRefusal } from '../../src/domain/role-rules.js';
 import { addBottles, createBatch, setBottleStatus } from './aggregation-store.js';
 import { bufferEntry, consumeEntry } from './batch-buffer-store.js';
 import { boxScan } from './pallet-store.js';
@@ -12,7 +13,7 @@ import type { BatchRow, BottleRow } from './rows.js';
 import { NO_AGGREGATION_SETTINGS, type AggregationSettings } from '../../src/domain/sscc.js';
 
 /**
- * What each scanner role (but ADD) does, as one transaction of the aggregation actor: the role's
+ * What each scanner role (but ADD) does, as one transaction of the bottle ledger actor: the role's
  * change, its outbox rows and the scans row (with its role) commit together. A refusal by the
  * domain rules rolls back the change only (a savepoint) and is still recorded as a scan.
  * The README's "Scanner roles" section describes the same rules for operators.
@@ -29,7 +30,8 @@ async function bottleOf(trx: Knex.Transaction, req: RoleScanRequest): Promise<Bo
 
 /** Moves a known bottle to `status` by the same rules as a manual status change (outbox `bottle.status`). */
 async function moveTo(trx: Knex.Transaction, bottle: BottleRow, status: BottleStatus, at: string, verb: 'removed' | 'rejected'): Promise<RoleResult> {
-  if (bottle.status === status) return roleRefusal('duplicate', verb === 'removed' ? reasons.alreadyRemoved() : reasons.alreadyRejected(), bottle.id);
+  const refusal = statusRoleRefusal(bottle, status);
+  if (refusal) return refusal;
   await setBottleStatus(trx, bottle.id, status, at);
   return { outcome: 'accepted', bottleId: bottle.id, message: `${verb[0]!.toUpperCase()}${verb.slice(1)} (was ${BOTTLE_STATUS_NAMES[bottle.status as BottleStatus]})` };
 }
@@ -61,9 +63,10 @@ const ROLE_ACTIONS: Record<NonAddRole, RoleAction> = {
   async VERIFY_LOCAL_BUFFER(trx, req, at) {
     if (!req.item.bottle) return invalid(req);
     const entry = await bufferEntry(trx, req.item.bottle.identificationCode);
-    if (!entry) return roleRefusal('refused', reasons.notInBuffer());
+    if (!entry) return verifyRefusal(null, null)!;
     const bottleId = (await bottleOf(trx, req))?.id ?? null;
-    if (entry.consumed_at !== null) return roleRefusal('duplicate', reasons.alreadyConsumed(entry.batch_identifier, entry.consumed_at, entry.consumed_by), bottleId);
+    const refusal = verifyRefusal({ batchIdentifier: entry.batch_identifier, consumedAt: entry.consumed_at, consumedBy: entry.consumed_by }, bottleId);
+    if (refusal) return refusal;
     const verified = await consumeEntry(trx, entry, req.item.source, at);
     return { outcome: 'accepted', bottleId, message: `Verified in batch ${verified.batchIdentifier} (${verified.remaining} remaining)` };
   },
@@ -74,11 +77,8 @@ const ROLE_ACTIONS: Record<NonAddRole, RoleAction> = {
     const bottle = await bottleOf(trx, req);
     if (!bottle) return UNKNOWN;
     const open: BatchRow | undefined = await trx('batches').where({ status: 'in_progress' }).whereRaw('device_id IS ?', [req.deviceId]).orderBy('created_at', 'desc').first();
-    if (bottle.batch_id !== null) {
-      if (bottle.batch_id === open?.id) return roleRefusal('duplicate', reasons.alreadyInBatch(open.identifier), bottle.id);
-      const other: BatchRow = await trx('batches').where({ id: bottle.batch_id }).first();
-      return roleRefusal('refused', reasons.packedInOtherBatch(other.identifier), bottle.id);
-    }
+    const refusal = await packageRefusal({ id: bottle.id, batchId: bottle.batch_id }, open ?? null, async (id) => ((await trx('batches').where({ id }).first()) as BatchRow).identifier);
+    if (refusal) return refusal;
     if (open && !agg.mixedCases) {
       // One GTIN per box unless mixed cases are enabled (aggregation.mixedCases).
       const other: { gtin: string } | undefined = await trx('bottles').where({ batch_id: open.id }).whereNot({ gtin: bottle.gtin }).first('gtin');

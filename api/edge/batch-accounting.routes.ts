@@ -28,7 +28,7 @@ export const verifyBody = z.object({ code: codeField, consumedBy: z.string().tri
  * Batch accounting (Партионный учёт): load a batch's codes into the local buffer, see what is
  * loaded/consumed/remaining, drop a batch, and verify (consume) one code. VERIFY_LOCAL_BUFFER
  * scanners consume through the scan line by the same rules. OPERATOR reads and verifies; MANAGER
- * loads and deletes. Writes go through the aggregation actor, like every other aggregation change.
+ * loads and deletes. Writes go through the bottle ledger actor, like every other aggregation change.
  */
 export function batchAccountingRoutes(system: EdgeSystem): Router {
   const router = new Router({ prefix: '/api/v1/batch-accounting' });

@@ -38,6 +38,11 @@ export function feedEdgeWebSocket(bus: EventBus<EdgeEvent>, hub: WsHub): () => v
     bus.subscribe('line.state', (event) => hub.broadcast({ type: 'line', data: { state: event.state, reason: event.reason } })),
     bus.subscribe('ups.policy', (event) => hub.broadcast({ type: 'ups', data: { policy: event.state, reason: event.reason, onBattery: event.onBattery } })),
     bus.subscribe('plc.state', (event) => hub.broadcast({ type: 'plc', data: { plcId: event.plcId, state: event.state, reason: event.reason } })),
+    // Supervision you can see: an actor the supervisor gave up on, and one started again.
+    bus.subscribe('supervisor.childFailed', (event) => hub.broadcast({ type: 'actor', data: { id: event.id, status: 'FAILED', error: event.error } })),
+    bus.subscribe('supervisor.childRestarted', (event) =>
+      hub.broadcast({ type: 'actor', data: { id: event.id, status: 'RUNNING', attempt: event.attempt, manual: event.manual === true, error: event.error ?? null } }),
+    ),
   ];
   return () => offs.forEach((off) => off());
 }

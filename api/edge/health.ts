@@ -1,20 +1,22 @@
-import type { SupervisorContext } from '../../machines/shared/supervisor.machine.js';
 import { type HealthReason, overallStatus } from '../../src/domain/health.js';
 import type { EdgeSystem } from '../../src/edge/system.js';
 import { lineStatus } from './line-status.js';
+import { SCAN_LINE } from '../../src/domain/actor-ids.js';
+import { failedChildReasons } from '../../src/runtime/supervised-children.js';
 
 /**
  * The edge's health, read from actor snapshots and two cheap probes: down when the database
  * refuses a write or the scan line is not running (the edge cannot take a code); degraded when
- * the line is paused or disabled, an actor has FAILED for good, a scanner is not connected, or
- * the oldest item waiting to sync is older than the configured threshold.
+ * the line is paused or disabled, an actor has FAILED for good, a feature failed to start, a
+ * scanner is not connected, or the oldest item waiting to sync is older than the configured
+ * threshold.
  */
 export async function edgeHealth(system: EdgeSystem) {
   const reasons: HealthReason[] = [];
   const writeError = await system.probeWritable();
   if (writeError) reasons.push({ code: 'DATABASE_UNWRITABLE', level: 'down', message: `the database refuses writes: ${writeError}` });
 
-  const ref = system.root.system.get('scanLine');
+  const ref = system.root.system.get(SCAN_LINE);
   const status = ref ? lineStatus(system) : null;
   const lineState = status?.line.state ?? 'stopped';
   if (!status || lineState === 'draining' || lineState === 'drained') {
@@ -25,9 +27,10 @@ export async function edgeHealth(system: EdgeSystem) {
     reasons.push({ code: 'LINE_DISABLED', level: 'degraded', message: `device disabled by the factory: ${status.line.disabledReason ?? ''}` });
   }
 
-  const children = (system.root.getSnapshot() as { context?: SupervisorContext }).context?.children ?? {};
-  for (const [id, child] of Object.entries(children)) {
-    if (child.status === 'FAILED') reasons.push({ code: 'ACTOR_FAILED', level: 'degraded', message: `${id} failed: ${child.lastError ?? ''}` });
+  reasons.push(...failedChildReasons(system.root));
+
+  for (const feature of system.disabledFeatures) {
+    reasons.push({ code: 'FEATURE_DISABLED', level: 'degraded', message: `feature ${feature.name} is disabled: it failed to start (${feature.error})` });
   }
 
   for (const scanner of status?.scanners ?? []) {

@@ -7,6 +7,7 @@ import { requireRole, type AuthState } from '../http/auth.js';
 import { ok } from '../http/envelope.js';
 import { ApiError } from '../http/errors.js';
 import { parseBody, parseQuery } from '../http/validate.js';
+import { SCAN_LINE } from '../../src/domain/actor-ids.js';
 
 export const pauseBody = z.object({ reason: z.string().trim().min(1).max(500) }).strict();
 export const resumeBody = z.object({ reason: z.string().trim().min(1).max(500).optional() }).strict();
@@ -25,7 +26,7 @@ export function lineRoutes(system: EdgeSystem): Router {
   function status() {
     const s = system.lineOps.status();
     // The line's own word on its reason (a pause reason changes without a state change).
-    const context = (system.root.system.get('scanLine')?.getSnapshot() as { context: ScanLineContext } | undefined)?.context;
+    const context = (system.root.system.get(SCAN_LINE)?.getSnapshot() as { context: ScanLineContext } | undefined)?.context;
     const reason = s.state === 'paused' ? (context?.pauseReason ?? s.reason) : s.reason;
     return { ...s, reason };
   }

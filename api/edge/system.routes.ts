@@ -1,10 +1,12 @@
 import Router from '@koa/router';
 import type { EdgeSystem } from '../../src/edge/system.js';
 import { describeActors } from '../../src/runtime/actor-tree.js';
+import { mountActorRestart } from '../http/actor-restart.js';
 import { requireRole } from '../http/auth.js';
 import { ok } from '../http/envelope.js';
 import { disabledMessage } from '../../machines/edge/scan-line.machine.js';
 import { edgeHealth } from './health.js';
+import { SCAN_LINE } from '../../src/domain/actor-ids.js';
 
 const startedAt = Date.now();
 
@@ -18,7 +20,7 @@ export function systemRoutes(system: EdgeSystem): Router {
 
   router.get('/health', async (ctx) => {
     const health = await edgeHealth(system);
-    const line = system.root.system.get('scanLine') ? (system.scanLine().getSnapshot() as { context: { disabledReason: string | null } }).context : null;
+    const line = system.root.system.get(SCAN_LINE) ? (system.scanLine().getSnapshot() as { context: { disabledReason: string | null } }).context : null;
     ok(
       ctx,
       {
@@ -52,6 +54,14 @@ export function systemRoutes(system: EdgeSystem): Router {
 
   router.get('/api/v1/debug/actors', requireRole(system.tokens, 'ADMIN'), (ctx) => {
     ok(ctx, describeActors(system.root));
+  });
+
+  mountActorRestart(router, {
+    tokens: system.tokens,
+    root: () => system.root,
+    // A restart by hand is on record in the journal with who asked (the supervisor's own restarts are journaled as they happen).
+    restarted: (id, by) =>
+      system.bus.publish({ type: 'journal.record', severity: 'warning', category: 'system', source: id, messageKey: 'system.actor_restarted_by_hand', params: { actor: id }, user: by }),
   });
 
   return router;

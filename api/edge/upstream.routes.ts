@@ -1,10 +1,11 @@
 import Router from '@koa/router';
 import { z } from 'zod';
 import type { CatalogName, CatalogResult } from '../../adapters/cloud/cloud-catalog.js';
+import type { ConnectionReply } from '../../machines/edge/connection.machine.js';
 import type { SyncNowReply, SyncQueueContext } from '../../machines/shared/sync-queue.machine.js';
 import { CONNECTION_MODES } from '../../src/domain/connection-mode.js';
 import type { EdgeSystem } from '../../src/edge/system.js';
-import { askActor, doWork } from '../http/actor-calls.js';
+import { apiErrorOf, askActor, doWork } from '../http/actor-calls.js';
 import { requireRole } from '../http/auth.js';
 import { ok } from '../http/envelope.js';
 import { ApiError } from '../http/errors.js';
@@ -27,10 +28,10 @@ export function upstreamRoutes(system: EdgeSystem): Router {
 
   router.put('/connection/mode', requireRole(system.tokens, 'ADMIN'), async (ctx) => {
     const { mode } = parseBody(ctx, modeBody);
-    // The factory's settings forbid a local override: it would be switched back on the next settings message anyway.
-    const refusal = system.factorySettings.refusal(mode);
-    if (refusal) throw new ApiError('CONFLICT', refusal, { mode: system.upstream.mode() });
-    ok(ctx, await doWork<{ mode: string }>(system.connection(), { op: 'setMode', mode }));
+    // The actor refuses (409) while the factory's settings forbid a local override.
+    const reply = await askActor<ConnectionReply>(system.connection(), (replyTo) => ({ type: 'SET_MODE', mode, replyTo }));
+    if (!reply.ok) throw apiErrorOf(reply.error);
+    ok(ctx, { mode: reply.mode });
   });
 
   router.get('/connection/status', anyone, async (ctx) => {
@@ -40,7 +41,7 @@ export function upstreamRoutes(system: EdgeSystem): Router {
     ok(ctx, {
       mode: system.upstream.mode(),
       /** Why the mode is what it is when the factory server imposes it; null when the local choice stands. */
-      modeReason: system.factorySettings.modeReason(),
+      modeReason: system.upstream.modeReason(),
       connected: context.targetReady && state !== 'backoff' && state !== 'offline',
       lastSync: lastSyncAt,
       queueSize,

@@ -15,6 +15,11 @@ export function feedDashboard(system: FactorySystem, hub: WsHub): () => void {
     system.bus.subscribe('device.reported', (event) =>
       hub.broadcast({ type: 'device_status', data: { deviceId: event.deviceId, status: event.status, reported: event.reported, at: iso(event.at) } }),
     ),
+    // Supervision you can see: an actor the supervisor gave up on, and one started again.
+    system.bus.subscribe('supervisor.childFailed', (event) => hub.broadcast({ type: 'actor', data: { id: event.id, status: 'FAILED', error: event.error } })),
+    system.bus.subscribe('supervisor.childRestarted', (event) =>
+      hub.broadcast({ type: 'actor', data: { id: event.id, status: 'RUNNING', attempt: event.attempt, manual: event.manual === true, error: event.error ?? null } }),
+    ),
   ];
 
   const metrics = setInterval(() => {

@@ -1,3 +1,4 @@
+import { actorRestartDescribed } from '../http/actor-restart.js';
 import { describeRoute } from '../http/openapi/route-description.js';
 import { liveAnswer, readyAnswer } from '../http/openapi/answers.js';
 
@@ -31,4 +32,5 @@ export const systemRoutesDescribed = [
     summary: 'The actor tree (debugging)',
     access: 'ADMIN',
   }),
+  actorRestartDescribed,
 ];

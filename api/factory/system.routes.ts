@@ -2,6 +2,8 @@ import Router from '@koa/router';
 import { type HealthReason, overallStatus } from '../../src/domain/health.js';
 import type { FactorySystem } from '../../src/factory/system.js';
 import { describeActors } from '../../src/runtime/actor-tree.js';
+import { failedChildReasons } from '../../src/runtime/supervised-children.js';
+import { mountActorRestart } from '../http/actor-restart.js';
 import { requireRole } from '../http/auth.js';
 import { ok } from '../http/envelope.js';
 
@@ -23,6 +25,8 @@ async function factoryHealth(system: FactorySystem) {
   const queue = await system.forwardOutbox.status().catch(() => null);
   if (!ref) reasons.push({ code: 'FORWARDER_NOT_RUNNING', level: 'degraded', message: 'the cloud forwarder is not running' });
   else if (state === 'backoff') reasons.push({ code: 'FORWARDER_FAILING', level: 'degraded', message: `forwarding to the cloud fails: ${snapshot?.context?.lastError ?? 'retrying'}` });
+  // Actors the root supervisor gave up on: the factory serves on, a person should look.
+  reasons.push(...failedChildReasons(system.root));
   if (queue?.oldestItem && target && Date.now() - Date.parse(queue.oldestItem) > FORWARD_BACKLOG_MAX_AGE_MS) {
     reasons.push({ code: 'FORWARD_BACKLOG', level: 'degraded', message: `${queue.queueSize} items wait to go to the cloud, the oldest since ${queue.oldestItem}` });
   }
@@ -65,6 +69,7 @@ export function systemRoutes(system: FactorySystem): Router {
   });
 
   router.get('/api/v1/debug/actors', requireRole(system.tokens, 'ADMIN'), (ctx) => ok(ctx, describeActors(system.root)));
+  mountActorRestart(router, { tokens: system.tokens, root: () => system.root });
 
   return router;
 }

@@ -1,5 +1,6 @@
 import { type ActorRefFrom, type AnyActorRef, assign, enqueueActions, fromCallback, setup } from 'xstate';
 import type { ScanLineEvent } from './scan-line.machine.js';
+import { SCAN_LINE } from '../../src/domain/actor-ids.js';
 
 /**
  * The cabinet's buttons and LEDs. Buttons become line commands (start → RESUME, stop → PAUSE,
@@ -162,7 +163,7 @@ export const gpioMachine = setup({
   context: ({ input }) => ({
     buttons: input.buttons.map((b) => ({ name: b.name, action: b.action, pressed: false, presses: 0 })),
     leds: input.leds.map((l) => ({ name: l.name, shows: l.shows, on: false })),
-    lineSystemId: input.lineSystemId ?? 'scanLine',
+    lineSystemId: input.lineSystemId ?? SCAN_LINE,
     lineState: input.lineState ?? null,
     alarm: input.alarm ?? null,
     onBattery: input.onBattery ?? false,

@@ -1,6 +1,7 @@
 import { type ActorRefFrom, type AnyActorRef, assign, emit, enqueueActions, fromCallback, setup, type SnapshotFrom } from 'xstate';
 import type { PlcTag, PlcValue } from '../../adapters/plcs/plc-driver.js';
 import { backoffDelay } from '../../src/runtime/backoff.js';
+import { SCAN_LINE } from '../../src/domain/actor-ids.js';
 
 /**
  * One PLC: keeps its link (connecting → connected → backoff → connecting …, or disconnected when
@@ -173,7 +174,7 @@ export const plcMachine = setup({
     connection: input.connection,
     backoff: input.backoff,
     safeState: input.safeState,
-    lineSystemId: input.lineSystemId ?? 'scanLine',
+    lineSystemId: input.lineSystemId ?? SCAN_LINE,
     attempt: 0,
     lastError: null,
     latencyMs: null,

@@ -1,10 +1,11 @@
-import { type ActorRefFrom, type AnyActorRef, assign, emit, enqueueActions, fromPromise, sendTo, setup } from 'xstate';
+import { type ActorRefFrom, type AnyActorRef, assign, enqueueActions, fromPromise, sendTo, setup } from 'xstate';
 import type { ActivatedDevice, CloudDevice } from '../../adapters/cloud/cloud-types.js';
 
 /**
  * Provisioning against OKTO Cloud (direct-cloud mode): sign in with the company's cloud account
  * (user token), pick a device, activate it (device token). The tokens live in context, which is
- * persisted through the emitted `provisioning.changed` record, and never leave the edge's API.
+ * persisted by the actor itself (`saveRecord`, provided by the composition root) and announced as
+ * `provisioning.changed`; they never leave the edge's API.
  */
 
 export type ProvisioningStatus = 'NOT_PROVISIONED' | 'SIGNING_IN' | 'SIGNED_IN' | 'ACTIVATING' | 'PROVISIONED';
@@ -79,6 +80,15 @@ function recordOf(context: ProvisioningRecord, status: ProvisioningRecord['statu
   return { status, email: context.email, userToken: context.userToken, deviceToken: context.deviceToken, device: context.device, error: context.error };
 }
 
+/**
+ * Enqueues the `saveRecord` action by name, so the composition root's implementation (given
+ * with `provide`) runs. Named actions defined in the same `setup` are not in `enqueue`'s types
+ * yet (they are resolved at run time), hence the narrow cast.
+ */
+function saveRecord(enqueue: unknown, record: ProvisioningRecord) {
+  (enqueue as (action: { type: 'saveRecord'; params: ProvisioningRecord }) => void)({ type: 'saveRecord', params: record });
+}
+
 const EMPTY: ProvisioningRecord = { status: 'NOT_PROVISIONED', email: null, userToken: null, deviceToken: null, device: null, error: null };
 
 export const provisioningMachine = setup({
@@ -98,8 +108,14 @@ export const provisioningMachine = setup({
     >,
   },
   actions: {
-    /** Announces the persistable record; the composition root saves it. */
-    announce: emit(({ context }, status: ProvisioningRecord['status']) => ({ type: 'provisioning.changed' as const, record: recordOf(context, status) })),
+    /** Saves the record (provided by the composition root; the default keeps nothing). */
+    saveRecord: (_, _record: ProvisioningRecord) => {},
+    /** Saves the persistable record, then announces it (the connection actor follows it). */
+    announce: enqueueActions(({ context, enqueue }, status: ProvisioningRecord['status']) => {
+      const record = recordOf(context, status);
+      saveRecord(enqueue, record);
+      enqueue.emit({ type: 'provisioning.changed', record });
+    }),
     keepReply: assign({ pendingReply: ({ event }) => ('replyTo' in event ? (event.replyTo ?? null) : null) }),
     replyOk: enqueueActions(({ context, enqueue }, params: { status: ProvisioningStatus; devices?: CloudDevice[] }) => {
       if (context.pendingReply) enqueue.sendTo(context.pendingReply, { type: 'provisioning.reply', ok: true, ...params } satisfies ProvisioningReply);
@@ -122,7 +138,9 @@ export const provisioningMachine = setup({
       const message = 'Cloud session expired: sign in again';
       const after = { ...context, userToken: null, error: message };
       enqueue.assign({ userToken: null, error: message, pendingReply: null });
-      enqueue.emit({ type: 'provisioning.changed', record: recordOf(after, 'NOT_PROVISIONED') });
+      const record = recordOf(after, 'NOT_PROVISIONED');
+      saveRecord(enqueue, record);
+      enqueue.emit({ type: 'provisioning.changed', record });
       if (context.pendingReply) {
         enqueue.sendTo(context.pendingReply, { type: 'provisioning.reply', ok: false, status: 'NOT_PROVISIONED', kind: 'UNAUTHORIZED', message } satisfies ProvisioningReply);
       }

@@ -1,5 +1,6 @@
 import { type ActorRefFrom, assign, enqueueActions, fromCallback, not, setup } from 'xstate';
 import type { ScanLineEvent } from './scan-line.machine.js';
+import { SCAN_LINE } from '../../src/domain/actor-ids.js';
 
 /**
  * The reject loop: the scan line's decision drives the PLC's eject output, and the
@@ -226,7 +227,7 @@ export const rejectLoopMachine = setup({
     pulseMs: input.pulseMs,
     feedbackWindowMs: input.feedbackWindowMs,
     stopLineOnMissedReject: input.stopLineOnMissedReject,
-    lineSystemId: input.lineSystemId ?? 'scanLine',
+    lineSystemId: input.lineSystemId ?? SCAN_LINE,
     plcConnected: input.plcConnected,
     rejectAll: input.rejectAll,
     windows: [],

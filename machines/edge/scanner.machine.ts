@@ -4,6 +4,7 @@ import type { TransportCommand, TransportEvent } from '../../adapters/scanners/t
 import { backoffDelay } from '../../src/runtime/backoff.js';
 import { DEFAULT_SCANNER_ROLE, type ScannerRole } from '../../src/domain/scanner-role.js';
 import type { ScanDecidedReply, ScanLineEvent } from './scan-line.machine.js';
+import { SCAN_LINE } from '../../src/domain/actor-ids.js';
 
 /**
  * One scanner: keeps its connection (connect → backoff → connect), turns frames into SCAN /
@@ -139,7 +140,7 @@ export const scannerMachine = setup({
     transport: input.transport,
     backoff: input.backoff,
     reply: input.reply ?? null,
-    lineSystemId: input.lineSystemId ?? 'scanLine',
+    lineSystemId: input.lineSystemId ?? SCAN_LINE,
     role: input.role ?? DEFAULT_SCANNER_ROLE,
     healthCheck: input.healthCheck ?? null,
     deviceName: null,

@@ -1,5 +1,6 @@
 import { type ActorRefFrom, type AnyActorRef, assign, emit, enqueueActions, fromCallback, setup } from 'xstate';
 import type { UpsReading, UpsReadingForPolicy } from './ups.machine.js';
+import { SCAN_LINE, SYNC_QUEUE } from '../../src/domain/actor-ids.js';
 
 /**
  * What the line does about mains power (PURE: readings and the clock come in as events).
@@ -115,8 +116,8 @@ export const upsPolicyMachine = setup({
   context: ({ input }) => ({
     lowBatteryPercent: input.lowBatteryPercent,
     resumeHoldOffMs: input.resumeHoldOffMs,
-    lineSystemId: input.lineSystemId ?? 'scanLine',
-    syncSystemId: input.syncSystemId ?? 'syncQueue',
+    lineSystemId: input.lineSystemId ?? SCAN_LINE,
+    syncSystemId: input.syncSystemId ?? SYNC_QUEUE,
     reason: null,
     resumeAt: null,
     lastReading: null,

@@ -2,7 +2,7 @@ import type { BottleStatus } from './bottle-status.js';
 import type { BufferRequest } from './batch-buffer.js';
 import type { RoleScanRequest } from './scanner-role.js';
 
-/** Requests the aggregation actor serialises: everything that groups bottles or moves their status by hand. */
+/** Requests the bottle ledger actor serialises: everything that groups bottles or moves their status by hand. */
 export type AggregationRequest =
   | { op: 'createBatch'; name: string; deviceId: string | null; productionLineId: string | null; batchSize: number | null; bottleIds: string[] }
   | { op: 'addBottles'; batchId: string; bottleIds: string[] }

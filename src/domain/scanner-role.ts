@@ -48,7 +48,7 @@ export function roleRefusal(outcome: Exclude<ScanOutcome, 'accepted'>, reason: S
   return { outcome, bottleId, message: reasonText(reason), reasonCode: reason.code, reasonParams: reason.params };
 }
 
-/** What the aggregation actor executes for a role scan (one transaction, scan row included). */
+/** What the bottle ledger actor executes for a role scan (one transaction, scan row included). */
 export interface RoleScanRequest {
   op: 'roleScan';
   role: NonAddRole;

@@ -10,7 +10,7 @@ import type { PlcEmitted } from '../../machines/edge/plc.machine.js';
 import type { RejectLoopEmitted } from '../../machines/edge/reject-loop.machine.js';
 import type { PlcLineAlarm } from './hardware/plcs.extension.js';
 import type { OrderLineAlarm } from '../domain/orders.js';
-import type { ConnectionMode } from '../domain/connection-mode.js';
+import type { ConnectionEmitted } from '../../machines/edge/connection.machine.js';
 import type { BatchChangedEvent } from '../domain/aggregation.js';
 import type { PalletChangedEvent } from '../domain/pallet.js';
 import type { UpsEmitted } from '../../machines/edge/ups.machine.js';
@@ -36,6 +36,6 @@ export type EdgeEvent =
   | PlcLineAlarm
   | OrderLineAlarm
   | RejectLoopEmitted
-  | { type: 'connection.modeChanged'; mode: ConnectionMode }
+  | ConnectionEmitted
   | JournalRecordEvent
   | { type: 'line.state'; state: string; reason: string | null };

@@ -5,6 +5,7 @@ import { createCommandExecutor } from './commands/executor.js';
 import { createCommandHandlers } from './commands/handlers.js';
 import { createCommandReplies } from './commands/replies.js';
 import type { EdgeConfig } from './config.js';
+import type { EdgeExtensionFactory } from './extension.js';
 import { startEdgeServer } from './server.js';
 import { startEdgeSystem } from './system.js';
 
@@ -13,10 +14,10 @@ import { startEdgeSystem } from './system.js';
  * start in-process. The edge logs through a tee into an in-memory ring (pull_logs) as well as to
  * the logger it is given.
  */
-export async function startEdge(config: EdgeConfig, baseLogger: Logger, options: { logRing?: LogRing } = {}) {
+export async function startEdge(config: EdgeConfig, baseLogger: Logger, options: { logRing?: LogRing; features?: readonly EdgeExtensionFactory[] } = {}) {
   const logRing = options.logRing ?? createLogRing();
   const tee = teeLogger(baseLogger, logRing, config.log.level);
-  const system = await startEdgeSystem(config, tee.logger);
+  const system = await startEdgeSystem(config, tee.logger, { features: options.features });
   // A level the factory pushed earlier (persisted, applied to config by the system) is in force from the start.
   tee.setLevel(config.log.level);
   let server;

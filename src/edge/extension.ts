@@ -22,7 +22,23 @@ export interface EdgeContext {
   /** Sends an event to the root supervisor (supervisor.spawn / supervisor.remove to add or drop a device actor at run time). */
   sendToRoot(event: { type: string; [key: string]: unknown }): void;
   /** Services features offer each other (filled in as extensions start, in list order). */
-  services: Record<string, unknown>;
+  services: EdgeServices;
+}
+
+/**
+ * The services features offer each other, by name, each with its type. The interface is empty
+ * here and filled by declaration merging: the feature that offers a service declares it beside
+ * its code (`declare module '../extension.js' { interface EdgeServices { gpio?: GpioService } }`),
+ * so this file imports no feature and every use is type-checked. Each entry is optional: a
+ * feature that is off (or failed to start) offers nothing, and its users must cope.
+ */
+export interface EdgeServices {}
+
+/** A feature whose construction threw: left out, journaled, and shown in /health. */
+export interface DisabledFeature {
+  name: string;
+  error: string;
+  at: string;
 }
 
 /**

@@ -52,6 +52,10 @@ export interface FactoryStartOptions {
  * The factory's composition root: storage (SQLite or PostgreSQL), the actor tree under the root
  * supervisor (device registry writes, sync ingest, connection settings, the cloud forwarder, and
  * the sharded device sessions), and the wiring of their events.
+ *
+ * long-function: a composition root (its body is the wiring list and the returned FactorySystem);
+ * not split on this branch because the firmware deployments move under its supervisor in a
+ * parallel change (issue 11 item 6, branch `ota`) — split it into named steps after that lands.
  */
 export async function startFactorySystem(config: FactoryConfig, logger: Logger, options: FactoryStartOptions = {}) {
   makeDataDirPrivate(config.dataDir, logger);

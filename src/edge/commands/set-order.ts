@@ -1,6 +1,5 @@
 import { DomainError } from '../../domain/domain-error.js';
 import { orderProblems, type OrderDraft } from '../../domain/orders.js';
-import { ORDERS_SERVICE, type OrdersService } from '../orders/orders.extension.js';
 import type { CommandDeps } from './deps.js';
 import { CommandFailure, type CommandHandler } from './types.js';
 
@@ -13,7 +12,7 @@ import { CommandFailure, type CommandHandler } from './types.js';
 export const setOrder =
   (deps: CommandDeps): CommandHandler<'set_order'> =>
   async (params, { logger, commandId }) => {
-    const orders = deps.system.services[ORDERS_SERVICE] as OrdersService | undefined;
+    const orders = deps.system.services.orders;
     if (!orders) throw new CommandFailure('NOT_ENABLED', 'production orders are not available on this edge');
     const draft: OrderDraft = {
       number: params.order.number,

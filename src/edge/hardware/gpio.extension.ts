@@ -5,11 +5,18 @@ import type { GpioBoard } from '../../../adapters/gpio/gpio-board.js';
 import { gpioRoutes } from '../../../api/edge/gpio.routes.js';
 import { type GpioContext, type GpioEvent, type GpioInput, gpioMachine, type LineAlarm, upsOnBattery } from '../../../machines/edge/gpio.machine.js';
 import type { EdgeContext, EdgeExtension } from '../extension.js';
+import { SCAN_LINE } from '../../domain/actor-ids.js';
 import type { GpioConfig } from './gpio-config.js';
 
 /** The gpio actor's systemId and supervisor key. */
 export const GPIO = 'gpio';
-const SCAN_LINE = 'scanLine';
+
+declare module '../extension.js' {
+  interface EdgeServices {
+    /** The GPIO feature's LEDs and buttons (the UPS lights LEDs through it). */
+    gpio?: GpioService;
+  }
+}
 
 /** What the GPIO feature offers other features as `context.services.gpio`. */
 export interface GpioService {

@@ -5,6 +5,7 @@ import type { ChildSpec } from '../../../machines/shared/supervisor.machine.js';
 import { type PlcInput, plcMachine } from '../../../machines/edge/plc.machine.js';
 import { oneAtATime } from '../../runtime/one-at-a-time.js';
 import type { EdgeContext, EdgeExtension } from '../extension.js';
+import { SCAN_LINE } from '../../domain/actor-ids.js';
 import { createHostPolicy, plcHosts, storedHostsAllowed } from './hardware-hosts.js';
 import { createPlcService, type PlcService, plcSystemId } from './plc-service.js';
 import { type PlcBindings, plcBindingsConfigSchema, type PlcConfig, plcsConfigSchema } from './plcs-config.js';
@@ -21,7 +22,15 @@ import { type PlcBindings, plcBindingsConfigSchema, type PlcConfig, plcsConfigSc
 
 export const PLCS_OVERRIDE_KEY = 'l2.override.plcs';
 export const PLC_BINDINGS_OVERRIDE_KEY = 'l2.override.plcBindings';
-const SCAN_LINE = 'scanLine';
+
+declare module '../extension.js' {
+  interface EdgeServices {
+    /** The line signals over the PLCs (the reject loop ejects through it). */
+    plc?: PlcService;
+    /** The PLC feature as self-service applies overrides through it. */
+    plcFeature?: PlcFeature;
+  }
+}
 
 /** What `line.alarm` looks like when a PLC link is lost. */
 export interface PlcLineAlarm {

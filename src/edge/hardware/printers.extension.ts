@@ -20,6 +20,13 @@ export function printerChild(printer: PrinterConfig): ChildSpec {
   return { id: printerSystemId(printer.id), src: PRINTER_ACTOR, systemId: printerSystemId(printer.id), input };
 }
 
+declare module '../extension.js' {
+  interface EdgeServices {
+    /** The printers (self-service applies printer overrides through it). */
+    printers?: PrinterService;
+  }
+}
+
 /** What the printers' routes (and other features) use. */
 export interface PrinterService {
   list(): PrinterConfig[];

@@ -4,8 +4,8 @@ import { rejectLoopRoutes } from '../../../api/edge/reject-loop.routes.js';
 import { type RejectLoopInput, rejectLoopMachine } from '../../../machines/edge/reject-loop.machine.js';
 import type { ChildSpec } from '../../../machines/shared/supervisor.machine.js';
 import type { EdgeContext, EdgeExtension } from '../extension.js';
-import type { PlcService } from './plc-service.js';
 import type { RejectLoopConfig } from './reject-loop-config.js';
+import { SCAN_LINE } from '../../domain/actor-ids.js';
 import { rejectLoopPlcActor } from './reject-loop-plc.js';
 
 /**
@@ -44,7 +44,7 @@ export interface RejectLoopFeature {
 export async function createRejectLoopExtension(context: EdgeContext): Promise<EdgeExtension & { feature: RejectLoopFeature }> {
   const config: RejectLoopConfig = context.config.rejectLoop;
   const logger = context.logger.child({ feature: 'rejectLoop' });
-  const plc = context.services.plc as PlcService | undefined;
+  const plc = context.services.plc;
   const enabled = config.enabled && plc !== undefined;
   if (config.enabled && !plc) logger.error('reject loop enabled but the PLC feature is not running: the loop is off');
 
@@ -115,7 +115,7 @@ export async function createRejectLoopExtension(context: EdgeContext): Promise<E
         stopLineOnMissedReject: config.stopLineOnMissedReject,
         plcConnected: plc.connected('eject'),
         rejectAll: plc.rejectAll(),
-        lineSystemId: 'scanLine',
+        lineSystemId: SCAN_LINE,
       };
       return [{ id: REJECT_LOOP, src: 'rejectLoop', systemId: REJECT_LOOP, input }];
     },

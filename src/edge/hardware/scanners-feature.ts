@@ -2,6 +2,7 @@ import type { AnyActorRef } from 'xstate';
 import type { ScannerContext } from '../../../machines/edge/scanner.machine.js';
 import { oneAtATime } from '../../runtime/one-at-a-time.js';
 import type { EdgeContext } from '../extension.js';
+import { SCAN_LINE } from '../../domain/actor-ids.js';
 import { createHostPolicy, scannerHosts, storedHostsAllowed } from './hardware-hosts.js';
 import { scannerChildSpec, scannerSystemId } from './scanner-children.js';
 import { type ScannerConfig, scannersListSchema } from './scanners-config.js';
@@ -15,8 +16,6 @@ import { type ScannerConfig, scannersListSchema } from './scanners-config.js';
  */
 
 export const SCANNERS_OVERRIDE_KEY = 'l2.override.scanners';
-/** The scan line's systemId (src/edge/system.ts SCAN_LINE; not imported: system.ts imports the extensions). */
-const LINE_SYSTEM_ID = 'scanLine';
 const DEFAULT_TEST_TIMEOUT_MS = 5000;
 
 export interface ScannerStatus {
@@ -137,7 +136,7 @@ export function createScannersFeature(context: EdgeContext) {
       }
       // Changed: the old actor (and its connection) goes, a new one starts with the new config.
       if (old !== undefined) context.sendToRoot({ type: 'supervisor.remove', id: scannerSystemId(scanner.id) });
-      context.sendToRoot({ type: 'supervisor.spawn', child: scannerChildSpec(scanner, LINE_SYSTEM_ID) });
+      context.sendToRoot({ type: 'supervisor.spawn', child: scannerChildSpec(scanner, SCAN_LINE) });
       (old === undefined ? result.started : result.restarted).push(scanner.id);
     }
     logger.info(result, 'scanners replaced');

@@ -8,6 +8,13 @@ import { createScannersFeature, loadScannersOverride, type ScannersFeature } fro
  * scanner actors themselves stay children built by system.ts from `config.scanners` (one per
  * scanner, any transport: src/edge/hardware/scanner-children.ts).
  */
+declare module '../extension.js' {
+  interface EdgeServices {
+    /** The scanner list (self-service applies scanner overrides through it). */
+    scanners?: ScannersFeature;
+  }
+}
+
 export type ScannersExtension = EdgeExtension & { feature: ScannersFeature };
 
 export async function scannersExtension(context: EdgeContext): Promise<ScannersExtension> {

@@ -6,12 +6,11 @@ import { type UpsSimulateRequest, upsRoutes } from '../../../api/edge/ups.routes
 import { type UpsPolicyContext, type UpsPolicyInput, upsPolicyMachine } from '../../../machines/edge/ups-policy.machine.js';
 import { type UpsContext, type UpsInput, type UpsReading, upsConnectionState, upsMachine } from '../../../machines/edge/ups.machine.js';
 import type { EdgeContext, EdgeExtension } from '../extension.js';
+import { SCAN_LINE, SYNC_QUEUE } from '../../domain/actor-ids.js';
 
 /** systemIds and supervisor keys. */
 export const UPS = 'ups';
 export const UPS_POLICY = 'upsPolicy';
-const SCAN_LINE = 'scanLine';
-const SYNC_QUEUE = 'syncQueue';
 /** LEDs lit while on battery, by the cabinet convention (GPIO also lights its `shows: on_battery` LEDs itself). */
 const BATTERY_LEDS = ['alarm', 'onBattery'];
 
@@ -55,7 +54,7 @@ export function createUpsExtension(context: EdgeContext): UpsExtension {
   // On battery: light the alarm and on-battery LEDs through GPIO, if the cabinet has them.
   // Looked up per event: GPIO may start after us, or not at all.
   const offLeds = context.bus.subscribe('ups.policy', (event) => {
-    const gpio = context.services.gpio as { setLed?: (name: string, on: boolean) => unknown } | undefined;
+    const gpio = context.services.gpio;
     for (const led of BATTERY_LEDS) {
       try {
         gpio?.setLed?.(led, event.onBattery);

@@ -6,6 +6,13 @@ import { changeoverCheck, gtinFromPlcValue, lockOf, type ActiveOrderLock, type O
 import type { EdgeContext, EdgeExtension } from '../extension.js';
 import type { PlcService } from '../hardware/plc-service.js';
 
+declare module '../extension.js' {
+  interface EdgeServices {
+    /** Production orders: the active order's GTIN lock, start/stop/close (the set_order command uses it). */
+    orders?: OrdersService;
+  }
+}
+
 /** The scan line's systemId (src/edge/system.ts SCAN_LINE; not imported: system.ts imports the extensions). */
 const SCAN_LINE = 'scanLine';
 /** A burst of wrong-product codes is one journal entry per this long (the scans themselves are all recorded). */
@@ -21,7 +28,6 @@ export interface OrdersService extends OrdersApi {
   receive(draft: OrderDraft, start: boolean, user: string | null): Promise<{ order: Order; created: boolean }>;
 }
 
-export const ORDERS_SERVICE = 'orders';
 
 
 /**
@@ -141,7 +147,7 @@ export async function createOrdersExtension(context: EdgeContext): Promise<EdgeE
     });
   };
 
-  context.services[ORDERS_SERVICE] = service;
+  context.services.orders = service;
   return {
     name: 'orders',
     service,

@@ -6,8 +6,8 @@ import { roleRefusal, type RoleJob, type RoleResult, type RoleScanRequest } from
 import { ask } from '../../runtime/ask.js';
 
 export interface RoleScanHandlerOptions {
-  /** systemId of the aggregation actor (serial worker) that runs each role scan as one transaction. */
-  aggregationSystemId: string;
+  /** systemId of the bottle ledger (serial worker) that runs each role scan as one transaction. */
+  ledgerSystemId: string;
   /** Sizes for a batch/pallet a role scan opens, read at each scan (config can change at run time). */
   sizes(): { batchSize: number | null; palletSize: number | null };
   /** A role scan not answered in time is answered as a storage error (default 10 s). */
@@ -16,7 +16,7 @@ export interface RoleScanHandlerOptions {
 
 /**
  * The scan line's role handler (its `roles` actor): every non-ADD scan becomes one request to the
- * aggregation actor, so role changes (statuses, batches, pallets, the buffer) are serialised with
+ * bottle ledger actor, so role changes (statuses, batches, pallets, the buffer) are serialised with
  * manual ones; its answer goes back to the line as `role.done`. ADD scans never come here.
  * Like the committer, the handler outlives any one scan line actor, so `whenIdle` can be awaited
  * when the edge drains.
@@ -33,7 +33,7 @@ export function createRoleScanHandler(options: RoleScanHandlerOptions) {
   };
 
   async function run(worker: AnyActorRef | undefined, job: RoleJob<AnyActorRef>): Promise<RoleResult> {
-    if (!worker) return roleRefusal('error', reasons.storageUnavailable('the aggregation actor is not running'));
+    if (!worker) return roleRefusal('error', reasons.storageUnavailable('the bottle ledger is not running'));
     const request: RoleScanRequest = { op: 'roleScan', role: job.role, item: job.item, deviceId: job.deviceId, productionLineId: job.productionLineId, ...options.sizes() };
     try {
       const reply = await ask<WorkReply<RoleResult>>(worker, (replyTo) => ({ type: 'work', request, replyTo }), { timeoutMs: options.timeoutMs ?? 10_000 });
@@ -49,7 +49,7 @@ export function createRoleScanHandler(options: RoleScanHandlerOptions) {
     const reply = sendBack as (event: ScanLineEvent) => void;
     receive(({ job }) => {
       pending++;
-      void run(system.get(options.aggregationSystemId) as AnyActorRef | undefined, job)
+      void run(system.get(options.ledgerSystemId) as AnyActorRef | undefined, job)
         .then((result) => reply({ type: 'role.done', job, result }))
         .finally(settle);
     });

@@ -9,6 +9,7 @@ import type { PrinterConfig } from '../hardware/printers-config.js';
 import type { ScannerConfig } from '../hardware/scanners-config.js';
 import type { ScannersFeature } from '../hardware/scanners-feature.js';
 import type { ConfigBase } from './stored-overrides.js';
+import { SCAN_LINE } from '../../domain/actor-ids.js';
 import { getPath, OVERRIDABLE_SETTINGS, type OverrideProblem, type OverrideValues, setPath } from './overridable-settings.js';
 
 /**
@@ -21,7 +22,6 @@ import { getPath, OVERRIDABLE_SETTINGS, type OverrideProblem, type OverrideValue
  */
 
 /** systemIds (src/edge/system.ts; not imported: system.ts imports the extensions). */
-const SCAN_LINE = 'scanLine';
 const SYNC_QUEUE = 'syncQueue';
 
 export interface ApplyTargets {

@@ -3,9 +3,6 @@ import { configRoutes } from '../../../api/edge/config.routes.js';
 import type { ConfigOverrideStore } from '../../../adapters/store/config-override-store.js';
 import type { RuntimeValues } from '../commands/runtime-config.js';
 import type { EdgeContext, EdgeExtension } from '../extension.js';
-import type { PlcFeature } from '../hardware/plcs.extension.js';
-import type { PrinterService } from '../hardware/printers.extension.js';
-import type { ScannersFeature } from '../hardware/scanners-feature.js';
 import { createSelfService, type OverrideCheck, type SelfService } from './self-service.js';
 import { selfServiceStatus } from './self-service-status.js';
 import type { StartupOverrides } from './stored-overrides.js';
@@ -14,19 +11,23 @@ import type { StartupOverrides } from './stored-overrides.js';
  * Self-service configuration as an edge feature: /api/v1/config, /api/v1/config/reload,
  * /api/v1/self-service/status and the driver catalogs. It comes last in EDGE_EXTENSIONS: it
  * applies changes through the scanner, printer and PLC features (their services).
- *
- * What it needs from the composition root (system.ts puts it in `services` under this key): the
- * override store, what start-up did with the stored overrides (and the base values they
- * replaced), the runtime base push_config falls back to, and the outbox (its upload size).
  */
-export const SELF_SERVICE_INPUT = 'selfServiceInput';
-
-/**
- * `services.overrideChecks`: policies (OverrideCheck[]) other features add, which every
- * PUT /api/v1/config and reload must pass — e.g. a host allowlist that PUT /api/v1/scanners
- * enforces must hold for `l2.override.scanners` too, or the override would be a way around it.
- */
-export const OVERRIDE_CHECKS = 'overrideChecks';
+declare module '../extension.js' {
+  interface EdgeServices {
+    /**
+     * What self-service needs from the composition root (system.ts provides it): the override
+     * store, what start-up did with the stored overrides (and the base values they replaced), the
+     * runtime base push_config falls back to, and the outbox (its upload size).
+     */
+    selfServiceInput?: SelfServiceInput;
+    /**
+     * Policies other features add, which every PUT /api/v1/config and reload must pass — e.g. a
+     * host allowlist that PUT /api/v1/scanners enforces must hold for `l2.override.scanners` too,
+     * or the override would be a way around it.
+     */
+    overrideChecks?: OverrideCheck[];
+  }
+}
 
 export interface SelfServiceInput {
   store: ConfigOverrideStore;
@@ -38,16 +39,16 @@ export interface SelfServiceInput {
 export type SelfServiceExtension = EdgeExtension & { service: SelfService };
 
 export function selfServiceExtension(context: EdgeContext): SelfServiceExtension {
-  const input = context.services[SELF_SERVICE_INPUT] as SelfServiceInput | undefined;
-  if (!input) throw new Error(`self-service needs services.${SELF_SERVICE_INPUT} from the composition root`);
+  const input = context.services.selfServiceInput;
+  if (!input) throw new Error('self-service needs services.selfServiceInput from the composition root');
   const features = {
-    scanners: context.services.scanners as ScannersFeature | undefined,
-    printers: context.services.printers as PrinterService | undefined,
-    plcs: context.services.plcFeature as PlcFeature | undefined,
+    scanners: context.services.scanners,
+    printers: context.services.printers,
+    plcs: context.services.plcFeature,
   };
   const service = createSelfService({
     store: input.store,
-    checks: () => (context.services[OVERRIDE_CHECKS] as OverrideCheck[] | undefined) ?? [],
+    checks: () => context.services.overrideChecks ?? [],
     startup: input.startup,
     bus: context.bus,
     logger: context.logger,

@@ -81,7 +81,7 @@ describe('edge API: /health and /api/v1/debug/actors', () => {
       expect(actors).to.be.an('array').that.is.not.empty;
       for (const actor of actors) expect(actor).to.include.keys('id', 'path', 'status', 'state');
       const bySystemId = new Map(actors.filter((a: { systemId?: string }) => a.systemId).map((a: { systemId: string }) => [a.systemId, a]));
-      for (const systemId of ['root', 'scanLine', 'aggregation', 'scanner.mock-1']) {
+      for (const systemId of ['root', 'scanLine', 'bottleLedger', 'scanner.mock-1']) {
         expect(bySystemId.has(systemId), systemId).to.equal(true);
         expect((bySystemId.get(systemId) as { status: string }).status).to.equal('active');
       }
