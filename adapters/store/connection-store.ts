@@ -1,5 +1,5 @@
 import { fromPromise } from 'xstate';
-import type { WorkOutcome } from '../../machines/shared/serial-worker.machine.js';
+import type { WorkOutcome } from '../../src/domain/ports/work-outcome.js';
 import type { ConnectionMode } from '../../src/domain/connection-mode.js';
 import type { SettingsStore } from './settings-store.js';
 

@@ -6,7 +6,7 @@ import { reasons, type ScanReason } from '../../src/domain/codes/reasons.js';
 import type { RoleResult, RoleScanRequest } from '../../src/domain/scanner-role.js';
 import { BATCH_IDENTIFIER_PATTERN, roleRefusal } from '../../src/domain/scanner-role.js';
 import { nextId } from '../../src/domain/ids.js';
-import { nextSequence, outbox } from './aggregation-store.js';
+import { nextSequence, outbox } from './batch-writes.js';
 import type { BatchRow, BottleRow } from './rows.js';
 
 /**

@@ -5,7 +5,7 @@ import { plcBrowses } from '../../adapters/plcs/plc-driver-factory.js';
 import type { PlcTag } from '../../adapters/plcs/plc-driver.js';
 import type { PlcFeature } from '../../src/edge/hardware/plcs.extension.js';
 import { PlcError } from '../../src/edge/hardware/plc-service.js';
-import { type PlcConfig, plcBindingsConfigSchema, plcsConfigSchema } from '../../src/edge/hardware/plcs-config.js';
+import { type PlcConfig, plcBindingsConfigSchema, plcsConfigSchema } from '../../adapters/plcs/plcs-config.js';
 import { requireRole, type TokenIssuer } from '../http/auth.js';
 import { ok } from '../http/envelope.js';
 import { notFound, unavailable, validationError } from '../http/errors.js';

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { TEST_LABEL_CODE, templateProblem } from '../../adapters/printers/templates.js';
 import { printerHealth, type PrinterSnapshot, printerState, type PrintReply, type PrintResult, type StatusReply } from '../../machines/edge/printer.machine.js';
 import type { PrinterService } from '../../src/edge/hardware/printers.extension.js';
-import { type PrinterConfig, PRINTER_PARAMS_SCHEMAS, printersConfigSchema } from '../../src/edge/hardware/printers-config.js';
+import { type PrinterConfig, PRINTER_PARAMS_SCHEMAS, printersConfigSchema } from '../../adapters/printers/printers-config.js';
 import { askActor } from '../http/actor-calls.js';
 import { requireRole, type TokenIssuer } from '../http/auth.js';
 import { ok } from '../http/envelope.js';

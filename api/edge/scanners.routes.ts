@@ -1,7 +1,7 @@
 import Router from '@koa/router';
 import { z } from 'zod';
 import type { ScannersFeature } from '../../src/edge/hardware/scanners-feature.js';
-import { MAX_SCANNERS, scannersListSchema } from '../../src/edge/hardware/scanners-config.js';
+import { MAX_SCANNERS, scannersListSchema } from '../../adapters/scanners/scanners-config.js';
 import { requireRole, type TokenIssuer } from '../http/auth.js';
 import { ok } from '../http/envelope.js';
 import { ApiError } from '../http/errors.js';

@@ -3,7 +3,7 @@ import type { Context } from 'koa';
 import { z } from 'zod';
 import { COMMAND_ROLE, COMMAND_STATUSES, COMMAND_TYPES, commandParamsSchemas, type CommandType, FINAL_COMMAND_STATUSES } from '../../src/domain/device-commands.js';
 import { roleAtLeast } from '../../src/domain/roles.js';
-import type { CommandRecord } from '../../src/factory/commands/command-port.js';
+import type { CommandRecord } from '../../src/domain/ports/command-port.js';
 import type { CommandService } from '../../src/factory/commands/command-service.js';
 import type { FactoryContext } from '../../src/factory/extension.js';
 import { type Principal, requireRole } from '../http/auth.js';

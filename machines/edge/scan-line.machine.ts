@@ -1,7 +1,7 @@
 import { type ActorRefFrom, type AnyActorRef, assign, emit, enqueueActions, fromCallback, sendTo, setup } from 'xstate';
 import { checkCode, type Industry } from '../../src/domain/codes/index.js';
 import { reasons, reasonText, type ReasonCode, type ReasonParams, type ScanReason } from '../../src/domain/codes/reasons.js';
-import type { CommitItem, CommitJob, CommitResult, ScanOutcome } from '../../src/domain/scan-commit.js';
+import type { CommitItem, CommitJob, CommitResult, CommitterEvent, CommitterReply, ScanOutcome } from '../../src/domain/scan-commit.js';
 import type { NonAddRole, RoleJob, RoleResult, ScannerRole } from '../../src/domain/scanner-role.js';
 
 /**
@@ -56,8 +56,7 @@ export type ScanLineEvent =
   | { type: 'DISABLE'; reason: string }
   | { type: 'ENABLE' }
   | { type: 'SETTINGS.UPDATE'; settings: Partial<LineSettings> }
-  | { type: 'commit.done'; jobs: Array<{ job: CommitJob<AnyActorRef>; results: CommitResult[] }> }
-  | { type: 'commit.failed'; jobs: Array<CommitJob<AnyActorRef>>; error: string }
+  | CommitterReply
   /** The role handler's answer to one role scan. */
   | { type: 'role.done'; job: RoleJob<AnyActorRef>; result: RoleResult };
 
@@ -118,7 +117,7 @@ function because(reason: ScanReason): Pick<CommitItem, 'reason' | 'reasonCode' |
 }
 
 /** The committer: receives `commit.job`, answers `commit.done` / `commit.failed`. Supplied by the store adapter. */
-export type CommitterEvent = { type: 'commit.job'; job: CommitJob<AnyActorRef> };
+export type { CommitterEvent, CommitterReply } from '../../src/domain/scan-commit.js';
 const committerPlaceholder = fromCallback<CommitterEvent, void>(() => {
   throw new Error('scan line: committer not provided');
 });

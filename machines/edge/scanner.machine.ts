@@ -1,6 +1,5 @@
 import { type ActorRefFrom, assign, emit, enqueueActions, fromCallback, sendTo, setup } from 'xstate';
-import type { Frame } from '../../adapters/scanners/framing.js';
-import type { TransportCommand, TransportEvent } from '../../adapters/scanners/tcp-transport.js';
+import type { Frame, TransportCommand, TransportEvent } from '../../src/domain/ports/scanner-transport.js';
 import { backoffDelay } from '../../src/runtime/backoff.js';
 import { DEFAULT_SCANNER_ROLE, type ScannerRole } from '../../src/domain/scanner-role.js';
 import type { ScanDecidedReply, ScanLineEvent } from './scan-line.machine.js';

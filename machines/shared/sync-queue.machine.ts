@@ -8,17 +8,8 @@ import { backoffDelay } from '../../src/runtime/backoff.js';
  * (read rows, upload, apply per-item results in one transaction) is the supplied `drain` actor.
  */
 
-export interface DrainOutcome {
-  /** Items uploaded in this batch. */
-  sent: number;
-  /** Acknowledged (accepted or already held upstream) and removed from the outbox. */
-  synced: number;
-  /** Refused upstream as invalid: parked with the reason, not retried. */
-  parked: number;
-  /** Whether rows are left to send. */
-  more: boolean;
-}
-
+import type { DrainOutcome } from '../../src/domain/ports/drain-outcome.js';
+export type { DrainOutcome } from '../../src/domain/ports/drain-outcome.js';
 interface SyncFailure {
   kind?: string;
   message?: string;

@@ -8,7 +8,7 @@ import type { SupervisorEmitted } from '../../machines/shared/supervisor.machine
 import type { GpioEmitted } from '../../machines/edge/gpio.machine.js';
 import type { PlcEmitted } from '../../machines/edge/plc.machine.js';
 import type { RejectLoopEmitted } from '../../machines/edge/reject-loop.machine.js';
-import type { PlcLineAlarm } from './hardware/plcs.extension.js';
+import type { PlcLineAlarm } from './hardware/plc-line-alarm.js';
 import type { ConnectionMode } from '../domain/connection-mode.js';
 import type { BatchChangedEvent } from '../domain/aggregation.js';
 import type { UpsEmitted } from '../../machines/edge/ups.machine.js';

@@ -3,7 +3,7 @@ import type { SupervisorEmitted } from '../../machines/shared/supervisor.machine
 import type { DeviceSessionEmitted } from '../../machines/factory/device-session.machine.js';
 import type { ConnectionSettings } from '../domain/device-channel.js';
 import type { DeviceRecord } from '../../adapters/store/factory/device-store.js';
-import type { CommandChangedEvent } from './commands/command-port.js';
+import type { CommandChangedEvent } from '../domain/ports/command-port.js';
 
 /** Everything the factory's actors announce; the bus carries these to the hubs, the fleet and the logs. */
 export type FactoryEvent =

@@ -1,8 +1,9 @@
 import type { Knex } from 'knex';
 import { DomainError } from '../../../src/domain/domain-error.js';
 
-/** Who did something: a signed-in user, a device (its token), or the server itself. */
-export type AuditActor = { userId: string; username: string } | { deviceId: string } | { system: string };
+import type { AuditActor } from '../../../src/domain/audit-actor.js';
+
+export type { AuditActor } from '../../../src/domain/audit-actor.js';
 
 export interface AuditEntry {
   actor: AuditActor;

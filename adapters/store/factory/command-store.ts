@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { type CommandStatus, type CommandType, FINAL_COMMAND_STATUSES } from '../../../src/domain/device-commands.js';
-import type { CommandRecord } from '../../../src/factory/commands/command-port.js';
+import type { CommandRecord } from '../../../src/domain/ports/command-port.js';
 import { type AuditActor, type AuditEntry, recordAudit, recordAudits } from './audit-log.js';
 
 /**

@@ -14,12 +14,9 @@ import { LINE_MESSAGES } from './line.messages.js';
 import { HMI_MESSAGES } from './hmi.messages.js';
 import { CONSOLE_MESSAGES } from './console.messages.js';
 import { REASON_MESSAGES } from './reasons.messages.js';
+import { DEFAULT_LOCALE, type Locale, type MessageCatalogue } from './catalogue.js';
 
-export const LOCALES = ['ru', 'en'] as const;
-export type Locale = (typeof LOCALES)[number];
-export const DEFAULT_LOCALE: Locale = 'ru';
-
-export type MessageCatalogue = Record<string, Record<Locale, string>>;
+export { DEFAULT_LOCALE, LOCALES, type Locale, type MessageCatalogue } from './catalogue.js';
 
 export const MESSAGES: MessageCatalogue = {
   'operator.note': { ru: 'Заметка оператора: {text}', en: 'Operator note: {text}' },

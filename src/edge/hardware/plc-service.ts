@@ -3,7 +3,7 @@ import type { LineSignal, PlcValue } from '../../../adapters/plcs/plc-driver.js'
 import { type PlcHealth, plcHealth, type plcMachine, type PlcReply, type PlcRequest } from '../../../machines/edge/plc.machine.js';
 import { ask, AskTargetStoppedError, AskTimeoutError } from '../../runtime/ask.js';
 import type { Logger } from '../../runtime/logger.js';
-import type { PlcBinding, PlcBindings, PlcConfig } from './plcs-config.js';
+import type { PlcBinding, PlcBindings, PlcConfig } from '../../../adapters/plcs/plcs-config.js';
 
 /**
  * `context.services.plc`: the line signals (eject, lineRunning, counters, stopLineRequest,

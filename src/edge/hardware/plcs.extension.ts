@@ -7,7 +7,10 @@ import { oneAtATime } from '../../runtime/one-at-a-time.js';
 import type { EdgeContext, EdgeExtension } from '../extension.js';
 import { createHostPolicy, plcHosts, storedHostsAllowed } from './hardware-hosts.js';
 import { createPlcService, type PlcService, plcSystemId } from './plc-service.js';
-import { type PlcBindings, plcBindingsConfigSchema, type PlcConfig, plcsConfigSchema } from './plcs-config.js';
+import { type PlcBindings, plcBindingsConfigSchema, type PlcConfig, plcsConfigSchema } from '../../../adapters/plcs/plcs-config.js';
+import type { PlcLineAlarm } from './plc-line-alarm.js';
+
+export type { PlcLineAlarm } from './plc-line-alarm.js';
 
 /**
  * The PLC feature: one `plc` actor per configured PLC under the root supervisor, the PLC service
@@ -22,17 +25,6 @@ import { type PlcBindings, plcBindingsConfigSchema, type PlcConfig, plcsConfigSc
 export const PLCS_OVERRIDE_KEY = 'l2.override.plcs';
 export const PLC_BINDINGS_OVERRIDE_KEY = 'l2.override.plcBindings';
 const SCAN_LINE = 'scanLine';
-
-/** What `line.alarm` looks like when a PLC link is lost. */
-export interface PlcLineAlarm {
-  type: 'line.alarm';
-  code: 'PLC_DISCONNECTED';
-  message: string;
-  at: string;
-  source: 'plc';
-  plcId: string;
-  safeState: 'stop' | 'reject_all';
-}
 
 /** The feature as its routes see it. */
 export interface PlcFeature {

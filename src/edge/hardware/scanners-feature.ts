@@ -4,7 +4,7 @@ import { oneAtATime } from '../../runtime/one-at-a-time.js';
 import type { EdgeContext } from '../extension.js';
 import { createHostPolicy, scannerHosts, storedHostsAllowed } from './hardware-hosts.js';
 import { scannerChildSpec, scannerSystemId } from './scanner-children.js';
-import { type ScannerConfig, scannersListSchema } from './scanners-config.js';
+import { type ScannerConfig, scannersListSchema } from '../../../adapters/scanners/scanners-config.js';
 
 /**
  * The scanners as the API sees them: the configured list with each scanner's live state (read

@@ -10,7 +10,7 @@ import type { EventBus } from '../../runtime/event-bus.js';
 import type { Logger } from '../../runtime/logger.js';
 import type { DeviceChannelPort } from '../extension.js';
 import type { FactoryEvent } from '../factory-events.js';
-import type { CommandPort, CommandRecord, DispatchRequest } from './command-port.js';
+import type { CommandPort, CommandRecord, DispatchRequest } from '../../domain/ports/command-port.js';
 import { execShellOutcome, initialSnapshot, publicRecord, snapshotOf, withSnapshot } from './command-records.js';
 import { createDeadlineTimer } from './deadline-timer.js';
 import { createCommandWriter } from './command-writer.js';
