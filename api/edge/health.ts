@@ -1,7 +1,17 @@
 import type { SupervisorContext } from '../../machines/shared/supervisor.machine.js';
 import { type HealthReason, overallStatus } from '../../src/domain/health.js';
-import type { EdgeSystem } from '../../src/edge/system.js';
+import type { OutboxDrain } from '../../adapters/store/outbox-drain.js';
+import type { WithRoot, WithScanLine, WithScannersConfig } from './edge-deps.js';
 import { lineStatus } from './line-status.js';
+
+/** What /health needs from the edge. */
+export type EdgeHealthDeps = WithRoot &
+  WithScanLine &
+  WithScannersConfig & {
+    probeWritable(): Promise<string | null>;
+    outbox: Pick<OutboxDrain, 'status'>;
+    config: { health: { syncBacklogMaxAgeSeconds: number } };
+  };
 
 /**
  * The edge's health, read from actor snapshots and two cheap probes: down when the database
@@ -9,7 +19,7 @@ import { lineStatus } from './line-status.js';
  * the line is paused or disabled, an actor has FAILED for good, a scanner is not connected, or
  * the oldest item waiting to sync is older than the configured threshold.
  */
-export async function edgeHealth(system: EdgeSystem) {
+export async function edgeHealth(system: EdgeHealthDeps) {
   const reasons: HealthReason[] = [];
   const writeError = await system.probeWritable();
   if (writeError) reasons.push({ code: 'DATABASE_UNWRITABLE', level: 'down', message: `the database refuses writes: ${writeError}` });

@@ -8,9 +8,9 @@ import type { EdgeContext, EdgeExtension } from '../extension.js';
 import { createHostPolicy, plcHosts, storedHostsAllowed } from './hardware-hosts.js';
 import { createPlcService, type PlcService, plcSystemId } from './plc-service.js';
 import { type PlcBindings, plcBindingsConfigSchema, type PlcConfig, plcsConfigSchema } from '../../../adapters/plcs/plcs-config.js';
-import type { PlcLineAlarm } from './plc-line-alarm.js';
+import type { PlcLineAlarm } from '../edge-events.js';
 
-export type { PlcLineAlarm } from './plc-line-alarm.js';
+export type { PlcLineAlarm } from '../edge-events.js';
 
 /**
  * The PLC feature: one `plc` actor per configured PLC under the root supervisor, the PLC service
