@@ -3,7 +3,8 @@ import type { Context } from 'koa';
 import { z } from 'zod';
 import { TEST_LABEL_CODE, templateProblem } from '../../adapters/printers/templates.js';
 import { printerHealth, type PrinterSnapshot, printerState, type PrintReply, type PrintResult, type StatusReply } from '../../machines/edge/printer.machine.js';
-import type { PrinterService } from '../../src/edge/hardware/printers.extension.js';
+import type { AnyActorRef } from 'xstate';
+import type { PrinterTemplates } from '../../adapters/printers/printer-templates.js';
 import { type PrinterConfig, PRINTER_PARAMS_SCHEMAS, printersConfigSchema } from '../../adapters/printers/printers-config.js';
 import { askActor } from '../http/actor-calls.js';
 import { requireRole, type TokenIssuer } from '../http/auth.js';
@@ -40,7 +41,15 @@ export function printerParamsJsonSchema() {
  * status, print, test and templates. With no printer configured everything but PUT and the
  * schema answers 503 SERVICE_UNAVAILABLE, as the spec says of a service that is not wired.
  */
-export function printerRoutes(service: PrinterService, tokens: TokenIssuer): Router {
+/** What the routes need from the printer feature (src/edge/hardware/printers.extension.ts). */
+export interface PrinterRoutesService {
+  list(): PrinterConfig[];
+  actor(printer: PrinterConfig): AnyActorRef | undefined;
+  replace(next: PrinterConfig[]): Promise<{ started: string[]; kept: string[]; removed: string[] }>;
+  templates: PrinterTemplates;
+}
+
+export function printerRoutes(service: PrinterRoutesService, tokens: TokenIssuer): Router {
   const router = new Router({ prefix: '/api/v1/printers' });
   const operator = requireRole(tokens, 'OPERATOR');
   const manager = requireRole(tokens, 'MANAGER');

@@ -8,7 +8,7 @@ import { type ScannerConfig, scannersConfigSchema } from '../../adapters/scanner
 import { CONNECTION_MODES } from '../domain/connection-mode.js';
 import { plcBindingsConfigSchema, plcsConfigSchema } from '../../adapters/plcs/plcs-config.js';
 import { rejectLoopConfigSchema } from './hardware/reject-loop-config.js';
-import { gpioConfigSchema } from './hardware/gpio-config.js';
+import { gpioConfigSchema } from '../../adapters/gpio/gpio-config.js';
 import { printersConfigSchema } from '../../adapters/printers/printers-config.js';
 import { upsConfigSchema } from './hardware/ups-config.js';
 import { DEFAULT_PRIVATE_CIDRS, parseCidr } from '../domain/net/cidr.js';

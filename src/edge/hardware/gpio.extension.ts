@@ -5,7 +5,7 @@ import type { GpioBoard } from '../../../adapters/gpio/gpio-board.js';
 import { gpioRoutes } from '../../../api/edge/gpio.routes.js';
 import { type GpioContext, type GpioEvent, type GpioInput, gpioMachine, type LineAlarm, upsOnBattery } from '../../../machines/edge/gpio.machine.js';
 import type { EdgeContext, EdgeExtension } from '../extension.js';
-import type { GpioConfig } from './gpio-config.js';
+import type { GpioConfig } from '../../../adapters/gpio/gpio-config.js';
 
 /** The gpio actor's systemId and supervisor key. */
 export const GPIO = 'gpio';
