@@ -1,7 +1,7 @@
 import Router from '@koa/router';
 import { z } from 'zod';
 import { queryAudit } from '../../adapters/store/factory/audit-log.js';
-import type { FactorySystem } from '../../src/factory/system.js';
+import type { WithDatabase, WithTokens } from './factory-deps.js';
 import { requireRole } from '../http/auth.js';
 import { ok } from '../http/envelope.js';
 import { parseQuery } from '../http/validate.js';
@@ -16,7 +16,10 @@ export const auditQuery = z
   .strict();
 
 /** `GET /api/v1/audit-log` (MANAGER and ADMIN): who changed what, newest first. */
-export function auditRoutes(system: FactorySystem): Router {
+/** What the audit log route needs from the factory. */
+export type AuditRoutesDeps = WithTokens & WithDatabase;
+
+export function auditRoutes(system: AuditRoutesDeps): Router {
   const router = new Router();
   router.get('/api/v1/audit-log', requireRole(system.tokens, 'MANAGER'), async (ctx) => {
     const filter = parseQuery(ctx, auditQuery);
