@@ -1,6 +1,6 @@
 import Router from '@koa/router';
 import { z } from 'zod';
-import type { ScanDecidedReply } from '../../machines/edge/scan-line.machine.js';
+import type { ScanReply } from '../../machines/edge/scan-line.machine.js';
 import type { Bottle } from '../../src/domain/aggregation.js';
 import { type BottleStatus, isBottleStatus } from '../../src/domain/bottle-status.js';
 import type { WithAggregation, WithLineConfig, WithQueries, WithScanLine, WithTokens } from './edge-deps.js';
@@ -91,7 +91,7 @@ export function bottleRoutes(system: BottleRoutesDeps): Router {
    */
   router.post('/', anyone, async (ctx) => {
     const body = parseBody(ctx, createBody);
-    const reply = await askActor<ScanDecidedReply>(system.scanLine(), (replyTo) => ({
+    const reply = await askActor<ScanReply>(system.scanLine(), (replyTo) => ({
       type: 'SUBMIT_BOTTLES',
       bottles: body.bottles,
       ...(body.deviceId ? { deviceId: body.deviceId } : {}),

@@ -1,6 +1,6 @@
 import Router from '@koa/router';
 import { z } from 'zod';
-import { decisionMessage, decisionReason, type ScanDecidedReply, type ScanDecision } from '../../machines/edge/scan-line.machine.js';
+import { decisionMessage, decisionReason, type ScanReply, type ScanDecision } from '../../machines/edge/scan-line.machine.js';
 import type { ScanOutcome } from '../../src/domain/scan-commit.js';
 import { decodeCursor, encodeCursor } from '../http/cursor.js';
 import { checkCode } from '../../src/domain/codes/index.js';
@@ -40,7 +40,7 @@ export function decisionBody(decision: ScanDecision) {
 export type ScannerRoutesDeps = WithTokens & WithScanLine & WithQueries & WithLineConfig & WithScannersConfig;
 
 export async function scanThroughLine(system: WithScanLine, code: string, source: string) {
-  const reply = await askActor<ScanDecidedReply>(system.scanLine(), (replyTo) => ({ type: 'SCAN', code, source, receivedAt: new Date().toISOString(), replyTo }));
+  const reply = await askActor<ScanReply>(system.scanLine(), (replyTo) => ({ type: 'SCAN', code, source, receivedAt: new Date().toISOString(), replyTo }));
   return decisionBody(reply.decisions[0]!);
 }
 

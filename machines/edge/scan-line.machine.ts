@@ -60,9 +60,12 @@ export type ScanLineEvent =
   /** The role handler's answer to one role scan. */
   | { type: 'role.done'; job: RoleJob<AnyActorRef>; result: RoleResult };
 
-/** Sent to a requester's replyTo once its job is decided. */
-export interface ScanDecidedReply {
-  type: 'scan.decided';
+/**
+ * Sent to a requester's replyTo once its job is decided (its decisions, in order). Not the
+ * `scan.decided` event, which is emitted once per decision for everyone listening.
+ */
+export interface ScanReply {
+  type: 'scan.reply';
   requestId: string | null;
   decisions: ScanDecision[];
 }
@@ -260,7 +263,7 @@ export const scanLineMachine = setup({
         settled += job.items.length;
         if (decisions.length > 0) lastScanAt = decisions[decisions.length - 1]!.timestamp;
         if (job.replyTo) {
-          enqueue.sendTo(job.replyTo, { type: 'scan.decided', requestId: job.requestId, decisions } satisfies ScanDecidedReply);
+          enqueue.sendTo(job.replyTo, { type: 'scan.reply', requestId: job.requestId, decisions } satisfies ScanReply);
         }
         const role = job.role ?? 'ADD';
         for (const decision of decisions) enqueue.emit({ type: 'scan.decided', decision, role });
@@ -301,7 +304,7 @@ export const scanLineMachine = setup({
         bottleId: result.bottleId,
         timestamp: job.item.receivedAt ?? new Date().toISOString(),
       };
-      if (job.replyTo) enqueue.sendTo(job.replyTo, { type: 'scan.decided', requestId: job.requestId, decisions: [decision] } satisfies ScanDecidedReply);
+      if (job.replyTo) enqueue.sendTo(job.replyTo, { type: 'scan.reply', requestId: job.requestId, decisions: [decision] } satisfies ScanReply);
       enqueue.emit({ type: 'scan.decided', decision, role: job.role });
       enqueue.assign({ counters: count(context.counters, [decision]), inFlight: context.inFlight - 1, lastScanAt: decision.timestamp });
     }),
@@ -321,7 +324,7 @@ export const scanLineMachine = setup({
       const decisions = codes.map((code) =>
         decide({ code, source, receivedAt: null, outcome: 'refused', ...because(params.reason), bottle: null, gtin: null }, { outcome: 'refused', bottleId: null }, null),
       );
-      if (event.replyTo) enqueue.sendTo(event.replyTo, { type: 'scan.decided', requestId: event.requestId ?? null, decisions } satisfies ScanDecidedReply);
+      if (event.replyTo) enqueue.sendTo(event.replyTo, { type: 'scan.reply', requestId: event.requestId ?? null, decisions } satisfies ScanReply);
       enqueue.assign(({ context }) => ({ counters: count(context.counters, decisions) }));
     }),
   },
@@ -370,7 +373,7 @@ export const scanLineMachine = setup({
         if (!event.replyTo) return;
         const item: CommitItem = { code: event.text, source: event.source, receivedAt: event.receivedAt ?? null, outcome: 'noread', ...because(reasons.noRead()), bottle: null, gtin: null };
         const decisions = [decide(item, { outcome: 'noread', bottleId: null }, null)];
-        enqueue.sendTo(event.replyTo, { type: 'scan.decided', requestId: event.requestId ?? null, decisions } satisfies ScanDecidedReply);
+        enqueue.sendTo(event.replyTo, { type: 'scan.reply', requestId: event.requestId ?? null, decisions } satisfies ScanReply);
       }),
     },
   },
