@@ -1,7 +1,7 @@
 import Router from '@koa/router';
 import { z } from 'zod';
-import { queryEdgeAudit } from '../../adapters/store/audit-trail.js';
-import type { WithReader, WithTokens } from './edge-deps.js';
+import type { EdgeAuditQueries } from '../../adapters/store/audit-trail.js';
+import type { WithTokens } from './edge-deps.js';
 import { requireRole } from '../http/auth.js';
 import { ok } from '../http/envelope.js';
 import { parseQuery } from '../http/validate.js';
@@ -21,7 +21,7 @@ export const auditQuery = z
 const iso = (value: string | undefined) => (value ? new Date(value).toISOString() : undefined);
 
 /** What the audit log route needs from the edge. */
-export type AuditRoutesDeps = WithTokens & WithReader;
+export type AuditRoutesDeps = WithTokens & { queries: { audit: EdgeAuditQueries } };
 
 /**
  * `GET /api/v1/audit-log` (MANAGER and ADMIN): who did what on this line, newest first. Filters:
@@ -34,7 +34,7 @@ export function auditRoutes(system: AuditRoutesDeps): Router {
     const q = parseQuery(ctx, auditQuery);
     ok(
       ctx,
-      await queryEdgeAudit(system.db.reader, {
+      await system.queries.audit.list({
         user: q.user,
         action: q.action,
         outcome: q.outcome,

@@ -1,4 +1,3 @@
-import type { Knex } from 'knex';
 import type { AnyActorRef } from 'xstate';
 import type { BatchQueries } from '../../adapters/store/batch-queries.js';
 import type { BottleQueries } from '../../adapters/store/bottle-queries.js';
@@ -46,9 +45,4 @@ export interface WithLineConfig {
 export interface WithScannersConfig {
   config: { scanners: ScannerConfig[] };
   scanner(id: string): AnyActorRef | undefined;
-}
-
-/** The edge database's reader connection, for reads that have a query function of their own in adapters/store. */
-export interface WithReader {
-  db: { reader: Knex };
 }

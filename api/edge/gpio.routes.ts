@@ -12,10 +12,6 @@ export const nameParams = z.object({ name: z.string().min(1).max(64) });
 export const testBody = z.object({}).strict();
 export const setBody = z.object({ on: z.boolean() }).strict();
 
-/**
- * The cabinet's GPIO (spec: MARS L2 — GPIO). Reads are OPERATOR; pressing a button from the API
- * and switching LEDs are MANAGER. Not configured (or no board) → 503 SERVICE_UNAVAILABLE.
- */
 /** What the routes need from the GPIO feature (src/edge/hardware/gpio.extension.ts). */
 export interface GpioRoutesFeature {
   config: Pick<GpioConfig, 'buttons' | 'leds'>;
@@ -26,6 +22,10 @@ export interface GpioRoutesFeature {
   setLed(name: string, on: boolean): boolean;
 }
 
+/**
+ * The cabinet's GPIO (spec: MARS L2 — GPIO). Reads are OPERATOR; pressing a button from the API
+ * and switching LEDs are MANAGER. Not configured (or no board) → 503 SERVICE_UNAVAILABLE.
+ */
 export function gpioRoutes(tokens: TokenIssuer, feature: GpioRoutesFeature): Router {
   const router = new Router({ prefix: '/api/v1/gpio' });
   const operator = requireRole(tokens, 'OPERATOR');

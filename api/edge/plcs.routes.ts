@@ -15,11 +15,6 @@ const idParams = z.object({ id: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/) });
 const NOT_CONFIGURED = 'No PLC is configured on this edge';
 const KIND_TYPES = { coil: 'bool', register: 'int', string: 'string' } as const;
 
-/**
- * PLCs (spec: MARS L2 — PLCs). Reads are OPERATOR; bindings and the forced reconnect of
- * POST /test (it interrupts a live link) are MANAGER; PUT /plcs (where the edge connects) is ADMIN. With no PLC configured the
- * routes answer 503 SERVICE_UNAVAILABLE, except PUT /plcs, which is how one gets configured.
- */
 /** What the routes need from the PLC feature (src/edge/hardware/plcs.extension.ts). */
 export interface PlcRoutesFeature {
   plcs(): PlcConfig[];
@@ -37,6 +32,11 @@ export interface PlcRoutesFeature {
   };
 }
 
+/**
+ * PLCs (spec: MARS L2 — PLCs). Reads are OPERATOR; bindings and the forced reconnect of
+ * POST /test (it interrupts a live link) are MANAGER; PUT /plcs (where the edge connects) is ADMIN. With no PLC configured the
+ * routes answer 503 SERVICE_UNAVAILABLE, except PUT /plcs, which is how one gets configured.
+ */
 export function plcRoutes(feature: PlcRoutesFeature, tokens: TokenIssuer): Router {
   const router = new Router({ prefix: '/api/v1' });
   const operator = requireRole(tokens, 'OPERATOR');

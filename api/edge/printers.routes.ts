@@ -36,11 +36,6 @@ export function printerParamsJsonSchema() {
   return Object.fromEntries(Object.entries(PRINTER_PARAMS_SCHEMAS).map(([model, schema]) => [model, z.toJSONSchema(schema, { io: 'input' })]));
 }
 
-/**
- * /api/v1/printers: the list (PUT applies in place), the parameter schema, and per printer its
- * status, print, test and templates. With no printer configured everything but PUT and the
- * schema answers 503 SERVICE_UNAVAILABLE, as the spec says of a service that is not wired.
- */
 /** What the routes need from the printer feature (src/edge/hardware/printers.extension.ts). */
 export interface PrinterRoutesService {
   list(): PrinterConfig[];
@@ -49,6 +44,11 @@ export interface PrinterRoutesService {
   templates: PrinterTemplates;
 }
 
+/**
+ * /api/v1/printers: the list (PUT applies in place), the parameter schema, and per printer its
+ * status, print, test and templates. With no printer configured everything but PUT and the
+ * schema answers 503 SERVICE_UNAVAILABLE, as the spec says of a service that is not wired.
+ */
 export function printerRoutes(service: PrinterRoutesService, tokens: TokenIssuer): Router {
   const router = new Router({ prefix: '/api/v1/printers' });
   const operator = requireRole(tokens, 'OPERATOR');

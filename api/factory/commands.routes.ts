@@ -56,7 +56,6 @@ function requireCommandRole(ctx: Context, type: CommandType) {
 }
 
 
-/** Device commands: dispatch (waiting for the result by default), history, one command, cancel, and logs pulled from the device. */
 /** What the command routes need from the factory (src/factory/extension.ts gives it). */
 export interface CommandRoutesContext {
   tokens: TokenIssuer;
@@ -70,6 +69,7 @@ export type CommandRoutesService = CommandPort & {
   list(deviceId: string, filter: CommandFilter): Promise<{ items: CommandRecord[]; total: number }>;
 };
 
+/** Device commands: dispatch (waiting for the result by default), history, one command, cancel, and logs pulled from the device. */
 export function commandRoutes(context: CommandRoutesContext, commands: CommandRoutesService): Router {
   const router = new Router({ prefix: '/api/v1/devices/:id' });
   const operator = requireRole(context.tokens, 'OPERATOR');

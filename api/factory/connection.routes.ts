@@ -9,13 +9,13 @@ import { parseBody } from '../http/validate.js';
 import { actorOf } from './audit-actor.js';
 import { connectionSettingsPatch } from './schemas.js';
 
-/** Site-wide connection settings; a change is pushed to every connected edge. */
 /** What the connection settings routes need from the factory: reads from memory, writes through its serial worker. */
 export interface ConnectionRoutesDeps extends WithTokens {
   settings(): ConnectionSettings;
   connectionSettings(): AnyActorRef;
 }
 
+/** Site-wide connection settings; a change is pushed to every connected edge. */
 export function connectionRoutes(system: ConnectionRoutesDeps): Router {
   const router = new Router({ prefix: '/api/v1/connection' });
 

@@ -4,10 +4,6 @@ import type { Logger } from '../../src/runtime/logger.js';
 import type { WithQueries } from './factory-deps.js';
 import type { WsHub } from '../http/ws-hub.js';
 
-/**
- * `/ws/dashboard`: `device_status` on every change of a device's state or of what it reports,
- * and `metrics` at a steady cadence (only while someone is watching).
- */
 /** What the dashboard feed needs from the factory. */
 export type DashboardFeedDeps = WithQueries & {
   bus: EventBus<FactoryEvent>;
@@ -16,6 +12,10 @@ export type DashboardFeedDeps = WithQueries & {
   config: { dashboard: { metricsIntervalMs: number } };
 };
 
+/**
+ * `/ws/dashboard`: `device_status` on every change of a device's state or of what it reports,
+ * and `metrics` at a steady cadence (only while someone is watching).
+ */
 export function feedDashboard(system: DashboardFeedDeps, hub: WsHub): () => void {
   const iso = (at: number) => new Date(at).toISOString();
   const offs = [

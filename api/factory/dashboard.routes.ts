@@ -5,13 +5,13 @@ import { requireRole } from '../http/auth.js';
 import { ok } from '../http/envelope.js';
 import { parseQuery } from '../http/validate.js';
 
+/** What the dashboard routes need from the factory. */
+export type DashboardRoutesDeps = WithTokens & WithFleet & WithQueries & { config: { company: { timeZone: string } } };
+
 /**
  * The control room's figures. "Today" is the company's day (config company.timeZone). The spec's
  * example names the pallet figure `palletsTodayfalse`, a typo: it is `palletsToday` here.
  */
-/** What the dashboard routes need from the factory. */
-export type DashboardRoutesDeps = WithTokens & WithFleet & WithQueries & { config: { company: { timeZone: string } } };
-
 export async function dashboardOverview(system: Omit<DashboardRoutesDeps, 'tokens'>) {
   const counts = system.fleet.counts();
   const today = await system.queries.dashboard.overview(new Date());

@@ -18,13 +18,13 @@ export const putDeviceConfigBody = z
   .strict();
 
 
-/** `GET/PUT /api/v1/devices/{id}/config`: desired config (OPERATOR reads, MANAGER writes and pushes). */
 /** What the routes need from the desired-configuration service (src/factory/device-config/device-config-service.ts). */
 export interface DeviceConfigRoutesService {
   view(deviceId: string): Promise<object>;
   update(update: { deviceId: string; version: number; config: EdgeRuntimeConfig; push: boolean; actor: AuditActor }): Promise<object>;
 }
 
+/** `GET/PUT /api/v1/devices/{id}/config`: desired config (OPERATOR reads, MANAGER writes and pushes). */
 export function deviceConfigRoutes(tokens: TokenIssuer, service: DeviceConfigRoutesService): Router {
   const router = new Router({ prefix: '/api/v1/devices' });
 

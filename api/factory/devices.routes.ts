@@ -16,10 +16,10 @@ import { createDeviceBody, deviceParams, updateDeviceBody } from './schemas.js';
 
 export const heartbeatBody = z.object({ status: reportedStatusSchema.optional() }).strict();
 
-/** A stored device with its live session (status from its session actor, channel from the hub). */
 /** What the device routes need from the factory: writes through its device worker, reads through the queries. */
 export type DeviceRoutesDeps = WithTokens & WithDeviceAuth & WithFleet & WithPresence & WithQueries & { devices(): AnyActorRef };
 
+/** A stored device with its live session (status from its session actor, channel from the hub). */
 export function deviceView(system: WithFleet, isConnected: (id: string) => boolean, device: DeviceRecord) {
   const session = system.fleet.status(device.id);
   return {

@@ -17,6 +17,7 @@ import { staticUi } from '../http/static-ui.js';
 import { docsRoutes } from '../http/openapi/docs.routes.js';
 import { packageVersion } from '../../src/runtime/cli.js';
 import { factoryOpenApiDocument } from './factory-openapi.js';
+import type { WithDatabase } from './factory-deps.js';
 
 /** What the factory's HTTP API needs: what each of its routers declares, and the shell's own (src/factory/server.ts passes the system). */
 export type FactoryAppDeps = SystemRoutesDeps &
@@ -24,7 +25,8 @@ export type FactoryAppDeps = SystemRoutesDeps &
   SyncRoutesDeps &
   ConnectionRoutesDeps &
   DashboardRoutesDeps &
-  AuditRoutesDeps & {
+  AuditRoutesDeps &
+  WithDatabase & {
     logger: Logger;
     config: { server: { bodyLimitKb: number } };
     security: Omit<LoginDeps, 'logger'> & UserRouteDeps;

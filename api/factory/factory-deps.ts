@@ -58,7 +58,7 @@ export interface WithRoot {
   readonly root: AnyActorRef;
 }
 
-/** The factory database, for reads that have a query function of their own in adapters/store/factory. */
+/** The factory database, for the refused-call audit (api/factory/forbidden-audit.ts) that writes its own row. */
 export interface WithDatabase {
   db: Knex;
 }

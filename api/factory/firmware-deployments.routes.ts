@@ -45,7 +45,6 @@ function deploymentView(deployment: FirmwareDeploymentWithDevices) {
   return { ...deployment, counts: countDevices(states) };
 }
 
-/** `/api/v1/firmware/deployments`: start and abort a rollout (ADMIN), list and follow rollouts (OPERATOR). */
 /** What the deployment routes need from the firmware feature (src/factory/firmware/deployment-service.ts). */
 export interface DeploymentRoutesService {
   create(request: {
@@ -62,6 +61,7 @@ export interface DeploymentRoutesService {
   abort(id: string, request: { actor: AuditActor; reason?: string }): Promise<FirmwareDeploymentWithDevices>;
 }
 
+/** `/api/v1/firmware/deployments`: start and abort a rollout (ADMIN), list and follow rollouts (OPERATOR). */
 export function firmwareDeploymentRoutes(context: { tokens: TokenIssuer }, deployments: DeploymentRoutesService): Router {
   const router = new Router({ prefix: '/api/v1/firmware/deployments' });
   const operator = requireRole(context.tokens, 'OPERATOR');

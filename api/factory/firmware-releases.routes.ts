@@ -43,11 +43,6 @@ function checkRawBody(ctx: Context): number | null {
   return declared === '' ? null : Number(declared);
 }
 
-/**
- * `/api/v1/firmware/releases`: upload (ADMIN, raw body streamed to disk), list and read
- * (OPERATOR), delete (ADMIN), and the artifact download (a device token or a user token) with
- * ETag and single byte ranges, so an interrupted download resumes where it stopped.
- */
 /** What the release routes need from the factory (src/factory/extension.ts gives it). */
 export interface ReleaseRoutesContext {
   tokens: TokenIssuer;
@@ -72,6 +67,11 @@ export interface ReleaseRoutesService {
   signingKey: object;
 }
 
+/**
+ * `/api/v1/firmware/releases`: upload (ADMIN, raw body streamed to disk), list and read
+ * (OPERATOR), delete (ADMIN), and the artifact download (a device token or a user token) with
+ * ETag and single byte ranges, so an interrupted download resumes where it stopped.
+ */
 export function firmwareReleaseRoutes(context: ReleaseRoutesContext, releases: ReleaseRoutesService): Router {
   const router = new Router({ prefix: '/api/v1/firmware/releases' });
   const operator = requireRole(context.tokens, 'OPERATOR');

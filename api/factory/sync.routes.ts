@@ -25,10 +25,10 @@ export const syncBody = (maxItems: number) =>
     })
     .strict();
 
-/** `POST /api/v1/sync`: an edge's outbox batch, idempotent by item id, answered after the commit. */
 /** What the sync route needs from the factory: the ingest worker of a device's lane. */
 export type SyncRoutesDeps = WithDeviceAuth & WithPresence & WithQueries & { ingest(deviceId: string): AnyActorRef; config: { sync: { maxItems: number } } };
 
+/** `POST /api/v1/sync`: an edge's outbox batch, idempotent by item id, answered after the commit. */
 export function syncRoutes(system: SyncRoutesDeps): Router {
   const router = new Router();
   const body = syncBody(system.config.sync.maxItems);

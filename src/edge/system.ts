@@ -9,6 +9,8 @@ import { createOutboxDrain } from '../../adapters/store/outbox-drain.js';
 import { createSettingsStore, createSnapshotStore } from '../../adapters/store/settings-store.js';
 import { createBatchQueries } from '../../adapters/store/batch-queries.js';
 import { createBottleQueries } from '../../adapters/store/bottle-queries.js';
+import { createEdgeAuditQueries } from '../../adapters/store/audit-trail.js';
+import { createBatchBufferQueries } from '../../adapters/store/batch-buffer-store.js';
 import { createScanCommitter } from '../../adapters/store/scan-committer.js';
 import { createRoleScanHandler } from './roles/role-scan-handler.js';
 import { connectSqlite, openSqliteDatabase, type SqliteDatabase } from '../../adapters/store/sqlite-database.js';
@@ -308,7 +310,7 @@ export async function startEdgeSystem(config: EdgeConfig, logger: Logger) {
     lineOps,
     /** Null when the database takes a write now, else why not (cached a few seconds; /health). */
     probeWritable: createWriteProbe(db.writer),
-    queries: { bottles: createBottleQueries(db.reader), batches: createBatchQueries(db.reader) },
+    queries: { bottles: createBottleQueries(db.reader), batches: createBatchQueries(db.reader), audit: createEdgeAuditQueries(db.reader), batchBuffer: createBatchBufferQueries(db.reader) },
     scanLine: () => get(SCAN_LINE),
     aggregation: () => get(AGGREGATION),
     provisioning: () => get(PROVISIONING),

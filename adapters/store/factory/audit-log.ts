@@ -125,3 +125,9 @@ export async function queryAudit(db: Knex, filter: { userId?: string; entityId?:
     detail: (r.detail as string | null) ?? null,
   }));
 }
+
+/** The audit log's reads as a query object (GET /api/v1/audit-log): the route never sees the connection. */
+export function createAuditQueries(db: Knex) {
+  return { list: (filter: Parameters<typeof queryAudit>[1]) => queryAudit(db, filter) };
+}
+export type AuditQueries = ReturnType<typeof createAuditQueries>;
