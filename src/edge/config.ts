@@ -36,7 +36,7 @@ const cidr = z.string().refine((text) => {
 
 const id = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, _ . - (1-64)');
 
-/** Scanners (transports, models, roles): src/edge/hardware/scanners-config.ts. */
+/** Scanners (transports, models, roles): adapters/scanners/scanners-config.ts. */
 
 export const edgeConfigSchema = z
   .object({
