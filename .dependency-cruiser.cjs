@@ -8,10 +8,10 @@ module.exports = {
   forbidden: [
     {
       name: 'machines-stay-pure',
-      comment: 'A machine imports only src/domain (and xstate): no adapters, api or composition roots.',
+      comment: 'A machine imports only src/domain, other machines (and xstate): no adapters, api, runtime or composition roots.',
       severity: 'error',
       from: { path: '^machines/' },
-      to: { path: `^(adapters|api)/|${COMPOSITION_ROOTS}` },
+      to: { path: '^(src|adapters|api|migrations)/', pathNot: '^src/domain/' },
     },
     {
       name: 'domain-imports-only-domain',

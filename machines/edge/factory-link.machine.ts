@@ -1,6 +1,6 @@
 import { type ActorRefFrom, assign, emit, fromCallback, sendTo, setup } from 'xstate';
 import type { ChannelMessage, ConnectionSettings, ReportedStatus } from '../../src/domain/device-channel.js';
-import { backoffDelay } from '../../src/runtime/backoff.js';
+import { backoffDelay } from '../../src/domain/backoff.js';
 
 /**
  * The edge's end of the device channel to its factory server: keeps it open (connecting →

@@ -1,6 +1,6 @@
 import { type ActorRefFrom, type AnyActorRef, assign, emit, enqueueActions, fromCallback, setup, type SnapshotFrom } from 'xstate';
 import type { PlcConnectionCommand, PlcConnectionEvent, PlcReply, PlcRequest, PlcTag, PlcValue } from '../../src/domain/ports/plc-connection.js';
-import { backoffDelay } from '../../src/runtime/backoff.js';
+import { backoffDelay } from '../../src/domain/backoff.js';
 
 /**
  * One PLC: keeps its link (connecting → connected → backoff → connecting …, or disconnected when

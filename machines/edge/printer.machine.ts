@@ -1,5 +1,5 @@
 import { type ActorRefFrom, type AnyActorRef, assign, emit, enqueueActions, fromCallback, sendTo, setup, type SnapshotFrom } from 'xstate';
-import { backoffDelay } from '../../src/runtime/backoff.js';
+import { backoffDelay } from '../../src/domain/backoff.js';
 
 /**
  * One printer: keeps its connection (connecting → connected → backoff → connecting …), queues

@@ -1,6 +1,6 @@
 import { type ActorRefFrom, assign, emit, enqueueActions, fromCallback, sendTo, setup } from 'xstate';
 import type { Frame, TransportCommand, TransportEvent } from '../../src/domain/ports/scanner-transport.js';
-import { backoffDelay } from '../../src/runtime/backoff.js';
+import { backoffDelay } from '../../src/domain/backoff.js';
 import { DEFAULT_SCANNER_ROLE, type ScannerRole } from '../../src/domain/scanner-role.js';
 import type { ScanReply, ScanLineEvent } from './scan-line.machine.js';
 

@@ -1,5 +1,5 @@
 import { type ActorRefFrom, assign, emit, fromCallback, sendTo, setup } from 'xstate';
-import { backoffDelay } from '../../src/runtime/backoff.js';
+import { backoffDelay } from '../../src/domain/backoff.js';
 
 /**
  * The UPS: keeps the connection to it (connecting → connected → backoff → connecting …, or

@@ -1,5 +1,5 @@
 import { type ActorRefFrom, type AnyActorRef, assign, emit, fromPromise, sendTo, setup } from 'xstate';
-import { backoffDelay } from '../../src/runtime/backoff.js';
+import { backoffDelay } from '../../src/domain/backoff.js';
 
 /**
  * Drains the transactional outbox upstream, one batch at a time: idle → checking → sending
