@@ -1,5 +1,5 @@
 import { fromPromise } from 'xstate';
-import type { WorkOutcome } from '../../machines/shared/serial-worker.machine.js';
+import type { WorkOutcome } from '../../src/domain/ports/work-outcome.js';
 import { DomainError } from '../../src/domain/domain-error.js';
 import type { SettingsStore } from '../store/settings-store.js';
 import { CloudError, type CloudClient } from './cloud-client.js';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { ActivatedDevice as ActivatedDevicePort, CloudDevice as CloudDevicePort } from '../../src/domain/ports/provisioning-record.js';
 
 /**
  * The OKTO Cloud wire contract as the edge sees it. The schemas check what comes back from the
@@ -20,7 +21,7 @@ export const cloudDeviceSchema = z.object({
   seqNumber: z.string(),
   deviceMode: z.string(),
   activated: z.boolean(),
-});
+}) satisfies z.ZodType<CloudDevicePort>;
 export type CloudDevice = z.infer<typeof cloudDeviceSchema>;
 
 export const activatedDeviceSchema = z.object({
@@ -32,7 +33,7 @@ export const activatedDeviceSchema = z.object({
   deviceName: z.string(),
   seqNumber: z.string(),
   industry: z.string(),
-});
+}) satisfies z.ZodType<ActivatedDevicePort>;
 export type ActivatedDevice = z.infer<typeof activatedDeviceSchema>;
 
 export const activateResponseSchema = z.object({ deviceToken: z.string().min(1), device: activatedDeviceSchema });

@@ -1,5 +1,5 @@
 import { fromPromise } from 'xstate';
-import type { ProvisioningRecord } from '../../machines/edge/provisioning.machine.js';
+import type { ProvisioningRecord } from '../../src/domain/ports/provisioning-record.js';
 import type { SnapshotStore } from '../store/settings-store.js';
 import type { CloudClient } from './cloud-client.js';
 

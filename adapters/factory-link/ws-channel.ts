@@ -1,6 +1,6 @@
 import { fromCallback } from 'xstate';
 import WebSocket from 'ws';
-import { CHANNEL_CLOSE_UNAUTHORIZED, type ChannelCommand, type ChannelEvent } from '../../machines/edge/factory-link.machine.js';
+import { CHANNEL_CLOSE_UNAUTHORIZED, type ChannelCommand, type ChannelEvent } from '../../src/domain/ports/channel-transport.js';
 import { channelMessage, decodeChannelMessage, DEVICE_CHANNEL_MAX_BYTES, encodeChannelMessage } from '../../src/domain/device-channel.js';
 import { describeNetworkError } from '../cloud/network-errors.js';
 

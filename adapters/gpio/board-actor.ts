@@ -1,5 +1,5 @@
 import { fromCallback } from 'xstate';
-import type { BoardCommand, BoardEvent } from '../../machines/edge/gpio.machine.js';
+import type { BoardCommand, BoardEvent } from '../../src/domain/ports/gpio-board.js';
 import type { GpioBoard } from './gpio-board.js';
 
 /**

@@ -1,6 +1,6 @@
 import { parseTagAddress } from './ethernet-ip-address.js';
 import { LazyPlcDriver } from './lazy-plc-driver.js';
-import type { PlcDriverEntry } from './plc-driver-factory.js';
+import type { PlcDriverEntry } from './plc-driver-entry.js';
 
 /** The port st-ethernet-ip always dials (EtherNet/IP explicit messaging). */
 const ENIP_PORT = 44818;

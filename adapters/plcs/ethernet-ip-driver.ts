@@ -197,10 +197,6 @@ export class EthernetIpDriver implements PlcDriver {
   }
 }
 
-export function createEthernetIpDriver(config: EthernetIpDriverConfig, controllerFactory?: EnipControllerFactory): EthernetIpDriver {
-  return new EthernetIpDriver(config, controllerFactory);
-}
-
 function plcDataTypeOf(typeName: string | null | undefined): PlcTag['dataType'] {
   if (!typeName) return 'unknown';
   if (typeName === 'BOOL') return 'bool';

@@ -1,5 +1,5 @@
 import { LazyPlcDriver } from './lazy-plc-driver.js';
-import type { PlcDriverEntry } from './plc-driver-factory.js';
+import type { PlcDriverEntry } from './plc-driver-entry.js';
 
 // NodeId strings node-opcua's resolveNodeId accepts: numeric, string, GUID and opaque identifiers.
 const NODE_ID = /^(?:ns=\d{1,5};)?(?:i=\d{1,10}|s=.+|g=[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}|b=[A-Za-z0-9+/]+={0,2})$/;

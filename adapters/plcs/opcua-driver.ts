@@ -185,10 +185,6 @@ export class OpcUaDriver implements PlcDriver {
   }
 }
 
-export function createOpcUaDriver(config: OpcUaDriverConfig): OpcUaDriver {
-  return new OpcUaDriver(config);
-}
-
 /** `ns=2;s=Line.Eject` → NodeId, with an error that names the address (node-opcua's says "Invalid nodeId"). */
 function parseNodeId(address: string): NodeId {
   try {

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { fromCallback } from 'xstate';
-import type { PlcConnectionCommand, PlcConnectionEvent, PlcReply, PlcRequest } from '../../machines/edge/plc.machine.js';
-import type { PlcConfig } from '../../src/edge/hardware/plcs-config.js';
+import type { PlcConnectionCommand, PlcConnectionEvent, PlcReply, PlcRequest } from '../../src/domain/ports/plc-connection.js';
+import type { PlcConfig } from './plcs-config.js';
 import type { PlcDriver, PlcTag, PlcValue } from './plc-driver.js';
 
 /**

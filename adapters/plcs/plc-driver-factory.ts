@@ -1,25 +1,14 @@
-import type { PlcConfig, PlcProtocol } from '../../src/edge/hardware/plcs-config.js';
+import type { PlcConfig, PlcProtocol } from './plcs-config.js';
 import { ethernetIpDriverEntry } from './ethernet-ip-driver-entry.js';
 import { parseModbusAddress } from './modbus-address.js';
 import { createModbusDriver } from './modbus-driver.js';
 import { opcUaDriverEntry } from './opcua-driver-entry.js';
 import type { PlcDriver } from './plc-driver.js';
+import type { PlcDriverEntry } from './plc-driver-entry.js';
 import { createProfinetGatewayDriver, resolveGatewayAddress } from './profinet-gateway-driver.js';
 import { createTcpSocketDriver } from './tcp-socket-driver.js';
 
-/**
- * Protocol → driver. Each entry builds a driver from a PLC's configuration and says how to check
- * an address before it is bound (so PUT /plc/bindings rejects `hr:abc` up front, not at the first
- * eject). Protocols without an entry fail to connect with a clear message (the PLC shows it in
- * its health) instead of crashing the edge.
- */
-export interface PlcDriverEntry {
-  create(config: PlcConfig): PlcDriver;
-  /** null when the address is fine for this PLC, else why not. Absent = any non-empty address. */
-  checkAddress?(config: PlcConfig, address: string): string | null;
-  /** The protocol lists its tags itself (browse()); others show the configured bindings. */
-  browses?: boolean;
-}
+export type { PlcDriverEntry } from './plc-driver-entry.js';
 
 const modbusAddressProblem = (_config: PlcConfig, address: string) => {
   const parsed = parseModbusAddress(address);

@@ -4,14 +4,8 @@
  * Addresses are the protocol's own strings, parsed by the driver (e.g. Modbus `coil:10`,
  * `hr:100`, `hr:200/str10`; OPC UA `ns=2;s=Line.Eject`; EtherNet/IP `Program:Main.Eject`).
  */
-export type PlcValue = boolean | number | string;
-
-export interface PlcTag {
-  address: string;
-  name: string;
-  dataType: 'bool' | 'int' | 'real' | 'string' | 'unknown';
-  writable: boolean;
-}
+import type { PlcTag, PlcValue } from '../../src/domain/ports/plc-connection.js';
+export type { PlcTag, PlcValue } from '../../src/domain/ports/plc-connection.js';
 
 export interface PlcDriver {
   readonly protocol: string;

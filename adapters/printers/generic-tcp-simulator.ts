@@ -1,5 +1,5 @@
-import type { GenericParams } from '../../src/edge/hardware/printers-config.js';
-import { genericParamsSchema } from '../../src/edge/hardware/printers-config.js';
+import type { GenericParams } from './printers-config.js';
+import { genericParamsSchema } from './printers-config.js';
 import { FrameDecoder } from '../scanners/frame-decoder.js';
 import { frameBytes } from './generic-tcp.js';
 import { createSimServer, type SimServer } from './sim-server.js';

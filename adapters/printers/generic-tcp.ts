@@ -1,7 +1,7 @@
-import type { PrinterFault, PrinterStatusReport, PrintJob } from '../../machines/edge/printer.machine.js';
-import type { GenericParams } from '../../src/edge/hardware/printers-config.js';
+import type { PrinterFault, PrinterStatusReport, PrintJob } from '../../src/domain/ports/printer-driver.js';
+import type { GenericParams } from './printers-config.js';
 import { FrameDecoder } from '../scanners/frame-decoder.js';
-import type { DriverSession, GenericDriverConfig, SendDriverEvent } from './printer-driver.js';
+import type { DriverSession, GenericDriverConfig, SendDriverEvent } from './printer-session.js';
 import { openPrinterLink, renderJob, textFrames } from './printer-link.js';
 
 /**

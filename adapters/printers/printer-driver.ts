@@ -1,28 +1,12 @@
 import { fromCallback } from 'xstate';
-import type { DriverCommand, DriverEvent } from '../../machines/edge/printer.machine.js';
-import type { GenericParams, PrinterModel, VideojetParams, ZebraParams } from '../../src/edge/hardware/printers-config.js';
+import type { DriverCommand, DriverEvent } from '../../src/domain/ports/printer-driver.js';
+import type { PrinterModel } from './printers-config.js';
 import { genericTcpDriver } from './generic-tcp.js';
 import { videojetDriver } from './videojet.js';
 import { zebraZplDriver } from './zebra-zpl.js';
+import type { DriverSession, PrinterDriverConfig, SendDriverEvent } from './printer-session.js';
 
-/** What the printer machine hands its driver actor: one model's connection and parameters. */
-interface Endpoint {
-  host: string;
-  port: number;
-  connectTimeoutMs: number;
-}
-export type ZebraDriverConfig = Endpoint & { model: 'ZEBRA_ZPL'; params: ZebraParams };
-export type VideojetDriverConfig = Endpoint & { model: 'VIDEOJET'; params: VideojetParams };
-export type GenericDriverConfig = Endpoint & { model: 'GENERIC_TCP'; params: GenericParams };
-export type PrinterDriverConfig = ZebraDriverConfig | VideojetDriverConfig | GenericDriverConfig;
-
-export type SendDriverEvent = (event: DriverEvent) => void;
-
-/** One connection's protocol: commands in, events out through `send`, closed by the owner. */
-export interface DriverSession {
-  command(command: DriverCommand): void;
-  close(): void;
-}
+export type { DriverSession, GenericDriverConfig, PrinterDriverConfig, SendDriverEvent, VideojetDriverConfig, ZebraDriverConfig } from './printer-session.js';
 
 const SESSIONS: { [M in PrinterModel]: (config: Extract<PrinterDriverConfig, { model: M }>, send: SendDriverEvent) => DriverSession } = {
   ZEBRA_ZPL: zebraZplDriver,

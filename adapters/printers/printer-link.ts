@@ -1,6 +1,6 @@
-import type { PrintJob } from '../../machines/edge/printer.machine.js';
+import type { PrintJob } from '../../src/domain/ports/printer-driver.js';
 import type { FrameDecoder } from '../scanners/frame-decoder.js';
-import type { DriverSession, SendDriverEvent } from './printer-driver.js';
+import type { DriverSession, SendDriverEvent } from './printer-session.js';
 import { dialTcp, type TcpLink, type TcpLinkOptions } from './tcp-link.js';
 import { renderTemplate } from './templates.js';
 

@@ -1,4 +1,4 @@
-import type { PrinterModel } from '../../src/edge/hardware/printers-config.js';
+import type { PrinterModel } from './printers-config.js';
 
 /**
  * Label templates: text with {{code}} and {{param}} placeholders. Rendering is per model because

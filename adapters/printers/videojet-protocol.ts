@@ -1,4 +1,4 @@
-import type { PrinterFault, PrinterStatusReport } from '../../machines/edge/printer.machine.js';
+import type { PrinterFault, PrinterStatusReport } from '../../src/domain/ports/printer-driver.js';
 
 /**
  * The Videojet-style text protocol (after Zipher Text Communications): every message is

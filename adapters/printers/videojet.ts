@@ -1,6 +1,6 @@
-import type { PrintJob } from '../../machines/edge/printer.machine.js';
+import type { PrintJob } from '../../src/domain/ports/printer-driver.js';
 import { FrameDecoder } from '../scanners/frame-decoder.js';
-import type { DriverSession, SendDriverEvent, VideojetDriverConfig } from './printer-driver.js';
+import type { DriverSession, SendDriverEvent, VideojetDriverConfig } from './printer-session.js';
 import { openPrinterLink, renderJob, textFrames } from './printer-link.js';
 import { encodeCommand, faultOf, parseStatus, splitMessage, statusReport, unsafeValue, type VideojetStatus } from './videojet-protocol.js';
 

@@ -1,4 +1,4 @@
-import type { PrinterStatusReport } from '../../machines/edge/printer.machine.js';
+import type { PrinterStatusReport } from '../../src/domain/ports/printer-driver.js';
 
 /**
  * Zebra's `~HS` host status: three STX…ETX CR LF strings (ZPL II programming guide).

@@ -1,5 +1,5 @@
-import type { PrintJob } from '../../machines/edge/printer.machine.js';
-import type { DriverSession, SendDriverEvent, ZebraDriverConfig } from './printer-driver.js';
+import type { PrintJob } from '../../src/domain/ports/printer-driver.js';
+import type { DriverSession, SendDriverEvent, ZebraDriverConfig } from './printer-session.js';
 import { openPrinterLink, renderJob } from './printer-link.js';
 import { DEFAULT_TEMPLATES, escapeZplPlaceholder } from './templates.js';
 import { type HostStatus, HostStatusDecoder, hostStatusReport } from './zebra-host-status.js';

@@ -39,8 +39,4 @@ export const framingSchema: z.ZodType<FramingConfig> = z
   })
   .strict();
 
-/** What a decoder produces: the domain normalises and validates `code` text later. */
-export type Frame =
-  | { kind: 'code'; text: string }
-  | { kind: 'noread'; text: string }
-  | { kind: 'garbage'; bytes: number; reason: string };
+export type { Frame } from '../../src/domain/ports/scanner-transport.js';

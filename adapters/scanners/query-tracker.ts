@@ -1,5 +1,4 @@
-import type { Frame } from './framing.js';
-import type { TransportEvent } from './tcp-transport.js';
+import type { Frame, TransportEvent } from '../../src/domain/ports/scanner-transport.js';
 
 /**
  * Answers to commands (e.g. Cognex DMCC `||>GET DEVICE.NAME`) share the data channel with the

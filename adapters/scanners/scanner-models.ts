@@ -60,7 +60,3 @@ export const SCANNER_MODEL_PROFILES: Record<ScannerModel, ScannerModelProfile> =
     notes: 'Framing and trigger entirely from the configuration.',
   },
 };
-
-export function scannerModelProfile(model: ScannerModel): ScannerModelProfile {
-  return SCANNER_MODEL_PROFILES[model];
-}

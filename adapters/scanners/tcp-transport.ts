@@ -2,7 +2,8 @@ import net from 'node:net';
 import { fromCallback } from 'xstate';
 import { addressInCidrs, DEFAULT_PRIVATE_CIDRS, parseCidr } from '../../src/domain/net/cidr.js';
 import { FrameDecoder } from './frame-decoder.js';
-import type { Frame, FramingConfig } from './framing.js';
+import type { FramingConfig } from './framing.js';
+import type { TransportCommand, TransportEvent } from '../../src/domain/ports/scanner-transport.js';
 import { createQueryTracker, type QueryTracker } from './query-tracker.js';
 
 export interface TcpScannerConfig {
@@ -26,25 +27,7 @@ export interface TcpScannerConfig {
   peerIdleMs?: number;
 }
 
-export type TransportEvent =
-  | { type: 'transport.listening'; port: number }
-  | { type: 'transport.connected'; peer: string }
-  | { type: 'transport.frame'; frame: Frame }
-  /** The answer to `transport.query` (null: none within the timeout); `status` for extended DMCC answers. */
-  | { type: 'transport.response'; text: string | null; status?: number }
-  /** listen mode: the reader hung up (or was replaced by a newer connection); still listening. */
-  | { type: 'transport.peerLost'; reason: string }
-  /** listen mode: a connection was refused (not in allowFrom, or a live reader holds the port); at most one per few seconds. */
-  | { type: 'transport.refused'; peer: string; reason: string }
-  /** Terminal for this invocation: the owner stops the actor, backs off and invokes it again. */
-  | { type: 'transport.failed'; reason: string };
-
-export type TransportCommand =
-  | { type: 'transport.write'; data: string }
-  /** Writes the configured `trigger` string; ignored when none is configured. */
-  | { type: 'transport.trigger' }
-  /** Writes a command whose one-line answer comes back as `transport.response` (see query-tracker.ts). */
-  | { type: 'transport.query'; data: string };
+export type { TransportCommand, TransportEvent } from '../../src/domain/ports/scanner-transport.js';
 
 const DEFAULT_CONNECT_TIMEOUT_MS = 5000;
 const DEFAULT_PEER_IDLE_MS = 60_000;

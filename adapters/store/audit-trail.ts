@@ -115,3 +115,9 @@ export async function queryEdgeAudit(db: Knex, filter: EdgeAuditFilter): Promise
   }));
   return { items, nextCursor: rows.length > filter.limit ? String(items[items.length - 1]!.id) : null };
 }
+
+/** The audit log's reads as a query object (GET /api/v1/audit-log): the route never sees the connection. */
+export function createEdgeAuditQueries(reader: Knex) {
+  return { list: (filter: EdgeAuditFilter) => queryEdgeAudit(reader, filter) };
+}
+export type EdgeAuditQueries = ReturnType<typeof createEdgeAuditQueries>;

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { BOTTLE_STATUS_NAMES, BottleStatus, canTransition } from '../../src/domain/bottle-status.js';
-import { setBottleStatus } from './aggregation-store.js';
+import { setBottleStatus } from './batch-writes.js';
 import type { BottleRow } from './rows.js';
 
 export type EjectionUpdate =

@@ -8,12 +8,12 @@ import { reasons, type ScanReason } from '../../src/domain/codes/reasons.js';
 import type { RoleResult, RoleScanRequest } from '../../src/domain/scanner-role.js';
 import { BATCH_IDENTIFIER_PATTERN, roleRefusal } from '../../src/domain/scanner-role.js';
 import { nextId } from '../../src/domain/ids.js';
-import { nextSequence, outbox } from './aggregation-store.js';
+import { nextSequence, outbox } from './batch-writes.js';
 import type { BatchRow, BottleRow } from './rows.js';
 import { allocateSscc } from './sscc-store.js';
 import { NO_AGGREGATION_SETTINGS, type AggregationChild, type AggregationSettings } from '../../src/domain/sscc.js';
 import { ssccOfLabel } from '../../src/domain/sscc-label.js';
-import { boxContents } from './aggregation-store.js';
+import { boxContents } from './batch-writes.js';
 
 /**
  * BOX scans: a batch (case) goes onto the line's open pallet, which is opened when there is none

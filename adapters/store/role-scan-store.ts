@@ -1,12 +1,12 @@
 import type { Knex } from 'knex';
 import type { EventObject } from 'xstate';
-import type { WorkOutcome } from '../../machines/shared/serial-worker.machine.js';
+import type { WorkOutcome } from '../../src/domain/ports/work-outcome.js';
 import { BOTTLE_STATUS_NAMES, BottleStatus } from '../../src/domain/bottle-status.js';
 import { DomainError } from '../../src/domain/domain-error.js';
 import { reasons } from '../../src/domain/codes/reasons.js';
 import { roleRefusal, type NonAddRole, type RoleResult, type RoleScanRequest } from '../../src/domain/scanner-role.js';
 import { packageRefusal, statusRoleRefusal, verifyRefusal } from '../../src/domain/role-rules.js';
-import { addBottles, createBatch, setBottleStatus } from './aggregation-store.js';
+import { addBottles, createBatch, setBottleStatus } from './batch-writes.js';
 import { bufferEntry, consumeEntry } from './batch-buffer-store.js';
 import { boxScan } from './pallet-store.js';
 import type { BatchRow, BottleRow } from './rows.js';

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { fromCallback } from 'xstate';
-import type { CommitterEvent, ScanLineEvent } from '../../machines/edge/scan-line.machine.js';
+import type { CommitterEvent, CommitterReply } from '../../src/domain/scan-commit.js';
 import type { AnyActorRef } from 'xstate';
 import type { CommitItem, CommitJob, CommitResult } from '../../src/domain/scan-commit.js';
 import { nextId } from '../../src/domain/ids.js';
@@ -23,7 +23,7 @@ export function createScanCommitter(db: Knex, options: GroupCommitOptions) {
   }, options);
 
   const logic = fromCallback<CommitterEvent, void>(({ receive, sendBack }) => {
-    const reply = sendBack as (event: ScanLineEvent) => void;
+    const reply = sendBack as (event: CommitterReply) => void;
     // Every job of a group settles in the same tick: gather them into one event, so the scan
     // line releases a whole group in one step instead of one step per job.
     let settled: Array<{ job: CommitJob<AnyActorRef>; results: CommitResult[] }> = [];

@@ -9,7 +9,3 @@ export interface SyncTarget {
   readonly name: string;
   send(items: SyncItem[]): Promise<SyncItemResult[]>;
 }
-
-export class SyncTargetUnavailable extends Error {
-  readonly kind = 'unavailable';
-}

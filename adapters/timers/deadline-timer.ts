@@ -1,5 +1,5 @@
 import { fromCallback } from 'xstate';
-import type { DeadlineCheck, DeadlineInput } from '../../machines/factory/device-session.machine.js';
+import type { DeadlineCheck, DeadlineInput } from '../../src/domain/ports/deadline.js';
 
 /**
  * The real `deadline` actor for device sessions: sends `CHECK { now }` once the wall clock has

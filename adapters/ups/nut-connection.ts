@@ -1,5 +1,5 @@
 import { fromCallback } from 'xstate';
-import type { UpsConnectionCommand, UpsConnectionEvent, UpsReading } from '../../machines/edge/ups.machine.js';
+import type { UpsConnectionCommand, UpsConnectionEvent, UpsReading } from '../../src/domain/ports/ups-connection.js';
 import { NutClient, NutError } from './nut-client.js';
 import { nutNumber, parseUpsStatus } from './nut-protocol.js';
 

@@ -1,6 +1,6 @@
 import net from 'node:net';
 import { fromCallback } from 'xstate';
-import type { UpsConnectionCommand, UpsConnectionEvent, UpsReading } from '../../machines/edge/ups.machine.js';
+import type { UpsConnectionCommand, UpsConnectionEvent, UpsReading } from '../../src/domain/ports/ups-connection.js';
 import { parseUpsStatus, splitNutLine } from './nut-protocol.js';
 
 /** upsd always quotes values, escaping \\ and ". */

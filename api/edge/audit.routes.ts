@@ -1,7 +1,7 @@
 import Router from '@koa/router';
 import { z } from 'zod';
-import { queryEdgeAudit } from '../../adapters/store/audit-trail.js';
-import type { EdgeSystem } from '../../src/edge/system.js';
+import type { EdgeAuditQueries } from '../../adapters/store/audit-trail.js';
+import type { WithTokens } from './edge-deps.js';
 import { requireRole } from '../http/auth.js';
 import { ok } from '../http/envelope.js';
 import { parseQuery } from '../http/validate.js';
@@ -20,18 +20,21 @@ export const auditQuery = z
 
 const iso = (value: string | undefined) => (value ? new Date(value).toISOString() : undefined);
 
+/** What the audit log route needs from the edge. */
+export type AuditRoutesDeps = WithTokens & { queries: { audit: EdgeAuditQueries } };
+
 /**
  * `GET /api/v1/audit-log` (MANAGER and ADMIN): who did what on this line, newest first. Filters:
  * user (id or username), action (exact, or a prefix ending in `.`/`*`), outcome, from/to (ISO
  * times); `cursor` = the `nextCursor` of the page before.
  */
-export function auditRoutes(system: EdgeSystem): Router {
+export function auditRoutes(system: AuditRoutesDeps): Router {
   const router = new Router();
   router.get('/api/v1/audit-log', requireRole(system.tokens, 'MANAGER'), async (ctx) => {
     const q = parseQuery(ctx, auditQuery);
     ok(
       ctx,
-      await queryEdgeAudit(system.db.reader, {
+      await system.queries.audit.list({
         user: q.user,
         action: q.action,
         outcome: q.outcome,

@@ -1,9 +1,9 @@
 import Router from '@koa/router';
 import { z } from 'zod';
-import { createBatchBufferQueries } from '../../adapters/store/batch-buffer-store.js';
+import type { createBatchBufferQueries } from '../../adapters/store/batch-buffer-store.js';
 import type { BufferCode, BufferLoadResult, BufferRequest, BufferVerifyResult } from '../../src/domain/batch-buffer.js';
 import { checkCode } from '../../src/domain/codes/index.js';
-import type { EdgeSystem } from '../../src/edge/system.js';
+import type { WithAggregation, WithLineConfig, WithTokens } from './edge-deps.js';
 import { doWork } from '../http/actor-calls.js';
 import { requireRole } from '../http/auth.js';
 import { ok } from '../http/envelope.js';
@@ -24,17 +24,22 @@ export const loadBody = z
 export const batchQuery = z.object({ batch: batchIdentifier });
 export const verifyBody = z.object({ code: codeField, consumedBy: z.string().trim().min(1).max(128).optional() }).strict();
 
+/** What the batch-accounting routes need from the edge. */
+export type BatchAccountingRoutesDeps = WithTokens &
+  WithAggregation &
+  WithLineConfig & { queries: { batchBuffer: ReturnType<typeof createBatchBufferQueries> } };
+
 /**
  * Batch accounting (Партионный учёт): load a batch's codes into the local buffer, see what is
  * loaded/consumed/remaining, drop a batch, and verify (consume) one code. VERIFY_LOCAL_BUFFER
  * scanners consume through the scan line by the same rules. OPERATOR reads and verifies; MANAGER
  * loads and deletes. Writes go through the bottle ledger actor, like every other aggregation change.
  */
-export function batchAccountingRoutes(system: EdgeSystem): Router {
+export function batchAccountingRoutes(system: BatchAccountingRoutesDeps): Router {
   const router = new Router({ prefix: '/api/v1/batch-accounting' });
   const operator = requireRole(system.tokens, 'OPERATOR');
   const manager = requireRole(system.tokens, 'MANAGER');
-  const queries = createBatchBufferQueries(system.db.reader);
+  const queries = system.queries.batchBuffer;
   const work = <T>(request: BufferRequest) => doWork<T>(system.aggregation(), request);
 
   /** Parses codes as the line does; the identification code is what the buffer matches on. */

@@ -1,7 +1,8 @@
 import Router from '@koa/router';
 import { z } from 'zod';
 import type { Batch } from '../../src/domain/aggregation.js';
-import type { EdgeSystem } from '../../src/edge/system.js';
+import type { JournalRecordEvent } from '../../src/domain/journal-record.js';
+import type { WithAggregation, WithQueries, WithTokens } from './edge-deps.js';
 import { doWork } from '../http/actor-calls.js';
 import { requireRole, type AuthState } from '../http/auth.js';
 import { ok } from '../http/envelope.js';
@@ -37,7 +38,15 @@ export const addBody = z.object({ bottles: bottleIds.min(1) }).strict();
 export const closeBody = z.object({}).strict();
 export const unpackBody = z.object({}).strict();
 
-export function batchRoutes(system: EdgeSystem): Router {
+/** What the batch routes need from the edge: writes through the aggregation worker, reads through the queries. */
+export type BatchRoutesDeps = WithTokens &
+  WithAggregation &
+  WithQueries & {
+    config: { line: { id: string; deviceId: string; batchSize: number | null } };
+    bus: { publish(event: JournalRecordEvent): void };
+  };
+
+export function batchRoutes(system: BatchRoutesDeps): Router {
   const router = new Router({ prefix: '/api/v1/batches' });
   const anyone = requireRole(system.tokens, 'OPERATOR');
 

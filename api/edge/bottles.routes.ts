@@ -1,9 +1,9 @@
 import Router from '@koa/router';
 import { z } from 'zod';
-import type { ScanDecidedReply } from '../../machines/edge/scan-line.machine.js';
+import type { ScanReply } from '../../machines/edge/scan-line.machine.js';
 import type { Bottle } from '../../src/domain/aggregation.js';
 import { type BottleStatus, isBottleStatus } from '../../src/domain/bottle-status.js';
-import type { EdgeSystem } from '../../src/edge/system.js';
+import type { WithAggregation, WithLineConfig, WithQueries, WithScanLine, WithTokens } from './edge-deps.js';
 import { askActor, doWork } from '../http/actor-calls.js';
 import { type Principal, requireRole } from '../http/auth.js';
 import { ok } from '../http/envelope.js';
@@ -47,7 +47,10 @@ export const createBody = z
 
 export const statusBody = z.object({ status: z.number().int().refine(isBottleStatus, 'status must be 0-5') }).strict();
 
-export function bottleRoutes(system: EdgeSystem): Router {
+/** What the bottle routes need from the edge. */
+export type BottleRoutesDeps = WithTokens & WithAggregation & WithQueries & WithScanLine & WithLineConfig;
+
+export function bottleRoutes(system: BottleRoutesDeps): Router {
   const router = new Router({ prefix: '/api/v1/bottles' });
   const anyone = requireRole(system.tokens, 'OPERATOR');
 
@@ -88,7 +91,7 @@ export function bottleRoutes(system: EdgeSystem): Router {
    */
   router.post('/', anyone, async (ctx) => {
     const body = parseBody(ctx, createBody);
-    const reply = await askActor<ScanDecidedReply>(system.scanLine(), (replyTo) => ({
+    const reply = await askActor<ScanReply>(system.scanLine(), (replyTo) => ({
       type: 'SUBMIT_BOTTLES',
       bottles: body.bottles,
       ...(body.deviceId ? { deviceId: body.deviceId } : {}),

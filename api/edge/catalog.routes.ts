@@ -1,7 +1,7 @@
 import Router from '@koa/router';
 import { z } from 'zod';
 import { LOCALES } from '../../src/domain/i18n/messages.js';
-import { plcCatalog, printerCatalog, scannerCatalog } from '../../src/edge/self-service/driver-catalog.js';
+import { plcCatalog, printerCatalog, scannerCatalog } from './driver-catalog.js';
 import { requireRole, type TokenIssuer } from '../http/auth.js';
 import { ok } from '../http/envelope.js';
 import { parseQuery } from '../http/validate.js';

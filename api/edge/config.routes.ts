@@ -1,6 +1,5 @@
 import Router from '@koa/router';
 import { z } from 'zod';
-import type { SelfService } from '../../src/edge/self-service/self-service.js';
 import { type AuthState, requireRole, type TokenIssuer } from '../http/auth.js';
 import { ok } from '../http/envelope.js';
 import { parseBody, parseQuery } from '../http/validate.js';
@@ -33,7 +32,16 @@ export const noQuery = z.object({}).strict();
 
 const userOf = (state: unknown) => (state as Partial<AuthState>).principal?.username ?? null;
 
-export function configRoutes(tokens: TokenIssuer, service: SelfService, status: () => Promise<unknown>): Router {
+/** What the routes need from the self-service (src/edge/self-service/self-service.ts); records are answered as they are. */
+export interface ConfigRoutesService {
+  keys(): object[];
+  overrides(): Promise<{ overrides: object; updatedAt: object; invalid: object[] }>;
+  change(request: { set?: Record<string, unknown> | undefined; unset?: string[] | undefined; actor?: string | undefined }, user: string | null): Promise<object>;
+  clear(request: { actor?: string | undefined }, user: string | null): Promise<object>;
+  reload(request: { actor?: string | undefined }, user: string | null): Promise<object>;
+}
+
+export function configRoutes(tokens: TokenIssuer, service: ConfigRoutesService, status: () => Promise<unknown>): Router {
   const router = new Router({ prefix: '/api/v1' });
   const manager = requireRole(tokens, 'MANAGER');
   const admin = requireRole(tokens, 'ADMIN');

@@ -1,22 +1,23 @@
+import type Router from '@koa/router';
 import type Koa from 'koa';
-import type { EdgeSystem } from '../../src/edge/system.js';
+import type { Logger } from '../../src/runtime/logger.js';
 import { createHttpApp } from '../http/app.js';
 import { acceptedByAny } from '../http/body-parsing.js';
-import { auditMutatingCalls } from '../http/call-audit.js';
-import { loginRoutes } from '../http/login.routes.js';
-import { userRoutes } from '../http/users.routes.js';
-import { auditRoutes } from './audit.routes.js';
-import { batchAccountingRoutes } from './batch-accounting.routes.js';
-import { batchRoutes } from './batches.routes.js';
-import { palletRoutes } from './pallets.routes.js';
-import { bottleRoutes } from './bottles.routes.js';
-import { eventRoutes } from './events.routes.js';
-import { lineRoutes } from './line.routes.js';
-import { mockRoutes } from './mock.routes.js';
-import { scannerRoutes } from './scanner.routes.js';
-import { provisioningRoutes } from './provisioning.routes.js';
-import { systemRoutes } from './system.routes.js';
-import { upstreamRoutes } from './upstream.routes.js';
+import { auditMutatingCalls, type CallAuditOptions } from '../http/call-audit.js';
+import { type LoginDeps, loginRoutes } from '../http/login.routes.js';
+import { type UserRouteDeps, userRoutes } from '../http/users.routes.js';
+import { type AuditRoutesDeps, auditRoutes } from './audit.routes.js';
+import { type BatchAccountingRoutesDeps, batchAccountingRoutes } from './batch-accounting.routes.js';
+import { type BatchRoutesDeps, batchRoutes } from './batches.routes.js';
+import { type PalletRouteDeps, palletRoutes } from './pallets.routes.js';
+import { type BottleRoutesDeps, bottleRoutes } from './bottles.routes.js';
+import { type EventRoutesDeps, eventRoutes } from './events.routes.js';
+import { type LineRoutesDeps, lineRoutes } from './line.routes.js';
+import { type MockRoutesDeps, mockRoutes } from './mock.routes.js';
+import { type ScannerRoutesDeps, scannerRoutes } from './scanner.routes.js';
+import { type ProvisioningRoutesDeps, provisioningRoutes } from './provisioning.routes.js';
+import { type SystemRoutesDeps, systemRoutes } from './system.routes.js';
+import { type UpstreamRoutesDeps, upstreamRoutes } from './upstream.routes.js';
 import { staticUi } from '../http/static-ui.js';
 import { docsRoutes } from '../http/openapi/docs.routes.js';
 import { edgeOpenApiDocument } from './edge-openapi.js';
@@ -34,8 +35,28 @@ const UNAUDITED_PATHS = new Set([
   '/api/v1/batch-accounting/verify',
 ]);
 
+/** What the edge's HTTP API needs: what each of its routers declares, and the shell's own (src/edge/server.ts passes the system). */
+export type EdgeAppDeps = SystemRoutesDeps &
+  AuditRoutesDeps &
+  BottleRoutesDeps &
+  EventRoutesDeps &
+  LineRoutesDeps &
+  BatchRoutesDeps &
+  PalletRouteDeps &
+  BatchAccountingRoutesDeps &
+  ScannerRoutesDeps &
+  MockRoutesDeps &
+  ProvisioningRoutesDeps &
+  UpstreamRoutesDeps & {
+    logger: Logger;
+    config: { server: { bodyLimitKb: number } };
+    security: Omit<LoginDeps, 'logger'> & UserRouteDeps & { recordCall: CallAuditOptions['record'] };
+    /** The features' routers (src/edge/extensions.ts). */
+    extensions: ReadonlyArray<{ routes?: Router[] }>;
+  };
+
 /** The edge's HTTP API: the shared Koa shell plus one router per resource. */
-export function createEdgeApp(system: EdgeSystem): Koa {
+export function createEdgeApp(system: EdgeAppDeps): Koa {
   const app = createHttpApp({
     logger: system.logger,
     jsonLimitBytes: system.config.server.bodyLimitKb * 1024,

@@ -1,4 +1,4 @@
-import type { EdgeEvent } from '../../src/edge/edge-events.js';
+import type { EdgeEvent } from '../../machines/edge/edge-events.js';
 import type { EventBus } from '../../src/runtime/event-bus.js';
 import type { WsHub } from '../http/ws-hub.js';
 import type { JournalEntry } from '../../src/domain/journal-entry.js';

@@ -4,7 +4,10 @@ import { z } from 'zod';
 import { LOCALES } from '../../src/domain/i18n/messages.js';
 import type { JournalFilter } from '../../src/domain/journal-entry.js';
 import { JOURNAL_CATEGORIES, JOURNAL_SEVERITIES } from '../../src/domain/journal-record.js';
-import type { EdgeSystem } from '../../src/edge/system.js';
+import type { JournalEntry } from '../../src/domain/journal-entry.js';
+import type { JournalRecordEvent } from '../../src/domain/journal-record.js';
+import type { JournalStore } from '../../adapters/store/journal-store.js';
+import type { WithTokens } from './edge-deps.js';
 import { requireRole, type AuthState } from '../http/auth.js';
 import { decodeCursor, encodeCursor } from '../http/cursor.js';
 import { ok } from '../http/envelope.js';
@@ -83,11 +86,20 @@ const FORMATS = {
   xml: { type: 'application/xml; charset=utf-8', head: XML_HEAD, row: xmlRow, separator: '', tail: XML_TAIL },
 } as const;
 
+/** What the journal routes need from the edge: its journal (src/edge/journal/journal.ts). */
+export interface EventRoutesDeps extends WithTokens {
+  journal: {
+    store: JournalStore;
+    nowUs(): number;
+    record(record: Omit<JournalRecordEvent, 'type'>): Promise<JournalEntry>;
+  };
+}
+
 /**
  * The HMI journal (spec "Events / Journal"): filtered pages newest first with an opaque cursor,
  * operator notes, acknowledgement of alarms (who and when), and a streamed export.
  */
-export function eventRoutes(system: EdgeSystem): Router {
+export function eventRoutes(system: EventRoutesDeps): Router {
   const router = new Router({ prefix: '/api/v1/events' });
   const operator = requireRole(system.tokens, 'OPERATOR');
   const { journal } = system;

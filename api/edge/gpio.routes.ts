@@ -1,6 +1,8 @@
 import Router from '@koa/router';
 import { z } from 'zod';
-import type { GpioFeature } from '../../src/edge/hardware/gpio.extension.js';
+import type { GpioBoard } from '../../adapters/gpio/gpio-board.js';
+import type { GpioConfig } from '../../adapters/gpio/gpio-config.js';
+import type { GpioContext } from '../../machines/edge/gpio.machine.js';
 import { requireRole, type TokenIssuer } from '../http/auth.js';
 import { ok } from '../http/envelope.js';
 import { ApiError, conflict, notFound, unavailable } from '../http/errors.js';
@@ -10,11 +12,21 @@ export const nameParams = z.object({ name: z.string().min(1).max(64) });
 export const testBody = z.object({}).strict();
 export const setBody = z.object({ on: z.boolean() }).strict();
 
+/** What the routes need from the GPIO feature (src/edge/hardware/gpio.extension.ts). */
+export interface GpioRoutesFeature {
+  config: Pick<GpioConfig, 'buttons' | 'leds'>;
+  /** Null when GPIO can be used; otherwise the reason it cannot. */
+  unavailable(): string | null;
+  board(): GpioBoard | null;
+  snapshot(): GpioContext | null;
+  setLed(name: string, on: boolean): boolean;
+}
+
 /**
  * The cabinet's GPIO (spec: MARS L2 — GPIO). Reads are OPERATOR; pressing a button from the API
  * and switching LEDs are MANAGER. Not configured (or no board) → 503 SERVICE_UNAVAILABLE.
  */
-export function gpioRoutes(tokens: TokenIssuer, feature: GpioFeature): Router {
+export function gpioRoutes(tokens: TokenIssuer, feature: GpioRoutesFeature): Router {
   const router = new Router({ prefix: '/api/v1/gpio' });
   const operator = requireRole(tokens, 'OPERATOR');
   const manager = requireRole(tokens, 'MANAGER');

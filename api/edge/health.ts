@@ -1,8 +1,20 @@
 import { type HealthReason, overallStatus } from '../../src/domain/health.js';
-import type { EdgeSystem } from '../../src/edge/system.js';
+import type { OutboxDrain } from '../../adapters/store/outbox-drain.js';
+import type { WithRoot, WithScanLine, WithScannersConfig } from './edge-deps.js';
 import { lineStatus } from './line-status.js';
 import { SCAN_LINE } from '../../src/domain/actor-ids.js';
 import { failedChildReasons } from '../../src/runtime/supervised-children.js';
+
+/** What /health needs from the edge. */
+export type EdgeHealthDeps = WithRoot &
+  WithScanLine &
+  WithScannersConfig & {
+    probeWritable(): Promise<string | null>;
+    outbox: Pick<OutboxDrain, 'status'>;
+    config: { health: { syncBacklogMaxAgeSeconds: number } };
+    /** Features whose construction threw: left out, the edge runs without them. */
+    disabledFeatures: ReadonlyArray<{ name: string; error: string }>;
+  };
 
 /**
  * The edge's health, read from actor snapshots and two cheap probes: down when the database
@@ -11,7 +23,7 @@ import { failedChildReasons } from '../../src/runtime/supervised-children.js';
  * scanner is not connected, or the oldest item waiting to sync is older than the configured
  * threshold.
  */
-export async function edgeHealth(system: EdgeSystem) {
+export async function edgeHealth(system: EdgeHealthDeps) {
   const reasons: HealthReason[] = [];
   const writeError = await system.probeWritable();
   if (writeError) reasons.push({ code: 'DATABASE_UNWRITABLE', level: 'down', message: `the database refuses writes: ${writeError}` });

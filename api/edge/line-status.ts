@@ -1,9 +1,12 @@
 import type { ScannerContext } from '../../machines/edge/scanner.machine.js';
 import type { ScanLineContext } from '../../machines/edge/scan-line.machine.js';
-import type { EdgeSystem } from '../../src/edge/system.js';
+import type { WithScanLine, WithScannersConfig } from './edge-deps.js';
+
+/** What the line's status needs from the edge. */
+export type LineStatusDeps = WithScanLine & WithScannersConfig;
 
 /** The scanners' and the line's live state, read from actor snapshots (never from storage). */
-export function lineStatus(system: EdgeSystem) {
+export function lineStatus(system: LineStatusDeps) {
   const line = system.scanLine().getSnapshot() as { value: unknown; context: ScanLineContext };
   const scanners = system.config.scanners.map((config) => {
     const snapshot = system.scanner(config.id)?.getSnapshot() as { value: unknown; context: ScannerContext } | undefined;

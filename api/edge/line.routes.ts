@@ -1,7 +1,7 @@
 import Router from '@koa/router';
 import { z } from 'zod';
 import type { ScanLineContext } from '../../machines/edge/scan-line.machine.js';
-import type { EdgeSystem } from '../../src/edge/system.js';
+import type { WithRoot, WithTokens } from './edge-deps.js';
 import { LineOperationRefused } from '../../src/domain/line-operation.js';
 import { requireRole, type AuthState } from '../http/auth.js';
 import { ok } from '../http/envelope.js';
@@ -13,13 +13,22 @@ export const pauseBody = z.object({ reason: z.string().trim().min(1).max(500) })
 export const resumeBody = z.object({ reason: z.string().trim().min(1).max(500).optional() }).strict();
 export const noQuery = z.object({}).strict();
 
+/** What the line routes need from the edge: its line operations (src/edge/line/line-operations.ts). */
+export interface LineRoutesDeps extends WithTokens, WithRoot {
+  lineOps: {
+    status(): { state: string; reason: string | null };
+    pause(reason: string, user: string): void;
+    resume(reason: string, user: string): void;
+  };
+}
+
 /**
  * Line operations (no spec shape; see README "Journal, line operations and health"): an
  * operator pauses and resumes the line with a reason. A pause by the system (PLC away, UPS on
  * battery, a missed reject) may be resumed by a person once its cause is gone; while it holds,
  * 409 CONFLICT names it. A device disabled by the factory is enabled by the factory only.
  */
-export function lineRoutes(system: EdgeSystem): Router {
+export function lineRoutes(system: LineRoutesDeps): Router {
   const router = new Router({ prefix: '/api/v1/line' });
   const operator = requireRole(system.tokens, 'OPERATOR');
 

@@ -1,7 +1,7 @@
 import Router from '@koa/router';
 import { z } from 'zod';
 import { generateCode, GS } from '../../src/domain/codes/index.js';
-import type { EdgeSystem } from '../../src/edge/system.js';
+import type { WithLineConfig, WithScanLine, WithTokens } from './edge-deps.js';
 import { requireRole } from '../http/auth.js';
 import { ok } from '../http/envelope.js';
 import { ApiError } from '../http/errors.js';
@@ -11,8 +11,15 @@ import { scanThroughLine } from './scanner.routes.js';
 
 export const mockScanBody = z.object({ code: codeField.optional(), scannerId: z.string().min(1).max(64).optional() }).strict();
 
+/** What the mock routes need from the edge. */
+export type MockRoutesDeps = WithTokens &
+  WithScanLine &
+  WithLineConfig & {
+    config: { mockMode: boolean; scanners: Array<{ id: string; transport: string }> };
+  };
+
 /** Testing helpers: only in mock mode (a fresh edge without a config file), refused otherwise. */
-export function mockRoutes(system: EdgeSystem): Router {
+export function mockRoutes(system: MockRoutesDeps): Router {
   const router = new Router({ prefix: '/api/v1/mock' });
   const anyone = requireRole(system.tokens, 'OPERATOR');
   const mockOnly = async (_ctx: unknown, next: () => Promise<unknown>) => {

@@ -1,5 +1,5 @@
 import { describeRoute } from '../http/openapi/route-description.js';
-import { plcBindingsConfigSchema, plcsConfigSchema } from '../../src/edge/hardware/plcs-config.js';
+import { plcBindingsConfigSchema, plcsConfigSchema } from '../../adapters/plcs/plcs-config.js';
 
 /** The OpenAPI descriptions of plcs.routes.ts (validated with the same zod schemas). */
 export const plcsRoutesDescribed = [

@@ -3,9 +3,9 @@ import { z } from 'zod';
 import { modbusTag } from '../../adapters/plcs/modbus-driver.js';
 import { plcBrowses } from '../../adapters/plcs/plc-driver-factory.js';
 import type { PlcTag } from '../../adapters/plcs/plc-driver.js';
-import type { PlcFeature } from '../../src/edge/hardware/plcs.extension.js';
-import { PlcError } from '../../src/edge/hardware/plc-service.js';
-import { type PlcConfig, plcBindingsConfigSchema, plcsConfigSchema } from '../../src/edge/hardware/plcs-config.js';
+import { type PlcBindings, type PlcConfig, plcBindingsConfigSchema, plcsConfigSchema } from '../../adapters/plcs/plcs-config.js';
+import type { PlcHealth, PlcReply, PlcRequest } from '../../machines/edge/plc.machine.js';
+import { PlcError } from '../../src/domain/plc-error.js';
 import { requireRole, type TokenIssuer } from '../http/auth.js';
 import { ok } from '../http/envelope.js';
 import { notFound, unavailable, validationError } from '../http/errors.js';
@@ -15,12 +15,29 @@ const idParams = z.object({ id: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/) });
 const NOT_CONFIGURED = 'No PLC is configured on this edge';
 const KIND_TYPES = { coil: 'bool', register: 'int', string: 'string' } as const;
 
+/** What the routes need from the PLC feature (src/edge/hardware/plcs.extension.ts). */
+export interface PlcRoutesFeature {
+  plcs(): PlcConfig[];
+  bindings(): PlcBindings;
+  /** Problems with these bindings against these PLCs (unknown PLC, bad address), by signal. */
+  bindingProblems(plcs: PlcConfig[], bindings: PlcBindings): Array<{ field: string; reason: string }>;
+  replacePlcs(next: PlcConfig[]): Promise<{ added: string[]; changed: string[]; removed: string[]; unchanged: string[] }>;
+  replaceBindings(next: PlcBindings): Promise<void>;
+  /** Forces a reconnect of one PLC (POST /plcs/{id}/test). */
+  reconnect(plcId: string): boolean;
+  service: {
+    health(plcId: string): PlcHealth | null;
+    /** A raw request to one PLC; throws PlcError. */
+    request(plcId: string, request: PlcRequest): Promise<Extract<PlcReply, { ok: true }>>;
+  };
+}
+
 /**
  * PLCs (spec: MARS L2 — PLCs). Reads are OPERATOR; bindings and the forced reconnect of
  * POST /test (it interrupts a live link) are MANAGER; PUT /plcs (where the edge connects) is ADMIN. With no PLC configured the
  * routes answer 503 SERVICE_UNAVAILABLE, except PUT /plcs, which is how one gets configured.
  */
-export function plcRoutes(feature: PlcFeature, tokens: TokenIssuer): Router {
+export function plcRoutes(feature: PlcRoutesFeature, tokens: TokenIssuer): Router {
   const router = new Router({ prefix: '/api/v1' });
   const operator = requireRole(tokens, 'OPERATOR');
   const manager = requireRole(tokens, 'MANAGER');

@@ -3,8 +3,9 @@ import type { Context } from 'koa';
 import { z } from 'zod';
 import { TEST_LABEL_CODE, templateProblem } from '../../adapters/printers/templates.js';
 import { printerHealth, type PrinterSnapshot, printerState, type PrintReply, type PrintResult, type StatusReply } from '../../machines/edge/printer.machine.js';
-import type { PrinterService } from '../../src/edge/hardware/printers.extension.js';
-import { type PrinterConfig, PRINTER_PARAMS_SCHEMAS, printersConfigSchema } from '../../src/edge/hardware/printers-config.js';
+import type { AnyActorRef } from 'xstate';
+import type { PrinterTemplates } from '../../adapters/printers/printer-templates.js';
+import { type PrinterConfig, PRINTER_PARAMS_SCHEMAS, printersConfigSchema } from '../../adapters/printers/printers-config.js';
 import { askActor } from '../http/actor-calls.js';
 import { requireRole, type TokenIssuer } from '../http/auth.js';
 import { ok } from '../http/envelope.js';
@@ -35,12 +36,20 @@ export function printerParamsJsonSchema() {
   return Object.fromEntries(Object.entries(PRINTER_PARAMS_SCHEMAS).map(([model, schema]) => [model, z.toJSONSchema(schema, { io: 'input' })]));
 }
 
+/** What the routes need from the printer feature (src/edge/hardware/printers.extension.ts). */
+export interface PrinterRoutesService {
+  list(): PrinterConfig[];
+  actor(printer: PrinterConfig): AnyActorRef | undefined;
+  replace(next: PrinterConfig[]): Promise<{ started: string[]; kept: string[]; removed: string[] }>;
+  templates: PrinterTemplates;
+}
+
 /**
  * /api/v1/printers: the list (PUT applies in place), the parameter schema, and per printer its
  * status, print, test and templates. With no printer configured everything but PUT and the
  * schema answers 503 SERVICE_UNAVAILABLE, as the spec says of a service that is not wired.
  */
-export function printerRoutes(service: PrinterService, tokens: TokenIssuer): Router {
+export function printerRoutes(service: PrinterRoutesService, tokens: TokenIssuer): Router {
   const router = new Router({ prefix: '/api/v1/printers' });
   const operator = requireRole(tokens, 'OPERATOR');
   const manager = requireRole(tokens, 'MANAGER');

@@ -2,7 +2,9 @@ import Router from '@koa/router';
 import { z } from 'zod';
 import type { ProvisioningContext, ProvisioningReply } from '../../machines/edge/provisioning.machine.js';
 import { statusOf } from '../../machines/edge/provisioning.machine.js';
-import type { EdgeSystem } from '../../src/edge/system.js';
+import type { AnyActorRef } from 'xstate';
+import type { Logger } from '../../src/runtime/logger.js';
+import type { WithQueries, WithTokens } from './edge-deps.js';
 import { askActor } from '../http/actor-calls.js';
 import { requireRole } from '../http/auth.js';
 import { ok } from '../http/envelope.js';
@@ -28,8 +30,16 @@ function failure(reply: Extract<ProvisioningReply, { ok: false }>): ApiError {
   return new ApiError(code, reply.message, { status: reply.status });
 }
 
+/** What the provisioning routes need from the edge. */
+export type ProvisioningRoutesDeps = WithTokens &
+  WithQueries & {
+    provisioning(): AnyActorRef;
+    config: { cloud: { timeoutMs: number } };
+    logger: Logger;
+  };
+
 /** The provisioning state without secrets: tokens never leave the edge. */
-export function provisioningView(system: EdgeSystem) {
+export function provisioningView(system: Pick<ProvisioningRoutesDeps, 'provisioning'>) {
   const snapshot = system.provisioning().getSnapshot() as { value: unknown; context: ProvisioningContext };
   const { device, email, error } = snapshot.context;
   return {
@@ -46,7 +56,7 @@ export function provisioningView(system: EdgeSystem) {
   };
 }
 
-export function provisioningRoutes(system: EdgeSystem): Router {
+export function provisioningRoutes(system: ProvisioningRoutesDeps): Router {
   const router = new Router({ prefix: '/api/v1/provision' });
   const anyone = requireRole(system.tokens, 'OPERATOR');
   const manager = requireRole(system.tokens, 'MANAGER');

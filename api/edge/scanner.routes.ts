@@ -1,11 +1,11 @@
 import Router from '@koa/router';
 import { z } from 'zod';
-import { decisionMessage, decisionReason, type ScanDecidedReply, type ScanDecision } from '../../machines/edge/scan-line.machine.js';
+import { decisionMessage, decisionReason, type ScanReply, type ScanDecision } from '../../machines/edge/scan-line.machine.js';
 import type { ScanOutcome } from '../../src/domain/scan-commit.js';
 import { decodeCursor, encodeCursor } from '../http/cursor.js';
 import { checkCode } from '../../src/domain/codes/index.js';
 import { isReasonCode, reasons, reasonText } from '../../src/domain/codes/reasons.js';
-import type { EdgeSystem } from '../../src/edge/system.js';
+import type { WithLineConfig, WithQueries, WithScanLine, WithScannersConfig, WithTokens } from './edge-deps.js';
 import { askActor } from '../http/actor-calls.js';
 import { requireRole } from '../http/auth.js';
 import { ok } from '../http/envelope.js';
@@ -36,12 +36,15 @@ export function decisionBody(decision: ScanDecision) {
   };
 }
 
-export async function scanThroughLine(system: EdgeSystem, code: string, source: string) {
-  const reply = await askActor<ScanDecidedReply>(system.scanLine(), (replyTo) => ({ type: 'SCAN', code, source, receivedAt: new Date().toISOString(), replyTo }));
+/** What the scanner routes need from the edge (lineStatus adds the scanners). */
+export type ScannerRoutesDeps = WithTokens & WithScanLine & WithQueries & WithLineConfig & WithScannersConfig;
+
+export async function scanThroughLine(system: WithScanLine, code: string, source: string) {
+  const reply = await askActor<ScanReply>(system.scanLine(), (replyTo) => ({ type: 'SCAN', code, source, receivedAt: new Date().toISOString(), replyTo }));
   return decisionBody(reply.decisions[0]!);
 }
 
-export function scannerRoutes(system: EdgeSystem): Router {
+export function scannerRoutes(system: ScannerRoutesDeps): Router {
   const router = new Router({ prefix: '/api/v1/scanner' });
   const anyone = requireRole(system.tokens, 'OPERATOR');
 

@@ -1,6 +1,6 @@
 import { describeRoute } from '../http/openapi/route-description.js';
 import { indexParams, testBody } from './scanners.routes.js';
-import { scannersListSchema } from '../../src/edge/hardware/scanners-config.js';
+import { scannersListSchema } from '../../adapters/scanners/scanners-config.js';
 
 /** The OpenAPI descriptions of scanners.routes.ts (validated with the same zod schemas). */
 export const scannersRoutesDescribed = [

@@ -1,7 +1,6 @@
 import Router from '@koa/router';
 import { z } from 'zod';
-import type { ScannersFeature } from '../../src/edge/hardware/scanners-feature.js';
-import { MAX_SCANNERS, scannersListSchema } from '../../src/edge/hardware/scanners-config.js';
+import { MAX_SCANNERS, type ScannerConfig, scannersListSchema } from '../../adapters/scanners/scanners-config.js';
 import { requireRole, type TokenIssuer } from '../http/auth.js';
 import { ok } from '../http/envelope.js';
 import { ApiError } from '../http/errors.js';
@@ -20,7 +19,15 @@ const wrappedList = z.object({ scanners: scannersListSchema }).strict().transfor
 export const indexParams = z.object({ index: z.coerce.number().int().min(0).max(MAX_SCANNERS - 1) });
 export const testBody = z.object({ timeoutMs: z.number().int().min(100).max(60_000).optional() }).strict();
 
-export function scannersRoutes(tokens: TokenIssuer, feature: ScannersFeature): Router {
+/** What the routes need from the scanners feature (src/edge/hardware/scanners-feature.ts). */
+export interface ScannersRoutesFeature {
+  list(): object[];
+  status(index: number): object | null;
+  replace(next: ScannerConfig[]): Promise<object>;
+  test(index: number, timeoutMs?: number): Promise<object | null>;
+}
+
+export function scannersRoutes(tokens: TokenIssuer, feature: ScannersRoutesFeature): Router {
   const router = new Router({ prefix: '/api/v1/scanners' });
   const notFound = (index: number) => new ApiError('NOT_FOUND', `No scanner at index ${index}`, { index, count: feature.list().length });
 

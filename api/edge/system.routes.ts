@@ -1,5 +1,7 @@
+import type { JournalRecordEvent } from '../../src/domain/journal-record.js';
 import Router from '@koa/router';
-import type { EdgeSystem } from '../../src/edge/system.js';
+import type { EdgeHealthDeps } from './health.js';
+import type { WithTokens } from './edge-deps.js';
 import { describeActors } from '../../src/runtime/actor-tree.js';
 import { mountActorRestart } from '../http/actor-restart.js';
 import { requireRole } from '../http/auth.js';
@@ -10,12 +12,16 @@ import { SCAN_LINE } from '../../src/domain/actor-ids.js';
 
 const startedAt = Date.now();
 
+/** What the system routes need from the edge. */
+export type SystemRoutesDeps = WithTokens &
+  EdgeHealthDeps & { version: string; config: { mockMode: boolean }; bus: { publish(event: JournalRecordEvent): void } };
+
 /**
  * Health (public, for load balancers, process managers and the HMI's watchdog) and actor
  * inspection (ADMIN). /health tells the truth: ok, degraded or down (503) with every reason;
  * /health/live says the process answers; /health/ready says it can take codes now.
  */
-export function systemRoutes(system: EdgeSystem): Router {
+export function systemRoutes(system: SystemRoutesDeps): Router {
   const router = new Router();
 
   router.get('/health', async (ctx) => {

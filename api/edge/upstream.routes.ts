@@ -4,7 +4,10 @@ import type { CatalogName, CatalogResult } from '../../adapters/cloud/cloud-cata
 import type { ConnectionReply } from '../../machines/edge/connection.machine.js';
 import type { SyncNowReply, SyncQueueContext } from '../../machines/shared/sync-queue.machine.js';
 import { CONNECTION_MODES } from '../../src/domain/connection-mode.js';
-import type { EdgeSystem } from '../../src/edge/system.js';
+import type { AnyActorRef } from 'xstate';
+import type { OutboxDrain } from '../../adapters/store/outbox-drain.js';
+import type { ConnectionMode } from '../../src/domain/connection-mode.js';
+import type { WithTokens } from './edge-deps.js';
 import { apiErrorOf, askActor, doWork } from '../http/actor-calls.js';
 import { requireRole } from '../http/auth.js';
 import { ok } from '../http/envelope.js';
@@ -13,14 +16,23 @@ import { parseBody } from '../http/validate.js';
 
 export const modeBody = z.object({ mode: z.enum(CONNECTION_MODES) }).strict();
 
-function syncSnapshot(system: EdgeSystem) {
+/** What the connection and sync routes need from the edge. */
+export interface UpstreamRoutesDeps extends WithTokens {
+  syncQueue(): AnyActorRef;
+  connection(): AnyActorRef;
+  cloudCatalog(): AnyActorRef;
+  upstream: { mode(): ConnectionMode; target(): { reason: string | null }; modeReason(): string | null };
+  outbox: Pick<OutboxDrain, 'status' | 'parked'>;
+}
+
+function syncSnapshot(system: Pick<UpstreamRoutesDeps, 'syncQueue'>) {
   const snapshot = system.syncQueue().getSnapshot() as { value: unknown; context: SyncQueueContext };
   const state = typeof snapshot.value === 'string' ? snapshot.value : Object.keys(snapshot.value as object)[0]!;
   return { state, context: snapshot.context };
 }
 
 /** Connection mode and status, cloud reference data, and the sync queue. */
-export function upstreamRoutes(system: EdgeSystem): Router {
+export function upstreamRoutes(system: UpstreamRoutesDeps): Router {
   const router = new Router({ prefix: '/api/v1' });
   const anyone = requireRole(system.tokens, 'OPERATOR');
 

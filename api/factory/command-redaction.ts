@@ -1,6 +1,6 @@
 import { COMMAND_ROLE } from '../../src/domain/device-commands.js';
 import { type Role, roleAtLeast } from '../../src/domain/roles.js';
-import type { CommandRecord } from '../../src/factory/commands/command-port.js';
+import type { CommandRecord } from '../../src/domain/ports/command-port.js';
 
 /**
  * What a reader may see of a command: its result (exec_shell's stdout, pull_logs' lines) only

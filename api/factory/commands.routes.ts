@@ -3,10 +3,9 @@ import type { Context } from 'koa';
 import { z } from 'zod';
 import { COMMAND_ROLE, COMMAND_STATUSES, COMMAND_TYPES, commandParamsSchemas, type CommandType, FINAL_COMMAND_STATUSES } from '../../src/domain/device-commands.js';
 import { roleAtLeast } from '../../src/domain/roles.js';
-import type { CommandRecord } from '../../src/factory/commands/command-port.js';
-import type { CommandService } from '../../src/factory/commands/command-service.js';
-import type { FactoryContext } from '../../src/factory/extension.js';
-import { type Principal, requireRole } from '../http/auth.js';
+import type { CommandFilter } from '../../adapters/store/factory/command-store.js';
+import type { CommandPort, CommandRecord } from '../../src/domain/ports/command-port.js';
+import { type Principal, requireRole, type TokenIssuer } from '../http/auth.js';
 import { ok } from '../http/envelope.js';
 import { ApiError } from '../http/errors.js';
 import { parseBody, parseParams, parseQuery } from '../http/validate.js';
@@ -57,8 +56,21 @@ function requireCommandRole(ctx: Context, type: CommandType) {
 }
 
 
+/** What the command routes need from the factory (src/factory/extension.ts gives it). */
+export interface CommandRoutesContext {
+  tokens: TokenIssuer;
+  config: { commands: { maxWaitMs: number; defaultTimeoutMs: number } };
+  registry: { has(deviceId: string): boolean };
+  channel: { isConnected(deviceId: string): boolean };
+}
+
+/** The command service (src/factory/commands/command-service.ts) as the routes use it: the port, and the list. */
+export type CommandRoutesService = CommandPort & {
+  list(deviceId: string, filter: CommandFilter): Promise<{ items: CommandRecord[]; total: number }>;
+};
+
 /** Device commands: dispatch (waiting for the result by default), history, one command, cancel, and logs pulled from the device. */
-export function commandRoutes(context: FactoryContext, commands: CommandService): Router {
+export function commandRoutes(context: CommandRoutesContext, commands: CommandRoutesService): Router {
   const router = new Router({ prefix: '/api/v1/devices/:id' });
   const operator = requireRole(context.tokens, 'OPERATOR');
   const manager = requireRole(context.tokens, 'MANAGER');

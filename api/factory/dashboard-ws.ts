@@ -1,11 +1,22 @@
-import type { FactorySystem } from '../../src/factory/system.js';
+import type { FactoryEvent } from '../../machines/factory/factory-events.js';
+import type { EventBus } from '../../src/runtime/event-bus.js';
+import type { Logger } from '../../src/runtime/logger.js';
+import type { WithQueries } from './factory-deps.js';
 import type { WsHub } from '../http/ws-hub.js';
+
+/** What the dashboard feed needs from the factory. */
+export type DashboardFeedDeps = WithQueries & {
+  bus: EventBus<FactoryEvent>;
+  productionRate: { bottlesPerMinute(): number };
+  logger: Logger;
+  config: { dashboard: { metricsIntervalMs: number } };
+};
 
 /**
  * `/ws/dashboard`: `device_status` on every change of a device's state or of what it reports,
  * and `metrics` at a steady cadence (only while someone is watching).
  */
-export function feedDashboard(system: FactorySystem, hub: WsHub): () => void {
+export function feedDashboard(system: DashboardFeedDeps, hub: WsHub): () => void {
   const iso = (at: number) => new Date(at).toISOString();
   const offs = [
     system.bus.subscribe('dashboard.push', (event) => hub.broadcast(event.message)),

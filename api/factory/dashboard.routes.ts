@@ -1,15 +1,18 @@
 import Router from '@koa/router';
 import { z } from 'zod';
-import type { FactorySystem } from '../../src/factory/system.js';
+import type { WithFleet, WithQueries, WithTokens } from './factory-deps.js';
 import { requireRole } from '../http/auth.js';
 import { ok } from '../http/envelope.js';
 import { parseQuery } from '../http/validate.js';
+
+/** What the dashboard routes need from the factory. */
+export type DashboardRoutesDeps = WithTokens & WithFleet & WithQueries & { config: { company: { timeZone: string } } };
 
 /**
  * The control room's figures. "Today" is the company's day (config company.timeZone). The spec's
  * example names the pallet figure `palletsTodayfalse`, a typo: it is `palletsToday` here.
  */
-export async function dashboardOverview(system: FactorySystem) {
+export async function dashboardOverview(system: Omit<DashboardRoutesDeps, 'tokens'>) {
   const counts = system.fleet.counts();
   const today = await system.queries.dashboard.overview(new Date());
   // What is still on its way to the cloud: the factory's own forward queue plus what the edges
@@ -37,7 +40,7 @@ const calendarDay = z
 
 export const productionQuery = z.object({ date: calendarDay.optional() }).strict();
 
-export function dashboardRoutes(system: FactorySystem): Router {
+export function dashboardRoutes(system: DashboardRoutesDeps): Router {
   const router = new Router();
   const operator = requireRole(system.tokens, 'OPERATOR');
   router.get('/api/v1/dashboard/overview', operator, async (ctx) => ok(ctx, await dashboardOverview(system)));

@@ -1,7 +1,7 @@
 import Router from '@koa/router';
 import { z } from 'zod';
-import { edgeRuntimeConfigSchema } from '../../src/domain/device-commands.js';
-import type { DeviceConfigService } from '../../src/factory/device-config/device-config-service.js';
+import type { AuditActor } from '../../src/domain/audit-actor.js';
+import { type EdgeRuntimeConfig, edgeRuntimeConfigSchema } from '../../src/domain/device-commands.js';
 import { requireRole, type TokenIssuer } from '../http/auth.js';
 import { ok } from '../http/envelope.js';
 import { parseBody, parseParams } from '../http/validate.js';
@@ -18,8 +18,14 @@ export const putDeviceConfigBody = z
   .strict();
 
 
+/** What the routes need from the desired-configuration service (src/factory/device-config/device-config-service.ts). */
+export interface DeviceConfigRoutesService {
+  view(deviceId: string): Promise<object>;
+  update(update: { deviceId: string; version: number; config: EdgeRuntimeConfig; push: boolean; actor: AuditActor }): Promise<object>;
+}
+
 /** `GET/PUT /api/v1/devices/{id}/config`: desired config (OPERATOR reads, MANAGER writes and pushes). */
-export function deviceConfigRoutes(tokens: TokenIssuer, service: DeviceConfigService): Router {
+export function deviceConfigRoutes(tokens: TokenIssuer, service: DeviceConfigRoutesService): Router {
   const router = new Router({ prefix: '/api/v1/devices' });
 
   router.get('/:id/config', requireRole(tokens, 'OPERATOR'), async (ctx) => {

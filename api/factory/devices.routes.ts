@@ -3,7 +3,8 @@ import { z } from 'zod';
 import type { DeviceRecord } from '../../adapters/store/factory/device-store.js';
 import type { IssuedToken } from '../../adapters/store/factory/device-executor.js';
 import { reportedStatusSchema } from '../../src/domain/device-channel.js';
-import type { FactorySystem } from '../../src/factory/system.js';
+import type { AnyActorRef } from 'xstate';
+import type { WithDeviceAuth, WithFleet, WithPresence, WithQueries, WithTokens } from './factory-deps.js';
 import { doWork } from '../http/actor-calls.js';
 import { requireRole } from '../http/auth.js';
 import { requireDevice, type DevicePrincipal } from '../http/device-auth.js';
@@ -15,8 +16,11 @@ import { createDeviceBody, deviceParams, updateDeviceBody } from './schemas.js';
 
 export const heartbeatBody = z.object({ status: reportedStatusSchema.optional() }).strict();
 
+/** What the device routes need from the factory: writes through its device worker, reads through the queries. */
+export type DeviceRoutesDeps = WithTokens & WithDeviceAuth & WithFleet & WithPresence & WithQueries & { devices(): AnyActorRef };
+
 /** A stored device with its live session (status from its session actor, channel from the hub). */
-export function deviceView(system: FactorySystem, isConnected: (id: string) => boolean, device: DeviceRecord) {
+export function deviceView(system: WithFleet, isConnected: (id: string) => boolean, device: DeviceRecord) {
   const session = system.fleet.status(device.id);
   return {
     id: device.id,
@@ -35,7 +39,7 @@ export function deviceView(system: FactorySystem, isConnected: (id: string) => b
 }
 
 /** Device registry, device tokens, live sessions, and the HTTP heartbeat. */
-export function deviceRoutes(system: FactorySystem, hub: { connected(): unknown[]; isConnected(id: string): boolean }): Router {
+export function deviceRoutes(system: DeviceRoutesDeps, hub: { connected(): unknown[]; isConnected(id: string): boolean }): Router {
   const router = new Router({ prefix: '/api/v1/devices' });
   const anyone = requireRole(system.tokens, 'OPERATOR');
   const manager = requireRole(system.tokens, 'MANAGER');

@@ -2,9 +2,8 @@ import Router from '@koa/router';
 import { z } from 'zod';
 import type { FirmwareDeploymentWithDevices } from '../../adapters/store/factory/firmware-store.js';
 import { countDevices, type DeploymentDevice } from '../../machines/factory/deployment.machine.js';
-import type { FactoryContext } from '../../src/factory/extension.js';
-import type { DeploymentService } from '../../src/factory/firmware/deployment-service.js';
-import { requireRole } from '../http/auth.js';
+import type { AuditActor } from '../../src/domain/audit-actor.js';
+import { requireRole, type TokenIssuer } from '../http/auth.js';
 import { ok } from '../http/envelope.js';
 import { ApiError } from '../http/errors.js';
 import { parseBody, parseParams, parseQuery } from '../http/validate.js';
@@ -46,8 +45,24 @@ function deploymentView(deployment: FirmwareDeploymentWithDevices) {
   return { ...deployment, counts: countDevices(states) };
 }
 
+/** What the deployment routes need from the firmware feature (src/factory/firmware/deployment-service.ts). */
+export interface DeploymentRoutesService {
+  create(request: {
+    releaseId: string;
+    deviceIds?: string[];
+    groupId?: string;
+    abortThresholdPercent?: number;
+    abortMinDevices?: number;
+    deviceTimeoutMs?: number;
+    actor: AuditActor;
+  }): Promise<FirmwareDeploymentWithDevices>;
+  list(filter: { releaseId?: string; deviceId?: string; limit: number }): Promise<object[]>;
+  get(id: string): Promise<FirmwareDeploymentWithDevices | null>;
+  abort(id: string, request: { actor: AuditActor; reason?: string }): Promise<FirmwareDeploymentWithDevices>;
+}
+
 /** `/api/v1/firmware/deployments`: start and abort a rollout (ADMIN), list and follow rollouts (OPERATOR). */
-export function firmwareDeploymentRoutes(context: FactoryContext, deployments: DeploymentService): Router {
+export function firmwareDeploymentRoutes(context: { tokens: TokenIssuer }, deployments: DeploymentRoutesService): Router {
   const router = new Router({ prefix: '/api/v1/firmware/deployments' });
   const operator = requireRole(context.tokens, 'OPERATOR');
   const admin = requireRole(context.tokens, 'ADMIN');

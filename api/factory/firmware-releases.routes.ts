@@ -3,10 +3,11 @@ import Router from '@koa/router';
 import type { Context } from 'koa';
 import { z } from 'zod';
 import type { FirmwareRelease } from '../../adapters/store/factory/firmware-store.js';
-import type { FactoryContext } from '../../src/factory/extension.js';
-import { ArtifactIncompleteError } from '../../src/factory/firmware/artifact-receiver.js';
-import { ArtifactTooLargeError, type ReleaseService } from '../../src/factory/firmware/release-service.js';
-import { requireRole } from '../http/auth.js';
+import type { Readable } from 'node:stream';
+import { ArtifactIncompleteError, ArtifactTooLargeError } from '../../adapters/firmware/artifact-receiver.js';
+import type { DevicePrincipal, DeviceTokenIssuer } from '../../src/auth/device-token-issuer.js';
+import type { AuditActor } from '../../src/domain/audit-actor.js';
+import { requireRole, type TokenIssuer } from '../http/auth.js';
 import { parseByteRange } from '../http/byte-range.js';
 import { requireDeviceOrUser } from '../http/device-or-user-auth.js';
 import { errorBody, ok } from '../http/envelope.js';
@@ -42,12 +43,36 @@ function checkRawBody(ctx: Context): number | null {
   return declared === '' ? null : Number(declared);
 }
 
+/** What the release routes need from the factory (src/factory/extension.ts gives it). */
+export interface ReleaseRoutesContext {
+  tokens: TokenIssuer;
+  deviceTokens: DeviceTokenIssuer;
+  registry: { isCurrent(device: DevicePrincipal): boolean };
+}
+
+/** What the release routes need from the firmware feature (src/factory/firmware/release-service.ts). */
+export interface ReleaseRoutesService {
+  upload(request: {
+    version: string;
+    filename: string;
+    declaredLength: number | null;
+    body: Readable;
+    actor: AuditActor;
+    vendorSignature?: { signature: string; keyId: string };
+  }): Promise<FirmwareRelease>;
+  list(): Promise<FirmwareRelease[]>;
+  get(id: string): Promise<FirmwareRelease | null>;
+  remove(id: string, actor: AuditActor): Promise<FirmwareRelease>;
+  artifactPath(id: string): string;
+  signingKey: object;
+}
+
 /**
  * `/api/v1/firmware/releases`: upload (ADMIN, raw body streamed to disk), list and read
  * (OPERATOR), delete (ADMIN), and the artifact download (a device token or a user token) with
  * ETag and single byte ranges, so an interrupted download resumes where it stopped.
  */
-export function firmwareReleaseRoutes(context: FactoryContext, releases: ReleaseService): Router {
+export function firmwareReleaseRoutes(context: ReleaseRoutesContext, releases: ReleaseRoutesService): Router {
   const router = new Router({ prefix: '/api/v1/firmware/releases' });
   const operator = requireRole(context.tokens, 'OPERATOR');
   const admin = requireRole(context.tokens, 'ADMIN');
@@ -146,7 +171,7 @@ export function firmwareReleaseRoutes(context: FactoryContext, releases: Release
  * signs releases with (id, PEM, raw base64), what an integrator puts in each edge's
  * `firmware.trustedKeys`.
  */
-export function firmwareSigningKeyRoutes(context: FactoryContext, releases: Pick<ReleaseService, 'signingKey'>): Router {
+export function firmwareSigningKeyRoutes(context: { tokens: TokenIssuer }, releases: Pick<ReleaseRoutesService, 'signingKey'>): Router {
   const router = new Router();
   router.get('/api/v1/firmware/signing-key', requireRole(context.tokens, 'MANAGER'), (ctx) => ok(ctx, releases.signingKey));
   return router;

@@ -3,9 +3,9 @@ import type { Context } from 'koa';
 import { koaBody } from 'koa-body';
 import { z } from 'zod';
 import type { GroupMemberRecord, GroupStore } from '../../adapters/store/factory/group-store.js';
-import { COMMAND_ROLE, COMMAND_TYPES, commandParamsSchemas } from '../../src/domain/device-commands.js';
+import { COMMAND_ROLE, COMMAND_TYPES, commandParamsSchemas, type CommandType } from '../../src/domain/device-commands.js';
 import { roleAtLeast } from '../../src/domain/roles.js';
-import type { BulkDispatcher } from '../../src/factory/groups/bulk-dispatch.js';
+import type { AuditActor } from '../../src/domain/audit-actor.js';
 import { type Principal, requireRole, type TokenIssuer } from '../http/auth.js';
 import { ok } from '../http/envelope.js';
 import { ApiError } from '../http/errors.js';
@@ -54,7 +54,20 @@ const bulkBodyFor = (type: keyof typeof commandParamsSchemas) =>
 export interface GroupRoutesDeps {
   tokens: TokenIssuer;
   store: GroupStore;
-  dispatcher: BulkDispatcher;
+  /** The bulk dispatcher (src/factory/groups/bulk-dispatch.ts); its outcome is answered as it is. */
+  dispatcher: {
+    dispatch(request: {
+      groupId: string;
+      deviceIds: string[];
+      type: CommandType;
+      params: Record<string, unknown>;
+      timeoutMs?: number;
+      expiresAt?: string | null;
+      idempotencyKey?: string | null;
+      wait: boolean;
+      actor: AuditActor;
+    }): Promise<object>;
+  };
   /** The device's live state, as GET /devices shows it. */
   liveStatus(deviceId: string): { status: string; connected: boolean };
   /** Largest JSON body (DELETE bodies are parsed here: the app's parser only reads POST/PUT/PATCH). */

@@ -1,7 +1,8 @@
 import Router from '@koa/router';
 import { z } from 'zod';
 import type { IngestSummary } from '../../adapters/store/factory/ingest-executor.js';
-import type { FactorySystem } from '../../src/factory/system.js';
+import type { AnyActorRef } from 'xstate';
+import type { WithDeviceAuth, WithPresence, WithQueries } from './factory-deps.js';
 import { doWork } from '../http/actor-calls.js';
 import { requireDevice, type DevicePrincipal } from '../http/device-auth.js';
 import { ok } from '../http/envelope.js';
@@ -24,8 +25,11 @@ export const syncBody = (maxItems: number) =>
     })
     .strict();
 
+/** What the sync route needs from the factory: the ingest worker of a device's lane. */
+export type SyncRoutesDeps = WithDeviceAuth & WithPresence & WithQueries & { ingest(deviceId: string): AnyActorRef; config: { sync: { maxItems: number } } };
+
 /** `POST /api/v1/sync`: an edge's outbox batch, idempotent by item id, answered after the commit. */
-export function syncRoutes(system: FactorySystem): Router {
+export function syncRoutes(system: SyncRoutesDeps): Router {
   const router = new Router();
   const body = syncBody(system.config.sync.maxItems);
 

@@ -1,6 +1,7 @@
 import Router from '@koa/router';
 import { type HealthReason, overallStatus } from '../../src/domain/health.js';
-import type { FactorySystem } from '../../src/factory/system.js';
+import type { ForwardOutbox } from '../../adapters/store/factory/forward-outbox.js';
+import type { WithFleet, WithRoot, WithTokens } from './factory-deps.js';
 import { describeActors } from '../../src/runtime/actor-tree.js';
 import { failedChildReasons } from '../../src/runtime/supervised-children.js';
 import { mountActorRestart } from '../http/actor-restart.js';
@@ -12,7 +13,18 @@ const startedAt = Date.now();
 const FORWARD_BACKLOG_MAX_AGE_MS = 15 * 60_000;
 
 /** The database (writable?) and the cloud forwarder, with the reasons they give for concern. */
-async function factoryHealth(system: FactorySystem) {
+/** What /health and the system routes need from the factory. */
+export type SystemRoutesDeps = WithTokens &
+  WithRoot &
+  WithFleet & {
+    config: { databaseUrl?: string | null | undefined };
+    probeWritable(): Promise<string | null>;
+    /** Where forwarding goes now (null: nowhere), and why not. */
+    forwardTarget(): { target: object | null; reason: string | null };
+    forwardOutbox: Pick<ForwardOutbox, 'status'>;
+  };
+
+async function factoryHealth(system: SystemRoutesDeps) {
   const reasons: HealthReason[] = [];
   const engine = system.config.databaseUrl ? 'postgresql' : 'sqlite';
   const writeError = await system.probeWritable();
@@ -39,7 +51,7 @@ async function factoryHealth(system: FactorySystem) {
 }
 
 /** Health (public, for load balancers and process managers) and actor inspection (ADMIN). */
-export function systemRoutes(system: FactorySystem): Router {
+export function systemRoutes(system: SystemRoutesDeps): Router {
   const router = new Router();
 
   router.get('/health', async (ctx) => {

@@ -5,17 +5,8 @@ import { tokenFrom } from './auth.js';
 import { ApiError } from './errors.js';
 import { withAccess } from './openapi/route-description.js';
 
-/** What a verified device token says: which device, and which of its tokens (for revocation). */
-export interface DevicePrincipal {
-  deviceId: string;
-  tokenId: string;
-}
-
-export interface DeviceTokenIssuer {
-  issue(deviceId: string): { token: string; tokenId: string; expiresAt: string };
-  /** Checks signature, expiry and kind; whether the token is still the device's current one is the caller's question. */
-  verify(token: string): DevicePrincipal;
-}
+import type { DevicePrincipal, DeviceTokenIssuer } from '../../src/auth/device-token-issuer.js';
+export type { DevicePrincipal, DeviceTokenIssuer } from '../../src/auth/device-token-issuer.js';
 
 /**
  * Device tokens are HS256 JWTs with `typ: device`, the device id as `sub` and a fresh `jti` per

@@ -57,10 +57,8 @@ export interface GpioContext {
   requested: Record<string, boolean>;
 }
 
-/** From the board actor: a button changed (logical level, after debouncing). */
-export type BoardEvent = { type: 'board.button'; name: string; pressed: boolean; at: string };
-/** To the board actor. */
-export type BoardCommand = { type: 'board.led'; name: string; on: boolean };
+import type { BoardCommand, BoardEvent } from '../../src/domain/ports/gpio-board.js';
+export type { BoardCommand, BoardEvent } from '../../src/domain/ports/gpio-board.js';
 
 export type GpioEvent =
   | BoardEvent

@@ -1,6 +1,6 @@
 import { type ActorRefFrom, type AnyActorRef, assign, emit, enqueueActions, fromCallback, setup, type SnapshotFrom } from 'xstate';
-import type { PlcTag, PlcValue } from '../../adapters/plcs/plc-driver.js';
-import { backoffDelay } from '../../src/runtime/backoff.js';
+import type { PlcConnectionCommand, PlcConnectionEvent, PlcReply, PlcRequest, PlcTag, PlcValue } from '../../src/domain/ports/plc-connection.js';
+import { backoffDelay } from '../../src/domain/backoff.js';
 import { SCAN_LINE } from '../../src/domain/actor-ids.js';
 
 /**
@@ -31,25 +31,7 @@ export interface PlcInput {
   lineSystemId?: string;
 }
 
-export type PlcRequest =
-  | { op: 'read'; address: string }
-  | { op: 'write'; address: string; value: PlcValue }
-  | { op: 'browse' };
-
-/** The answer a requester gets (to its replyTo). */
-export type PlcReply =
-  | { type: 'plc.reply'; requestId: string | null; ok: true; value?: PlcValue; tags?: PlcTag[] | null; latencyMs: number }
-  | { type: 'plc.reply'; requestId: string | null; ok: false; code: string; error: string };
-
-/** To the connection actor. */
-export type PlcConnectionCommand = { type: 'plc.request'; request: PlcRequest; requestId: string | null; replyTo: AnyActorRef | null };
-
-/** From the connection actor. */
-export type PlcConnectionEvent =
-  | { type: 'plc.connected' }
-  | { type: 'plc.failed'; reason: string }
-  | { type: 'plc.lost'; reason: string }
-  | { type: 'plc.stats'; ok: boolean; latencyMs: number; error: string | null; op: PlcRequest['op'] };
+export type { PlcConnectionCommand, PlcConnectionEvent, PlcReply, PlcRequest } from '../../src/domain/ports/plc-connection.js';
 
 export type PlcEvent =
   | PlcConnectionEvent

@@ -1,5 +1,5 @@
 import { type ActorRefFrom, type AnyActorRef, assign, enqueueActions, fromPromise, sendTo, setup } from 'xstate';
-import type { ActivatedDevice, CloudDevice } from '../../adapters/cloud/cloud-types.js';
+import type { ActivatedDevice, CloudDevice } from '../../src/domain/ports/provisioning-record.js';
 
 /**
  * Provisioning against OKTO Cloud (direct-cloud mode): sign in with the company's cloud account
@@ -8,17 +8,8 @@ import type { ActivatedDevice, CloudDevice } from '../../adapters/cloud/cloud-ty
  * `provisioning.changed`; they never leave the edge's API.
  */
 
-export type ProvisioningStatus = 'NOT_PROVISIONED' | 'SIGNING_IN' | 'SIGNED_IN' | 'ACTIVATING' | 'PROVISIONED';
-
-/** What survives a restart. Mid-flight states are not saved: a restart resumes from the last stable one. */
-export interface ProvisioningRecord {
-  status: 'NOT_PROVISIONED' | 'SIGNED_IN' | 'PROVISIONED';
-  email: string | null;
-  userToken: string | null;
-  deviceToken: string | null;
-  device: ActivatedDevice | null;
-  error: string | null;
-}
+import type { ProvisioningRecord, ProvisioningStatus } from '../../src/domain/ports/provisioning-record.js';
+export type { ProvisioningRecord, ProvisioningStatus } from '../../src/domain/ports/provisioning-record.js';
 
 export interface ProvisioningContext extends ProvisioningRecord {
   installationId: string;

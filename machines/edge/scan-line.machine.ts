@@ -1,7 +1,7 @@
 import { type ActorRefFrom, type AnyActorRef, assign, emit, enqueueActions, fromCallback, sendTo, setup } from 'xstate';
 import { checkCode, type Industry } from '../../src/domain/codes/index.js';
 import { reasons, reasonText, type ReasonCode, type ReasonParams, type ScanReason } from '../../src/domain/codes/reasons.js';
-import type { CommitItem, CommitJob, CommitResult, ScanOutcome } from '../../src/domain/scan-commit.js';
+import type { CommitItem, CommitJob, CommitResult, CommitterEvent, CommitterReply, ScanOutcome } from '../../src/domain/scan-commit.js';
 import type { NonAddRole, RoleJob, RoleResult, ScannerRole } from '../../src/domain/scanner-role.js';
 import { gtinLock, type ActiveOrderLock, type WithoutOrderPolicy } from '../../src/domain/orders.js';
 
@@ -61,14 +61,16 @@ export type ScanLineEvent =
   | { type: 'ORDER.SET'; order: ActiveOrderLock | null; withoutOrder?: WithoutOrderPolicy }
   /** A PLC with safe state reject_all went into (or out of) an outage: every unit the line reads is ejected. */
   | { type: 'SAFE_STATE'; rejectAll: boolean }
-  | { type: 'commit.done'; jobs: Array<{ job: CommitJob<AnyActorRef>; results: CommitResult[] }> }
-  | { type: 'commit.failed'; jobs: Array<CommitJob<AnyActorRef>>; error: string }
+  | CommitterReply
   /** The role handler's answer to one role scan. */
   | { type: 'role.done'; job: RoleJob<AnyActorRef>; result: RoleResult };
 
-/** Sent to a requester's replyTo once its job is decided. */
-export interface ScanDecidedReply {
-  type: 'scan.decided';
+/**
+ * Sent to a requester's replyTo once its job is decided (its decisions, in order). Not the
+ * `scan.decided` event, which is emitted once per decision for everyone listening.
+ */
+export interface ScanReply {
+  type: 'scan.reply';
   requestId: string | null;
   decisions: ScanDecision[];
 }
@@ -128,7 +130,7 @@ function because(reason: ScanReason): Pick<CommitItem, 'reason' | 'reasonCode' |
 }
 
 /** The committer: receives `commit.job`, answers `commit.done` / `commit.failed`. Supplied by the store adapter. */
-export type CommitterEvent = { type: 'commit.job'; job: CommitJob<AnyActorRef> };
+export type { CommitterEvent, CommitterReply } from '../../src/domain/scan-commit.js';
 const committerPlaceholder = fromCallback<CommitterEvent, void>(() => {
   throw new Error('scan line: committer not provided');
 });
@@ -289,7 +291,7 @@ export const scanLineMachine = setup({
         settled += job.items.length;
         if (decisions.length > 0) lastScanAt = decisions[decisions.length - 1]!.timestamp;
         if (job.replyTo) {
-          enqueue.sendTo(job.replyTo, { type: 'scan.decided', requestId: job.requestId, decisions } satisfies ScanDecidedReply);
+          enqueue.sendTo(job.replyTo, { type: 'scan.reply', requestId: job.requestId, decisions } satisfies ScanReply);
         }
         const role = job.role ?? 'ADD';
         for (const decision of decisions) enqueue.emit({ type: 'scan.decided', decision, role });
@@ -330,7 +332,7 @@ export const scanLineMachine = setup({
         bottleId: result.bottleId,
         timestamp: job.item.receivedAt ?? new Date().toISOString(),
       };
-      if (job.replyTo) enqueue.sendTo(job.replyTo, { type: 'scan.decided', requestId: job.requestId, decisions: [decision] } satisfies ScanDecidedReply);
+      if (job.replyTo) enqueue.sendTo(job.replyTo, { type: 'scan.reply', requestId: job.requestId, decisions: [decision] } satisfies ScanReply);
       enqueue.emit({ type: 'scan.decided', decision, role: job.role });
       enqueue.assign({ counters: count(context.counters, [decision]), inFlight: context.inFlight - 1, lastScanAt: decision.timestamp });
     }),
@@ -350,7 +352,7 @@ export const scanLineMachine = setup({
       const decisions = codes.map((code) =>
         decide({ code, source, receivedAt: null, outcome: 'refused', ...because(params.reason), bottle: null, gtin: null }, { outcome: 'refused', bottleId: null }, null),
       );
-      if (event.replyTo) enqueue.sendTo(event.replyTo, { type: 'scan.decided', requestId: event.requestId ?? null, decisions } satisfies ScanDecidedReply);
+      if (event.replyTo) enqueue.sendTo(event.replyTo, { type: 'scan.reply', requestId: event.requestId ?? null, decisions } satisfies ScanReply);
       enqueue.assign(({ context }) => ({ counters: count(context.counters, decisions) }));
     }),
   },
@@ -405,7 +407,7 @@ export const scanLineMachine = setup({
         if (!event.replyTo) return;
         const item: CommitItem = { code: event.text, source: event.source, receivedAt: event.receivedAt ?? null, outcome: 'noread', ...because(reasons.noRead()), bottle: null, gtin: null };
         const decisions = [decide(item, { outcome: 'noread', bottleId: null }, null)];
-        enqueue.sendTo(event.replyTo, { type: 'scan.decided', requestId: event.requestId ?? null, decisions } satisfies ScanDecidedReply);
+        enqueue.sendTo(event.replyTo, { type: 'scan.reply', requestId: event.requestId ?? null, decisions } satisfies ScanReply);
       }),
     },
   },

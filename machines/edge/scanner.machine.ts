@@ -1,9 +1,8 @@
 import { type ActorRefFrom, assign, emit, enqueueActions, fromCallback, sendTo, setup } from 'xstate';
-import type { Frame } from '../../adapters/scanners/framing.js';
-import type { TransportCommand, TransportEvent } from '../../adapters/scanners/tcp-transport.js';
-import { backoffDelay } from '../../src/runtime/backoff.js';
+import type { Frame, TransportCommand, TransportEvent } from '../../src/domain/ports/scanner-transport.js';
+import { backoffDelay } from '../../src/domain/backoff.js';
 import { DEFAULT_SCANNER_ROLE, type ScannerRole } from '../../src/domain/scanner-role.js';
-import type { ScanDecidedReply, ScanLineEvent } from './scan-line.machine.js';
+import type { ScanReply, ScanLineEvent } from './scan-line.machine.js';
 import { SCAN_LINE } from '../../src/domain/actor-ids.js';
 
 /**
@@ -52,7 +51,7 @@ export interface ScannerContext {
 
 export type ScannerEvent =
   | TransportEvent
-  | ScanDecidedReply
+  | ScanReply
   | { type: 'START' }
   | { type: 'STOP' }
   | { type: 'TEST' }
@@ -113,7 +112,7 @@ export const scannerMachine = setup({
         : { type: 'scanner.noread', scannerId: context.scannerId, text: frame.kind === 'noread' ? frame.text : '' };
     }),
     writeDecision: sendTo('transport', ({ context, event }): TransportCommand => {
-      const decision = (event as ScanDecidedReply).decisions[0];
+      const decision = (event as ScanReply).decisions[0];
       const line = decision?.valid ? context.reply!.accept : context.reply!.reject;
       return { type: 'transport.write', data: `${line}\r\n` };
     }),
@@ -190,7 +189,7 @@ export const scannerMachine = setup({
               { actions: ['countFrame', 'reportFrame'] },
             ],
             'transport.peerLost': { target: 'connecting', actions: assign({ peer: null, lastError: ({ event }) => event.reason }) },
-            'scan.decided': { guard: 'replies', actions: 'writeDecision' },
+            'scan.reply': { guard: 'replies', actions: 'writeDecision' },
             TRIGGER: { actions: sendTo('transport', { type: 'transport.trigger' } satisfies TransportCommand) },
           },
         },

@@ -28,20 +28,8 @@ import { assign, setup } from 'xstate';
  * from its stored rows.
  */
 
-export const DEPLOYMENT_STATUSES = ['running', 'completed', 'aborted', 'failed'] as const;
-export type DeploymentStatus = (typeof DEPLOYMENT_STATUSES)[number];
-
-export const DEVICE_ROLLOUT_STATES = ['queued', 'downloading', 'verifying', 'installed', 'failed', 'timed_out', 'skipped'] as const;
-export type DeviceRolloutState = (typeof DEVICE_ROLLOUT_STATES)[number];
-
-/** Device states that never change again. */
-export const FINAL_DEVICE_STATES: ReadonlySet<DeviceRolloutState> = new Set(['installed', 'failed', 'timed_out']);
-
-export interface DeploymentDevice {
-  state: DeviceRolloutState;
-  error: string | null;
-  updatedAt: string;
-}
+import { type DeploymentDevice, type DeploymentStatus, type DeviceRolloutState, FINAL_DEVICE_STATES } from '../../src/domain/deployment-states.js';
+export { DEPLOYMENT_STATUSES, type DeploymentDevice, type DeploymentStatus, DEVICE_ROLLOUT_STATES, type DeviceRolloutState, FINAL_DEVICE_STATES } from '../../src/domain/deployment-states.js';
 
 export interface DeploymentInput {
   status: DeploymentStatus;

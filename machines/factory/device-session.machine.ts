@@ -45,14 +45,8 @@ export interface DeviceSessionContext {
   reported: ReportedStatus | null;
 }
 
-/** What the `deadline` actor is started with and what it sends back once `at` has passed. */
-export interface DeadlineInput {
-  at: number;
-}
-export interface DeadlineCheck {
-  type: 'CHECK';
-  now: number;
-}
+import type { DeadlineCheck, DeadlineInput } from '../../src/domain/ports/deadline.js';
+export type { DeadlineCheck, DeadlineInput } from '../../src/domain/ports/deadline.js';
 
 export type DeviceSessionEvent =
   | { type: 'HEARTBEAT'; at: number; status?: ReportedStatus }

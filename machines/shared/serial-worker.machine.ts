@@ -18,13 +18,8 @@ export type WorkReply<TResult = unknown> =
   | { type: 'work.done'; requestId: string | null; ok: true; result: TResult }
   | { type: 'work.done'; requestId: string | null; ok: false; error: DomainFailure };
 
-/** What `execute` resolves to: the answer, and domain events to emit once it is committed. */
-export interface WorkOutcome<TResult = unknown> {
-  ok: boolean;
-  result?: TResult;
-  error?: DomainFailure;
-  events?: EventObject[];
-}
+import type { WorkOutcome } from '../../src/domain/ports/work-outcome.js';
+export type { WorkOutcome } from '../../src/domain/ports/work-outcome.js';
 
 interface Queued {
   request: unknown;

@@ -1,5 +1,5 @@
 import { enqueueActions, setup, type AnyActorLogic, type AnyActorRef } from 'xstate';
-import { backoffDelay, type BackoffPolicy } from '../../src/runtime/backoff.js';
+import { backoffDelay, type BackoffPolicy } from '../../src/domain/backoff.js';
 
 /**
  * A supervisor parent (XState has none built in). Children are spawned by a string key registered

@@ -1,5 +1,5 @@
 import { type ActorRefFrom, type AnyActorRef, assign, emit, fromPromise, sendTo, setup } from 'xstate';
-import { backoffDelay } from '../../src/runtime/backoff.js';
+import { backoffDelay } from '../../src/domain/backoff.js';
 
 /**
  * Drains the transactional outbox upstream, one batch at a time: idle → checking → sending
@@ -8,17 +8,8 @@ import { backoffDelay } from '../../src/runtime/backoff.js';
  * (read rows, upload, apply per-item results in one transaction) is the supplied `drain` actor.
  */
 
-export interface DrainOutcome {
-  /** Items uploaded in this batch. */
-  sent: number;
-  /** Acknowledged (accepted or already held upstream) and removed from the outbox. */
-  synced: number;
-  /** Refused upstream as invalid: parked with the reason, not retried. */
-  parked: number;
-  /** Whether rows are left to send. */
-  more: boolean;
-}
-
+import type { DrainOutcome } from '../../src/domain/ports/drain-outcome.js';
+export type { DrainOutcome } from '../../src/domain/ports/drain-outcome.js';
 interface SyncFailure {
   kind?: string;
   message?: string;

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { ConfigError } from '../runtime/config-layers.js';
 
 export const USAGE = `Usage: okto-cloud-sim [options]
 
@@ -41,7 +42,8 @@ export interface CloudSimConfig {
   logLevel: string;
 }
 
-export class ConfigError extends Error {}
+/** The same ConfigError as the other services' configuration (src/runtime/config-layers.ts). */
+export { ConfigError };
 
 /** Flags, then environment variables, then defaults. Throws ConfigError with a readable message. */
 export function parseCloudSimArgs(argv: string[], env: NodeJS.ProcessEnv): CloudSimConfig | 'help' {

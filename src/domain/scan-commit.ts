@@ -1,5 +1,6 @@
+import type { AnyActorRef } from 'xstate';
 import type { ReasonCode, ReasonParams } from './codes/reasons.js';
-import type { ScannerRole } from './scanner-role.js';
+import type { ScannerRole } from './scanner-role-names.js';
 
 /**
  * What the scan line hands to storage and what storage answers. Pure data shared by the scan
@@ -60,3 +61,11 @@ export interface CommitJob<TReplyTo = unknown> {
   /** Set only for a role scan the line refused (paused, disabled): absent means ADD. */
   role?: ScannerRole;
 }
+
+/** The committer (supplied by the store adapter) receives `commit.job`... */
+export type CommitterEvent = { type: 'commit.job'; job: CommitJob<AnyActorRef> };
+
+/** ...and answers the scan line with `commit.done` / `commit.failed`. */
+export type CommitterReply =
+  | { type: 'commit.done'; jobs: Array<{ job: CommitJob<AnyActorRef>; results: CommitResult[] }> }
+  | { type: 'commit.failed'; jobs: Array<CommitJob<AnyActorRef>>; error: string };

@@ -5,12 +5,12 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { INDUSTRIES } from '../domain/codes/index.js';
 import { validTimeZone } from '../domain/shifts.js';
-import { type ScannerConfig, scannersConfigSchema } from './hardware/scanners-config.js';
+import { type ScannerConfig, scannersConfigSchema } from '../../adapters/scanners/scanners-config.js';
 import { CONNECTION_MODES } from '../domain/connection-mode.js';
-import { plcBindingsConfigSchema, plcsConfigSchema } from './hardware/plcs-config.js';
+import { plcBindingsConfigSchema, plcsConfigSchema } from '../../adapters/plcs/plcs-config.js';
 import { rejectLoopConfigSchema } from './hardware/reject-loop-config.js';
-import { gpioConfigSchema } from './hardware/gpio-config.js';
-import { printersConfigSchema } from './hardware/printers-config.js';
+import { gpioConfigSchema } from '../../adapters/gpio/gpio-config.js';
+import { printersConfigSchema } from '../../adapters/printers/printers-config.js';
 import { upsConfigSchema } from './hardware/ups-config.js';
 import { DEFAULT_PRIVATE_CIDRS, parseCidr } from '../domain/net/cidr.js';
 import { parsePublicKey } from '../auth/firmware-signature.js';
@@ -37,7 +37,7 @@ const cidr = z.string().refine((text) => {
 
 const id = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, _ . - (1-64)');
 
-/** Scanners (transports, models, roles): src/edge/hardware/scanners-config.ts. */
+/** Scanners (transports, models, roles): adapters/scanners/scanners-config.ts. */
 
 export const edgeConfigSchema = z
   .object({

@@ -4,6 +4,8 @@ import { createCloudClient } from '../../adapters/cloud/cloud-client.js';
 import { createOutboxDrain } from '../../adapters/store/outbox-drain.js';
 import { createBatchQueries } from '../../adapters/store/batch-queries.js';
 import { createBottleQueries } from '../../adapters/store/bottle-queries.js';
+import { createEdgeAuditQueries } from '../../adapters/store/audit-trail.js';
+import { createBatchBufferQueries } from '../../adapters/store/batch-buffer-store.js';
 import { createScanCommitter } from '../../adapters/store/scan-committer.js';
 import { createRoleScanHandler } from './roles/role-scan-handler.js';
 import { connectSqlite, openSqliteDatabase, type SqliteDatabase } from '../../adapters/store/sqlite-database.js';
@@ -212,7 +214,7 @@ export async function startEdgeSystem(config: EdgeConfig, logger: Logger, option
     lineOps,
     /** Null when the database takes a write now, else why not (cached a few seconds; /health). */
     probeWritable: createWriteProbe(db.writer),
-    queries: { bottles: createBottleQueries(db.reader), batches: createBatchQueries(db.reader) },
+    queries: { bottles: createBottleQueries(db.reader), batches: createBatchQueries(db.reader), audit: createEdgeAuditQueries(db.reader), batchBuffer: createBatchBufferQueries(db.reader) },
     scanLine: () => get(SCAN_LINE),
     /** The bottle ledger (serialised writes to bottles and batches; once named `aggregation`). */
     bottleLedger: () => get(BOTTLE_LEDGER),

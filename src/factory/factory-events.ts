@@ -1,21 +1,2 @@
-import type { SyncQueueEmitted } from '../../machines/shared/sync-queue.machine.js';
-import type { SupervisorEmitted } from '../../machines/shared/supervisor.machine.js';
-import type { DeviceSessionEmitted } from '../../machines/factory/device-session.machine.js';
-import type { ConnectionSettings } from '../domain/device-channel.js';
-import type { DeviceRecord } from '../../adapters/store/factory/device-store.js';
-import type { CommandChangedEvent } from './commands/command-port.js';
-
-/** Everything the factory's actors announce; the bus carries these to the hubs, the fleet and the logs. */
-export type FactoryEvent =
-  | SupervisorEmitted
-  | SyncQueueEmitted
-  | DeviceSessionEmitted
-  | { type: 'device.registered'; device: DeviceRecord }
-  | { type: 'device.updated'; device: DeviceRecord }
-  | { type: 'device.removed'; deviceId: string }
-  | { type: 'device.tokenIssued'; deviceId: string; tokenId: string }
-  | { type: 'sync.ingested'; deviceId: string; lineId: string | null; accepted: number; duplicates: number; rejected: number; newByKind: Record<string, number> }
-  | { type: 'connection.settingsChanged'; settings: ConnectionSettings }
-  | CommandChangedEvent
-  /** Anything a feature wants the control room to see live: broadcast as is on /ws/dashboard. */
-  | { type: 'dashboard.push'; message: { type: string; data: unknown } };
+/** The factory's bus events live with the machines that emit them: machines/factory/factory-events.ts. */
+export type { FactoryEvent } from '../../machines/factory/factory-events.js';

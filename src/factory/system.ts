@@ -4,6 +4,7 @@ import { type AnyActorRef, createActor } from 'xstate';
 import { createCloudClient } from '../../adapters/cloud/cloud-client.js';
 import { cloudSyncTarget } from '../../adapters/cloud/cloud-sync-target.js';
 import { createConnectionSettings } from '../../adapters/store/factory/connection-settings.js';
+import { createAuditQueries } from '../../adapters/store/factory/audit-log.js';
 import { createDashboardQueries } from '../../adapters/store/factory/dashboard-queries.js';
 import { createDeviceExecutor } from '../../adapters/store/factory/device-executor.js';
 import { createDeviceStore } from '../../adapters/store/factory/device-store.js';
@@ -197,7 +198,7 @@ export async function startFactorySystem(config: FactoryConfig, logger: Logger, 
     fleet,
     presence,
     productionRate,
-    queries: { devices, dashboard },
+    queries: { devices, dashboard, audit: createAuditQueries(db) },
     /** The store itself, read-only by convention: tests and tools that check what was stored. */
     db,
     forwardOutbox,

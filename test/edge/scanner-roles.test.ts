@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import type { ScanDecidedReply, ScanDecision } from '../../machines/edge/scan-line.machine.js';
+import type { ScanReply, ScanDecision } from '../../machines/edge/scan-line.machine.js';
 import { listPallets } from '../../adapters/store/pallet-store.js';
 import { BottleStatus } from '../../src/domain/bottle-status.js';
 import type { ScannerRole } from '../../src/domain/scanner-role.js';
@@ -27,7 +27,7 @@ describe('edge: scanner roles end to end', () => {
   });
 
   async function scan(code: string, role: ScannerRole, source = `${role.toLowerCase()}-1`): Promise<ScanDecision> {
-    const reply = await ask<ScanDecidedReply>(t.edge.system.scanLine(), (replyTo) => ({ type: 'SCAN', code, source, role, replyTo }));
+    const reply = await ask<ScanReply>(t.edge.system.scanLine(), (replyTo) => ({ type: 'SCAN', code, source, role, replyTo }));
     return reply.decisions[0]!;
   }
   const bottle = async (id: string) => expectData(await t.request('GET', `/api/v1/bottles/${id}`, { token: t.tokens.operator }));

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { backoffDelay } from '../../src/runtime/backoff.js';
+import { backoffDelay } from '../../src/domain/backoff.js';
 
 describe('backoffDelay', () => {
   const policy = { baseMs: 100, maxMs: 5_000, jitter: 0 };

@@ -1,4 +1,4 @@
-import type { CommandRecord, DispatchRequest } from '../../src/factory/commands/command-port.js';
+import type { CommandRecord, DispatchRequest } from '../../src/domain/ports/command-port.js';
 
 /** A freshly dispatched command as the command service stores it (QUEUED), for fake command ports. */
 export function queuedCommand(id: string, request: DispatchRequest, createdAt = new Date().toISOString()): CommandRecord {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { queuedCommand } from './command-record.js';
 import { type CommandStatus, FINAL_COMMAND_STATUSES } from '../../src/domain/device-commands.js';
 import { DomainError } from '../../src/domain/domain-error.js';
-import type { CommandPort, CommandRecord, DispatchRequest } from '../../src/factory/commands/command-port.js';
+import type { CommandPort, CommandRecord, DispatchRequest } from '../../src/domain/ports/command-port.js';
 
 /** What a scripted device does with a command. */
 export type FakeBehaviour =

@@ -3,7 +3,7 @@ import { gpioBoardActor } from '../../adapters/gpio/board-actor.js';
 import { createSimulatedBoard } from '../../adapters/gpio/simulated-board.js';
 import type { ScanLineEvent } from '../../machines/edge/scan-line.machine.js';
 import { type GpioActor, type GpioEmitted, type GpioInput, gpioMachine } from '../../machines/edge/gpio.machine.js';
-import type { GpioButtonConfig, GpioLedConfig } from '../../src/edge/hardware/gpio-config.js';
+import type { GpioButtonConfig, GpioLedConfig } from '../../adapters/gpio/gpio-config.js';
 
 /** A cabinet with one button per action and one LED per kind of state. */
 export const CABINET_BUTTONS: GpioButtonConfig[] = [

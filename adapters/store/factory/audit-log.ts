@@ -1,8 +1,9 @@
 import type { Knex } from 'knex';
 import { DomainError } from '../../../src/domain/domain-error.js';
 
-/** Who did something: a signed-in user, a device (its token), or the server itself. */
-export type AuditActor = { userId: string; username: string } | { deviceId: string } | { system: string };
+import type { AuditActor } from '../../../src/domain/audit-actor.js';
+
+export type { AuditActor } from '../../../src/domain/audit-actor.js';
 
 export interface AuditEntry {
   actor: AuditActor;
@@ -124,3 +125,9 @@ export async function queryAudit(db: Knex, filter: { userId?: string; entityId?:
     detail: (r.detail as string | null) ?? null,
   }));
 }
+
+/** The audit log's reads as a query object (GET /api/v1/audit-log): the route never sees the connection. */
+export function createAuditQueries(db: Knex) {
+  return { list: (filter: Parameters<typeof queryAudit>[1]) => queryAudit(db, filter) };
+}
+export type AuditQueries = ReturnType<typeof createAuditQueries>;

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
-import { type CommandStatus, type CommandType, FINAL_COMMAND_STATUSES } from '../../../src/domain/device-commands.js';
-import type { CommandRecord } from '../../../src/factory/commands/command-port.js';
+import type { CommandStatus, CommandType } from '../../../src/domain/device-commands.js';
+import type { CommandRecord } from '../../../src/domain/ports/command-port.js';
 import { type AuditActor, type AuditEntry, recordAudit, recordAudits } from './audit-log.js';
 
 /**
@@ -208,5 +208,3 @@ export function createCommandStore(db: Knex) {
 }
 
 export type CommandStore = ReturnType<typeof createCommandStore>;
-
-export const isFinalStatus = (status: CommandStatus) => FINAL_COMMAND_STATUSES.has(status);

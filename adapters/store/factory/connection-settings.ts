@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { fromPromise } from 'xstate';
-import type { WorkOutcome } from '../../../machines/shared/serial-worker.machine.js';
+import type { WorkOutcome } from '../../../src/domain/ports/work-outcome.js';
 import type { ConnectionSettings } from '../../../src/domain/device-channel.js';
 import { createSettingsStore } from '../settings-store.js';
 import { type AuditActor, audited } from './audit-log.js';

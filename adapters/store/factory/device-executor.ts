@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { fromPromise } from 'xstate';
-import type { DeviceTokenIssuer } from '../../../api/http/device-auth.js';
-import type { WorkOutcome } from '../../../machines/shared/serial-worker.machine.js';
+import type { DeviceTokenIssuer } from '../../../src/auth/device-token-issuer.js';
+import type { WorkOutcome } from '../../../src/domain/ports/work-outcome.js';
 import { DomainError } from '../../../src/domain/domain-error.js';
 import { type AuditActor, audited } from './audit-log.js';
 import { createDeviceStore, type DeviceFields, type DeviceRecord } from './device-store.js';

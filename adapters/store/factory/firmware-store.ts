@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { DeploymentDevice, DeploymentStatus, DeviceRolloutState } from '../../../machines/factory/deployment.machine.js';
+import type { DeploymentDevice, DeploymentStatus, DeviceRolloutState } from '../../../src/domain/deployment-states.js';
 
 /**
  * Firmware releases, deployments and their per-device progress, on SQLite and PostgreSQL. Writes

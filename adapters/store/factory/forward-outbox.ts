@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { fromPromise } from 'xstate';
-import type { DrainOutcome } from '../../../machines/shared/sync-queue.machine.js';
+import type { DrainOutcome } from '../../../src/domain/ports/drain-outcome.js';
 import type { Logger } from '../../../src/runtime/logger.js';
 import type { SyncItem, SyncItemResult } from '../../cloud/cloud-types.js';
 import type { SyncTarget } from '../../sync/sync-target.js';

@@ -1,5 +1,5 @@
 import { fromPromise } from 'xstate';
-import type { WorkOutcome } from '../../../machines/shared/serial-worker.machine.js';
+import type { WorkOutcome } from '../../../src/domain/ports/work-outcome.js';
 import type { SyncItem, SyncItemResult } from '../../cloud/cloud-types.js';
 import type { SyncIngestStore } from './sync-ingest-store.js';
 import type { CrossLineDuplicate } from './unit-identity-index.js';

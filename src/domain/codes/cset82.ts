@@ -10,10 +10,6 @@ export const CSET82_CHARACTERS =
 const TABLE = new Uint8Array(128);
 for (let i = 0; i < CSET82_CHARACTERS.length; i++) TABLE[CSET82_CHARACTERS.charCodeAt(i)] = 1;
 
-export function isCset82CharCode(c: number): boolean {
-  return c < 128 && TABLE[c] === 1;
-}
-
 /** Index of the first non-CSET82 character of s[start, end), or -1. */
 export function findNonCset82(s: string, start = 0, end = s.length): number {
   for (let i = start; i < end; i++) {

@@ -1,4 +1,4 @@
-import type { Locale } from './messages.js';
+import type { Locale } from './catalogue.js';
 
 /**
  * The exact code rules (issue 14, src/domain/codes: symbology.ts, gs1-date.ts, ai-prefix.ts):

@@ -1,4 +1,4 @@
-import type { MessageCatalogue } from './messages.js';
+import type { MessageCatalogue } from './catalogue.js';
 
 /**
  * Self-service configuration: journal entries of /api/v1/config (`config.*`) and the texts of the

@@ -1,4 +1,4 @@
-import type { MessageCatalogue } from './messages.js';
+import type { MessageCatalogue } from './catalogue.js';
 
 /** Texts of the factory console (served by the factory at `/`); the shared ones are in hmi.messages.ts. */
 export const CONSOLE_MESSAGES: MessageCatalogue = {

@@ -1,4 +1,4 @@
-import type { MessageCatalogue } from './messages.js';
+import type { MessageCatalogue } from './catalogue.js';
 
 /** Site-wide duplicates (the factory's index of unit identities): the control room's alarm. */
 export const DUPLICATES_MESSAGES: MessageCatalogue = {

@@ -1,4 +1,4 @@
-import type { MessageCatalogue } from './messages.js';
+import type { MessageCatalogue } from './catalogue.js';
 
 /**
  * Texts of the operator HMI (served by the edge at `/`) and those both browser apps share:

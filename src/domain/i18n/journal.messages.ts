@@ -1,4 +1,4 @@
-import type { MessageCatalogue } from './messages.js';
+import type { MessageCatalogue } from './catalogue.js';
 
 /** What the HMI journal says about the line's devices, sync, the system and the factory's commands. */
 export const JOURNAL_MESSAGES: MessageCatalogue = {

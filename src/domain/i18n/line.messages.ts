@@ -1,4 +1,4 @@
-import type { MessageCatalogue } from './messages.js';
+import type { MessageCatalogue } from './catalogue.js';
 
 /** What the journal says about the scan line's state and the operator's line operations. */
 export const LINE_MESSAGES: MessageCatalogue = {

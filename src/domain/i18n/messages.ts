@@ -19,12 +19,9 @@ import { CODE_RULE_MESSAGES } from './codes.messages.js';
 import { SSCC_LABEL_MESSAGES } from './sscc-labels.messages.js';
 import { DUPLICATES_MESSAGES } from './duplicates.messages.js';
 import { ORDERS_MESSAGES } from './orders.messages.js';
+import { DEFAULT_LOCALE, type Locale, type MessageCatalogue } from './catalogue.js';
 
-export const LOCALES = ['ru', 'en'] as const;
-export type Locale = (typeof LOCALES)[number];
-export const DEFAULT_LOCALE: Locale = 'ru';
-
-export type MessageCatalogue = Record<string, Record<Locale, string>>;
+export { DEFAULT_LOCALE, LOCALES, type Locale, type MessageCatalogue } from './catalogue.js';
 
 export const MESSAGES: MessageCatalogue = {
   'operator.note': { ru: 'Заметка оператора: {text}', en: 'Operator note: {text}' },

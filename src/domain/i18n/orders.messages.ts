@@ -1,4 +1,4 @@
-import type { MessageCatalogue } from './messages.js';
+import type { MessageCatalogue } from './catalogue.js';
 
 /** What the journal says about production orders (src/domain/orders.ts) and the GTIN lock. */
 export const ORDERS_MESSAGES: MessageCatalogue = {

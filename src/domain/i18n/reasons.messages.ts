@@ -1,4 +1,4 @@
-import type { Locale } from './messages.js';
+import type { Locale } from './catalogue.js';
 
 /**
  * Why a scan was not accepted: one key per reason code of src/domain/codes/reasons.ts

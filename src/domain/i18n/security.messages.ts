@@ -1,4 +1,4 @@
-import type { MessageCatalogue } from './messages.js';
+import type { MessageCatalogue } from './catalogue.js';
 
 /** Logins, users and sessions (the edge's journal, category `security`). */
 export const SECURITY_MESSAGES: MessageCatalogue = {

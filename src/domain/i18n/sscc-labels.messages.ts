@@ -1,4 +1,4 @@
-import type { Locale } from './messages.js';
+import type { Locale } from './catalogue.js';
 
 /** Box and pallet SSCC labels printed when a box or pallet is closed (src/edge/sscc-labels.extension.ts). */
 export const SSCC_LABEL_MESSAGES: Record<string, Record<Locale, string>> = {

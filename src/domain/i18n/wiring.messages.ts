@@ -1,4 +1,4 @@
-import type { Locale } from './messages.js';
+import type { Locale } from './catalogue.js';
 
 /** Features and actors the supervisor or the composition root had to take out or bring back. */
 export const WIRING_MESSAGES: Record<string, Record<Locale, string>> = {

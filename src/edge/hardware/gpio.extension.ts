@@ -6,7 +6,7 @@ import { gpioRoutes } from '../../../api/edge/gpio.routes.js';
 import { type GpioContext, type GpioEvent, type GpioInput, gpioMachine, type LineAlarm, upsOnBattery } from '../../../machines/edge/gpio.machine.js';
 import type { EdgeContext, EdgeExtension } from '../extension.js';
 import { SCAN_LINE } from '../../domain/actor-ids.js';
-import type { GpioConfig } from './gpio-config.js';
+import type { GpioConfig } from '../../../adapters/gpio/gpio-config.js';
 
 /** The gpio actor's systemId and supervisor key. */
 export const GPIO = 'gpio';

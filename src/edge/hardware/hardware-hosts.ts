@@ -1,9 +1,9 @@
 import dns from 'node:dns/promises';
 import { DomainError } from '../../domain/domain-error.js';
 import { addressInCidrs, type Cidr, parseAddress, parseCidr } from '../../domain/net/cidr.js';
-import type { PlcConfig } from './plcs-config.js';
-import type { PrinterConfig } from './printers-config.js';
-import type { ScannerConfig } from './scanners-config.js';
+import type { PlcConfig } from '../../../adapters/plcs/plcs-config.js';
+import type { PrinterConfig } from '../../../adapters/printers/printers-config.js';
+import type { ScannerConfig } from '../../../adapters/scanners/scanners-config.js';
 
 /**
  * Which hosts the edge may be told to dial for line hardware (scanners, printers, PLCs, the UPS):

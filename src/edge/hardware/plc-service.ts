@@ -3,7 +3,8 @@ import type { LineSignal, PlcValue } from '../../../adapters/plcs/plc-driver.js'
 import { type PlcHealth, plcHealth, type plcMachine, type PlcReply, type PlcRequest } from '../../../machines/edge/plc.machine.js';
 import { ask, AskTargetStoppedError, AskTimeoutError } from '../../runtime/ask.js';
 import type { Logger } from '../../runtime/logger.js';
-import type { PlcBinding, PlcBindings, PlcConfig } from './plcs-config.js';
+import type { PlcBinding, PlcBindings, PlcConfig } from '../../../adapters/plcs/plcs-config.js';
+import { PlcError } from '../../domain/plc-error.js';
 
 /**
  * `context.services.plc`: the line signals (eject, lineRunning, counters, stopLineRequest,
@@ -37,17 +38,7 @@ export interface PlcService {
   request(plcId: string, request: PlcRequest): Promise<Extract<PlcReply, { ok: true }>>;
 }
 
-export type PlcErrorCode = 'UNBOUND' | 'NOT_CONNECTED' | 'TIMEOUT' | 'BAD_VALUE' | 'BAD_ADDRESS' | 'DEVICE' | 'GARBAGE' | 'FAILED';
-
-export class PlcError extends Error {
-  override readonly name = 'PlcError';
-  constructor(
-    readonly code: PlcErrorCode | string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+export { PlcError, type PlcErrorCode } from '../../domain/plc-error.js';
 
 export interface PlcServiceDeps {
   plcs(): PlcConfig[];

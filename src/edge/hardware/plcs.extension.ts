@@ -8,7 +8,10 @@ import type { EdgeContext, EdgeExtension } from '../extension.js';
 import { SCAN_LINE } from '../../domain/actor-ids.js';
 import { createHostPolicy, plcHosts, storedHostsAllowed } from './hardware-hosts.js';
 import { createPlcService, type PlcService, plcSystemId } from './plc-service.js';
-import { type PlcBindings, plcBindingsConfigSchema, type PlcConfig, plcsConfigSchema } from './plcs-config.js';
+import { type PlcBindings, plcBindingsConfigSchema, type PlcConfig, plcsConfigSchema } from '../../../adapters/plcs/plcs-config.js';
+import type { PlcLineAlarm } from '../edge-events.js';
+
+export type { PlcLineAlarm } from '../edge-events.js';
 
 /**
  * The PLC feature: one `plc` actor per configured PLC under the root supervisor, the PLC service
@@ -30,17 +33,6 @@ declare module '../extension.js' {
     /** The PLC feature as self-service applies overrides through it. */
     plcFeature?: PlcFeature;
   }
-}
-
-/** What `line.alarm` looks like when a PLC link is lost. */
-export interface PlcLineAlarm {
-  type: 'line.alarm';
-  code: 'PLC_DISCONNECTED';
-  message: string;
-  at: string;
-  source: 'plc';
-  plcId: string;
-  safeState: 'stop' | 'reject_all';
 }
 
 /** The feature as its routes see it. */

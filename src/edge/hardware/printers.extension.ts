@@ -7,8 +7,8 @@ import type { ChildSpec } from '../../../machines/shared/supervisor.machine.js';
 import { oneAtATime } from '../../runtime/one-at-a-time.js';
 import type { EdgeContext, EdgeExtensionFactory } from '../extension.js';
 import { createHostPolicy, printerHosts, storedHostsAllowed } from './hardware-hosts.js';
-import { createPrinterTemplates, type PrinterTemplates } from './printer-templates.js';
-import { type PrinterConfig, PRINTERS_OVERRIDE_KEY, printersConfigSchema } from './printers-config.js';
+import { createPrinterTemplates, type PrinterTemplates } from '../../../adapters/printers/printer-templates.js';
+import { type PrinterConfig, PRINTERS_OVERRIDE_KEY, printersConfigSchema } from '../../../adapters/printers/printers-config.js';
 
 /** Actor logic key on the root supervisor, and each printer's systemId. */
 export const PRINTER_ACTOR = 'printer';

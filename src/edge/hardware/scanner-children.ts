@@ -7,7 +7,7 @@ import { serialScannerTransport, type SerialScannerConfig } from '../../../adapt
 import { tcpScannerTransport, type TcpScannerConfig } from '../../../adapters/scanners/tcp-transport.js';
 import { scannerMachine, type ScannerInput } from '../../../machines/edge/scanner.machine.js';
 import type { ChildSpec } from '../../../machines/shared/supervisor.machine.js';
-import type { ScannerConfig, ScannerTransport } from './scanners-config.js';
+import type { ScannerConfig, ScannerTransport } from '../../../adapters/scanners/scanners-config.js';
 
 /**
  * How a configured scanner becomes an actor under the root supervisor: one scanner machine per

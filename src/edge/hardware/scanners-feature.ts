@@ -5,7 +5,7 @@ import type { EdgeContext } from '../extension.js';
 import { SCAN_LINE } from '../../domain/actor-ids.js';
 import { createHostPolicy, scannerHosts, storedHostsAllowed } from './hardware-hosts.js';
 import { scannerChildSpec, scannerSystemId } from './scanner-children.js';
-import { type ScannerConfig, scannersListSchema } from './scanners-config.js';
+import { type ScannerConfig, scannersListSchema } from '../../../adapters/scanners/scanners-config.js';
 
 /**
  * The scanners as the API sees them: the configured list with each scanner's live state (read

@@ -4,9 +4,9 @@ import { applyRuntimeValues, effectiveRuntime, loadAppliedConfig, type RuntimeVa
 import type { EdgeConfig } from '../config.js';
 import type { PlcFeature } from '../hardware/plcs.extension.js';
 import type { PrinterService } from '../hardware/printers.extension.js';
-import type { PlcBindings, PlcConfig } from '../hardware/plcs-config.js';
-import type { PrinterConfig } from '../hardware/printers-config.js';
-import type { ScannerConfig } from '../hardware/scanners-config.js';
+import type { PlcBindings, PlcConfig } from '../../../adapters/plcs/plcs-config.js';
+import type { PrinterConfig } from '../../../adapters/printers/printers-config.js';
+import type { ScannerConfig } from '../../../adapters/scanners/scanners-config.js';
 import type { ScannersFeature } from '../hardware/scanners-feature.js';
 import type { ConfigBase } from './stored-overrides.js';
 import { SCAN_LINE } from '../../domain/actor-ids.js';

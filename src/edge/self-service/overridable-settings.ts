@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { plcBindingsConfigSchema, plcsConfigSchema } from '../hardware/plcs-config.js';
-import { printersConfigSchema } from '../hardware/printers-config.js';
-import { scannersListSchema } from '../hardware/scanners-config.js';
+import { plcBindingsConfigSchema, plcsConfigSchema } from '../../../adapters/plcs/plcs-config.js';
+import { printersConfigSchema } from '../../../adapters/printers/printers-config.js';
+import { scannersListSchema } from '../../../adapters/scanners/scanners-config.js';
 import { edgeConfigSchema } from '../config.js';
 
 /**

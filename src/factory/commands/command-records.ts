@@ -1,7 +1,7 @@
 import type { AuditEntry } from '../../../adapters/store/factory/audit-log.js';
 import type { StoredCommand } from '../../../adapters/store/factory/command-store.js';
 import { type CommandMachineContext, type CommandSnapshot, deadlineOf, newCommand, restoreCommand, statusOf } from '../../../machines/factory/command.machine.js';
-import type { CommandRecord } from './command-port.js';
+import type { CommandRecord } from '../../domain/ports/command-port.js';
 
 /**
  * Between the stored command (ISO times, the shape of the API) and the command machine's snapshot

@@ -10,9 +10,9 @@ import type { EventBus } from '../../runtime/event-bus.js';
 import type { Logger } from '../../runtime/logger.js';
 import type { DeviceChannelPort } from '../extension.js';
 import type { FactoryEvent } from '../factory-events.js';
-import type { CommandPort, CommandRecord, DispatchRequest } from './command-port.js';
+import type { CommandPort, CommandRecord, DispatchRequest } from '../../domain/ports/command-port.js';
 import { execShellOutcome, initialSnapshot, publicRecord, snapshotOf, withSnapshot } from './command-records.js';
-import { createDeadlineTimer } from './deadline-timer.js';
+import { createNearestDeadlineTimer } from '../../../adapters/timers/nearest-deadline-timer.js';
 import { createCommandWriter } from './command-writer.js';
 
 export interface CommandServiceOptions {
@@ -137,7 +137,7 @@ export async function createCommandService(options: CommandServiceOptions) {
   const deviceEntries = (deviceId: string) => [...(byDevice.get(deviceId) ?? [])].map((id) => live.get(id)!).sort(byAge);
 
   // Deadlines: one timer, for the nearest; on fire, DEADLINE to every command that is due.
-  const deadlines = createDeadlineTimer({
+  const deadlines = createNearestDeadlineTimer({
     now,
     onFire: (at) => {
       let nearest: number | null = null;

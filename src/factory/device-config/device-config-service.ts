@@ -4,7 +4,7 @@ import { createDeviceConfigStore, emptyDeviceConfig } from '../../../adapters/st
 import type { EdgeRuntimeConfig } from '../../domain/device-commands.js';
 import { DomainError } from '../../domain/domain-error.js';
 import type { Logger } from '../../runtime/logger.js';
-import type { CommandPort, CommandRecord } from '../commands/command-port.js';
+import type { CommandPort, CommandRecord } from '../../domain/ports/command-port.js';
 import { type DeviceConfigView, deviceConfigView } from './config-view.js';
 
 export interface ConfigUpdate {

@@ -1,5 +1,5 @@
 import { deviceConfigRoutes } from '../../../api/factory/device-config.routes.js';
-import type { CommandPort } from '../commands/command-port.js';
+import type { CommandPort } from '../../domain/ports/command-port.js';
 import type { ExtensionFactory, FactoryExtension } from '../extension.js';
 import { createDeviceConfigService } from './device-config-service.js';
 

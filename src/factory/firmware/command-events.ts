@@ -1,5 +1,5 @@
 import type { DeploymentEvent, DeviceStage } from '../../../machines/factory/deployment.machine.js';
-import type { CommandRecord } from '../commands/command-port.js';
+import type { CommandRecord } from '../../domain/ports/command-port.js';
 
 const STAGES: ReadonlySet<string> = new Set<DeviceStage>(['downloading', 'verifying', 'staging']);
 

@@ -16,7 +16,7 @@ import { DomainError } from '../../domain/domain-error.js';
 import { nextId } from '../../domain/ids.js';
 import type { EventBus } from '../../runtime/event-bus.js';
 import type { Logger } from '../../runtime/logger.js';
-import type { CommandPort, CommandRecord } from '../commands/command-port.js';
+import type { CommandPort, CommandRecord } from '../../domain/ports/command-port.js';
 import type { FactoryEvent } from '../factory-events.js';
 import { deploymentCommandKey, deploymentEventFor } from './command-events.js';
 import { createDeploymentTracker } from './deployment-tracker.js';

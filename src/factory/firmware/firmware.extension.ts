@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { firmwareDeploymentRoutes } from '../../../api/factory/firmware-deployments.routes.js';
 import { firmwareReleaseRoutes, firmwareSigningKeyRoutes } from '../../../api/factory/firmware-releases.routes.js';
-import type { CommandPort } from '../commands/command-port.js';
+import type { CommandPort } from '../../domain/ports/command-port.js';
 import type { ExtensionFactory } from '../extension.js';
 import { createDeploymentService } from './deployment-service.js';
 import { loadOrCreateSigningKey } from '../../auth/firmware-signature.js';

@@ -16,7 +16,7 @@ import {
 import { type SigningKey, signFirmware } from '../../auth/firmware-signature.js';
 import { DomainError } from '../../domain/domain-error.js';
 import { nextId } from '../../domain/ids.js';
-import { ArtifactTooLargeError, receiveArtifact } from './artifact-receiver.js';
+import { ArtifactTooLargeError, receiveArtifact } from '../../../adapters/firmware/artifact-receiver.js';
 
 export interface ReleaseServiceOptions {
   db: Knex;

@@ -5,7 +5,7 @@ import type { CommandStatus, CommandType } from '../../domain/device-commands.js
 import { DomainError } from '../../domain/domain-error.js';
 import type { EventBus } from '../../runtime/event-bus.js';
 import type { Logger } from '../../runtime/logger.js';
-import type { CommandPort, CommandRecord } from '../commands/command-port.js';
+import type { CommandPort, CommandRecord } from '../../domain/ports/command-port.js';
 import type { FactoryEvent } from '../factory-events.js';
 import { BulkTally, type BulkSummary, isFinal, summarize } from './bulk-progress.js';
 

@@ -1,5 +1,5 @@
 import { FINAL_COMMAND_STATUSES } from '../../domain/device-commands.js';
-import type { CommandRecord } from '../commands/command-port.js';
+import type { CommandRecord } from '../../domain/ports/command-port.js';
 
 export interface BulkSummary {
   total: number;

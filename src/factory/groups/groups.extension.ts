@@ -1,6 +1,6 @@
 import { createGroupStore } from '../../../adapters/store/factory/group-store.js';
 import { groupRoutes } from '../../../api/factory/groups.routes.js';
-import type { CommandPort } from '../commands/command-port.js';
+import type { CommandPort } from '../../domain/ports/command-port.js';
 import type { ExtensionFactory, FactoryExtension } from '../extension.js';
 import { type BulkDispatcherOptions, createBulkDispatcher } from './bulk-dispatch.js';
 

@@ -1,7 +1,7 @@
 import { html } from 'htm/preact';
 import { useState } from 'preact/hooks';
 import type { DeviceConfigView } from '../../factory/device-config/config-view.js';
-import type { CommandRecord } from '../../factory/commands/command-port.js';
+import type { CommandRecord } from '../../domain/ports/command-port.js';
 import { ErrorNote, Loaded, useAction, useApi } from '../shared/components.js';
 import { dateTime, t } from '../shared/i18n.js';
 import { CommandForm } from './command-form.js';

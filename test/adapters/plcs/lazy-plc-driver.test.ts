@@ -4,7 +4,7 @@ import { LazyPlcDriver } from '../../../adapters/plcs/lazy-plc-driver.js';
 import { opcUaAddressProblem, opcUaDriverEntry } from '../../../adapters/plcs/opcua-driver-entry.js';
 import type { PlcDriver, PlcValue } from '../../../adapters/plcs/plc-driver.js';
 import { createPlcDriver, plcAddressProblem, plcBrowses } from '../../../adapters/plcs/plc-driver-factory.js';
-import { plcSchema } from '../../../src/edge/hardware/plcs-config.js';
+import { plcSchema } from '../../../adapters/plcs/plcs-config.js';
 
 function stubDriver(): PlcDriver & { drop(reason: string): void; closed: boolean } {
   const listeners: Array<(reason: string) => void> = [];

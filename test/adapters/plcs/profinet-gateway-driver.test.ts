@@ -4,7 +4,7 @@ import type { PlcRequestError } from '../../../adapters/plcs/modbus-driver.js';
 import { type ModbusSimulator, startModbusSimulator } from '../../../adapters/plcs/modbus-simulator.js';
 import type { PlcDriver } from '../../../adapters/plcs/plc-driver.js';
 import { createProfinetGatewayDriver, resolveGatewayAddress } from '../../../adapters/plcs/profinet-gateway-driver.js';
-import { plcSchema } from '../../../src/edge/hardware/plcs-config.js';
+import { plcSchema } from '../../../adapters/plcs/plcs-config.js';
 
 /** An MGate-style map: what we write in holding registers/coils, what the PLC reports in input registers. */
 const REGISTERS = {

@@ -3,7 +3,7 @@ import { startGenericTcpSimulator, type GenericTcpSimulator } from '../../../ada
 import { classifyReply, frameBytes } from '../../../adapters/printers/generic-tcp.js';
 import type { GenericDriverConfig } from '../../../adapters/printers/printer-driver.js';
 import { printerState } from '../../../machines/edge/printer.machine.js';
-import { genericParamsSchema, type GenericParams } from '../../../src/edge/hardware/printers-config.js';
+import { genericParamsSchema, type GenericParams } from '../../../adapters/printers/printers-config.js';
 import { startRealPrinter } from '../../support/printer-fixtures.js';
 import { waitFor } from '../../support/wait-for.js';
 

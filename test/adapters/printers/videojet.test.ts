@@ -3,7 +3,7 @@ import type { VideojetDriverConfig } from '../../../adapters/printers/printer-dr
 import { startVideojetSimulator, type VideojetSimulator } from '../../../adapters/printers/videojet-simulator.js';
 import { parseStatus, splitMessage, statusReport } from '../../../adapters/printers/videojet-protocol.js';
 import { printerState } from '../../../machines/edge/printer.machine.js';
-import { videojetParamsSchema } from '../../../src/edge/hardware/printers-config.js';
+import { videojetParamsSchema } from '../../../adapters/printers/printers-config.js';
 import { startRealPrinter } from '../../support/printer-fixtures.js';
 import { waitFor } from '../../support/wait-for.js';
 

@@ -4,7 +4,7 @@ import type { ZebraDriverConfig } from '../../../adapters/printers/printer-drive
 import { formatHostStatus, HostStatusDecoder, parseHostStatus } from '../../../adapters/printers/zebra-host-status.js';
 import { escapeZplField, renderTemplate, templateProblem } from '../../../adapters/printers/templates.js';
 import { printerState } from '../../../machines/edge/printer.machine.js';
-import { zebraParamsSchema } from '../../../src/edge/hardware/printers-config.js';
+import { zebraParamsSchema } from '../../../adapters/printers/printers-config.js';
 import { startRealPrinter } from '../../support/printer-fixtures.js';
 import { waitFor } from '../../support/wait-for.js';
 

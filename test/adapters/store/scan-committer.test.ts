@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { createActor } from 'xstate';
 import { createScanCommitter } from '../../../adapters/store/scan-committer.js';
-import { type ScanDecidedReply, scanLineMachine } from '../../../machines/edge/scan-line.machine.js';
+import { type ScanReply, scanLineMachine } from '../../../machines/edge/scan-line.machine.js';
 import { ask } from '../../../src/runtime/ask.js';
 import { openTestEdgeDb, type TestEdgeDb } from '../../support/edge-db.js';
 import { invalidCode, validCode } from '../../support/scan-fixtures.js';
@@ -26,7 +26,7 @@ describe('scan committer (scan line + SQLite)', () => {
     const errors: unknown[] = [];
     actor.subscribe({ error: (error) => errors.push(error) });
     actor.start();
-    const scan = (code: string) => ask<ScanDecidedReply>(actor, (replyTo) => ({ type: 'SCAN', code, source: 'cam-1', replyTo })).then((r) => r.decisions[0]!);
+    const scan = (code: string) => ask<ScanReply>(actor, (replyTo) => ({ type: 'SCAN', code, source: 'cam-1', replyTo })).then((r) => r.decisions[0]!);
     return { actor, committer, errors, scan };
   }
 

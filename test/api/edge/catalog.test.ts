@@ -1,9 +1,9 @@
 import { expect } from 'chai';
 import { z } from 'zod';
 import { MESSAGES } from '../../../src/domain/i18n/messages.js';
-import { scannerSchema } from '../../../src/edge/hardware/scanners-config.js';
-import { printerConfigSchema } from '../../../src/edge/hardware/printers-config.js';
-import { plcSchema } from '../../../src/edge/hardware/plcs-config.js';
+import { scannerSchema } from '../../../adapters/scanners/scanners-config.js';
+import { printerConfigSchema } from '../../../adapters/printers/printers-config.js';
+import { plcSchema } from '../../../adapters/plcs/plcs-config.js';
 import { expectData, expectValidationError, itRequiresAuth } from '../../support/api-expect.js';
 import { startTestEdge, type TestEdge } from '../../support/edge-harness.js';
 

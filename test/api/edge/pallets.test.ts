@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import type { ScanDecidedReply, ScanDecision } from '../../../machines/edge/scan-line.machine.js';
+import type { ScanReply, ScanDecision } from '../../../machines/edge/scan-line.machine.js';
 import { isValidSscc } from '../../../src/domain/codes/index.js';
 import { ask } from '../../../src/runtime/ask.js';
 import { expectData, expectError, expectValidationError, itRequiresAuth } from '../../support/api-expect.js';
@@ -24,7 +24,7 @@ describe('edge API: /api/v1/pallets and POST /api/v1/batches/{id}/unpack', () =>
     return (await createBatch(t, bottles.map((b) => b.id))).batch;
   }
   async function boxScan(code: string): Promise<ScanDecision> {
-    const reply = await ask<ScanDecidedReply>(t.edge.system.scanLine(), (replyTo) => ({ type: 'SCAN', code, source: 'box-1', role: 'BOX', replyTo }));
+    const reply = await ask<ScanReply>(t.edge.system.scanLine(), (replyTo) => ({ type: 'SCAN', code, source: 'box-1', role: 'BOX', replyTo }));
     return reply.decisions[0]!;
   }
 

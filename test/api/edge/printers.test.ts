@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { startVideojetSimulator, type VideojetSimulator } from '../../../adapters/printers/videojet-simulator.js';
 import { startZebraSimulator, type ZebraSimulator } from '../../../adapters/printers/zebra-simulator.js';
-import { PRINTERS_OVERRIDE_KEY } from '../../../src/edge/hardware/printers-config.js';
+import { PRINTERS_OVERRIDE_KEY } from '../../../adapters/printers/printers-config.js';
 import { printerSystemId } from '../../../src/edge/hardware/printers.extension.js';
 import { expectData, expectError, expectValidationError, itRequiresAuth } from '../../support/api-expect.js';
 import { startTestEdge, type TestEdge } from '../../support/edge-harness.js';

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { DomainError } from '../../../src/domain/domain-error.js';
-import type { CommandPort } from '../../../src/factory/commands/command-port.js';
+import type { CommandPort } from '../../../src/domain/ports/command-port.js';
 import { expectData, expectError, expectValidationError, itRequiresAuth } from '../../support/api-expect.js';
 import { connectDevice, type DeviceChannel, deleteDevice, openDeviceChannel } from '../../support/factory-api-fixtures.js';
 import { describeOnBothDatabases, startTestFactory, type TestFactory } from '../../support/factory-harness.js';

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { edgeConfigSchema } from '../../../src/edge/config.js';
-import { gpioConfigSchema } from '../../../src/edge/hardware/gpio-config.js';
+import { gpioConfigSchema } from '../../../adapters/gpio/gpio-config.js';
 
 describe('edge config: gpio', () => {
   it('is off by default, with the board chosen automatically and nothing wired', () => {

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { TcpScannerConfig } from '../../../adapters/scanners/tcp-transport.js';
 import { scannerTransportInput } from '../../../src/edge/hardware/scanner-children.js';
-import { scannerSchema, scannersConfigSchema, scannersListSchema } from '../../../src/edge/hardware/scanners-config.js';
+import { scannerSchema, scannersConfigSchema, scannersListSchema } from '../../../adapters/scanners/scanners-config.js';
 
 const issues = (value: unknown) => {
   const result = scannersListSchema.safeParse(value);

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { queryAudit } from '../../../adapters/store/factory/audit-log.js';
 import { DomainError } from '../../../src/domain/domain-error.js';
-import type { DispatchRequest } from '../../../src/factory/commands/command-port.js';
+import type { DispatchRequest } from '../../../src/domain/ports/command-port.js';
 import type { FactoryEvent } from '../../../src/factory/factory-events.js';
 import { type BulkDispatcher, createBulkDispatcher } from '../../../src/factory/groups/bulk-dispatch.js';
 import { createEventBus } from '../../../src/runtime/event-bus.js';

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { createActor } from 'xstate';
-import { type LineSettings, type ScanDecidedReply, disabledMessage, scanLineMachine } from '../../../machines/edge/scan-line.machine.js';
+import { type LineSettings, type ScanReply, disabledMessage, scanLineMachine } from '../../../machines/edge/scan-line.machine.js';
 import { createFakeCommitter, startRecorder, validCode } from '../../support/scan-fixtures.js';
 
 const SETTINGS: LineSettings = { industry: 'milk', productionLineId: 'line-7', productId: 'prod-1', party: 'P-1', deviceId: 'edge-9' };
@@ -14,7 +14,7 @@ function startLine(disabledReason: string | null = null) {
   actor.on('*', (event) => emitted.push(event));
   actor.subscribe({ error: (error) => errors.push(error) });
   actor.start();
-  const replies = startRecorder<ScanDecidedReply>();
+  const replies = startRecorder<ScanReply>();
   return { actor, committer, emitted, errors, replies, value: () => actor.getSnapshot().value, context: () => actor.getSnapshot().context };
 }
 

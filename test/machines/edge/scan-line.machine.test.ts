@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { createActor } from 'xstate';
-import { type LineSettings, type ScanDecidedReply, type ScanDecision, scanLineMachine } from '../../../machines/edge/scan-line.machine.js';
+import { type LineSettings, type ScanReply, type ScanDecision, scanLineMachine } from '../../../machines/edge/scan-line.machine.js';
 import { checkCode, GS } from '../../../src/domain/codes/index.js';
 import { createFakeCommitter, invalidCode, startRecorder, validCode } from '../../support/scan-fixtures.js';
 
@@ -14,7 +14,7 @@ function startLine(settings: Partial<LineSettings> = {}) {
   actor.on('*', (event) => emitted.push(event));
   actor.subscribe({ error: (error) => errors.push(error) });
   actor.start();
-  const replies = startRecorder<ScanDecidedReply>();
+  const replies = startRecorder<ScanReply>();
   const decisions = () => emitted.filter((e) => e.type === 'scan.decided').map((e) => e.decision!);
   const lineStates = () => emitted.filter((e) => e.type === 'line.state').map((e) => e.state);
   return { actor, committer, emitted, errors, replies, decisions, lineStates, snapshot: () => actor.getSnapshot() };
@@ -82,7 +82,7 @@ describe('scan line machine', () => {
 
     expect(line.replies.events).to.have.length(1);
     const reply = line.replies.events[0]!;
-    expect(reply.type).to.equal('scan.decided');
+    expect(reply.type).to.equal('scan.reply');
     expect(reply.requestId).to.equal('r-1');
     expect(reply.decisions).to.have.length(1);
     expect(reply.decisions[0]).to.deep.include({ code, source: 'cam-1', outcome: 'accepted', valid: true, duplicate: false, message: null, bottleId: 'B1', gtin: code.slice(2, 16) });

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { assign, createActor, setup } from 'xstate';
 import { createTestModel } from 'xstate/graph';
-import { type LineSettings, type ScanDecidedReply, scanLineMachine } from '../../../machines/edge/scan-line.machine.js';
+import { type LineSettings, type ScanReply, scanLineMachine } from '../../../machines/edge/scan-line.machine.js';
 import { createFakeCommitter, startRecorder, validCode } from '../../support/scan-fixtures.js';
 import { itCoversTheWholeMachine, trackCoverage } from '../../support/machine-coverage.js';
 
@@ -175,7 +175,7 @@ describe('scan line machine (model-based)', () => {
       const errors: unknown[] = [];
       actor.subscribe({ error: (error) => errors.push(error) });
       actor.start();
-      const replies = startRecorder<ScanDecidedReply>();
+      const replies = startRecorder<ScanReply>();
       let seed = 1000;
       let line = 1;
       const sut = () => actor.getSnapshot();

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { type AnyActorRef, assign, createActor, fromCallback, setup } from 'xstate';
 import { createTestModel } from 'xstate/graph';
-import { type LineSettings, type RolesEvent, type ScanDecidedEvent, type ScanDecidedReply, type ScanLineEvent, scanLineMachine } from '../../../machines/edge/scan-line.machine.js';
+import { type LineSettings, type RolesEvent, type ScanDecidedEvent, type ScanReply, type ScanLineEvent, scanLineMachine } from '../../../machines/edge/scan-line.machine.js';
 import type { RoleJob } from '../../../src/domain/scanner-role.js';
 import { coveringPaths, modelTransitions } from '../../support/model-paths.js';
 import { createFakeCommitter, startRecorder, validCode } from '../../support/scan-fixtures.js';
@@ -93,7 +93,7 @@ describe('scan line machine with role scans (model-based)', () => {
       actor.subscribe({ error: (error) => errors.push(error) });
       actor.on('scan.decided', (event) => decided.push(event));
       actor.start();
-      const replies = startRecorder<ScanDecidedReply>();
+      const replies = startRecorder<ScanReply>();
       let seed = 2000;
       const sut = () => actor.getSnapshot();
       const check = (value: string, outstandingJobs: boolean) => {

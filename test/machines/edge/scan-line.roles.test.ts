@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { type AnyActorRef, createActor, fromCallback } from 'xstate';
-import { type LineSettings, type RejectionConfirmedEvent, type RolesEvent, type ScanDecidedEvent, type ScanDecidedReply, type ScanLineEvent, scanLineMachine } from '../../../machines/edge/scan-line.machine.js';
+import { type LineSettings, type RejectionConfirmedEvent, type RolesEvent, type ScanDecidedEvent, type ScanReply, type ScanLineEvent, scanLineMachine } from '../../../machines/edge/scan-line.machine.js';
 import { checkCode } from '../../../src/domain/codes/index.js';
 import type { RoleJob, RoleResult } from '../../../src/domain/scanner-role.js';
 import { createFakeCommitter, invalidCode, startRecorder, validCode } from '../../support/scan-fixtures.js';
@@ -34,7 +34,7 @@ function startLine(options: { roles?: boolean } = {}) {
   actor.on('*', (event) => emitted.push(event));
   actor.subscribe({ error: (error) => errors.push(error) });
   actor.start();
-  const replies = startRecorder<ScanDecidedReply>();
+  const replies = startRecorder<ScanReply>();
   const decided = () => emitted.filter((e): e is ScanDecidedEvent => e.type === 'scan.decided');
   const confirmations = () => emitted.filter((e): e is RejectionConfirmedEvent => e.type === 'scanner.rejectionConfirmed');
   return { actor, committer, roles, emitted, errors, replies, decided, confirmations, snapshot: () => actor.getSnapshot() };

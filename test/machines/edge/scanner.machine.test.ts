@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { SimulatedClock } from 'xstate';
-import type { ScanDecidedReply, ScanDecision } from '../../../machines/edge/scan-line.machine.js';
+import type { ScanReply, ScanDecision } from '../../../machines/edge/scan-line.machine.js';
 import { type ScannerRig, startScannerRig } from '../../support/scanner-fixtures.js';
 import { waitFor } from '../../support/wait-for.js';
 
@@ -17,7 +17,7 @@ const decision = (valid: boolean): ScanDecision => ({
   bottleId: null,
   timestamp: null,
 });
-const decided = (valid: boolean): ScanDecidedReply => ({ type: 'scan.decided', requestId: null, decisions: [decision(valid)] });
+const decided = (valid: boolean): ScanReply => ({ type: 'scan.reply', requestId: null, decisions: [decision(valid)] });
 
 describe('scanner machine', () => {
   let rig: ScannerRig;
@@ -211,7 +211,7 @@ describe('scanner machine', () => {
       connect(rig);
       rig.transport.latest().emit({ type: 'transport.frame', frame: { kind: 'noread', text: 'NoRead' } });
       expect(rig.lineEvents[0]).to.deep.include({ type: 'NOREAD', replyTo: rig.scanner });
-      rig.scanner.send({ type: 'scan.decided', requestId: null, decisions: [{ ...decision(false), outcome: 'noread', duplicate: false, message: 'No read' }] });
+      rig.scanner.send({ type: 'scan.reply', requestId: null, decisions: [{ ...decision(false), outcome: 'noread', duplicate: false, message: 'No read' }] });
       expect(rig.transport.latest().commands).to.deep.equal([{ type: 'transport.write', data: 'NG\r\n' }]);
     });
 

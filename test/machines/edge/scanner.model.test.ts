@@ -4,7 +4,7 @@ import { createTestModel } from 'xstate/graph';
 import { startScannerRig } from '../../support/scanner-fixtures.js';
 import { itCoversTheWholeMachine, trackCoverage } from '../../support/machine-coverage.js';
 import { scannerMachine } from '../../../machines/edge/scanner.machine.js';
-import type { ScanDecidedReply } from '../../../machines/edge/scan-line.machine.js';
+import type { ScanReply } from '../../../machines/edge/scan-line.machine.js';
 
 /**
  * Model-based paths over a scanner's connection lifecycle, replayed against the real machine with
@@ -169,7 +169,7 @@ describe('scanner machine (model-based)', () => {
             },
             DECIDED: () => {
               // The line's answer to a frame goes back to the reader as one line, accept or reject.
-              const decided = (valid: boolean) => ({ type: 'scan.decided', requestId: null, decisions: [{ valid }] }) as unknown as ScanDecidedReply;
+              const decided = (valid: boolean) => ({ type: 'scan.reply', requestId: null, decisions: [{ valid }] }) as unknown as ScanReply;
               rig.scanner.send(decided(true));
               rig.scanner.send(decided(false));
               expect(transport.latest().commands.slice(-2)).to.deep.equal([

@@ -1,13 +1,13 @@
 import { z } from 'zod';
-import { SCANNER_MODEL_PROFILES, SCANNER_MODELS } from '../../../adapters/scanners/scanner-models.js';
-import { framingSchema } from '../../../adapters/scanners/framing.js';
-import { PLC_DRIVERS } from '../../../adapters/plcs/plc-driver-factory.js';
-import { LINE_SIGNALS } from '../../../adapters/plcs/plc-driver.js';
-import { formatMessage, type Locale, MESSAGES } from '../../domain/i18n/messages.js';
-import { SCANNER_ROLES } from '../../domain/scanner-role.js';
-import { BINDING_KINDS, DEFAULT_PORTS, PLC_PROTOCOLS, plcBindingSchema, plcSchema } from '../hardware/plcs-config.js';
-import { MAX_PRINTERS, PRINTER_MODELS, PRINTER_PARAMS_SCHEMAS, printerConfigSchema, ZEBRA_DEFAULT_PORT } from '../hardware/printers-config.js';
-import { MAX_SCANNERS, SCANNER_TRANSPORTS, scannersListSchema } from '../hardware/scanners-config.js';
+import { SCANNER_MODEL_PROFILES, SCANNER_MODELS } from '../../adapters/scanners/scanner-models.js';
+import { framingSchema } from '../../adapters/scanners/framing.js';
+import { PLC_DRIVERS } from '../../adapters/plcs/plc-driver-factory.js';
+import { LINE_SIGNALS } from '../../adapters/plcs/plc-driver.js';
+import { formatMessage, type Locale, MESSAGES } from '../../src/domain/i18n/messages.js';
+import { SCANNER_ROLES } from '../../src/domain/scanner-role.js';
+import { BINDING_KINDS, DEFAULT_PORTS, PLC_PROTOCOLS, plcBindingSchema, plcSchema } from '../../adapters/plcs/plcs-config.js';
+import { MAX_PRINTERS, PRINTER_MODELS, PRINTER_PARAMS_SCHEMAS, printerConfigSchema, ZEBRA_DEFAULT_PORT } from '../../adapters/printers/printers-config.js';
+import { MAX_SCANNERS, SCANNER_TRANSPORTS, scannersListSchema } from '../../adapters/scanners/scanners-config.js';
 
 /**
  * Driver metadata for GET /api/v1/catalog/scanners|printers|plc-protocols: what a UI needs to

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { LINE_SIGNALS } from '../../../adapters/plcs/plc-driver.js';
+import { LINE_SIGNALS } from './plc-driver.js';
 
 /**
  * PLC configuration (issue 6): the PLCs the cabinet talks to, and which PLC tag stands for which

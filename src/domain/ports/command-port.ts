@@ -1,5 +1,5 @@
-import type { AuditActor } from '../../../adapters/store/factory/audit-log.js';
-import type { CommandStatus, CommandType } from '../../domain/device-commands.js';
+import type { AuditActor } from '../audit-actor.js';
+import type { CommandStatus, CommandType } from '../device-commands.js';
 
 /**
  * What the rest of the factory (routes, device groups, firmware deployments, desired config)

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { type FramingConfig, framingSchema } from '../../../adapters/scanners/framing.js';
-import { SCANNER_MODEL_PROFILES, SCANNER_MODELS } from '../../../adapters/scanners/scanner-models.js';
-import { DEFAULT_SCANNER_ROLE, SCANNER_ROLES } from '../../domain/scanner-role.js';
-import { parseCidr } from '../../domain/net/cidr.js';
+import { type FramingConfig, framingSchema } from './framing.js';
+import { SCANNER_MODEL_PROFILES, SCANNER_MODELS } from './scanner-models.js';
+import { DEFAULT_SCANNER_ROLE, SCANNER_ROLES } from '../../src/domain/scanner-role.js';
+import { parseCidr } from '../../src/domain/net/cidr.js';
 
 /**
  * Scanners of a line (up to 10), as edge-service.yaml `scanners:` and the body of

@@ -1,5 +1,5 @@
-import type { SettingsStore } from '../../../adapters/store/settings-store.js';
-import { oneAtATime } from '../../runtime/one-at-a-time.js';
+import type { SettingsStore } from '../store/settings-store.js';
+import { oneAtATime } from '../../src/runtime/one-at-a-time.js';
 
 /**
  * Label templates per printer, kept in the edge's settings table under

@@ -2,11 +2,12 @@
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
- * ONE timer for many deadlines: armed for the nearest, moved only when a nearer one appears. On
- * fire, `onFire(now)` applies what is due and returns the next nearest (or null), so a thousand
- * pending commands cost one timer, not a thousand.
+ * ONE timer for many deadlines (the command service's; deadline-timer.ts is the actor a machine
+ * invokes to wait for one): armed for the nearest, moved only when a nearer one appears. On fire,
+ * `onFire(now)` applies what is due and returns the next nearest (or null), so a thousand pending
+ * commands cost one timer, not a thousand.
  */
-export function createDeadlineTimer(options: { now: () => number; onFire: (now: number) => number | null }) {
+export function createNearestDeadlineTimer(options: { now: () => number; onFire: (now: number) => number | null }) {
   let timer: NodeJS.Timeout | null = null;
   let armedAt = Infinity;
   let stopped = false;
