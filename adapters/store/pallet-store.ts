@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { EventObject } from 'xstate';
-import type { WorkOutcome } from '../../machines/shared/serial-worker.machine.js';
+import type { WorkOutcome } from '../../src/domain/ports/work-outcome.js';
 import { DomainError } from '../../src/domain/domain-error.js';
 import type { BatchChangedEvent } from '../../src/domain/aggregation.js';
 import { formatPalletIdentifier, type Pallet, type PalletChangedEvent } from '../../src/domain/pallet.js';
