@@ -7,6 +7,7 @@ import { upsExtension } from './hardware/ups.extension.js';
 import { scannersExtension } from './hardware/scanners.extension.js';
 import { selfServiceExtension } from './self-service/self-service.extension.js';
 import { retentionExtension } from './retention.extension.js';
+import { firmwareInstallExtension } from './firmware-install.extension.js';
 
 /** The edge's line-hardware features, started in this order (one offering a service to others comes first). */
 export const EDGE_EXTENSIONS: EdgeExtensionFactory[] = [
@@ -17,5 +18,6 @@ export const EDGE_EXTENSIONS: EdgeExtensionFactory[] = [
   plcsExtension, // offers services.plc (the reject loop writes the eject output through it)
   rejectLoopExtension, // after plcs: ejects through services.plc
   retentionExtension, // background deletes of old duplicate / no-read scan rows
+  firmwareInstallExtension, // a newly installed version confirms itself once the factory welcomes it
   selfServiceExtension, // last: /api/v1/config applies overrides through the scanner, printer and PLC features
 ];
