@@ -87,8 +87,10 @@ export function createFakeCommandPort(publish: (command: CommandRecord) => void,
         publish(record);
         if (behaviour.kind === 'queue') return record;
         const sent = change(id, { status: 'SENT', sentAt: now });
-        if (behaviour.kind === 'instant') finish(id, 'SUCCEEDED', { result: behaviour.result ?? { ok: true } });
-        if (behaviour.kind === 'succeed') setTimeout(() => finish(id, 'SUCCEEDED', { result: behaviour.result ?? { ok: true } }), behaviour.afterMs ?? 0);
+        // A device that did what was asked: for update_firmware, it runs the release now.
+        const done = request.type === 'update_firmware' ? { installed: true, softwareVersion: request.params.version } : { ok: true };
+        if (behaviour.kind === 'instant') finish(id, 'SUCCEEDED', { result: behaviour.result ?? done });
+        if (behaviour.kind === 'succeed') setTimeout(() => finish(id, 'SUCCEEDED', { result: behaviour.result ?? done }), behaviour.afterMs ?? 0);
         if (behaviour.kind === 'fail') setTimeout(() => finish(id, 'FAILED', { error: behaviour.error ?? { code: 'FAILED', message: 'scripted failure' } }), behaviour.afterMs ?? 0);
         // The SENT record as dispatch saw it, even when the device already answered ('instant').
         return sent;
