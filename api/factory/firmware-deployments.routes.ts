@@ -23,6 +23,8 @@ export const createBody = z
     abortMinDevices: z.number().int().min(1).max(100_000).optional(),
     /** Per device: to be delivered, and again from delivery to the result (the command's expiry and timeout). */
     deviceTimeoutMs: z.number().int().min(100).max(24 * 3600_000).optional(),
+    /** How long each device's new version has to say hello and report healthy before its edge rolls it back (default: the edge's setting). */
+    confirmTimeoutMs: z.number().int().min(1_000).max(3_600_000).optional(),
   })
   .strict()
   .refine((b) => b.deviceIds !== undefined || b.groupId !== undefined, { message: 'name deviceIds, a groupId, or both', path: ['deviceIds'] });

@@ -39,6 +39,8 @@ export interface FirmwareDeployment {
   reason: string | null;
   /** The user who aborted it by hand (null otherwise). */
   abortedBy: string | null;
+  /** How long a device's new version has to confirm before its edge rolls it back; null: the edge's setting. */
+  confirmTimeoutMs: number | null;
 }
 
 export interface FirmwareDeploymentWithDevices extends FirmwareDeployment {
@@ -73,6 +75,7 @@ const toDeployment = (r: Row): FirmwareDeployment => ({
   finishedAt: (r.finished_at as string | null) ?? null,
   reason: (r.reason as string | null) ?? null,
   abortedBy: (r.aborted_by as string | null) ?? null,
+  confirmTimeoutMs: r.confirm_timeout_ms === null || r.confirm_timeout_ms === undefined ? null : Number(r.confirm_timeout_ms),
 });
 
 const toDevice = (r: Row): DeploymentDeviceRecord => ({
@@ -134,6 +137,7 @@ export async function insertDeployment(db: Db, deployment: FirmwareDeployment, d
     finished_at: deployment.finishedAt,
     reason: deployment.reason,
     aborted_by: deployment.abortedBy,
+    confirm_timeout_ms: deployment.confirmTimeoutMs,
   });
   // Chunked: SQLite caps the variables of one statement.
   const rows = devices.map((d) => ({ deployment_id: deployment.id, device_id: d.deviceId, state: d.state, command_id: d.commandId, updated_at: d.updatedAt, error: d.error }));

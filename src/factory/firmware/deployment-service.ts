@@ -34,6 +34,7 @@ export interface CreateDeploymentRequest {
   abortThresholdPercent?: number;
   abortMinDevices?: number;
   deviceTimeoutMs?: number;
+  confirmTimeoutMs?: number;
   actor: AuditActor;
 }
 
@@ -124,6 +125,7 @@ export function createDeploymentService(options: DeploymentServiceOptions) {
               size: release.size,
               ...(release.signature && release.signatureKeyId ? { signature: release.signature, signatureKeyId: release.signatureKeyId } : {}),
               deploymentId: deployment.id,
+              ...(deployment.confirmTimeoutMs !== null ? { confirmTimeoutMs: deployment.confirmTimeoutMs } : {}),
             },
             timeoutMs: deployment.deviceTimeoutMs,
             expiresAt,
@@ -202,6 +204,7 @@ export function createDeploymentService(options: DeploymentServiceOptions) {
           finishedAt: null,
           reason: null,
           abortedBy: null,
+          confirmTimeoutMs: request.confirmTimeoutMs ?? null,
           devices: [...targets].sort().map((deviceId) => ({ deviceId, state: 'queued', error: null, commandId: null, updatedAt: createdAt })),
         };
         const { devices, ...row } = created;

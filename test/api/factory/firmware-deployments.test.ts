@@ -84,6 +84,15 @@ describeOnBothDatabases('factory API: /api/v1/firmware/deployments (fake command
       expect(audit.map((e) => e.action)).to.include('firmware.deployment.create');
     });
 
+    it('confirmTimeoutMs (A/B installs: how long the new version has to confirm) is stored and travels in each command', async () => {
+      const ids = await devices(1);
+      const before = commands.dispatched.length;
+      const deployment = expectData(await create({ releaseId: release.id, deviceIds: ids, confirmTimeoutMs: 45_000 }), 201);
+      expect(deployment.confirmTimeoutMs).to.equal(45_000);
+      expect(commands.dispatched.slice(before)[0]!.params).to.include({ confirmTimeoutMs: 45_000, deploymentId: deployment.id });
+      expect((await get(deployment.id)).confirmTimeoutMs).to.equal(45_000);
+    });
+
     it('devices of a group and listed devices together, each once', async () => {
       const ids = await devices(3);
       const group = expectData(await t.request('POST', '/api/v1/device-groups', { token: t.tokens.manager, body: { name: `fw-group-${n}` } }), 201);
@@ -106,6 +115,8 @@ describeOnBothDatabases('factory API: /api/v1/firmware/deployments (fake command
         [{ releaseId: release.id, deviceIds: [id], abortThresholdPercent: 12.5 }, 'abortThresholdPercent'],
         [{ releaseId: release.id, deviceIds: [id], abortMinDevices: 0 }, 'abortMinDevices'],
         [{ releaseId: release.id, deviceIds: [id], deviceTimeoutMs: 10 }, 'deviceTimeoutMs'],
+        [{ releaseId: release.id, deviceIds: [id], confirmTimeoutMs: 999 }, 'confirmTimeoutMs'],
+        [{ releaseId: release.id, deviceIds: [id], confirmTimeoutMs: '60s' }, 'confirmTimeoutMs'],
         [{ releaseId: release.id, deviceIds: [id], wave: 1 }, 'wave'],
         [{ releaseId: 7, deviceIds: [id] }, 'releaseId'],
       ];
