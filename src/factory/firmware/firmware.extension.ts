@@ -32,6 +32,7 @@ export function createFirmwareExtension(options: FirmwareExtensionOptions = {}):
       bus: context.bus,
       logger: context.logger,
       commands: () => options.commands ?? context.services.commands,
+      ...(context.deploymentActors ? { actors: context.deploymentActors } : {}),
     });
     await deployments.start();
     return {

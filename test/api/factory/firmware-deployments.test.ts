@@ -240,6 +240,21 @@ describeOnBothDatabases('factory API: /api/v1/firmware/deployments (fake command
     });
   });
 
+  describe('supervision', () => {
+    it("each running deployment's machine is a child of the factory's `deployments` supervisor, removed once its devices are all final", async () => {
+      const [a] = await devices(1);
+      const deployment = expectData(await create({ releaseId: release.id, deviceIds: [a] }), 201);
+      const supervisor = () => t.factory.system.root.system.get('deployments')!.getSnapshot().context as { children: Record<string, { status: string }> };
+      expect(supervisor().children[deployment.id]).to.include({ status: 'RUNNING' });
+      const machine = t.factory.system.root.system.get(`deployments.${deployment.id}`)!;
+      expect(machine.getSnapshot().context.status).to.equal('running');
+      playResult(a!, 'SUCCEEDED');
+      await until(deployment.id, 'completed', (x) => x.status === 'completed');
+      expect(supervisor().children[deployment.id]).to.equal(undefined);
+      expect(t.factory.system.root.system.get(`deployments.${deployment.id}`)).to.equal(undefined);
+    });
+  });
+
   describe('restart', () => {
     it('progress survives a restart, and the deployment goes on from where it was', async () => {
       const [a, b] = await devices(2);
