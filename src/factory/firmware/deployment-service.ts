@@ -19,6 +19,7 @@ import type { Logger } from '../../runtime/logger.js';
 import type { CommandPort, CommandRecord, DispatchRequest } from '../commands/command-port.js';
 import type { SupervisedActors } from '../extension.js';
 import type { FactoryEvent } from '../factory-events.js';
+import type { DeploymentEvent } from '../../../machines/factory/deployment.machine.js';
 import { deploymentCommandKey, deploymentEventFor } from './command-events.js';
 import { createDeploymentTracker, type DeploymentTracker } from './deployment-tracker.js';
 import { existingDeviceIds, groupMemberIds } from './device-targets.js';
@@ -55,6 +56,8 @@ export interface DeploymentServiceOptions {
   commands: () => CommandPort | undefined;
   /** Where the deployment machines run (the factory's `deployments` supervisor); without it, in the tracker. */
   actors?: SupervisedActors;
+  /** The softwareVersion a device last reported (hello, heartbeats), if known: a success must agree with it. */
+  reportedVersion?: (deviceId: string) => string | undefined;
 }
 
 /** What the steps below share: storage, the tracker of live deployments, and the command port. */
@@ -63,6 +66,8 @@ interface Steps {
   logger: Logger;
   tracker: DeploymentTracker;
   commands: () => CommandPort | undefined;
+  /** Turns a command's state into its device's deployment event (with the reported-version check). */
+  eventFor: (command: CommandRecord) => DeploymentEvent | null;
 }
 
 const SYSTEM: AuditActor = { system: 'firmware' };
@@ -157,7 +162,7 @@ async function dispatchOne(steps: Steps, commands: CommandPort, deployment: Firm
     await setDeploymentCommand(steps.db, deployment.id, deviceId, command.id);
     // Aborted while this command was being created: the abort's cancel could not see it yet.
     if (tracker.context(deployment.id)?.devices[deviceId]?.state === 'skipped') await cancelSkipped(steps, deployment.id, [deviceId]);
-    const event = deploymentEventFor(command);
+    const event = steps.eventFor(command);
     if (event) await tracker.apply(deployment.id, event);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
@@ -189,7 +194,7 @@ async function resume(steps: Steps, deploymentId: string): Promise<void> {
   for (const device of deployment.devices) {
     if (!device.commandId) continue;
     const command = await commands.get(device.commandId);
-    const event = command ? deploymentEventFor(command) : null;
+    const event = command ? steps.eventFor(command) : null;
     if (event) await steps.tracker.apply(deploymentId, event);
   }
   const undispatched = deployment.devices.filter((d) => d.commandId === null && d.state === 'queued').map((d) => d.deviceId);
@@ -202,7 +207,7 @@ function onCommandChanged(steps: Steps, command: CommandRecord): void {
   const deploymentId = command.params.deploymentId;
   if (typeof deploymentId !== 'string' || !steps.tracker.isFollowing(deploymentId)) return;
   if (command.idempotencyKey !== deploymentCommandKey(deploymentId, command.deviceId)) return;
-  const event = deploymentEventFor(command);
+  const event = steps.eventFor(command);
   if (event) void steps.tracker.apply(deploymentId, event);
 }
 
@@ -222,7 +227,7 @@ export function createDeploymentService(options: DeploymentServiceOptions) {
     onAborted: (deploymentId, skipped) => void cancelSkipped(steps, deploymentId, skipped),
     ...(options.actors ? { actors: options.actors } : {}),
   });
-  const steps: Steps = { db, logger, tracker, commands: options.commands };
+  const steps: Steps = { db, logger, tracker, commands: options.commands, eventFor: (command) => deploymentEventFor(command, options.reportedVersion) };
   let off: (() => void) | null = null;
 
   return {

@@ -33,6 +33,7 @@ export function createFirmwareExtension(options: FirmwareExtensionOptions = {}):
       logger: context.logger,
       commands: () => options.commands ?? context.services.commands,
       ...(context.deploymentActors ? { actors: context.deploymentActors } : {}),
+      reportedVersion: (deviceId) => context.fleet.status(deviceId)?.reported?.softwareVersion,
     });
     await deployments.start();
     return {

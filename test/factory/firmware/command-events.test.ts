@@ -28,6 +28,15 @@ describe('firmware command events (deployment device states from commands)', () 
     expect(runsRelease(command({ result: { softwareVersion: '2.0.0' } }))).to.deep.equal({ ok: true });
   });
 
+  it('the version the device reported in its hello must agree: another one fails the device, the same one or none known passes', () => {
+    const succeeded = command({ status: 'SUCCEEDED', result: { installed: true, softwareVersion: '2.0.0' } });
+    const other = deploymentEventFor(succeeded, () => '1.0.0');
+    expect(other).to.include({ type: 'device.result', ok: false });
+    expect((other as { error: string }).error).to.equal('the device reports software version 1.0.0 in its hello, not 2.0.0');
+    expect(deploymentEventFor(succeeded, () => '2.0.0')).to.include({ ok: true });
+    expect(deploymentEventFor(succeeded, () => undefined)).to.include({ ok: true });
+  });
+
   it('FAILED ROLLED_BACK: rolled back with the edge reason', () => {
     const message = 'version 2.0.0 was rolled back to 1.0.0: crash loop: version 2.0.0 exited 3 times within 60000 ms';
     const event = deploymentEventFor(command({ status: 'FAILED', error: { code: 'ROLLED_BACK', message } }));
