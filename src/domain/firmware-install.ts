@@ -43,6 +43,8 @@ export const installRecordSchema = z.object({
   updatedAt: z.string(),
   /** Why it rolled back (rolled_back only). */
   reason: z.string().nullable(),
+  /** The restored version wrote the rollback into its journal (once, not at every start). */
+  journaled: z.boolean().optional(),
 });
 export type InstallRecord = z.infer<typeof installRecordSchema>;
 

@@ -24,7 +24,11 @@ export const firmwareInstallExtension: EdgeExtensionFactory = ({ config, bus, lo
     writeInstallRecord(root!, { ...record, state: 'confirmed', updatedAt: new Date().toISOString() });
     const pruned = pruneReleases(root!, keepReleases, [record.from, record.to]);
     logger.warn({ version, previous: record.from, pruned }, `firmware ${version} confirmed: the factory welcomed it`);
+    journal('info', 'system.firmware_confirmed', { version, previous: record.from ?? '—' });
   };
+
+  const journal = (severity: 'info' | 'alarm', messageKey: string, params: Record<string, string>) =>
+    bus.publish({ type: 'journal.record', severity, category: 'system', source: 'firmware', messageKey, params });
 
   const rollBackMyself = (version: string) => {
     const record = readInstallRecord(root!);
@@ -42,6 +46,11 @@ export const firmwareInstallExtension: EdgeExtensionFactory = ({ config, bus, lo
       const version = packageVersion();
       if (!root || !version || cleanups.length > 0) return; // started() runs again after restart_service
       const record = readInstallRecord(root);
+      // The version a rollback restored says so in its journal, once (the factory hears it from the command).
+      if (record?.state === 'rolled_back' && record.from === version && !record.journaled) {
+        writeInstallRecord(root, { ...record, journaled: true });
+        journal('alarm', 'system.firmware_rolled_back', { version: record.to, previous: version, reason: record.reason ?? '—' });
+      }
       if (!record || record.state !== 'restarting' || record.to !== version) return;
       cleanups.push(bus.subscribe('factory.link', (event) => event.state === 'connected' && confirm(version)));
       if (!process.env.OKTO_LAUNCHER) {

@@ -14,6 +14,7 @@ import { LINE_MESSAGES } from './line.messages.js';
 import { HMI_MESSAGES } from './hmi.messages.js';
 import { CONSOLE_MESSAGES } from './console.messages.js';
 import { REASON_MESSAGES } from './reasons.messages.js';
+import { FIRMWARE_MESSAGES } from './firmware.messages.js';
 
 export const LOCALES = ['ru', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];
@@ -30,6 +31,7 @@ export const MESSAGES: MessageCatalogue = {
   ...HMI_MESSAGES,
   ...CONSOLE_MESSAGES,
   ...REASON_MESSAGES,
+  ...FIRMWARE_MESSAGES,
 };
 
 /** The text of `key` in `locale` with `{placeholders}` filled; an unknown key reads as itself. */

@@ -5,6 +5,7 @@ import { currentVersion, readInstallRecord, switchCurrent, unpackRelease, writeI
 import { packageVersion } from '../../../src/edge/reported-status.js';
 import { useCommandEdge } from '../../support/command-edge.js';
 import { startTestEdge } from '../../support/edge-harness.js';
+import { expectData } from '../../support/api-expect.js';
 import { fixtureRelease } from '../../support/release-fixtures.js';
 import { tempDir } from '../../support/temp-dir.js';
 import { waitFor } from '../../support/wait-for.js';
@@ -84,6 +85,9 @@ describe('edge commands: update_firmware A/B install', function () {
     expect(result.ok, JSON.stringify(result)).to.equal(true);
     expect(result.result).to.deep.include({ installed: true, softwareVersion: RUNNING, previous: RUNNING, state: 'confirmed' });
     expect(fx.factory.artifactRequests).to.have.length(1); // answered from the record, not run again
+    const t = fx.edge.t;
+    const events = expectData(await t.request('GET', '/api/v1/events?source=firmware', { token: t.tokens.operator })).events as Array<Record<string, any>>;
+    expect(events.map((e) => [e.severity, e.messageKey])).to.deep.equal([['info', 'system.firmware_confirmed']]);
   });
 
   it('asked again after a rollback (the launcher restored the previous version): ROLLED_BACK with the reason', async () => {
@@ -96,7 +100,15 @@ describe('edge commands: update_firmware A/B install', function () {
     const result = await fx.factory.result(id);
     expect(result.ok).to.equal(false);
     expect(result.error).to.deep.equal({ code: 'ROLLED_BACK', message: `version 9.3.0 was rolled back to ${RUNNING}: crash loop: version 9.3.0 exited 3 times within 60000 ms` });
-    expect(readInstallRecord(root)).to.include({ state: 'rolled_back' }); // this version does not confirm a record about another
+    expect(readInstallRecord(root)).to.include({ state: 'rolled_back', journaled: true }); // this version does not confirm a record about another
+    // The restored version wrote the rollback into its journal (an alarm, in the catalogue's words), once.
+    const t = fx.edge.t;
+    const events = await waitFor(async () => {
+      const found = expectData(await t.request('GET', '/api/v1/events?source=firmware', { token: t.tokens.operator })).events as Array<Record<string, any>>;
+      return found.length > 0 ? found : null;
+    }, 5_000, 'the rollback in the journal');
+    expect(events).to.have.length(1);
+    expect(events[0]).to.include({ severity: 'alarm', messageKey: 'system.firmware_rolled_back' });
   });
 
   it('without the launcher (systemd), the new version keeps its own deadline: never welcomed, it switches current back, records rolled_back and asks for a restart', async () => {
