@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
-import { type Actor, createActor } from 'xstate';
+import { createActor } from 'xstate';
 import { currentVersion, readInstallRecord, readManifest, switchCurrent, writeInstallRecord } from '../../../adapters/firmware-install/install-root.js';
 import { installMachine } from '../../../machines/edge/install.machine.js';
 import { type InstallRecord, RESTART_EXIT_CODE } from '../../domain/firmware-install.js';
@@ -40,27 +40,76 @@ export interface Launcher {
 
 const LAUNCHER_DEFAULTS = { crashLoopLimit: 3, crashLoopWindowMs: 60_000, restartDelayMs: 1_000, pollMs: 250 } as const;
 
+/**
+ * The watch over one new version until it confirms: its install machine, the confirmation
+ * deadline and the poll of install.json. `exited` feeds the version's exits and says whether it
+ * must be rolled back now (a crash loop, or after the deadline stopped it).
+ */
+interface InstallWatch {
+  record: InstallRecord;
+  exited(code: number | null): { rollBack: boolean; reason: string | null };
+  end(): void;
+}
+
+function watchInstall(root: string, record: InstallRecord, limits: { crashLoopLimit: number; crashLoopWindowMs: number; pollMs: number }, log: (m: string) => void, stopChild: () => void, confirmed: () => void): InstallWatch {
+  const version = record.to;
+  const actor = createActor(installMachine, { input: { target: version, previous: record.from, phase: 'restarting', crashLoopLimit: limits.crashLoopLimit, crashLoopWindowMs: limits.crashLoopWindowMs } });
+  actor.start();
+  const isConfirmed = () => readInstallRecord(root)?.state === 'confirmed';
+  const deadline = setTimeout(() => {
+    if (isConfirmed()) return actor.send({ type: 'HEALTHY', version });
+    actor.send({ type: 'CONFIRM_TIMEOUT', afterMs: record.confirmTimeoutMs });
+    log(`version ${version} not confirmed within ${record.confirmTimeoutMs} ms: stopping it to roll back`);
+    stopChild();
+  }, record.confirmTimeoutMs);
+  const poll = setInterval(() => {
+    if (!isConfirmed()) return;
+    actor.send({ type: 'HEALTHY', version });
+    log(`version ${version} confirmed`);
+    confirmed();
+  }, limits.pollMs);
+  log(`watching version ${version}: confirmation within ${record.confirmTimeoutMs} ms, rollback to ${record.from ?? 'nothing'} otherwise`);
+  return {
+    record,
+    exited(code) {
+      if (actor.getSnapshot().value === 'restarting') actor.send({ type: 'EXITED', at: Date.now(), code });
+      const snapshot = actor.getSnapshot();
+      return { rollBack: snapshot.value === 'rolled_back', reason: snapshot.context.reason };
+    },
+    end() {
+      clearTimeout(deadline);
+      clearInterval(poll);
+      actor.stop();
+    },
+  };
+}
+
 export function startLauncher(options: LauncherOptions): Launcher {
   const { root } = options;
-  const limit = options.crashLoopLimit ?? LAUNCHER_DEFAULTS.crashLoopLimit;
-  const windowMs = options.crashLoopWindowMs ?? LAUNCHER_DEFAULTS.crashLoopWindowMs;
+  const limits = {
+    crashLoopLimit: options.crashLoopLimit ?? LAUNCHER_DEFAULTS.crashLoopLimit,
+    crashLoopWindowMs: options.crashLoopWindowMs ?? LAUNCHER_DEFAULTS.crashLoopWindowMs,
+    pollMs: options.pollMs ?? LAUNCHER_DEFAULTS.pollMs,
+  };
   const restartDelayMs = options.restartDelayMs ?? LAUNCHER_DEFAULTS.restartDelayMs;
-  const pollMs = options.pollMs ?? LAUNCHER_DEFAULTS.pollMs;
   const log = options.log ?? ((message: string) => process.stderr.write(`okto-launcher: ${message}\n`));
 
   let child: ChildProcess | null = null;
   let stopping = false;
   let stopped: () => void = () => undefined;
   const whenStopped = new Promise<void>((resolve) => (stopped = resolve));
-  /** The install being watched (a version not confirmed yet), with its deadline and poller. */
-  let watch: { record: InstallRecord; actor: Actor<typeof installMachine>; deadline: NodeJS.Timeout; poll: NodeJS.Timeout } | null = null;
+  /** The install being watched (a version not confirmed yet). */
+  let watch: InstallWatch | null = null;
 
   const endWatch = () => {
-    if (!watch) return;
-    clearTimeout(watch.deadline);
-    clearInterval(watch.poll);
-    watch.actor.stop();
+    watch?.end();
     watch = null;
+  };
+  /** SIGTERM, then SIGKILL if that very process is still there 10 s later (never the one started after it). */
+  const stopChild = () => {
+    const target = child;
+    target?.kill('SIGTERM');
+    setTimeout(() => target?.exitCode === null && target.signalCode === null && target.kill('SIGKILL'), 10_000).unref();
   };
 
   /** Starts watching when `current` is a version installed but not confirmed yet. */
@@ -68,34 +117,13 @@ export function startLauncher(options: LauncherOptions): Launcher {
     if (watch && watch.record.to === version) return;
     endWatch();
     const record = readInstallRecord(root);
-    if (!record || record.state !== 'restarting' || record.to !== version) return;
-    const actor = createActor(installMachine, { input: { target: record.to, previous: record.from, phase: 'restarting', crashLoopLimit: limit, crashLoopWindowMs: windowMs } });
-    actor.start();
-    const deadline = setTimeout(() => {
-      if (readInstallRecord(root)?.state === 'confirmed') return actor.send({ type: 'HEALTHY', version });
-      actor.send({ type: 'CONFIRM_TIMEOUT', afterMs: record.confirmTimeoutMs });
-      log(`version ${version} not confirmed within ${record.confirmTimeoutMs} ms: stopping it to roll back`);
-      child?.kill('SIGTERM');
-      const stubborn = setTimeout(() => child?.kill('SIGKILL'), 10_000);
-      stubborn.unref();
-    }, record.confirmTimeoutMs);
-    const poll = setInterval(() => {
-      if (readInstallRecord(root)?.state !== 'confirmed') return;
-      actor.send({ type: 'HEALTHY', version });
-      log(`version ${version} confirmed`);
-      endWatch();
-    }, pollMs);
-    watch = { record, actor, deadline, poll };
-    log(`watching version ${version}: confirmation within ${record.confirmTimeoutMs} ms, rollback to ${record.from ?? 'nothing'} otherwise`);
+    if (record && record.state === 'restarting' && record.to === version) watch = watchInstall(root, record, limits, log, stopChild, endWatch);
   }
 
   /** The watched version failed: `current` goes back to the previous one, and the record says why. */
   function rollBack(record: InstallRecord, reason: string): void {
     endWatch();
-    if (!record.from) {
-      log(`version ${record.to} failed (${reason}) and there is no previous version to go back to`);
-      return;
-    }
+    if (!record.from) return log(`version ${record.to} failed (${reason}) and there is no previous version to go back to`);
     switchCurrent(root, record.from);
     writeInstallRecord(root, { ...record, state: 'rolled_back', reason, updatedAt: new Date().toISOString() });
     log(`rolled back from ${record.to} to ${record.from}: ${reason}`);
@@ -111,15 +139,8 @@ export function startLauncher(options: LauncherOptions): Launcher {
     }
     watchPendingInstall(version);
     const dir = path.join(root, 'releases', version);
-    let entry: string;
-    try {
-      entry = path.join(dir, readManifest(dir).entry);
-    } catch (error) {
-      entry = path.join(dir, 'bin', 'okto-edge.js'); // an unreadable manifest: the start itself fails and counts as a crash
-      log(`version ${version}: ${error instanceof Error ? error.message : String(error)}`);
-    }
     const env = { ...(options.env ?? process.env), OKTO_INSTALL_ROOT: root, OKTO_LAUNCHER: '1' };
-    const started = spawn(process.execPath, [entry, ...(options.args ?? [])], { cwd: dir, env, stdio: options.stdio ?? 'inherit' });
+    const started = spawn(process.execPath, [entryOf(dir, log), ...(options.args ?? [])], { cwd: dir, env, stdio: options.stdio ?? 'inherit' });
     child = started;
     log(`started version ${version} (pid ${started.pid})`);
     started.on('exit', (code, signal) => onExit(version, code, signal));
@@ -133,14 +154,10 @@ export function startLauncher(options: LauncherOptions): Launcher {
       return startChild();
     }
     log(`version ${version} exited (${signal ?? `code ${code}`})`);
-    if (watch && watch.record.to === version) {
-      const { actor, record } = watch;
-      if (actor.getSnapshot().value === 'restarting') actor.send({ type: 'EXITED', at: Date.now(), code });
-      const snapshot = actor.getSnapshot();
-      if (snapshot.value === 'rolled_back') {
-        rollBack(record, snapshot.context.reason ?? 'rolled back');
-        return startChild();
-      }
+    const verdict = watch && watch.record.to === version ? watch.exited(code) : null;
+    if (verdict?.rollBack) {
+      rollBack(watch!.record, verdict.reason ?? 'rolled back');
+      return startChild();
     }
     setTimeout(startChild, restartDelayMs).unref();
   }
@@ -156,4 +173,14 @@ export function startLauncher(options: LauncherOptions): Launcher {
       await whenStopped;
     },
   };
+}
+
+/** The release's entry (its manifest's); an unreadable manifest gives the usual path, whose start then fails and counts as a crash. */
+function entryOf(dir: string, log: (m: string) => void): string {
+  try {
+    return path.join(dir, readManifest(dir).entry);
+  } catch (error) {
+    log(`${path.basename(dir)}: ${error instanceof Error ? error.message : String(error)}`);
+    return path.join(dir, 'bin', 'okto-edge.js');
+  }
 }
