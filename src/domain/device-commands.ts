@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { maintenanceWindowSchema } from './maintenance-window.js';
 import { COMMAND_ROLE, COMMAND_STATUSES, COMMAND_TYPES, type CommandStatus, type CommandType, FINAL_COMMAND_STATUSES } from './command-types.js';
 
 /**
@@ -56,6 +57,8 @@ export const commandParamsSchemas = {
       deploymentId: z.string().min(1).max(100).optional(),
       /** How long the new version has to say hello and be healthy before it is rolled back (else the edge's firmware.install.confirmTimeoutMs). */
       confirmTimeoutMs: z.number().int().min(1_000).max(3_600_000).optional(),
+      /** Install (and restart) only inside this window; the download and checks happen at once. */
+      maintenanceWindow: maintenanceWindowSchema.optional(),
     })
     .strict(),
   exec_shell: z.object({ command: z.string().min(1).max(200), args: z.array(z.string().max(1000)).max(50).default([]) }).strict(),

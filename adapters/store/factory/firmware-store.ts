@@ -1,3 +1,4 @@
+import type { MaintenanceWindow } from '../../../src/domain/maintenance-window.js';
 import type { Knex } from 'knex';
 import type { DeploymentDevice, DeploymentStatus, DeviceRolloutState } from '../../../machines/factory/deployment.machine.js';
 
@@ -41,6 +42,8 @@ export interface FirmwareDeployment {
   abortedBy: string | null;
   /** How long a device's new version has to confirm before its edge rolls it back; null: the edge's setting. */
   confirmTimeoutMs: number | null;
+  /** Installs happen only inside this window (site time zone); null: any time. */
+  maintenanceWindow: MaintenanceWindow | null;
 }
 
 export interface FirmwareDeploymentWithDevices extends FirmwareDeployment {
@@ -76,6 +79,7 @@ const toDeployment = (r: Row): FirmwareDeployment => ({
   reason: (r.reason as string | null) ?? null,
   abortedBy: (r.aborted_by as string | null) ?? null,
   confirmTimeoutMs: r.confirm_timeout_ms === null || r.confirm_timeout_ms === undefined ? null : Number(r.confirm_timeout_ms),
+  maintenanceWindow: typeof r.maintenance_window === 'string' ? (JSON.parse(r.maintenance_window) as MaintenanceWindow) : null,
 });
 
 const toDevice = (r: Row): DeploymentDeviceRecord => ({
@@ -138,6 +142,7 @@ export async function insertDeployment(db: Db, deployment: FirmwareDeployment, d
     reason: deployment.reason,
     aborted_by: deployment.abortedBy,
     confirm_timeout_ms: deployment.confirmTimeoutMs,
+    maintenance_window: deployment.maintenanceWindow ? JSON.stringify(deployment.maintenanceWindow) : null,
   });
   // Chunked: SQLite caps the variables of one statement.
   const rows = devices.map((d) => ({ deployment_id: deployment.id, device_id: d.deviceId, state: d.state, command_id: d.commandId, updated_at: d.updatedAt, error: d.error }));

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { currentVersion, InstallError, pruneReleases, readInstallRecord, switchCurrent, unpackRelease, writeInstallRecord } from '../../../adapters/firmware-install/install-root.js';
 import { type InstallRecord, ROLLED_BACK_CODE } from '../../domain/firmware-install.js';
+import { type MaintenanceWindow, nextOpening, windowOpen } from '../../domain/maintenance-window.js';
 import { CommandContinuesAfterRestart, CommandFailure } from './types.js';
 
 /**
@@ -51,6 +52,21 @@ export async function installRelease(request: InstallRequest): Promise<InstallRe
   pruneReleases(root, request.keepReleases, [from, version]);
   request.progress('restarting', { from, to: version });
   return record;
+}
+
+/**
+ * Waits, with the verified artifact kept, until the maintenance window is open (reporting
+ * `waiting_for_window` with the next opening once); the command's timeout or the edge stopping ends the wait.
+ */
+export async function waitForWindow(window: MaintenanceWindow, signal: AbortSignal, progress: (stage: string, detail?: unknown) => void): Promise<void> {
+  let told = false;
+  while (!windowOpen(window, new Date())) {
+    const opensAt = nextOpening(window, new Date());
+    if (!told) progress('waiting_for_window', { opensAt: opensAt?.toISOString() ?? null, cron: window.cron, timeZone: window.timeZone ?? 'UTC' });
+    told = true;
+    const wait = opensAt ? Math.max(1_000, Math.min(60_000, opensAt.getTime() - Date.now())) : 60_000;
+    await sleep(wait, undefined, { signal });
+  }
 }
 
 /** What a restart-cut update_firmware ended as, read from the install record; null when the record is about another command. */

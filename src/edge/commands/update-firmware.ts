@@ -5,7 +5,7 @@ import type { CommandDeps } from './deps.js';
 import { currentVersion } from '../../../adapters/firmware-install/install-root.js';
 import { packageVersion } from '../reported-status.js';
 import { downloadWithResume, sha256File } from './firmware-download.js';
-import { installOutcome, installRelease } from './firmware-install.js';
+import { installOutcome, installRelease, waitForWindow } from './firmware-install.js';
 import { CommandContinuesAfterRestart, CommandFailure, type CommandHandler } from './types.js';
 
 /**
@@ -80,6 +80,7 @@ export const updateFirmware = (deps: CommandDeps): CommandHandler<'update_firmwa
     }
 
     if (install.root) {
+      if (params.maintenanceWindow) await waitForWindow(params.maintenanceWindow, signal, progress);
       if (install.restart === 'command' && !install.restartCommand) {
         fs.rmSync(partPath, { force: true });
         throw new CommandFailure('NOT_CONFIGURED', 'firmware.install.restart is "command" but firmware.install.restartCommand is not set: nothing was installed');

@@ -14,6 +14,7 @@ import {
 } from '../../../adapters/store/factory/firmware-store.js';
 import { DomainError } from '../../domain/domain-error.js';
 import { nextId } from '../../domain/ids.js';
+import type { MaintenanceWindow } from '../../domain/maintenance-window.js';
 import type { EventBus } from '../../runtime/event-bus.js';
 import type { Logger } from '../../runtime/logger.js';
 import type { CommandPort, CommandRecord, DispatchRequest } from '../commands/command-port.js';
@@ -37,6 +38,7 @@ export interface CreateDeploymentRequest {
   abortMinDevices?: number;
   deviceTimeoutMs?: number;
   confirmTimeoutMs?: number;
+  maintenanceWindow?: MaintenanceWindow;
   actor: AuditActor;
 }
 
@@ -58,6 +60,8 @@ export interface DeploymentServiceOptions {
   actors?: SupervisedActors;
   /** The softwareVersion a device last reported (hello, heartbeats), if known: a success must agree with it. */
   reportedVersion?: (deviceId: string) => string | undefined;
+  /** The site's time zone: a maintenance window without its own is read in it. */
+  siteTimeZone?: string;
 }
 
 /** What the steps below share: storage, the tracker of live deployments, and the command port. */
@@ -95,7 +99,7 @@ async function resolveTargets(trx: Knex.Transaction, request: CreateDeploymentRe
 }
 
 /** A new running deployment with every device queued (pure: the caller stores it). */
-function newDeployment(id: string, release: FirmwareRelease, deviceIds: string[], request: CreateDeploymentRequest, createdAt: string): FirmwareDeploymentWithDevices {
+function newDeployment(id: string, release: FirmwareRelease, deviceIds: string[], request: CreateDeploymentRequest, createdAt: string, siteTimeZone: string): FirmwareDeploymentWithDevices {
   return {
     id,
     releaseId: release.id,
@@ -109,6 +113,7 @@ function newDeployment(id: string, release: FirmwareRelease, deviceIds: string[]
     reason: null,
     abortedBy: null,
     confirmTimeoutMs: request.confirmTimeoutMs ?? null,
+    maintenanceWindow: request.maintenanceWindow ? { ...request.maintenanceWindow, timeZone: request.maintenanceWindow.timeZone ?? siteTimeZone } : null,
     devices: deviceIds.map((deviceId) => ({ deviceId, state: 'queued', error: null, commandId: null, updatedAt: createdAt })),
   };
 }
@@ -131,6 +136,7 @@ function updateFirmwareCommand(deployment: FirmwareDeployment, release: Firmware
       ...(release.signature && release.signatureKeyId ? { signature: release.signature, signatureKeyId: release.signatureKeyId } : {}),
       deploymentId: deployment.id,
       ...(deployment.confirmTimeoutMs !== null ? { confirmTimeoutMs: deployment.confirmTimeoutMs } : {}),
+      ...(deployment.maintenanceWindow ? { maintenanceWindow: deployment.maintenanceWindow } : {}),
     },
     timeoutMs: deployment.deviceTimeoutMs,
     expiresAt: new Date(Date.parse(deployment.createdAt) + deployment.deviceTimeoutMs).toISOString(),
@@ -244,7 +250,7 @@ export function createDeploymentService(options: DeploymentServiceOptions) {
         requirePort(steps);
         const release = await getRelease(trx, request.releaseId);
         if (!release) throw new DomainError('NOT_FOUND', `Firmware release ${request.releaseId} not found`);
-        const deployment = newDeployment(id, release, await resolveTargets(trx, request), request, new Date().toISOString());
+        const deployment = newDeployment(id, release, await resolveTargets(trx, request), request, new Date().toISOString(), options.siteTimeZone ?? 'UTC');
         const { devices, ...row } = deployment;
         await insertDeployment(trx, row, devices);
         return { result: { deployment, release }, after: { ...row, releaseVersion: release.version, deviceIds: devices.map((d) => d.deviceId) } };

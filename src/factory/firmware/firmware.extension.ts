@@ -34,6 +34,7 @@ export function createFirmwareExtension(options: FirmwareExtensionOptions = {}):
       commands: () => options.commands ?? context.services.commands,
       ...(context.deploymentActors ? { actors: context.deploymentActors } : {}),
       reportedVersion: (deviceId) => context.fleet.status(deviceId)?.reported?.softwareVersion,
+      siteTimeZone: context.config.company.timeZone,
     });
     await deployments.start();
     return {

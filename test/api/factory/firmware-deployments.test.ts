@@ -93,6 +93,17 @@ describeOnBothDatabases('factory API: /api/v1/firmware/deployments (fake command
       expect((await get(deployment.id)).confirmTimeoutMs).to.equal(45_000);
     });
 
+    it('a maintenance window is stored (in the site time zone unless it names one) and travels in each command', async () => {
+      const [a, b] = await devices(2);
+      const before = commands.dispatched.length;
+      const site = expectData(await create({ releaseId: release.id, deviceIds: [a], maintenanceWindow: { cron: '0 2 * * *', durationMinutes: 120 } }), 201);
+      expect(site.maintenanceWindow).to.deep.equal({ cron: '0 2 * * *', durationMinutes: 120, timeZone: t.config.company.timeZone });
+      expect(commands.dispatched.slice(before)[0]!.params.maintenanceWindow).to.deep.equal(site.maintenanceWindow);
+      const own = expectData(await create({ releaseId: release.id, deviceIds: [b], maintenanceWindow: { cron: '30 1 * * 6', durationMinutes: 60, timeZone: 'Asia/Yekaterinburg' } }), 201);
+      expect((await get(own.id)).maintenanceWindow).to.deep.equal({ cron: '30 1 * * 6', durationMinutes: 60, timeZone: 'Asia/Yekaterinburg' });
+      expect((await get(site.id)).maintenanceWindow.timeZone).to.equal(t.config.company.timeZone);
+    });
+
     it('devices of a group and listed devices together, each once', async () => {
       const ids = await devices(3);
       const group = expectData(await t.request('POST', '/api/v1/device-groups', { token: t.tokens.manager, body: { name: `fw-group-${n}` } }), 201);
@@ -117,6 +128,10 @@ describeOnBothDatabases('factory API: /api/v1/firmware/deployments (fake command
         [{ releaseId: release.id, deviceIds: [id], deviceTimeoutMs: 10 }, 'deviceTimeoutMs'],
         [{ releaseId: release.id, deviceIds: [id], confirmTimeoutMs: 999 }, 'confirmTimeoutMs'],
         [{ releaseId: release.id, deviceIds: [id], confirmTimeoutMs: '60s' }, 'confirmTimeoutMs'],
+        [{ releaseId: release.id, deviceIds: [id], maintenanceWindow: { cron: 'nightly please', durationMinutes: 60 } }, 'maintenanceWindow.cron'],
+        [{ releaseId: release.id, deviceIds: [id], maintenanceWindow: { cron: '0 2 * * *', durationMinutes: 0 } }, 'maintenanceWindow.durationMinutes'],
+        [{ releaseId: release.id, deviceIds: [id], maintenanceWindow: { cron: '0 2 * * *', durationMinutes: 60, timeZone: 'Nowhere/City' } }, 'maintenanceWindow.timeZone'],
+        [{ releaseId: release.id, deviceIds: [id], maintenanceWindow: '0 2 * * *' }, 'maintenanceWindow'],
         [{ releaseId: release.id, deviceIds: [id], wave: 1 }, 'wave'],
         [{ releaseId: 7, deviceIds: [id] }, 'releaseId'],
       ];

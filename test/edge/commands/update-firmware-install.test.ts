@@ -51,6 +51,33 @@ describe('edge commands: update_firmware A/B install', function () {
     expect(fs.readdirSync(path.join(edge.dataDir, 'firmware')).filter((f) => f.endsWith('.part'))).to.deep.equal([]);
   });
 
+  it('a maintenance window that is closed: downloaded and verified at once, then waiting_for_window (next opening given), nothing installed', async () => {
+    await startInstalling();
+    const now = new Date();
+    // A window that opened an hour ago and lasted a minute: closed now, next one tomorrow.
+    const hour = (now.getUTCHours() + 23) % 24;
+    const window = { cron: `${now.getUTCMinutes()} ${hour} * * *`, durationMinutes: 1, timeZone: 'UTC' };
+    const artifact = fx.factory.addArtifact('rel-w', fs.readFileSync(fixtureRelease(dir, '9.4.0')));
+    const id = fx.factory.sendCommand('update_firmware', { ...artifact, version: '9.4.0', maintenanceWindow: window });
+    await waitFor(() => fx.factory.replies(id).progress.some((p) => p.stage === 'waiting_for_window'), 10_000, 'waiting_for_window');
+    const waiting = fx.factory.replies(id).progress.find((p) => p.stage === 'waiting_for_window')!;
+    expect(Date.parse((waiting.detail as { opensAt: string }).opensAt) - now.getTime()).to.be.within(22 * 3600_000, 24 * 3600_000);
+    expect(fx.factory.replies(id).progress.map((p) => p.stage)).to.deep.equal(['downloading', 'verifying', 'waiting_for_window']);
+    expect(currentVersion(root)).to.equal(RUNNING);
+    expect(readInstallRecord(root)).to.equal(null);
+    expect(fs.readdirSync(path.join(root, 'releases'))).to.deep.equal([RUNNING]);
+  });
+
+  it('inside its maintenance window it installs at once', async () => {
+    const edge = await startInstalling();
+    let restarted = false;
+    edge.t.edge.system.bus.subscribe('edge.restartRequested', () => (restarted = true));
+    const artifact = fx.factory.addArtifact('rel-o', fs.readFileSync(fixtureRelease(dir, '9.5.0')));
+    fx.factory.sendCommand('update_firmware', { ...artifact, version: '9.5.0', maintenanceWindow: { cron: '* * * * *', durationMinutes: 1 } });
+    await waitFor(() => restarted, 10_000, 'the install and restart request');
+    expect(currentVersion(root)).to.equal('9.5.0');
+  });
+
   it('an artifact that is not a release (no manifest): INSTALL_FAILED, current unchanged, nothing left', async () => {
     await startInstalling();
     const artifact = fx.factory.addArtifact('rel-x', Buffer.from('not a tarball at all'));

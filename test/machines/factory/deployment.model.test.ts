@@ -82,7 +82,7 @@ const testModel = createTestModel(model, { serializeState });
 const AT = '2024-05-01T10:00:00.000Z';
 const DEVICE_IDS = ['edge-a', 'edge-b', 'edge-c'];
 /** The stages a device at work reports, played in turn (staging: an edge without an install root). */
-const STAGES = ['downloading', 'staging', 'installing', 'restarting'] as const;
+const STAGES = ['downloading', 'staging', 'waiting_for_window', 'installing', 'restarting'] as const;
 const WORKING = ['downloading', 'verifying', 'installing', 'restarting'];
 
 describe('deployment machine (model-based)', () => {
