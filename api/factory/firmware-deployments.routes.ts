@@ -28,6 +28,8 @@ export const createBody = z
     confirmTimeoutMs: z.number().int().min(1_000).max(3_600_000).optional(),
     /** Devices download at once but install only inside this window (cron in the site's time zone unless timeZone is given). */
     maintenanceWindow: maintenanceWindowSchema.optional(),
+    /** soft (default): each edge also waits until its line is paused, disabled or idle before it installs; forced: it does not. */
+    installMode: z.enum(['soft', 'forced']).optional(),
   })
   .strict()
   .refine((b) => b.deviceIds !== undefined || b.groupId !== undefined, { message: 'name deviceIds, a groupId, or both', path: ['deviceIds'] });

@@ -72,7 +72,7 @@ export interface DeploymentContext {
 }
 
 /** Stages an edge reports while it works on update_firmware; staging is the last step of verifying (an edge without an install root). */
-export type DeviceStage = 'downloading' | 'verifying' | 'staging' | 'waiting_for_window' | 'installing' | 'restarting';
+export type DeviceStage = 'downloading' | 'verifying' | 'staging' | 'waiting_for_window' | 'waiting_for_line' | 'installing' | 'restarting';
 
 export type DeploymentEvent =
   | { type: 'device.progress'; deviceId: string; stage: DeviceStage; at: string }
@@ -134,12 +134,13 @@ const progressOrder: Record<DeviceRolloutState, number> = {
   timed_out: 5,
 };
 
-/** Waiting for its maintenance window: downloaded and verified, so `verifying` until it installs. */
+/** Waiting for its maintenance window or a quiet line: downloaded and verified, so `verifying` until it installs. */
 const STAGE_STATE: Record<DeviceStage, DeviceRolloutState> = {
   downloading: 'downloading',
   verifying: 'verifying',
   staging: 'verifying',
   waiting_for_window: 'verifying',
+  waiting_for_line: 'verifying',
   installing: 'installing',
   restarting: 'restarting',
 };

@@ -11,6 +11,8 @@ export async function up(knex: Knex): Promise<void> {
     t.integer('confirm_timeout_ms').nullable();
     // { cron, durationMinutes, timeZone } as JSON: installs only inside it (null: any time).
     t.text('maintenance_window').nullable();
+    // soft (null too): each edge waits for a quiet line before it installs; forced: it does not.
+    t.string('install_mode', 8).nullable();
   });
 }
 
@@ -18,5 +20,6 @@ export async function down(knex: Knex): Promise<void> {
   await knex.schema.alterTable('firmware_deployments', (t) => {
     t.dropColumn('confirm_timeout_ms');
     t.dropColumn('maintenance_window');
+    t.dropColumn('install_mode');
   });
 }

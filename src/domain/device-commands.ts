@@ -59,6 +59,8 @@ export const commandParamsSchemas = {
       confirmTimeoutMs: z.number().int().min(1_000).max(3_600_000).optional(),
       /** Install (and restart) only inside this window; the download and checks happen at once. */
       maintenanceWindow: maintenanceWindowSchema.optional(),
+      /** soft (default): the install also waits until the line is paused, disabled or idle; forced: it does not. */
+      installMode: z.enum(['soft', 'forced']).optional(),
     })
     .strict(),
   exec_shell: z.object({ command: z.string().min(1).max(200), args: z.array(z.string().max(1000)).max(50).default([]) }).strict(),

@@ -44,6 +44,8 @@ export interface FirmwareDeployment {
   confirmTimeoutMs: number | null;
   /** Installs happen only inside this window (site time zone); null: any time. */
   maintenanceWindow: MaintenanceWindow | null;
+  /** soft: edges wait for a quiet line before installing; forced: they do not. */
+  installMode: 'soft' | 'forced';
 }
 
 export interface FirmwareDeploymentWithDevices extends FirmwareDeployment {
@@ -80,6 +82,7 @@ const toDeployment = (r: Row): FirmwareDeployment => ({
   abortedBy: (r.aborted_by as string | null) ?? null,
   confirmTimeoutMs: r.confirm_timeout_ms === null || r.confirm_timeout_ms === undefined ? null : Number(r.confirm_timeout_ms),
   maintenanceWindow: typeof r.maintenance_window === 'string' ? (JSON.parse(r.maintenance_window) as MaintenanceWindow) : null,
+  installMode: r.install_mode === 'forced' ? 'forced' : 'soft',
 });
 
 const toDevice = (r: Row): DeploymentDeviceRecord => ({
@@ -143,6 +146,7 @@ export async function insertDeployment(db: Db, deployment: FirmwareDeployment, d
     aborted_by: deployment.abortedBy,
     confirm_timeout_ms: deployment.confirmTimeoutMs,
     maintenance_window: deployment.maintenanceWindow ? JSON.stringify(deployment.maintenanceWindow) : null,
+    install_mode: deployment.installMode,
   });
   // Chunked: SQLite caps the variables of one statement.
   const rows = devices.map((d) => ({ deployment_id: deployment.id, device_id: d.deviceId, state: d.state, command_id: d.commandId, updated_at: d.updatedAt, error: d.error }));

@@ -69,6 +69,29 @@ export async function waitForWindow(window: MaintenanceWindow, signal: AbortSign
   }
 }
 
+/** How long without a scan counts as an idle line (a soft install restarts the edge then). */
+export const LINE_IDLE_MS = 60_000;
+
+/** The scan line as a soft install sees it: paused, disabled or stopped lines are quiet; a running one is busy until it has been idle for LINE_IDLE_MS. */
+export function lineActivity(scanLine: { getSnapshot(): unknown } | undefined, now = Date.now()): { quiet: boolean; state: string } {
+  if (!scanLine) return { quiet: true, state: 'none' };
+  const snapshot = scanLine.getSnapshot() as { value: unknown; context: { inFlight?: number; lastScanAt?: string | null } };
+  const state = typeof snapshot.value === 'string' ? snapshot.value : Object.keys(snapshot.value as object)[0] ?? 'unknown';
+  if (state !== 'running') return { quiet: true, state };
+  const last = snapshot.context.lastScanAt ? Date.parse(snapshot.context.lastScanAt) : null;
+  return { quiet: (snapshot.context.inFlight ?? 0) === 0 && (last === null || now - last >= LINE_IDLE_MS), state };
+}
+
+/** A soft install waits (reporting `waiting_for_line` once) until the line is quiet; the command's timeout or the edge stopping ends the wait. */
+export async function waitForQuietLine(activity: () => { quiet: boolean; state: string }, signal: AbortSignal, progress: (stage: string, detail?: unknown) => void): Promise<void> {
+  let told = false;
+  for (let now = activity(); !now.quiet; now = activity()) {
+    if (!told) progress('waiting_for_line', { line: now.state, idleMs: LINE_IDLE_MS });
+    told = true;
+    await sleep(1_000, undefined, { signal });
+  }
+}
+
 /** What a restart-cut update_firmware ended as, read from the install record; null when the record is about another command. */
 export async function installOutcome(
   root: string,

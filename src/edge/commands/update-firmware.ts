@@ -5,7 +5,8 @@ import type { CommandDeps } from './deps.js';
 import { currentVersion } from '../../../adapters/firmware-install/install-root.js';
 import { packageVersion } from '../reported-status.js';
 import { downloadWithResume, sha256File } from './firmware-download.js';
-import { installOutcome, installRelease, waitForWindow } from './firmware-install.js';
+import { installOutcome, installRelease, lineActivity, waitForQuietLine, waitForWindow } from './firmware-install.js';
+import { SCAN_LINE } from '../system.js';
 import { CommandContinuesAfterRestart, CommandFailure, type CommandHandler } from './types.js';
 
 /**
@@ -81,6 +82,7 @@ export const updateFirmware = (deps: CommandDeps): CommandHandler<'update_firmwa
 
     if (install.root) {
       if (params.maintenanceWindow) await waitForWindow(params.maintenanceWindow, signal, progress);
+      if ((params.installMode ?? 'soft') === 'soft') await waitForQuietLine(() => lineActivity(deps.system.root?.system.get(SCAN_LINE)), signal, progress);
       if (install.restart === 'command' && !install.restartCommand) {
         fs.rmSync(partPath, { force: true });
         throw new CommandFailure('NOT_CONFIGURED', 'firmware.install.restart is "command" but firmware.install.restartCommand is not set: nothing was installed');

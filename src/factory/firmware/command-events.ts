@@ -2,7 +2,7 @@ import type { DeploymentEvent, DeviceStage } from '../../../machines/factory/dep
 import { ROLLED_BACK_CODE } from '../../domain/firmware-install.js';
 import type { CommandRecord } from '../commands/command-port.js';
 
-const STAGES: ReadonlySet<string> = new Set<DeviceStage>(['downloading', 'verifying', 'staging', 'waiting_for_window', 'installing', 'restarting']);
+const STAGES: ReadonlySet<string> = new Set<DeviceStage>(['downloading', 'verifying', 'staging', 'waiting_for_window', 'waiting_for_line', 'installing', 'restarting']);
 
 /** The error code an edge answers when the new version was rolled back (src/domain/firmware-install.ts). */
 const ROLLED_BACK = ROLLED_BACK_CODE;

@@ -39,6 +39,7 @@ export interface CreateDeploymentRequest {
   deviceTimeoutMs?: number;
   confirmTimeoutMs?: number;
   maintenanceWindow?: MaintenanceWindow;
+  installMode?: 'soft' | 'forced';
   actor: AuditActor;
 }
 
@@ -114,6 +115,7 @@ function newDeployment(id: string, release: FirmwareRelease, deviceIds: string[]
     abortedBy: null,
     confirmTimeoutMs: request.confirmTimeoutMs ?? null,
     maintenanceWindow: request.maintenanceWindow ? { ...request.maintenanceWindow, timeZone: request.maintenanceWindow.timeZone ?? siteTimeZone } : null,
+    installMode: request.installMode ?? 'soft',
     devices: deviceIds.map((deviceId) => ({ deviceId, state: 'queued', error: null, commandId: null, updatedAt: createdAt })),
   };
 }
@@ -137,6 +139,7 @@ function updateFirmwareCommand(deployment: FirmwareDeployment, release: Firmware
       deploymentId: deployment.id,
       ...(deployment.confirmTimeoutMs !== null ? { confirmTimeoutMs: deployment.confirmTimeoutMs } : {}),
       ...(deployment.maintenanceWindow ? { maintenanceWindow: deployment.maintenanceWindow } : {}),
+      installMode: deployment.installMode,
     },
     timeoutMs: deployment.deviceTimeoutMs,
     expiresAt: new Date(Date.parse(deployment.createdAt) + deployment.deviceTimeoutMs).toISOString(),

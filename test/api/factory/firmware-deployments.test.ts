@@ -70,6 +70,7 @@ describeOnBothDatabases('factory API: /api/v1/firmware/deployments (fake command
           signature: release.signature,
           signatureKeyId: release.signatureKeyId,
           deploymentId: deployment.id,
+          installMode: 'soft',
         });
         expect(request.timeoutMs).to.equal(60_000);
         expect(Date.parse(request.expiresAt!) - Date.parse(deployment.createdAt)).to.equal(60_000);
@@ -93,7 +94,7 @@ describeOnBothDatabases('factory API: /api/v1/firmware/deployments (fake command
       expect((await get(deployment.id)).confirmTimeoutMs).to.equal(45_000);
     });
 
-    it('a maintenance window is stored (in the site time zone unless it names one) and travels in each command', async () => {
+    it('a maintenance window (in the site time zone unless it names one) and the install mode are stored and travel in each command', async () => {
       const [a, b] = await devices(2);
       const before = commands.dispatched.length;
       const site = expectData(await create({ releaseId: release.id, deviceIds: [a], maintenanceWindow: { cron: '0 2 * * *', durationMinutes: 120 } }), 201);
@@ -102,6 +103,10 @@ describeOnBothDatabases('factory API: /api/v1/firmware/deployments (fake command
       const own = expectData(await create({ releaseId: release.id, deviceIds: [b], maintenanceWindow: { cron: '30 1 * * 6', durationMinutes: 60, timeZone: 'Asia/Yekaterinburg' } }), 201);
       expect((await get(own.id)).maintenanceWindow).to.deep.equal({ cron: '30 1 * * 6', durationMinutes: 60, timeZone: 'Asia/Yekaterinburg' });
       expect((await get(site.id)).maintenanceWindow.timeZone).to.equal(t.config.company.timeZone);
+      const [c] = await devices(1);
+      const forced = expectData(await create({ releaseId: release.id, deviceIds: [c], installMode: 'forced' }), 201);
+      expect((await get(forced.id)).installMode).to.equal('forced');
+      expect(commands.commandFor(c!).params.installMode).to.equal('forced');
     });
 
     it('devices of a group and listed devices together, each once', async () => {
@@ -132,6 +137,7 @@ describeOnBothDatabases('factory API: /api/v1/firmware/deployments (fake command
         [{ releaseId: release.id, deviceIds: [id], maintenanceWindow: { cron: '0 2 * * *', durationMinutes: 0 } }, 'maintenanceWindow.durationMinutes'],
         [{ releaseId: release.id, deviceIds: [id], maintenanceWindow: { cron: '0 2 * * *', durationMinutes: 60, timeZone: 'Nowhere/City' } }, 'maintenanceWindow.timeZone'],
         [{ releaseId: release.id, deviceIds: [id], maintenanceWindow: '0 2 * * *' }, 'maintenanceWindow'],
+        [{ releaseId: release.id, deviceIds: [id], installMode: 'whenever' }, 'installMode'],
         [{ releaseId: release.id, deviceIds: [id], wave: 1 }, 'wave'],
         [{ releaseId: 7, deviceIds: [id] }, 'releaseId'],
       ];

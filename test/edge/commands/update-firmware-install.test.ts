@@ -3,7 +3,8 @@ import path from 'node:path';
 import { expect } from 'chai';
 import { currentVersion, readInstallRecord, switchCurrent, unpackRelease, writeInstallRecord } from '../../../adapters/firmware-install/install-root.js';
 import { packageVersion } from '../../../src/edge/reported-status.js';
-import { useCommandEdge } from '../../support/command-edge.js';
+import { scan, useCommandEdge } from '../../support/command-edge.js';
+import { lineActivity } from '../../../src/edge/commands/firmware-install.js';
 import { startTestEdge } from '../../support/edge-harness.js';
 import { expectData } from '../../support/api-expect.js';
 import { fixtureRelease } from '../../support/release-fixtures.js';
@@ -76,6 +77,32 @@ describe('edge commands: update_firmware A/B install', function () {
     fx.factory.sendCommand('update_firmware', { ...artifact, version: '9.5.0', maintenanceWindow: { cron: '* * * * *', durationMinutes: 1 } });
     await waitFor(() => restarted, 10_000, 'the install and restart request');
     expect(currentVersion(root)).to.equal('9.5.0');
+  });
+
+  it('soft (the default) waits for a quiet line: a line that scanned within a minute is busy (waiting_for_line); forced installs anyway', async () => {
+    const edge = await startInstalling();
+    await scan(edge.t, '0104600000000001215abcde\u001d93ab12');
+    const soft = fx.factory.sendCommand('update_firmware', { ...fx.factory.addArtifact('rel-s', fs.readFileSync(fixtureRelease(dir, '9.6.0'))), version: '9.6.0' });
+    await waitFor(() => fx.factory.replies(soft).progress.some((p) => p.stage === 'waiting_for_line'), 10_000, 'waiting_for_line');
+    expect(fx.factory.replies(soft).progress.find((p) => p.stage === 'waiting_for_line')!.detail).to.deep.equal({ line: 'running', idleMs: 60_000 });
+    expect(currentVersion(root)).to.equal(RUNNING);
+    let restarted = false;
+    edge.t.edge.system.bus.subscribe('edge.restartRequested', () => (restarted = true));
+    fx.factory.sendCommand('update_firmware', { ...fx.factory.addArtifact('rel-f', fs.readFileSync(fixtureRelease(dir, '9.7.0'))), version: '9.7.0', installMode: 'forced' });
+    await waitFor(() => restarted, 10_000, 'the forced install');
+    expect(currentVersion(root)).to.equal('9.7.0');
+  });
+
+  it('line activity: paused, disabled or no line is quiet; running is quiet once idle for a minute with nothing in flight', () => {
+    const line = (value: unknown, context: object) => ({ getSnapshot: () => ({ value, context }) });
+    const now = Date.parse('2026-12-07T10:00:00Z');
+    expect(lineActivity(undefined, now)).to.deep.equal({ quiet: true, state: 'none' });
+    expect(lineActivity(line('paused', {}), now)).to.deep.equal({ quiet: true, state: 'paused' });
+    expect(lineActivity(line({ disabled: 'idle' }, {}), now)).to.deep.equal({ quiet: true, state: 'disabled' });
+    expect(lineActivity(line('running', { inFlight: 0, lastScanAt: null }), now).quiet).to.equal(true);
+    expect(lineActivity(line('running', { inFlight: 0, lastScanAt: '2026-12-07T09:59:30Z' }), now).quiet).to.equal(false);
+    expect(lineActivity(line('running', { inFlight: 0, lastScanAt: '2026-12-07T09:58:59Z' }), now).quiet).to.equal(true);
+    expect(lineActivity(line('running', { inFlight: 1, lastScanAt: null }), now).quiet).to.equal(false);
   });
 
   it('an artifact that is not a release (no manifest): INSTALL_FAILED, current unchanged, nothing left', async () => {
