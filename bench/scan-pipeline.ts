@@ -21,9 +21,19 @@ const THROUGHPUT_CODES = Number(process.env.BENCH_CODES ?? 100_000);
 const WINDOW = 256; // frames in flight, as a line with several readers and a buffer would have
 const RATE = 1000;
 const RATE_SECONDS = Number(process.env.BENCH_RATE_SECONDS ?? 10);
-async function runAgainst(dataDir: string, synchronous: 'FULL' | 'NORMAL' = 'FULL') {
+/** The products of the production order the "with an order" run starts (issue 14: the GTIN lock's cost). */
+const ORDER_GTINS = ['04607001234562', '10614141000415'];
+
+async function runAgainst(dataDir: string, synchronous: 'FULL' | 'NORMAL' = 'FULL', withOrder = false) {
   const edge = await startEdgeProcess(dataDir, [`storage: { synchronous: ${synchronous} }`]);
-  const sim = await connectSimulator(edge.scannerPort);
+  if (withOrder) {
+    const order = await edge.api<{ id: string }>('POST', '/api/v1/orders', {
+      number: 'BENCH-1', gtins: ORDER_GTINS, lot: 'BENCH', productionDate: '2026-12-07', expiryDate: '2027-12-07', plannedQuantity: 10_000_000,
+    });
+    await edge.api('POST', `/api/v1/orders/${order.id}/start`, {});
+  }
+  // The same codes either way (one of the order's GTINs), so the two runs differ only by the lock.
+  const sim = await connectSimulator(edge.scannerPort, ORDER_GTINS);
   try {
     await sustained(sim, 5_000, WINDOW); // warm-up
     const throughput = await sustained(sim, THROUGHPUT_CODES, WINDOW);
@@ -44,6 +54,8 @@ async function main() {
   const fresh = await runAgainst(path.join(work, 'fresh'));
   // The same with synchronous=NORMAL: crash-safe, but the last commits may be lost on a power cut.
   const normal = await runAgainst(path.join(work, 'fresh-normal'), 'NORMAL');
+  // With a production order active: every code passes the GTIN lock (a Set lookup) and carries the order id.
+  const ordered = await runAgainst(path.join(work, 'fresh-order'), 'FULL', true);
 
   let stored: Awaited<ReturnType<typeof runAgainst>> | null = null;
   if (STORED > 0) {
@@ -59,6 +71,8 @@ async function main() {
     [`(b) latency at ${RATE}/s, empty database`, formatLatency(fresh.latency)],
     ['(a) with synchronous=NORMAL (no fsync per commit)', `${Math.round(normal.throughput.perSecond)} codes/s`],
     [`(b) with synchronous=NORMAL`, formatLatency(normal.latency)],
+    ['(e) sustained with a production order active (GTIN lock)', `${Math.round(ordered.throughput.perSecond)} codes/s`],
+    [`(e) latency at ${RATE}/s with a production order active`, formatLatency(ordered.latency)],
   ];
   if (stored) {
     rows.push([`(a') sustained with ${STORED.toLocaleString('en')} stored`, `${Math.round(stored.throughput.perSecond)} codes/s`]);

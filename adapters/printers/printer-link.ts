@@ -62,9 +62,10 @@ export function textFrames(decoder: FrameDecoder, send: SendDriverEvent, onText:
 }
 
 /** The job's label text, or null after failing the job when its template cannot be filled. */
-export function renderJob(job: PrintJob, fallbackTemplate: string, send: SendDriverEvent, escape?: (value: string) => string): string | null {
+export function renderJob(job: PrintJob, fallbackTemplate: string, send: SendDriverEvent, escape?: (value: string, name: string) => string): string | null {
   try {
-    return renderTemplate(job.template ?? fallbackTemplate, { ...job.params, code: job.code }, escape);
+    // gs1_code: the same code for a GS1 bar code field (escaped by the model's rules for that field).
+    return renderTemplate(job.template ?? fallbackTemplate, { gs1_code: job.code, ...job.params, code: job.code }, escape);
   } catch (error) {
     send({ type: 'driver.printFailed', jobId: job.jobId, reason: (error as Error).message, fault: null });
     return null;

@@ -1,5 +1,5 @@
 import { createSimServer, type SimServer } from './sim-server.js';
-import { unescapeZplField } from './templates.js';
+import { zplFields } from './templates.js';
 import { formatHostStatus, type HostStatus } from './zebra-host-status.js';
 
 /**
@@ -45,7 +45,7 @@ export async function startZebraSimulator(options: { port?: number; printMs?: nu
       timer = null;
       if (!canPrint()) return;
       const format = buffer.shift()!;
-      printed.push([...format.matchAll(/\^FD([^^]*)/g)].map((m) => unescapeZplField(m[1]!)));
+      printed.push(zplFields(format));
       schedule();
     }, printMs);
     timer.unref();

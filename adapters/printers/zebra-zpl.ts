@@ -1,7 +1,7 @@
 import type { PrintJob } from '../../machines/edge/printer.machine.js';
 import type { DriverSession, SendDriverEvent, ZebraDriverConfig } from './printer-driver.js';
 import { openPrinterLink, renderJob } from './printer-link.js';
-import { DEFAULT_TEMPLATES, escapeZplField } from './templates.js';
+import { DEFAULT_TEMPLATES, escapeZplPlaceholder } from './templates.js';
 import { type HostStatus, HostStatusDecoder, hostStatusReport } from './zebra-host-status.js';
 
 /**
@@ -56,7 +56,7 @@ export function zebraZplDriver(config: ZebraDriverConfig, send: SendDriverEvent)
   };
 
   const print = (job: PrintJob) => {
-    let label = renderJob(job, DEFAULT_TEMPLATES.ZEBRA_ZPL, send, escapeZplField);
+    let label = renderJob(job, DEFAULT_TEMPLATES.ZEBRA_ZPL, send, escapeZplPlaceholder);
     if (label === null) return;
     if (params.darkness !== undefined) label = label.replace(/^\s*\^XA/, `^XA^MD${params.darkness}`);
     link.write(label);

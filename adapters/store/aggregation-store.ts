@@ -9,28 +9,36 @@ import { nextId } from '../../src/domain/ids.js';
 import { type BatchRow, type BottleRow, toBatch, toBottle } from './rows.js';
 import { clearBuffer, loadBuffer, verifyInBuffer } from './batch-buffer-store.js';
 import { executeRoleScan } from './role-scan-store.js';
+import { closePallet } from './pallet-store.js';
 import { recordEdgeAudit } from './audit-trail.js';
+import { allocateSscc } from './sscc-store.js';
+import { NO_AGGREGATION_SETTINGS, type AggregationChild, type AggregationSettings } from '../../src/domain/sscc.js';
 
 /**
  * The aggregation actor's `execute`: each request is one transaction that checks the rules
  * against committed data, writes the change, its status counters and its outbox rows together.
  */
-export function createAggregationExecutor(db: Knex, now: () => Date = () => new Date()) {
+export function createAggregationExecutor(db: Knex, now: () => Date = () => new Date(), settings: () => AggregationSettings = () => NO_AGGREGATION_SETTINGS) {
   return fromPromise<WorkOutcome, AggregationRequest>(async ({ input }) => {
     const at = now().toISOString();
+    const agg = settings();
     return db.transaction(async (trx) => {
       switch (input.op) {
         case 'createBatch':
-          return createBatch(trx, input, at, now().getUTCFullYear());
+          return createBatch(trx, input, at, now().getUTCFullYear(), agg);
         case 'addBottles':
           return addBottles(trx, input.batchId, input.bottleIds, at, []);
         case 'closeBatch':
           return closeBatch(trx, input.batchId, input.closedBy, at);
+        case 'unpackBatch':
+          return unpackBatch(trx, input.batchId, input.unpackedBy, at);
+        case 'closePallet':
+          return closePallet(trx, input.palletId, input.closedBy, at);
         case 'setBottleStatus':
           return setBottleStatus(trx, input.bottleId, input.status, at, input.audit);
         // Scanner roles and the batch-accounting buffer: serialised with the rest (role-scan-store.ts).
         case 'roleScan':
-          return executeRoleScan(trx, input, at, now().getUTCFullYear());
+          return executeRoleScan(trx, input, at, now().getUTCFullYear(), agg);
         case 'bufferLoad':
           return { ok: true, result: await loadBuffer(trx, input.batchIdentifier, input.codes, at) };
         case 'bufferClear':
@@ -49,6 +57,15 @@ export async function nextSequence(trx: Knex.Transaction, name: string): Promise
   return 1;
 }
 
+/**
+ * The aggregation a completed box reports upstream: its SSCC and every unit in it by GTIN + serial
+ * (the identities the national system knows), beside the internal ids the payload already has.
+ */
+export async function boxContents(trx: Knex.Transaction, batch: Pick<BatchRow, 'id' | 'sscc'>): Promise<{ sscc: string | null; children: AggregationChild[] }> {
+  const rows: Array<{ gtin: string; serial: string }> = await trx('bottles').where({ batch_id: batch.id }).orderBy('id').select('gtin', 'serial');
+  return { sscc: batch.sscc ?? null, children: rows.map((r) => ({ gtin: r.gtin, serial: r.serial })) };
+}
+
 export async function outbox(trx: Knex.Transaction, kind: string, payload: object, at: string) {
   await trx('outbox').insert({ kind, ref_id: nextId(), payload: JSON.stringify(payload), created_at: at });
 }
@@ -64,6 +81,7 @@ export async function createBatch(
   input: Extract<AggregationRequest, { op: 'createBatch' }>,
   at: string,
   year: number,
+  agg: AggregationSettings = NO_AGGREGATION_SETTINGS,
 ): Promise<WorkOutcome> {
   if (input.batchSize !== null && input.bottleIds.length > input.batchSize) {
     throw new DomainError('CONFLICT', `Batch size ${input.batchSize} is smaller than the ${input.bottleIds.length} bottles given`);
@@ -73,6 +91,8 @@ export async function createBatch(
   const row: BatchRow = {
     id,
     identifier,
+    // Allocated in this transaction: the SSCC and the box it names commit together or not at all.
+    sscc: await allocateSscc(trx, agg.sscc),
     name: input.name,
     status: 'in_progress',
     batch_size: input.batchSize,
@@ -131,10 +151,12 @@ export async function addBottles(trx: Knex.Transaction, batchId: string, bottleI
         completed_at: batch.completed_at,
         updated_at: at,
       });
-      await outbox(trx, 'batch.bottles_added', { batchId, identifier: batch.identifier, bottleIds: ids, bottleCount: batch.bottle_count }, at);
+      // Additive for upstream (issue 14): the box by its SSCC, the units by GTIN + serial.
+      const children: AggregationChild[] = toAdd.map((r) => ({ gtin: r.gtin, serial: r.serial }));
+      await outbox(trx, 'batch.bottles_added', { batchId, identifier: batch.identifier, sscc: batch.sscc ?? null, bottleIds: ids, bottleCount: batch.bottle_count, children }, at);
       events.push({ type: 'batch.changed', action: 'bottles_added', batchId, identifier: batch.identifier, bottleCount: batch.bottle_count });
       if (full) {
-        await outbox(trx, 'batch.completed', { batchId, identifier: batch.identifier, bottleCount: batch.bottle_count, completedAt: at }, at);
+        await outbox(trx, 'batch.completed', { batchId, identifier: batch.identifier, bottleCount: batch.bottle_count, completedAt: at, ...(await boxContents(trx, batch)) }, at);
         events.push({ type: 'batch.changed', action: 'completed', batchId, identifier: batch.identifier, bottleCount: batch.bottle_count });
       }
     }
@@ -152,9 +174,37 @@ export async function closeBatch(trx: Knex.Transaction, batchId: string, closedB
   batch.completed_at = at;
   batch.updated_at = at;
   await trx('batches').where({ id: batchId }).update({ status: 'complete', completed_at: at, updated_at: at });
-  await outbox(trx, 'batch.completed', { batchId, identifier: batch.identifier, bottleCount: batch.bottle_count, completedAt: at, closedBy }, at);
+  await outbox(trx, 'batch.completed', { batchId, identifier: batch.identifier, bottleCount: batch.bottle_count, completedAt: at, closedBy, ...(await boxContents(trx, batch)) }, at);
   const events: BatchChangedEvent[] = [{ type: 'batch.changed', action: 'completed', batchId, identifier: batch.identifier, bottleCount: batch.bottle_count }];
   return { ok: true, result: { batch: toBatch(batch), bottleCount: batch.bottle_count }, events };
+}
+
+/**
+ * Disaggregation (issue 14): every unit leaves the box — In Batch goes back to Created; a unit
+ * already reported upstream (Sent/Synced) keeps its status — and the box is open again, empty,
+ * with the same identifier and SSCC (its label stays on the physical box), so it is repacked by
+ * PACKAGE scans or POST /batches/{id}/bottles. A box on a pallet is refused: the pallet's
+ * aggregation would name a box that is no longer what it says. Upstream: `batch.unpacked` with
+ * the SSCC and the units that left, by GTIN + serial.
+ */
+export async function unpackBatch(trx: Knex.Transaction, batchId: string, unpackedBy: string, at: string): Promise<WorkOutcome> {
+  const batch: (BatchRow & { pallet_id: string | null }) | undefined = await trx('batches').where({ id: batchId }).first();
+  if (!batch) throw new DomainError('NOT_FOUND', `Batch ${batchId} not found`);
+  if (batch.pallet_id !== null) {
+    const pallet: { identifier: string } = await trx('pallets').where({ id: batch.pallet_id }).first('identifier');
+    throw new DomainError('CONFLICT', `Batch ${batch.identifier} is on pallet ${pallet.identifier}: it cannot be unpacked there`);
+  }
+  if (batch.bottle_count === 0) throw new DomainError('CONFLICT', `Batch ${batch.identifier} is empty: there is nothing to unpack`);
+  const contents = await boxContents(trx, batch);
+  const inBatch: Array<{ id: string }> = await trx('bottles').where({ batch_id: batchId, status: BottleStatus.IN_BATCH }).select('id');
+  await trx('bottles').where({ batch_id: batchId, status: BottleStatus.IN_BATCH }).update({ status: BottleStatus.CREATED, batch_id: null, updated_at: at });
+  await trx('bottles').where({ batch_id: batchId }).update({ batch_id: null, updated_at: at });
+  await moveCounts(trx, BottleStatus.IN_BATCH, BottleStatus.CREATED, inBatch.length);
+  Object.assign(batch, { status: 'in_progress', bottle_count: 0, completed_at: null, updated_at: at });
+  await trx('batches').where({ id: batchId }).update({ status: 'in_progress', bottle_count: 0, completed_at: null, updated_at: at });
+  await outbox(trx, 'batch.unpacked', { batchId, identifier: batch.identifier, ...contents, unpackedBy, unpackedAt: at }, at);
+  const events: BatchChangedEvent[] = [{ type: 'batch.changed', action: 'unpacked', batchId, identifier: batch.identifier, bottleCount: 0 }];
+  return { ok: true, result: { batch: toBatch(batch), bottleCount: 0, unpacked: contents.children.length }, events };
 }
 
 export async function setBottleStatus(

@@ -21,6 +21,13 @@ interface OutboxRow {
   party: string | null;
   device_id: string | null;
   bottle_created_at: string | null;
+  /** The production order the bottle was made under (migration 0006), if any. */
+  order_id: string | null;
+  order_number: string | null;
+  lot: string | null;
+  production_date: string | null;
+  expiry_date: string | null;
+  order_fields: string | null;
 }
 
 const itemId = (row: OutboxRow) => `${row.kind}:${row.ref_id}`;
@@ -40,6 +47,17 @@ function toItem(row: OutboxRow): SyncItem {
         party: row.party,
         deviceId: row.device_id,
         createdAt: row.bottle_created_at,
+        // Additive (issue 14): only a bottle made under a production order has them.
+        ...(row.order_id
+          ? {
+              orderId: row.order_id,
+              orderNumber: row.order_number,
+              lot: row.lot,
+              productionDate: row.production_date,
+              expiryDate: row.expiry_date,
+              orderFields: row.order_fields ? (JSON.parse(row.order_fields) as Record<string, string>) : {},
+            }
+          : {}),
       },
     };
   }
@@ -99,8 +117,10 @@ export function createOutboxDrain(options: { db: Knex; reader: Knex; target: () 
   async function prepare(afterSeq: number): Promise<PreparedBatch> {
     const rows: OutboxRow[] = await reader.raw(
       `SELECT o.seq, o.kind, o.ref_id, o.payload, o.created_at, b.identifier, b.identification_code, b.gtin, b.production_line_id,
-              b.product_id, b.party, b.device_id, b.created_at AS bottle_created_at
+              b.product_id, b.party, b.device_id, b.created_at AS bottle_created_at, b.order_id, ord.number AS order_number, ord.lot,
+              ord.production_date, ord.expiry_date, ord.fields AS order_fields
          FROM outbox o LEFT JOIN bottles b ON o.kind = 'bottle.created' AND b.id = o.ref_id
+         LEFT JOIN orders ord ON ord.id = b.order_id
         WHERE o.parked_at IS NULL AND o.seq > ? ORDER BY o.seq LIMIT ?`,
       [afterSeq, batchSize],
     );

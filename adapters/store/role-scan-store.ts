@@ -9,6 +9,7 @@ import { addBottles, createBatch, setBottleStatus } from './aggregation-store.js
 import { bufferEntry, consumeEntry } from './batch-buffer-store.js';
 import { boxScan } from './pallet-store.js';
 import type { BatchRow, BottleRow } from './rows.js';
+import { NO_AGGREGATION_SETTINGS, type AggregationSettings } from '../../src/domain/sscc.js';
 
 /**
  * What each scanner role (but ADD) does, as one transaction of the aggregation actor: the role's
@@ -17,7 +18,7 @@ import type { BatchRow, BottleRow } from './rows.js';
  * The README's "Scanner roles" section describes the same rules for operators.
  */
 
-type RoleAction = (trx: Knex.Transaction, req: RoleScanRequest, at: string, year: number, events: EventObject[]) => Promise<RoleResult>;
+type RoleAction = (trx: Knex.Transaction, req: RoleScanRequest, at: string, year: number, events: EventObject[], agg: AggregationSettings) => Promise<RoleResult>;
 
 const invalid = (req: RoleScanRequest): RoleResult => ({ outcome: 'invalid', bottleId: null, message: req.item.reason });
 const UNKNOWN: RoleResult = roleRefusal('refused', reasons.unknownUnit());
@@ -68,7 +69,7 @@ const ROLE_ACTIONS: Record<NonAddRole, RoleAction> = {
   },
 
   /** Into the line's open batch, opened (line.batchSize) when there is none. */
-  async PACKAGE(trx, req, at, year, events) {
+  async PACKAGE(trx, req, at, year, events, agg) {
     if (!req.item.bottle) return invalid(req);
     const bottle = await bottleOf(trx, req);
     if (!bottle) return UNKNOWN;
@@ -78,9 +79,14 @@ const ROLE_ACTIONS: Record<NonAddRole, RoleAction> = {
       const other: BatchRow = await trx('batches').where({ id: bottle.batch_id }).first();
       return roleRefusal('refused', reasons.packedInOtherBatch(other.identifier), bottle.id);
     }
+    if (open && !agg.mixedCases) {
+      // One GTIN per box unless mixed cases are enabled (aggregation.mixedCases).
+      const other: { gtin: string } | undefined = await trx('bottles').where({ batch_id: open.id }).whereNot({ gtin: bottle.gtin }).first('gtin');
+      if (other) return roleRefusal('refused', reasons.mixedGtinInBox(open.identifier, other.gtin), bottle.id);
+    }
     const outcome = open
       ? await addBottles(trx, open.id, [bottle.id], at, [])
-      : await createBatch(trx, { op: 'createBatch', name: `Packed by ${req.item.source}`, deviceId: req.deviceId, productionLineId: req.productionLineId, batchSize: req.batchSize, bottleIds: [bottle.id] }, at, year);
+      : await createBatch(trx, { op: 'createBatch', name: `Packed by ${req.item.source}`, deviceId: req.deviceId, productionLineId: req.productionLineId, batchSize: req.batchSize, bottleIds: [bottle.id] }, at, year, agg);
     events.push(...(outcome.events ?? []));
     const { batch } = outcome.result as { batch: { identifier: string; bottleCount: number; batchSize: number | null; status: string } };
     const size = batch.batchSize === null ? '' : `/${batch.batchSize}`;
@@ -97,11 +103,11 @@ function storedReason(result: RoleResult, item: RoleScanRequest['item']): { reas
   return { reason_code: code, reason_params: code ? JSON.stringify(params ?? {}) : null };
 }
 
-export async function executeRoleScan(trx: Knex.Transaction, req: RoleScanRequest, at: string, year: number): Promise<WorkOutcome> {
+export async function executeRoleScan(trx: Knex.Transaction, req: RoleScanRequest, at: string, year: number, agg: AggregationSettings = NO_AGGREGATION_SETTINGS): Promise<WorkOutcome> {
   const events: EventObject[] = [];
   let result: RoleResult;
   try {
-    result = await trx.transaction((savepoint) => ROLE_ACTIONS[req.role](savepoint, req, at, year, events));
+    result = await trx.transaction((savepoint) => ROLE_ACTIONS[req.role](savepoint, req, at, year, events, agg));
   } catch (error) {
     if (!(error instanceof DomainError)) throw error;
     events.length = 0;

@@ -21,6 +21,8 @@ export interface BottleRow {
 export interface BatchRow {
   id: string;
   identifier: string;
+  /** Migration 0007; absent in rows built before it. */
+  sscc?: string | null;
   name: string;
   status: string;
   batch_size: number | null;
@@ -54,6 +56,7 @@ export function toBatch(row: BatchRow): Batch {
   return {
     id: row.id,
     identifier: row.identifier,
+    sscc: row.sscc ?? null,
     name: row.name,
     status: row.status as BatchStatus,
     batchSize: row.batch_size,

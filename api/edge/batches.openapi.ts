@@ -1,12 +1,14 @@
 import { z } from 'zod';
 import { describeRoute } from '../http/openapi/route-description.js';
-import { addBody, closeBody, createBody, listQuery } from './batches.routes.js';
+import { addBody, closeBody, createBody, listQuery, unpackBody } from './batches.routes.js';
 import { idParam } from './schemas.js';
 
 /** A batch as the edge answers it (src/domain/aggregation.ts Batch). */
 const batchAnswer = z.looseObject({
   id: z.string(),
   identifier: z.string(),
+  /** The box's SSCC (AI 00, 18 digits, issue 14); null without a configured GS1 company prefix or for boxes made before. */
+  sscc: z.string().regex(/^\d{18}$/).nullable(),
   name: z.string(),
   status: z.enum(['in_progress', 'complete']),
   batchSize: z.number().int().nullable(),
@@ -66,5 +68,15 @@ export const batchesRoutesDescribed = [
     params: idParam,
     body: closeBody,
     response: batchChange,
+  }),
+  describeRoute({
+    method: 'POST',
+    path: '/api/v1/batches/:id/unpack',
+    summary: 'Unpacks a box (disaggregation)',
+    description: 'Every unit leaves the box (In Batch → Created; units already reported keep their status); the box stays, with its identifier and SSCC, open for repacking. batch.unpacked (SSCC, units by GTIN + serial) goes upstream. 409 for a box on a pallet or an empty box. Journaled.',
+    access: 'OPERATOR',
+    params: idParam,
+    body: unpackBody,
+    response: z.object({ batch: batchAnswer, bottleCount: z.number().int().min(0), unpacked: z.number().int().min(0) }),
   }),
 ];

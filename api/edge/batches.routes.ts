@@ -35,6 +35,7 @@ export const createBody = z
 
 export const addBody = z.object({ bottles: bottleIds.min(1) }).strict();
 export const closeBody = z.object({}).strict();
+export const unpackBody = z.object({}).strict();
 
 export function batchRoutes(system: EdgeSystem): Router {
   const router = new Router({ prefix: '/api/v1/batches' });
@@ -90,6 +91,16 @@ export function batchRoutes(system: EdgeSystem): Router {
       params: { batch: result.batch.identifier, count: result.bottleCount },
       user,
     });
+    ok(ctx, result);
+  });
+
+  /** Disaggregation (issue 14): the units leave the box, which stays open (same SSCC) for repacking; journaled. */
+  router.post('/:id/unpack', anyone, async (ctx) => {
+    const { id } = parseParams(ctx, idParam);
+    parseBody(ctx, unpackBody);
+    const user = (ctx.state as AuthState).principal.username;
+    const result = await doWork<{ batch: Batch; bottleCount: number; unpacked: number }>(system.aggregation(), { op: 'unpackBatch', batchId: id, unpackedBy: user });
+    system.bus.publish({ type: 'journal.record', severity: 'info', category: 'line', source: 'aggregation', messageKey: 'line.box_unpacked', params: { batch: result.batch.identifier, count: result.unpacked }, user });
     ok(ctx, result);
   });
 

@@ -8,6 +8,7 @@ import { userRoutes } from '../http/users.routes.js';
 import { auditRoutes } from './audit.routes.js';
 import { batchAccountingRoutes } from './batch-accounting.routes.js';
 import { batchRoutes } from './batches.routes.js';
+import { palletRoutes } from './pallets.routes.js';
 import { bottleRoutes } from './bottles.routes.js';
 import { eventRoutes } from './events.routes.js';
 import { lineRoutes } from './line.routes.js';
@@ -59,6 +60,7 @@ export function createEdgeApp(system: EdgeSystem): Koa {
     eventRoutes(system),
     lineRoutes(system),
     batchRoutes(system),
+    palletRoutes(system),
     batchAccountingRoutes(system),
     scannerRoutes(system),
     mockRoutes(system),

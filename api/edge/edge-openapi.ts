@@ -1,4 +1,5 @@
 import { docsRoutesDescribed } from '../http/openapi/docs.routes.js';
+import { epcisRoutesDescribed } from '../http/epcis.openapi.js';
 import { buildOpenApiDocument } from '../http/openapi/document.js';
 import type { RouteDescription } from '../http/openapi/route-description.js';
 import { loginRoutesDescribed } from '../http/login.openapi.js';
@@ -7,6 +8,7 @@ import { usersRoutesDescribed } from '../http/users.openapi.js';
 import { auditRoutesDescribed } from './audit.openapi.js';
 import { batchAccountingRoutesDescribed } from './batch-accounting.openapi.js';
 import { batchesRoutesDescribed } from './batches.openapi.js';
+import { palletsRoutesDescribed } from './pallets.openapi.js';
 import { bottlesRoutesDescribed } from './bottles.openapi.js';
 import { catalogRoutesDescribed } from './catalog.openapi.js';
 import { configRoutesDescribed } from './config.openapi.js';
@@ -14,6 +16,7 @@ import { eventsRoutesDescribed } from './events.openapi.js';
 import { gpioRoutesDescribed } from './gpio.openapi.js';
 import { lineRoutesDescribed } from './line.openapi.js';
 import { mockRoutesDescribed } from './mock.openapi.js';
+import { ordersRoutesDescribed } from './orders.openapi.js';
 import { plcsRoutesDescribed } from './plcs.openapi.js';
 import { printersRoutesDescribed } from './printers.openapi.js';
 import { provisioningRoutesDescribed } from './provisioning.openapi.js';
@@ -39,6 +42,7 @@ export const edgeRouteDescriptions: readonly RouteDescription[] = [
   ...eventsRoutesDescribed,
   ...lineRoutesDescribed,
   ...batchesRoutesDescribed,
+  ...palletsRoutesDescribed,
   ...batchAccountingRoutesDescribed,
   ...scannerRoutesDescribed,
   ...mockRoutesDescribed,
@@ -53,6 +57,8 @@ export const edgeRouteDescriptions: readonly RouteDescription[] = [
   ...gpioRoutesDescribed,
   ...upsRoutesDescribed,
   ...rejectLoopRoutesDescribed,
+  ...epcisRoutesDescribed,
+  ...ordersRoutesDescribed,
 ];
 
 export const edgeOpenApiDocument = (version: string) =>

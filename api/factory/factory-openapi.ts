@@ -1,4 +1,5 @@
 import { docsRoutesDescribed } from '../http/openapi/docs.routes.js';
+import { epcisRoutesDescribed } from '../http/epcis.openapi.js';
 import { buildOpenApiDocument } from '../http/openapi/document.js';
 import type { RouteDescription } from '../http/openapi/route-description.js';
 import { loginRoutesDescribed } from '../http/login.openapi.js';
@@ -11,6 +12,7 @@ import { connectionRoutesDescribed } from './connection.openapi.js';
 import { dashboardRoutesDescribed } from './dashboard.openapi.js';
 import { deviceConfigRoutesDescribed } from './device-config.openapi.js';
 import { devicesRoutesDescribed } from './devices.openapi.js';
+import { duplicatesRoutesDescribed } from './duplicates.openapi.js';
 import { firmwareDeploymentsRoutesDescribed } from './firmware-deployments.openapi.js';
 import { firmwareReleasesRoutesDescribed } from './firmware-releases.openapi.js';
 import { groupsRoutesDescribed } from './groups.openapi.js';
@@ -39,6 +41,8 @@ export const factoryRouteDescriptions: readonly RouteDescription[] = [
   ...firmwareDeploymentsRoutesDescribed,
   ...groupsRoutesDescribed,
   ...commandsRoutesDescribed,
+  ...duplicatesRoutesDescribed,
+  ...epcisRoutesDescribed,
 ];
 
 export const factoryOpenApiDocument = (version: string) =>

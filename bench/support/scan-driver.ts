@@ -2,8 +2,8 @@ import { ScannerSimulator } from '../../src/line-sim/scanner-simulator.js';
 import { percentile } from './report.js';
 
 /** The scanner simulator, connected to an edge's listening scanner port and idle (driven by calls). */
-export async function connectSimulator(port: number): Promise<ScannerSimulator> {
-  const sim = new ScannerSimulator({ mode: 'connect', host: '127.0.0.1', port, industry: 'milk', ratePerSecond: 0 });
+export async function connectSimulator(port: number, gtins?: readonly string[]): Promise<ScannerSimulator> {
+  const sim = new ScannerSimulator({ mode: 'connect', host: '127.0.0.1', port, industry: 'milk', ratePerSecond: 0, ...(gtins ? { gtins } : {}) });
   await sim.start();
   while (!sim.connected) await new Promise((r) => setTimeout(r, 10));
   await new Promise((r) => setTimeout(r, 100)); // the edge's scanner actor reaches `connected`

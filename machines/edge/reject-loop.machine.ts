@@ -42,6 +42,8 @@ export interface FeedbackWindow {
   code: string;
   openedAt: number;
   deadline: number;
+  /** Why the unit was ejected: its outcome, or 'reject_all' for a unit the safe state ejected (absent in windows restored from before). */
+  why?: string;
 }
 
 export interface RejectLoopCounters {
@@ -101,7 +103,8 @@ export type PlcActorEvent =
 
 export type RejectLoopEvent =
   /** A decision of the scan line; `role` is the reader's role, null when roles are not configured. */
-  | { type: 'UNIT'; code: string; outcome: string; source: string; role: string | null; at: number }
+  /** reasonCode REJECTED_BY_SAFE_STATE: the line refused an otherwise good unit because of the safe state (counted as such). */
+  | { type: 'UNIT'; code: string; outcome: string; source: string; role: string | null; at: number; reasonCode?: string | null }
   /** The REJECTION_FEEDBACK reader saw this code in the reject path. */
   | { type: 'CONFIRMED'; code: string; at: number }
   | PlcActorEvent
@@ -111,7 +114,9 @@ export type LineAlarmCode = 'REJECT_NOT_CONFIRMED' | 'EJECT_FAILED';
 
 export type RejectLoopEmitted =
   | { type: 'line.alarm'; code: LineAlarmCode; message: string; at: string; source: 'rejectLoop'; unitCode: string }
-  | { type: 'rejectLoop.eject'; unitCode: string; outcome: string; at: string };
+  | { type: 'rejectLoop.eject'; unitCode: string; outcome: string; at: string }
+  /** The feedback reader confirmed an ejection: `why` as in the eject (reject_all: the stored unit must be Rejected). */
+  | { type: 'rejectLoop.confirmed'; unitCode: string; why: string; at: string };
 
 const ZERO: RejectLoopCounters = { units: 0, good: 0, ejects: 0, ejected: 0, ejectFailures: 0, rejectedBySafeState: 0, confirmed: 0, missed: 0, unexpected: 0 };
 
@@ -149,23 +154,25 @@ export const rejectLoopMachine = setup({
         enqueue.assign({ counters });
         return;
       }
-      if (!rejected) counters.rejectedBySafeState++;
+      const bySafeState = !rejected || unit.reasonCode === 'REJECTED_BY_SAFE_STATE';
+      if (bySafeState) counters.rejectedBySafeState++;
       counters.ejects++;
       const windows =
         context.feedbackWindowMs !== null && unit.outcome !== 'noread'
-          ? [...context.windows, { code: unit.code, openedAt: unit.at, deadline: unit.at + context.feedbackWindowMs }]
+          ? [...context.windows, { code: unit.code, openedAt: unit.at, deadline: unit.at + context.feedbackWindowMs, why: bySafeState ? 'reject_all' : unit.outcome }]
           : context.windows;
       enqueue.assign({ counters, windows });
       enqueue.sendTo('plc', { type: 'EJECT', code: unit.code, pulseMs: context.pulseMs } satisfies EjectCommand);
-      enqueue.emit({ type: 'rejectLoop.eject', unitCode: unit.code, outcome: rejected ? unit.outcome : 'reject_all', at: iso(unit.at) });
+      enqueue.emit({ type: 'rejectLoop.eject', unitCode: unit.code, outcome: bySafeState ? 'reject_all' : unit.outcome, at: iso(unit.at) });
     }),
     confirm: enqueueActions(({ context, enqueue, event }) => {
-      const { code } = event as Extract<RejectLoopEvent, { type: 'CONFIRMED' }>;
+      const { code, at } = event as Extract<RejectLoopEvent, { type: 'CONFIRMED' }>;
       const index = context.windows.findIndex((w) => w.code === code);
       if (index < 0) {
         enqueue.assign({ counters: { ...context.counters, unexpected: context.counters.unexpected + 1 } });
         return;
       }
+      enqueue.emit({ type: 'rejectLoop.confirmed', unitCode: code, why: context.windows[index]!.why ?? 'unknown', at: iso(at) });
       enqueue.assign({
         windows: context.windows.filter((_, i) => i !== index),
         counters: { ...context.counters, confirmed: context.counters.confirmed + 1 },

@@ -3,6 +3,7 @@ import { checkCode, type Industry } from '../../src/domain/codes/index.js';
 import { reasons, reasonText, type ReasonCode, type ReasonParams, type ScanReason } from '../../src/domain/codes/reasons.js';
 import type { CommitItem, CommitJob, CommitResult, ScanOutcome } from '../../src/domain/scan-commit.js';
 import type { NonAddRole, RoleJob, RoleResult, ScannerRole } from '../../src/domain/scanner-role.js';
+import { gtinLock, type ActiveOrderLock, type WithoutOrderPolicy } from '../../src/domain/orders.js';
 
 /**
  * The scan line: every code from every scanner (and every bottle posted over HTTP) passes here.
@@ -56,6 +57,10 @@ export type ScanLineEvent =
   | { type: 'DISABLE'; reason: string }
   | { type: 'ENABLE' }
   | { type: 'SETTINGS.UPDATE'; settings: Partial<LineSettings> }
+  /** The production order now active (its GTIN set), or none; `withoutOrder` when it changes too. */
+  | { type: 'ORDER.SET'; order: ActiveOrderLock | null; withoutOrder?: WithoutOrderPolicy }
+  /** A PLC with safe state reject_all went into (or out of) an outage: every unit the line reads is ejected. */
+  | { type: 'SAFE_STATE'; rejectAll: boolean }
   | { type: 'commit.done'; jobs: Array<{ job: CommitJob<AnyActorRef>; results: CommitResult[] }> }
   | { type: 'commit.failed'; jobs: Array<CommitJob<AnyActorRef>>; error: string }
   /** The role handler's answer to one role scan. */
@@ -107,6 +112,11 @@ export interface ScanLineContext {
   /** Set while the factory has disabled this device (persisted by the edge, given back as input on start). */
   disabledReason: string | null;
   lastScanAt: string | null;
+  /** The GTIN lock: the active production order's GTINs, held here so a scan costs one Set lookup. */
+  order: ActiveOrderLock | null;
+  withoutOrder: WithoutOrderPolicy;
+  /** A reject_all safe state is in force: accepted units are stored Rejected and never reported. */
+  rejectAll: boolean;
 }
 
 /** What a disabled line answers every scan with. */
@@ -142,18 +152,32 @@ const isRoleScan = (event: ScanLineEvent): event is Extract<ScanLineEvent, { typ
 
 const ZERO: ScanLineCounters = { scans: 0, accepted: 0, duplicates: 0, invalid: 0, noReads: 0, refused: 0, errors: 0 };
 
-function candidateItem(code: string, source: string, receivedAt: string | undefined, settings: LineSettings, overrides?: SubmittedBottle, deviceId?: string): CommitItem {
+/** What a code from the line (not a role station) is checked against besides its validity: the order's GTIN lock, the safe state. */
+interface LineGate {
+  order: ActiveOrderLock | null;
+  withoutOrder: WithoutOrderPolicy;
+  rejectAll: boolean;
+}
+
+function candidateItem(code: string, source: string, receivedAt: string | undefined, settings: LineSettings, overrides?: SubmittedBottle, deviceId?: string, gate?: LineGate): CommitItem {
   const check = checkCode(code, settings.industry);
-  const base = { code, source, receivedAt: receivedAt ?? null } as const;
+  const orderId = gate?.order?.orderId ?? null;
+  const base = orderId === null ? ({ code, source, receivedAt: receivedAt ?? null } as const) : ({ code, source, receivedAt: receivedAt ?? null, orderId } as const);
   if (!check.valid) return { ...base, outcome: 'invalid', reason: check.reason, reasonCode: check.reasonCode, reasonParams: check.reasonParams, bottle: null, gtin: check.gtin };
   if (overrides?.gtin && overrides.gtin !== check.code.gtin) {
     return { ...base, outcome: 'invalid', ...because(reasons.gtinMismatch()), bottle: null, gtin: check.code.gtin };
   }
+  if (gate) {
+    const lock = gtinLock(gate.order, check.code.gtin, gate.withoutOrder);
+    if (!lock.ok) return { ...base, code: check.code.normalised, outcome: 'refused', ...because(lock.reason), bottle: null, gtin: check.code.gtin };
+  }
+  // A unit a reject_all safe state ejects (only a unit from a reader passes the ejector, not one posted over HTTP).
+  const rejected = gate?.rejectAll === true && source !== 'api';
   return {
     ...base,
     code: check.code.normalised,
     outcome: 'candidate',
-    reason: null,
+    ...(rejected ? because(reasons.rejectedBySafeState()) : { reason: null }),
     gtin: check.code.gtin,
     bottle: {
       identifier: check.code.normalised,
@@ -165,6 +189,8 @@ function candidateItem(code: string, source: string, receivedAt: string | undefi
       party: overrides?.party ?? settings.party,
       deviceId: deviceId ?? settings.deviceId,
       isPreprint: overrides?.isPreprint ?? false,
+      ...(orderId === null ? {} : { orderId }),
+      ...(rejected ? { rejectedBySafeState: true } : {}),
     },
   };
 }
@@ -194,6 +220,8 @@ export function decisionReason(outcome: ScanOutcome, code: ReasonCode | null | u
 
 function decide(item: CommitItem, result: CommitResult, committedAt: string | null): ScanDecision {
   const outcome = result.outcome;
+  // A candidate's own reason (the safe state's) holds only if it went in: a duplicate is just that.
+  const reasonOf = outcome === 'duplicate' && item.outcome === 'candidate' ? { reason: null, reasonCode: null, reasonParams: null } : item;
   return {
     code: item.code,
     source: item.source,
@@ -201,8 +229,8 @@ function decide(item: CommitItem, result: CommitResult, committedAt: string | nu
     valid: outcome === 'accepted',
     duplicate: outcome === 'duplicate',
     gtin: item.gtin,
-    message: decisionMessage(outcome, item.reason),
-    ...decisionReason(outcome, item.reasonCode, item.reasonParams),
+    message: decisionMessage(outcome, reasonOf.reason),
+    ...decisionReason(outcome, reasonOf.reasonCode, reasonOf.reasonParams),
     bottleId: result.bottleId,
     timestamp: item.receivedAt ?? committedAt,
   };
@@ -237,7 +265,7 @@ export const scanLineMachine = setup({
   types: {
     context: {} as ScanLineContext,
     events: {} as ScanLineEvent,
-    input: {} as { settings: LineSettings; disabledReason?: string | null },
+    input: {} as { settings: LineSettings; disabledReason?: string | null; order?: ActiveOrderLock | null; withoutOrder?: WithoutOrderPolicy; rejectAll?: boolean },
     emitted: {} as ScanDecidedEvent | RejectionConfirmedEvent | { type: 'line.state'; state: string; reason: string | null },
   },
   actors: { committer: committerPlaceholder, roles: rolesNotWired },
@@ -340,6 +368,9 @@ export const scanLineMachine = setup({
     pauseReason: null,
     disabledReason: input.disabledReason ?? null,
     lastScanAt: null,
+    order: input.order ?? null,
+    withoutOrder: input.withoutOrder ?? 'accept',
+    rejectAll: input.rejectAll ?? false,
   }),
   invoke: [
     { id: 'committer', src: 'committer' },
@@ -361,6 +392,9 @@ export const scanLineMachine = setup({
     },
     'role.done': { actions: { type: 'releaseRole', params: ({ event }) => ({ job: event.job, result: event.result }) } },
     'SETTINGS.UPDATE': { actions: assign({ settings: ({ context, event }) => ({ ...context.settings, ...event.settings }) }) },
+    // In every state: scans already handed over keep the lock they were checked against.
+    'ORDER.SET': { actions: assign({ order: ({ event }) => event.order, withoutOrder: ({ context, event }) => event.withoutOrder ?? context.withoutOrder }) },
+    SAFE_STATE: { actions: assign({ rejectAll: ({ event }) => event.rejectAll }) },
     // Draining or drained: remembered, and in force when the line runs again.
     DISABLE: { actions: assign({ disabledReason: ({ event }) => event.reason }) },
     ENABLE: { actions: assign({ disabledReason: null }) },
@@ -388,7 +422,7 @@ export const scanLineMachine = setup({
             actions: {
               type: 'submitJob',
               params: ({ context, event }) => ({
-                items: [candidateItem(event.code, event.source, event.receivedAt, context.settings)],
+                items: [candidateItem(event.code, event.source, event.receivedAt, context.settings, undefined, undefined, context)],
                 replyTo: event.replyTo ?? null,
                 requestId: event.requestId ?? null,
               }),
@@ -399,7 +433,7 @@ export const scanLineMachine = setup({
           actions: {
             type: 'submitJob',
             params: ({ context, event }) => ({
-              items: event.bottles.map((b) => candidateItem(b.identifier, 'api', undefined, context.settings, b, event.deviceId)),
+              items: event.bottles.map((b) => candidateItem(b.identifier, 'api', undefined, context.settings, b, event.deviceId, context)),
               replyTo: event.replyTo,
               requestId: event.requestId ?? null,
             }),

@@ -9,6 +9,7 @@ import * as userSessions from './0007-user-sessions.js';
 import * as firmwareSignatures from './0008-firmware-signatures.js';
 import * as deploymentAbortedBy from './0009-deployment-aborted-by.js';
 import * as hourlyCounts from './0010-hourly-counts.js';
+import * as unitIdentities from './0011-unit-identities.js';
 import * as rolloutsInstall from './0012-rollouts-install.js';
 
 /**
@@ -26,6 +27,7 @@ const MIGRATIONS: Array<[string, Knex.Migration]> = [
   ['0008-firmware-signatures', firmwareSignatures],
   ['0009-deployment-aborted-by', deploymentAbortedBy],
   ['0010-hourly-counts', hourlyCounts],
+  ['0011-unit-identities', unitIdentities],
   ['0012-rollouts-install', rolloutsInstall],
 ];
 

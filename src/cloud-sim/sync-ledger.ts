@@ -8,7 +8,7 @@ export const REJECT_REASONS = {
   unknownKind: (kind: string) => `Unknown kind "${kind}"`,
 } as const;
 
-const FIXED_KINDS = new Set(['bottle.created', 'bottle.status', 'batch.created', 'batch.bottles_added', 'batch.completed']);
+const FIXED_KINDS = new Set(['bottle.created', 'bottle.status', 'batch.created', 'batch.bottles_added', 'batch.completed', 'batch.unpacked']);
 const PALLET_KIND = /^pallet\.[a-z_]{1,40}$/;
 
 export function isKnownSyncKind(kind: string): boolean {

@@ -8,6 +8,10 @@ export type AggregationRequest =
   | { op: 'addBottles'; batchId: string; bottleIds: string[] }
   /** Closes a partial batch by hand (the last box of a run): complete with the bottles it has. */
   | { op: 'closeBatch'; batchId: string; closedBy: string }
+  /** Disaggregation: the box's units leave it (In Batch → Created); the box, its SSCC kept, is open again for repacking. */
+  | { op: 'unpackBatch'; batchId: string; unpackedBy: string }
+  /** Closes a partial pallet by hand: complete with the boxes it has. */
+  | { op: 'closePallet'; palletId: string; closedBy: string }
   /** `audit`: who asked, written to the audit log in the change's own transaction. */
   | { op: 'setBottleStatus'; bottleId: string; status: BottleStatus; audit?: { userId: string; username: string; ip: string | null } }
   | RoleScanRequest
@@ -19,6 +23,8 @@ export type BatchSentStatus = 'pending' | 'sent' | 'synced';
 export interface Batch {
   id: string;
   identifier: string;
+  /** SSCC (AI 00, 18 digits) of the box; null without a configured company prefix (src/domain/sscc.ts). */
+  sscc: string | null;
   name: string;
   status: BatchStatus;
   batchSize: number | null;
@@ -49,7 +55,7 @@ export interface Bottle {
 /** Emitted after an aggregation change has committed. */
 export interface BatchChangedEvent {
   type: 'batch.changed';
-  action: 'created' | 'bottles_added' | 'completed';
+  action: 'created' | 'bottles_added' | 'completed' | 'unpacked';
   batchId: string;
   identifier: string;
   bottleCount: number;

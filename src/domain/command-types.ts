@@ -17,6 +17,7 @@ export const COMMAND_TYPES = [
   'exec_shell',
   'enable_device',
   'disable_device',
+  'set_order',
 ] as const;
 export type CommandType = (typeof COMMAND_TYPES)[number];
 
@@ -28,6 +29,8 @@ export const COMMAND_ROLE: Record<CommandType, Role> = {
   push_config: 'MANAGER',
   enable_device: 'MANAGER',
   disable_device: 'MANAGER',
+  // A production order for the line (issue 14): planning work, as pushing its config is.
+  set_order: 'MANAGER',
   reboot_os: 'ADMIN',
   shutdown_os: 'ADMIN',
   clear_queue: 'ADMIN',

@@ -66,6 +66,29 @@ export const commandParamsSchemas = {
   exec_shell: z.object({ command: z.string().min(1).max(200), args: z.array(z.string().max(1000)).max(50).default([]) }).strict(),
   enable_device: empty,
   disable_device: z.object({ reason: z.string().min(1).max(500).optional() }).strict(),
+  /**
+   * A production order for the edge's line (src/domain/orders.ts; docs/EDGE.md "Production
+   * orders"): created there unless one with this number exists (so a resent command does not make
+   * two), and started when `start` (409-like failure CONFLICT while another order is active).
+   */
+  set_order: z
+    .object({
+      order: z
+        .object({
+          number: z.string().trim().min(1).max(64),
+          productId: z.string().min(1).max(64).nullable().optional(),
+          productName: z.string().min(1).max(200).nullable().optional(),
+          gtins: z.array(z.string().regex(/^\d{14}$/)).min(1).max(20),
+          lot: z.string().trim().min(1).max(64),
+          productionDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+          expiryDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+          plannedQuantity: z.number().int().min(1).max(100_000_000),
+          fields: z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/), z.string().max(500)).optional(),
+        })
+        .strict(),
+      start: z.boolean().default(false),
+    })
+    .strict(),
 } satisfies Record<CommandType, z.ZodType>;
 
 export type CommandParams<T extends CommandType> = z.infer<(typeof commandParamsSchemas)[T]>;

@@ -48,3 +48,17 @@ export function createIdGenerator(now: () => number = Date.now) {
 }
 
 export const nextId = createIdGenerator();
+
+/**
+ * The time part (first 10 characters) of the ids made at `ms`: ids made at or after `ms` sort at
+ * or after it, so a time range becomes a range of the primary key (bottles have no time index).
+ */
+export function idTimePrefix(ms: number): string {
+  let out = '';
+  let t = Math.max(0, Math.floor(ms));
+  for (let i = 0; i < 10; i++) {
+    out = ALPHABET[t % 32] + out;
+    t = Math.floor(t / 32);
+  }
+  return out;
+}

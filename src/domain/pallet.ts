@@ -2,6 +2,8 @@
 export interface Pallet {
   id: string;
   identifier: string;
+  /** SSCC (AI 00, 18 digits) of the pallet; null without a configured company prefix. */
+  sscc: string | null;
   status: 'in_progress' | 'complete';
   palletSize: number | null;
   batchCount: number;
@@ -10,6 +12,15 @@ export interface Pallet {
   createdAt: string;
   updatedAt: string;
   completedAt: string | null;
+}
+
+/** Emitted after a pallet change has committed (the label feature prints a completed pallet's label). */
+export interface PalletChangedEvent {
+  type: 'pallet.changed';
+  action: 'completed';
+  palletId: string;
+  identifier: string;
+  batchCount: number;
 }
 
 export function formatPalletIdentifier(year: number, sequence: number): string {

@@ -15,6 +15,13 @@ export interface BottleCandidate {
   party: string | null;
   deviceId: string | null;
   isPreprint: boolean;
+  /** The production order active when it was scanned (src/domain/orders.ts); absent or null: none. */
+  orderId?: string | null;
+  /**
+   * A PLC with safe state reject_all is in an outage: the unit is physically ejected, so it is
+   * stored Rejected, never reported as produced (no bottle.created), and its scan is refused.
+   */
+  rejectedBySafeState?: boolean;
 }
 
 export type ScanOutcome = 'accepted' | 'duplicate' | 'invalid' | 'noread' | 'refused' | 'error';
@@ -34,6 +41,8 @@ export interface CommitItem {
   /** The GTIN when it could be read, even from an invalid code. */
   gtin: string | null;
   bottle: BottleCandidate | null;
+  /** The production order active when it was scanned, whatever the outcome (its summary counts rejects by reason). */
+  orderId?: string | null;
 }
 
 export interface CommitResult {

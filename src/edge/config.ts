@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { epcisConfigSchema } from '../domain/epcis/epcis-config.js';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
@@ -70,6 +71,8 @@ export const edgeConfigSchema = z
           .default([{ name: 'A', start: '08:00' }, { name: 'B', start: '20:00' }]),
         /** IANA time zone of the shift schedule and of "today"; default: the cabinet's own. */
         timeZone: z.string().min(1).refine(validTimeZone, 'unknown time zone').optional(),
+        /** With no production order active: accept codes as before orders existed, or refuse them "no active order" (docs/EDGE.md). */
+        withoutOrder: z.enum(['accept', 'refuse']).default('accept'),
       })
       .strict()
       .prefault({}),
@@ -151,6 +154,30 @@ export const edgeConfigSchema = z
       .strict()
       .prefault({}),
     log: z.object({ level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info') }).strict().prefault({}),
+    /**
+     * Aggregation with SSCC (issue 14, docs/EDGE.md "Aggregation with SSCC"): the GS1 company
+     * prefix and extension digit every box and pallet SSCC is built from (null: boxes and pallets
+     * get no SSCC), and whether a box may hold more than one GTIN.
+     */
+    aggregation: z
+      .object({
+        sscc: z
+          .object({
+            companyPrefix: z.string().regex(/^\d{7,10}$/, '7 to 10 digits'),
+            extensionDigit: z.number().int().min(0).max(9).default(0),
+            /** Digits of the serial reference reserved for this edge when several lines share the prefix. */
+            lineRange: z.string().regex(/^\d{0,8}$/, 'up to 8 digits').default(''),
+          })
+          .strict()
+          .refine((s) => s.companyPrefix.length + s.lineRange.length < 16, 'companyPrefix and lineRange leave no digit for the sequence')
+          .nullable()
+          .default(null),
+        mixedCases: z.boolean().default(false),
+        /** The printer (printers[].id) that prints a box's or pallet's SSCC label when it is closed; null: no labels. */
+        labelPrinterId: z.string().min(1).max(64).nullable().default(null),
+      })
+      .strict()
+      .prefault({}),
     /** The HMI journal (GET /api/v1/events): batched writes and retention. */
     journal: z
       .object({
@@ -261,6 +288,8 @@ export const edgeConfigSchema = z
       })
       .strict()
       .prefault({}),
+    /** GET /api/v1/epcis/events: company prefix length(s) for the EPC URIs, base of the private identifiers. */
+    epcis: epcisConfigSchema,
     inspect: z.boolean().default(false),
     trace: z.string().min(1).optional(),
     /** GET /metrics: open to loopback; other clients need this bearer token (none = loopback only). enabled: false = no /metrics at all. */

@@ -9,8 +9,10 @@ import type { GpioEmitted } from '../../machines/edge/gpio.machine.js';
 import type { PlcEmitted } from '../../machines/edge/plc.machine.js';
 import type { RejectLoopEmitted } from '../../machines/edge/reject-loop.machine.js';
 import type { PlcLineAlarm } from './hardware/plcs.extension.js';
+import type { OrderLineAlarm } from '../domain/orders.js';
 import type { ConnectionMode } from '../domain/connection-mode.js';
 import type { BatchChangedEvent } from '../domain/aggregation.js';
+import type { PalletChangedEvent } from '../domain/pallet.js';
 import type { UpsEmitted } from '../../machines/edge/ups.machine.js';
 import type { UpsPolicyEmitted } from '../../machines/edge/ups-policy.machine.js';
 import type { JournalRecordEvent } from '../domain/journal-record.js';
@@ -20,6 +22,7 @@ export type EdgeEvent =
   | ScanDecidedEvent
   | RejectionConfirmedEvent
   | BatchChangedEvent
+  | PalletChangedEvent
   | ScannerEmitted
   | PrinterEmitted
   | SupervisorEmitted
@@ -31,6 +34,7 @@ export type EdgeEvent =
   | GpioEmitted
   | PlcEmitted
   | PlcLineAlarm
+  | OrderLineAlarm
   | RejectLoopEmitted
   | { type: 'connection.modeChanged'; mode: ConnectionMode }
   | JournalRecordEvent

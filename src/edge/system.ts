@@ -149,7 +149,7 @@ export async function startEdgeSystem(config: EdgeConfig, logger: Logger) {
   const supervisor = createSupervisorMachine({
     ...Object.assign({}, ...extensions.map((extension) => extension.actors ?? {})),
     scanLine: scanLineMachine.provide({ actors: { committer: committer.logic, roles: roleScans.logic } }),
-    aggregation: serialWorkerMachine.provide({ actors: { execute: createAggregationExecutor(db.writer) } }),
+    aggregation: serialWorkerMachine.provide({ actors: { execute: createAggregationExecutor(db.writer, undefined, () => ({ sscc: config.aggregation.sscc, mixedCases: config.aggregation.mixedCases })) } }),
     ...SCANNER_ACTORS,
     provisioning: provisioningMachine.provide({ actors: createProvisioningActors(cloud, snapshots) }),
     syncQueue: syncQueueMachine.provide({ actors: { drain: outbox.drain, pending: outbox.pending } }),

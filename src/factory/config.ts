@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { epcisConfigSchema } from '../domain/epcis/epcis-config.js';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
@@ -88,6 +89,8 @@ export const factoryConfigSchema = z
       .strict()
       .prefault({}),
     dashboard: z.object({ metricsIntervalMs: ms(100, 5_000) }).strict().prefault({}),
+    /** GET /api/v1/epcis/events: company prefix length(s) for the EPC URIs, base of the private identifiers. */
+    epcis: epcisConfigSchema,
     /** Device commands: how long a delivered command may run by default, and the longest a request waits for a result. */
     commands: z
       .object({

@@ -4,6 +4,8 @@ import type { ExtensionFactory } from './extension.js';
 import { catalogsExtension } from './catalogs/catalogs.extension.js';
 import { groupsExtension } from './groups/groups.extension.js';
 import { firmwareExtension } from './firmware/firmware.extension.js';
+import { duplicatesExtension } from './duplicates/duplicates.extension.js';
+import { epcisExtension } from './epcis/epcis.extension.js';
 
 /**
  * The factory's features, started in this order (a feature that offers a service to others,
@@ -15,4 +17,6 @@ export const FACTORY_EXTENSIONS: ExtensionFactory[] = [
   groupsExtension,
   catalogsExtension,
   firmwareExtension,
+  duplicatesExtension,
+  epcisExtension,
 ];

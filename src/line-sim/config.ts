@@ -18,7 +18,7 @@ Simulates a barcode reader on loopback, feeding Chestny ZNAK codes to an edge se
   --invalid F             fraction of codes with a wrong GTIN check digit (default 0)
   --noread F              fraction of no-reads (default 0)
   --framing F             CRLF | CR | LF | STX_ETX (default CRLF)
-  --symbology-prefix      prefix codes with ]d2
+  --symbology-prefix      prefix codes with ]d2 (]d1 for tobacco packs)
   --gs byte|<GS>|{GS}     how the GS separator is sent (default byte)
   --total N               stop after N frames
   --seed N                seed for a reproducible stream

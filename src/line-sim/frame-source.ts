@@ -10,10 +10,12 @@ export interface FrameSourceOptions {
   /** Fractions of frames; the rest are valid. */
   mix?: { duplicate?: number; invalid?: number; noRead?: number };
   framing?: SimFraming;
-  /** Prefix every code with the DataMatrix symbology identifier `]d2`, as many readers can. */
+  /** Prefix every code with its symbology identifier (`]d2`; `]d1` for tobacco packs), as many readers can. */
   symbologyPrefix?: boolean;
   /** How the reader renders the GS separator: the raw byte, or one of the common substitutes. */
   gsAs?: 'byte' | '<GS>' | '{GS}';
+  /** Valid codes use one of these GTINs (a line running a production order); absent: a random GTIN each. */
+  gtins?: readonly string[];
   rng: () => number;
 }
 
@@ -67,7 +69,9 @@ export class FrameSource {
     }
     if (requested === 'noread') return this.frame('noread', NO_READ);
     if (requested === 'invalid') return this.frame('invalid', this.render(corruptGtin(generateCode(industry, { rng }), industry)));
-    return this.frame('valid', this.render(generateCode(industry, { rng })));
+    const gtins = this.options.gtins;
+    const gtin = gtins && gtins.length > 0 ? gtins[Math.floor(rng() * gtins.length)] : undefined;
+    return this.frame('valid', this.render(generateCode(industry, gtin === undefined ? { rng } : { rng, gtin })));
   }
 
   /** Remember a valid code once it has really reached a peer, so duplicates are true duplicates. */
@@ -81,7 +85,9 @@ export class FrameSource {
   private render(raw: string): string {
     const gsAs = this.options.gsAs ?? 'byte';
     const text = gsAs === 'byte' ? raw : raw.split(GS).join(gsAs);
-    return this.options.symbologyPrefix ? `]d2${text}` : text;
+    // The identifier a real reader sends: ]d1 for the tobacco pack (Data Matrix without FNC1), ]d2 (GS1 DataMatrix) otherwise.
+    if (!this.options.symbologyPrefix) return text;
+    return `${this.options.industry === 'tobacco_pack' ? ']d1' : ']d2'}${text}`;
   }
 
   private frame(kind: SimFrameKind, code: string): SimFrame {

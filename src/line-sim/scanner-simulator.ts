@@ -17,6 +17,8 @@ export interface ScannerSimulatorOptions {
   framing?: SimFraming;
   symbologyPrefix?: boolean;
   gsAs?: 'byte' | '<GS>' | '{GS}';
+  /** Valid codes use one of these GTINs (see FrameSourceOptions.gtins). */
+  gtins?: readonly string[];
   /** Stop emitting after N frames and emit 'done'. */
   total?: number;
   seed?: number;
@@ -66,6 +68,7 @@ export class ScannerSimulator extends EventEmitter {
       framing: options.framing,
       symbologyPrefix: options.symbologyPrefix,
       gsAs: options.gsAs,
+      gtins: options.gtins,
       rng: seededRng(options.seed ?? Math.floor(Math.random() * 2 ** 32)),
     });
   }

@@ -14,7 +14,7 @@ describe('the message catalogue (ru, en)', () => {
   });
 
   it('keys are grouped by a known prefix', () => {
-    for (const key of Object.keys(MESSAGES)) expect(key, key).to.match(/^(line|scanner|printer|plc|ups|gpio|sync|system|security|operator|config|catalog|journal|hmi|console|error|reason|ui|role|severity|mode|bottle|provision|setup|users)\.[A-Za-z0-9_.]+$/);
+    for (const key of Object.keys(MESSAGES)) expect(key, key).to.match(/^(line|scanner|printer|plc|ups|gpio|sync|system|security|operator|config|catalog|journal|hmi|console|error|reason|ui|role|severity|mode|bottle|provision|setup|users|orders)\.[A-Za-z0-9_.]+$/);
   });
 
   it('formats in Russian by default, English on request; a missing parameter stays visible; an unknown key reads as itself', () => {

@@ -177,8 +177,16 @@ describe('reject loop end to end (TCP scanners + Modbus TCP simulator)', functio
     const alarm = await waitFor(() => alarms(rig!).find((a) => a.code === 'PLC_DISCONNECTED'), 5000, 'the PLC_DISCONNECTED alarm');
     expect(alarm).to.deep.include({ safeState: 'reject_all' });
     await waitFor(async () => (await rig!.status()).rejectAll === true, 5000, 'the loop to reject all');
+    await waitFor(() => rig!.t.edge.system.scanLine().getSnapshot().context.rejectAll, 5000, 'the scan line to know the safe state');
     const unit = await rig.scan('valid');
-    expect(unit.outcome).to.equal('accepted');
+    // Reject safety (issue 14): the unit is ejected by the PLC's fail-safe, so it is stored Rejected and never reported.
+    expect(unit).to.deep.include({ outcome: 'refused', reasonCode: 'REJECTED_BY_SAFE_STATE' });
+    const stored = await rig.t.edge.system.db.reader('bottles').where({ id: unit.bottleId }).first();
+    expect(stored.status).to.equal(4);
+    expect(await rig.t.edge.system.db.reader('outbox').where({ kind: 'bottle.created', ref_id: unit.bottleId })).to.have.length(0);
+    // The feedback reader sees it leave: the stored unit records the confirmation.
+    rig.confirm(unit.code);
+    await waitFor(async () => (await rig!.t.edge.system.db.reader('bottles').where({ id: unit.bottleId }).first()).rejection_confirmed_at, 5000, 'the confirmation on the unit');
     expect(lineState(rig)).to.equal('running');
     const status = await waitFor(async () => {
       const s = await rig!.status();

@@ -52,6 +52,7 @@ describe('loadEdgeConfig', () => {
           { name: 'A', start: '08:00' },
           { name: 'B', start: '20:00' },
         ],
+        withoutOrder: 'accept',
       });
       expect(config.journal).to.deep.equal({ flushIntervalMs: 200, flushMaxEntries: 500, retentionDays: 90, maxEntries: 5_000_000, pruneIntervalMs: 600_000 });
       expect(config.health).to.deep.equal({ syncBacklogMaxAgeSeconds: 900 });

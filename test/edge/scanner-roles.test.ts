@@ -15,7 +15,8 @@ describe('edge: scanner roles end to end', () => {
   const events: EdgeEvent[] = [];
   let off: () => void;
   before(async () => {
-    t = await startTestEdge({ line: { batchSize: 2, palletSize: 2 } });
+    // The generated codes are of many products: mixed cases on (one GTIN per box is tested in test/adapters/store/sscc-store.test.ts).
+    t = await startTestEdge({ line: { batchSize: 2, palletSize: 2 }, aggregation: { mixedCases: true } });
     const bus = t.edge.system.bus;
     const offs = (['scan.decided', 'scanner.rejectionConfirmed', 'batch.changed'] as const).map((type) => bus.subscribe(type, (event) => events.push(event)));
     off = () => offs.forEach((o) => o());

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { checkCode, GS } from '../../src/domain/codes/index.js';
+import { checkCode, generateCode, GS } from '../../src/domain/codes/index.js';
+import { seededRng } from '../../src/line-sim/frame-source.js';
 import type { EdgeEvent } from '../../src/edge/edge-events.js';
 import { ScannerSimulator, type ScannerSimulatorOptions } from '../../src/line-sim/scanner-simulator.js';
 import { startTestEdge, type TestEdge } from '../support/edge-harness.js';
@@ -138,5 +139,36 @@ describe('edge: scanning over TCP', function () {
     await waitFor(() => replies.length >= kinds.length, 5000, () => `a reply per frame, got ${JSON.stringify(replies)}`);
     expect(replies).to.deep.equal(['OK', 'OK', 'NG', 'NG', 'OK', 'NG', 'OK']);
     expect(await bottleTotal()).to.equal(4);
+  });
+  it('production order (issue 14): started over the API, the right product is accepted and recorded under the order, another GTIN is refused WRONG_PRODUCT and the reader told NG', async () => {
+    t = await startTestEdge({ scanners: [scannerConfig({ id: 'push-1', mode: 'listen', port: 0, reply: { accept: 'OK', reject: 'NG' } })] });
+    const port = await waitFor(() => scanner('push-1').getSnapshot().context.listeningPort as number | null, 5000, 'the edge to listen');
+    const sim = await startSim({ mode: 'connect', port, reconnectMs: 50 });
+    const replies: string[] = [];
+    sim.on('reply', (line: string) => replies.push(line));
+    await waitFor(() => sim.connected && scannerState('push-1') === '{"active":"connected"}', 5000, 'the reader to connect');
+
+    const gtin = '04607001234562';
+    const created = await t.request('POST', '/api/v1/orders', {
+      token: t.tokens.operator,
+      body: { number: 'PO-TCP-1', gtins: [gtin], lot: 'L-TCP', productionDate: '2026-12-07', expiryDate: '2026-12-21', plannedQuantity: 10 },
+    });
+    expect(created.status, JSON.stringify(created.body)).to.equal(201);
+    const orderId = (created.body as { data: { id: string } }).data.id;
+    const started = await t.request('POST', `/api/v1/orders/${orderId}/start`, { token: t.tokens.operator, body: {} });
+    expect(started.status, JSON.stringify(started.body)).to.equal(200);
+
+    const right = generateCode('milk', { gtin, rng: seededRng(101) });
+    const wrong = generateCode('milk', { gtin: '10614141000415', rng: seededRng(102) });
+    sim.sendRaw(`${right}\r\n`);
+    sim.sendRaw(`${wrong}\r\n`);
+    await waitFor(() => replies.length >= 2, 5000, () => `a reply per frame, got ${JSON.stringify(replies)}`);
+    expect(replies).to.deep.equal(['OK', 'NG']);
+    const recent = (await scans()).reverse();
+    expect(recent.map((s) => s.outcome)).to.deep.equal(['accepted', 'refused']);
+    expect(recent[1]).to.deep.include({ reasonCode: 'WRONG_PRODUCT' });
+    const bottle = await edge().db.reader('bottles').where({ identification_code: `01${gtin}21${(checkCode(right, 'milk') as { code: { serial: string } }).code.serial}` }).first();
+    expect(bottle?.order_id).to.equal(orderId);
+    expect(await bottleTotal()).to.equal(1);
   });
 });

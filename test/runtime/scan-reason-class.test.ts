@@ -11,6 +11,8 @@ describe('scan reason metric classes (src/runtime/metrics/scan-reason)', () => {
     expect(scanReasonOf('refused', 'Line paused: jam', 'LINE_PAUSED')).to.equal('paused');
     expect(scanReasonOf('duplicate', 'Duplicate code', 'DUPLICATE')).to.equal('duplicate');
     expect(scanReasonOf('accepted', null, null)).to.equal('none');
+    expect(scanReasonOf('invalid', null, 'NOT_GS1_DATAMATRIX')).to.equal('structure');
+    expect(scanReasonOf('invalid', null, 'WRONG_LENGTH_ONE_OF')).to.equal('length');
   });
 
   it('every reason code falls in a bounded class; without a code the message still classes it', () => {

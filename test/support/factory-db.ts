@@ -9,7 +9,7 @@ import { PG_MISSING, peerMissing } from './peers.js';
 export const FACTORY_TEST_PG_URL = process.env.FACTORY_TEST_PG_URL;
 
 /** Every factory table, children first: what reset() empties. */
-const TABLES = ['firmware_deployment_devices', 'firmware_deployments', 'firmware_releases', 'device_group_members', 'device_groups', 'catalog_cloud_endpoints', 'catalog_sites', 'catalog_variants', 'device_configs', 'commands', 'audit_log', 'outbox', 'daily_counts', 'hourly_counts', 'sync_items', 'devices', 'settings', 'users'];
+const TABLES = ['firmware_deployment_devices', 'firmware_deployments', 'firmware_releases', 'device_group_members', 'device_groups', 'catalog_cloud_endpoints', 'catalog_sites', 'catalog_variants', 'device_configs', 'commands', 'unit_duplicates', 'unit_identities', 'audit_log', 'outbox', 'daily_counts', 'hourly_counts', 'sync_items', 'devices', 'settings', 'users'];
 
 export interface FactoryDbContext {
   readonly dialect: FactoryDialect;

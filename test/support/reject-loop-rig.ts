@@ -1,4 +1,4 @@
-import { createActor, fromCallback, setup } from 'xstate';
+import { createActor, fromCallback, type InspectionEvent, setup } from 'xstate';
 import {
   type EjectCommand,
   type PlcActorEvent,
@@ -30,7 +30,7 @@ export const REJECT_LOOP_INPUT: RejectLoopInput = {
  * (the test answers for it), a fake deadline timer the test fires, and a recorder standing in for
  * the scan line under systemId 'scanLine', all in one actor system as the edge's supervisor has.
  */
-export function startRejectLoopRig(input: Partial<RejectLoopInput> = {}) {
+export function startRejectLoopRig(input: Partial<RejectLoopInput> = {}, options: { inspect?: (event: InspectionEvent) => void } = {}) {
   const ejects: EjectCommand[] = [];
   const lineEvents: ScanLineEvent[] = [];
   const timers: FakeDeadline[] = [];
@@ -61,7 +61,8 @@ export function startRejectLoopRig(input: Partial<RejectLoopInput> = {}) {
     ],
   });
   const errors: unknown[] = [];
-  const root = createActor(rig);
+  // inspect: a coverage tracker sees the loop's first (transient) step too.
+  const root = createActor(rig, options.inspect ? { inspect: options.inspect } : {});
   root.subscribe({ error: (error) => errors.push(error) });
   root.start();
   const loop = root.getSnapshot().children.rejectLoop as RejectLoopActor;
@@ -80,8 +81,8 @@ export function startRejectLoopRig(input: Partial<RejectLoopInput> = {}) {
       if (!plcBack) throw new Error('plc actor not started');
       plcBack(event);
     },
-    unit(code: string, outcome: string, at: number, extra: { source?: string; role?: string | null } = {}) {
-      loop.send({ type: 'UNIT', code, outcome, source: extra.source ?? 'scanner-1', role: extra.role ?? null, at });
+    unit(code: string, outcome: string, at: number, extra: { source?: string; role?: string | null; reasonCode?: string } = {}) {
+      loop.send({ type: 'UNIT', code, outcome, source: extra.source ?? 'scanner-1', role: extra.role ?? null, at, ...(extra.reasonCode ? { reasonCode: extra.reasonCode } : {}) });
     },
     snapshot: () => loop.getSnapshot(),
     stop: () => root.stop(),

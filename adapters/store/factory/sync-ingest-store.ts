@@ -1,9 +1,12 @@
 import type { Knex } from 'knex';
 import type { SyncItemResult } from '../../cloud/cloud-types.js';
+import { unitIdentityOf } from '../../../src/domain/unit-identity.js';
+import { recordAudit } from './audit-log.js';
 import { rowsOf } from './factory-database.js';
+import { type CrossLineDuplicate, indexUnitIdentities, type IdentityRow } from './unit-identity-index.js';
 
 /** Kinds the factory stores. `pallet.*` is open: aggregation kinds may come later. */
-export const KNOWN_SYNC_KINDS = ['bottle.created', 'bottle.status', 'batch.created', 'batch.bottles_added', 'batch.completed'] as const;
+export const KNOWN_SYNC_KINDS = ['bottle.created', 'bottle.status', 'batch.created', 'batch.bottles_added', 'batch.completed', 'batch.unpacked'] as const;
 export const isKnownSyncKind = (kind: string) => (KNOWN_SYNC_KINDS as readonly string[]).includes(kind) || /^pallet\.[a-z_.]+$/.test(kind);
 
 /** The kinds the dashboard's day figures count (daily_counts keeps every kind). */
@@ -90,7 +93,19 @@ interface ItemRow {
   payload: string;
   day: string;
   hour: number;
+  /** `01` GTIN `21` serial of a bottle.created item, when it names one. */
+  identity: string | null;
 }
+
+/** What one ingest did: one answer per item, and the codes that came before from another device or line. */
+export interface IngestOutcome {
+  results: SyncItemResult[];
+  /** Empty unless a new unit's identity was already in the site index from another device or line. */
+  crossLineDuplicates: CrossLineDuplicate[];
+}
+
+/** How many codes the audit entry of one batch's duplicates names (the full list is GET /api/v1/duplicates). */
+const AUDITED_CODES = 20;
 
 /**
  * Rows per INSERT: 7 bindings a row keeps a statement far below SQLite's variable limit (32,766
@@ -118,13 +133,24 @@ export function createSyncIngestStore(db: Knex) {
     return localHourOf;
   };
 
-  return {
+  const store = {
     /**
      * One answer per item, in order: accepted (stored now), duplicate (stored before, or
      * earlier in this batch: nothing changes), rejected (invalid, with the reason). All the
      * writes are one transaction; a storage failure throws and leaves nothing behind.
      */
     async ingest(request: IngestRequest): Promise<SyncItemResult[]> {
+      return (await store.ingestBatch(request)).results;
+    },
+
+    /**
+     * As ingest, and the site-wide index of unit identities in the same transaction: each new
+     * bottle.created item's identity goes in once (the first device, line and time); one already
+     * there from another device or line is a cross-line duplicate, recorded (unit_duplicates and
+     * one audit entry per batch) and answered. A resent batch changes nothing: its items are not
+     * new, so their identities are not looked at again.
+     */
+    async ingestBatch(request: IngestRequest): Promise<IngestOutcome> {
       const now = request.now ?? new Date();
       const receivedAt = now.toISOString();
       const received = now.getTime();
@@ -146,15 +172,17 @@ export function createSyncIngestStore(db: Knex) {
         }
         candidateIndex.set(id, i);
         const { day, hour } = localHourOf(eventTime(payload, received));
-        candidates.push({ id, kind, payload: JSON.stringify(payload), day, hour });
+        const identity = kind === 'bottle.created' ? (unitIdentityOf(payload)?.key ?? null) : null;
+        candidates.push({ id, kind, payload: JSON.stringify(payload), day, hour, identity });
       });
-      if (candidates.length === 0) return results;
+      if (candidates.length === 0) return { results, crossLineDuplicates: [] };
 
       // Sorted by id: concurrent ingests on PostgreSQL then lock the same keys in the same
       // order and cannot deadlock; SQLite's B-tree gets its inserts in key order.
       candidates.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 
       const inserted = new Set<string>();
+      let crossLineDuplicates: CrossLineDuplicate[] = [];
       await db.transaction(async (trx) => {
         for (const chunk of chunks(candidates)) {
           const bindings: unknown[] = [];
@@ -168,6 +196,22 @@ export function createSyncIngestStore(db: Knex) {
         }
         if (inserted.size === 0) return;
         const fresh = candidates.filter((row) => inserted.has(row.id));
+
+        const identities: IdentityRow[] = [];
+        for (const row of fresh) if (row.identity !== null) identities.push({ key: row.identity, itemId: row.id });
+        crossLineDuplicates = await indexUnitIdentities(trx, { deviceId: request.deviceId, lineId: request.lineId, seenAt: receivedAt, identities });
+        if (crossLineDuplicates.length > 0) {
+          await recordAudit(trx, {
+            actor: { deviceId: request.deviceId },
+            action: 'sync.crossLineDuplicates',
+            entityType: 'device',
+            entityId: request.deviceId,
+            outcome: 'success',
+            after: { lineId: request.lineId, count: crossLineDuplicates.length, codes: crossLineDuplicates.slice(0, AUDITED_CODES).map((d) => ({ identity: d.identity, firstDeviceId: d.firstDeviceId, firstLineId: d.firstLineId })) },
+            detail: `${crossLineDuplicates.length} code(s) already received from another device or line`,
+            at: receivedAt,
+          });
+        }
 
         if (request.forward) {
           // In arrival order: the cloud receives them in the order the edge sent them.
@@ -216,7 +260,7 @@ export function createSyncIngestStore(db: Knex) {
       });
 
       for (const [id, i] of candidateIndex) results[i] = { id, status: inserted.has(id) ? 'accepted' : 'duplicate' };
-      return results;
+      return { results, crossLineDuplicates };
     },
 
     /** New items of one kind counted for a day (0 when none). */
@@ -225,6 +269,7 @@ export function createSyncIngestStore(db: Knex) {
       return row ? Number(row.count) : 0;
     },
   };
+  return store;
 }
 
 export type SyncIngestStore = ReturnType<typeof createSyncIngestStore>;

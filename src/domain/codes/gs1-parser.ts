@@ -3,6 +3,7 @@ import { matchAi, type AiDefinition } from './ai-table.js';
 import { findNonCset82, findNonDigit } from './cset82.js';
 import { hasValidCheckDigitAt } from './check-digit.js';
 import { reasons, reasonText, type ScanReason } from './reasons.js';
+import { isValidGs1Date } from './gs1-date.js';
 
 export type Gs1ErrorKind =
   | 'truncated'
@@ -40,6 +41,8 @@ export type Gs1Parse =
 export interface LengthHint {
   readonly ai: string;
   readonly length: number;
+  /** Other lengths in circulation for the same element (AI 92: 44, and 88 on older codes). */
+  readonly alternativeLengths?: readonly number[];
 }
 
 function hintFor(hints: readonly LengthHint[] | undefined, id: string): LengthHint | undefined {
@@ -48,10 +51,19 @@ function hintFor(hints: readonly LengthHint[] | undefined, id: string): LengthHi
   return undefined;
 }
 
-function isValidYymmdd(s: string, p: number): boolean {
-  const mm = (s.charCodeAt(p + 2) - 48) * 10 + (s.charCodeAt(p + 3) - 48);
-  const dd = (s.charCodeAt(p + 4) - 48) * 10 + (s.charCodeAt(p + 5) - 48);
-  return mm >= 1 && mm <= 12 && dd <= 31;
+function isAlternativeLength(hint: LengthHint, len: number): boolean {
+  const alternatives = hint.alternativeLengths;
+  if (alternatives === undefined) return false;
+  for (let i = 0; i < alternatives.length; i++) if (alternatives[i] === len) return true;
+  return false;
+}
+
+/** The AI a missing GS left at data[at], when it is one the profile expects and has not been read yet. */
+function missingGsAt(data: string, hints: readonly LengthHint[], current: AiDefinition, count: number, at: number): string | null {
+  const next = matchAi(data, at);
+  if (next === null || next === current || hintFor(hints, next.id) === undefined) return null;
+  const nextAi = concreteAi(data, at, next);
+  return indexOfKey(count, nextAi) === -1 ? nextAi : null;
 }
 
 // Scratch for the AIs read so far: parsing is synchronous, so one pair of arrays serves every call.
@@ -116,7 +128,7 @@ export function parseElementString(data: string, hints?: readonly LengthHint[]):
       if (def.checkDigit && !hasValidCheckDigitAt(data, v, def.length)) {
         return fail(count, 'check-digit', reasons.checkDigit(def.title), ai, end - 1);
       }
-      if (def.date && !isValidYymmdd(data, v)) return fail(count, 'invalid-date', reasons.invalidDate(def.title), ai, v);
+      if (def.date && !isValidGs1Date(data, v)) return fail(count, 'invalid-date', reasons.invalidDate(def.title), ai, v);
       if (end < n && data.charCodeAt(end) === GS_CHAR_CODE) {
         p = end + 1; // needed after 8005; after a predefined-length AI it is encoder noise we tolerate
       } else if (end < n && !def.predefined) {
@@ -134,13 +146,19 @@ export function parseElementString(data: string, hints?: readonly LengthHint[]):
     const len = end - v;
     const hint = hintFor(hints, def.id);
     if (hint !== undefined) {
-      if (len > hint.length) {
-        // Only an AI the profile expects and has not seen yet counts as "the next element".
-        const at = v + hint.length;
-        const next = matchAi(data, at);
-        if (next !== null && next !== def && hintFor(hints, next.id) !== undefined) {
-          const nextAi = concreteAi(data, at, next);
-          if (indexOfKey(count, nextAi) === -1) return fail(count, 'missing-gs', reasons.missingGs(nextAi), ai, at);
+      // Only an AI the profile expects and has not seen yet counts as "the next element", looked
+      // for where each length in circulation would end the element (no allocation: hot path).
+      if (len > hint.length && !isAlternativeLength(hint, len)) {
+        const missing = missingGsAt(data, hints!, def, count, v + hint.length);
+        if (missing !== null) return fail(count, 'missing-gs', reasons.missingGs(missing), ai, v + hint.length);
+        const alternatives = hint.alternativeLengths;
+        if (alternatives !== undefined) {
+          for (let i = 0; i < alternatives.length; i++) {
+            const at = v + alternatives[i]!;
+            if (len <= alternatives[i]!) continue;
+            const other = missingGsAt(data, hints!, def, count, at);
+            if (other !== null) return fail(count, 'missing-gs', reasons.missingGs(other), ai, at);
+          }
         }
       }
       // A wrong length is the profile's to report ("Serial must be 6 characters for milk").

@@ -33,10 +33,12 @@ export function profileProblems(profile: IndustryProfile): string[] {
     if (seen.has(e.ai)) problems.push(`AI ${e.ai} listed twice`);
     seen.add(e.ai);
     if (def.variable) {
-      if (!Number.isInteger(e.length) || e.length < 1 || e.length > def.length) {
-        problems.push(`AI ${e.ai} length must be 1 to ${def.length}`);
+      for (const length of [e.length, ...(e.alternativeLengths ?? [])]) {
+        if (!Number.isInteger(length) || length < 1 || length > def.length) {
+          problems.push(`AI ${e.ai} length must be 1 to ${def.length}`);
+        }
       }
-    } else if (e.length !== def.length) {
+    } else if (e.length !== def.length || (e.alternativeLengths ?? []).some((l) => l !== def.length)) {
       problems.push(`AI ${e.ai} has a fixed length of ${def.length}`);
     }
   }

@@ -13,6 +13,11 @@ export interface ProfileElement {
   readonly length: number;
   /** May be absent (e.g. the weight of weight-variable dairy); never generated. */
   readonly optional?: boolean;
+  /**
+   * Other exact lengths still in circulation (never generated: `length` is what new codes carry).
+   * AI 92 of footwear and light industry: 44 today, 88 on codes issued before the switch.
+   */
+  readonly alternativeLengths?: readonly number[];
 }
 
 /**
@@ -48,11 +53,15 @@ const GTIN: ProfileElement = { ai: '01', length: 14 };
 const CRYPTO_TAIL: ProfileElement = { ai: '93', length: 4 };
 const serial = (length: number): ProfileElement => ({ ai: '21', length });
 
-/** Pharma, shoes and light industry share the long form: verification key 91 and code 92. */
-const longForm = (name: string): Gs1Profile => ({
+/**
+ * Pharma, shoes and light industry share the long form: verification key 91 and code 92.
+ * `legacy92`: the group also has codes with the older 88-character verification code in
+ * circulation (footwear and light industry; docs/EDGE.md "Exact code rules" has the table).
+ */
+const longForm = (name: string, legacy92 = false): Gs1Profile => ({
   format: 'gs1',
   name,
-  elements: [GTIN, serial(13), { ai: '91', length: 4 }, { ai: '92', length: 44 }],
+  elements: [GTIN, serial(13), { ai: '91', length: 4 }, legacy92 ? { ai: '92', length: 44, alternativeLengths: [88] } : { ai: '92', length: 44 }],
 });
 
 export const PROFILES: Record<Industry, IndustryProfile> = {
@@ -83,7 +92,7 @@ export const PROFILES: Record<Industry, IndustryProfile> = {
     elements: [GTIN, serial(7), { ai: '8005', length: 6 }, CRYPTO_TAIL],
   },
   pharma: longForm('pharma'),
-  shoes: longForm('shoes'),
-  light_industry: longForm('light_industry'),
+  shoes: longForm('shoes', true),
+  light_industry: longForm('light_industry', true),
 };
 

@@ -29,6 +29,11 @@ export const REASON_CODES = [
   'INVALID_DATE',
   'TRUNCATED',
   'TRUNCATED_AI',
+  // Exact code rules (issue 14): what was read is not a marking code of this line at all
+  'NOT_GS1_DATAMATRIX',
+  'NOT_PACK_DATAMATRIX',
+  'PRODUCT_BARCODE',
+  'WRONG_LENGTH_ONE_OF',
   // The scan line (machines/edge/scan-line.machine.ts) and the role stations (src/edge/roles)
   'GTIN_MISMATCH',
   'DUPLICATE',
@@ -55,6 +60,15 @@ export const REASON_CODES = [
   'BATCH_ALREADY_ON_PALLET',
   'BATCH_ON_OTHER_PALLET',
   'BATCH_EMPTY',
+  // Aggregation with SSCC (issue 14): BOX labels and one GTIN per box
+  'NOT_SSCC_LABEL',
+  'SSCC_CHECK_DIGIT',
+  'UNKNOWN_SSCC',
+  'MIXED_GTIN_IN_BOX',
+  // Production orders (src/domain/orders.ts): the GTIN lock and the PLC's reject-all safe state
+  'WRONG_PRODUCT',
+  'NO_ACTIVE_ORDER',
+  'REJECTED_BY_SAFE_STATE',
 ] as const;
 
 export type ReasonCode = (typeof REASON_CODES)[number];
@@ -124,6 +138,12 @@ export const reasons = {
   invalidCharacter: (field: string) => r('INVALID_CHARACTER', { field }),
   checkDigit: (field: string) => r('CHECK_DIGIT', { field }),
   invalidDate: (field: string) => r('INVALID_DATE', { field }),
+  /** symbology: the identifier as read (`]Q3`), name: what it is ("QR Code"). */
+  notGs1DataMatrix: (symbology: string, name: string) => r('NOT_GS1_DATAMATRIX', { symbology, name }),
+  notPackDataMatrix: (symbology: string, name: string) => r('NOT_PACK_DATAMATRIX', { symbology, name }),
+  productBarcode: () => r('PRODUCT_BARCODE'),
+  /** lengths: the allowed lengths joined for reading ("44/88"). */
+  wrongLengthOneOf: (field: string, lengths: string, profile: string) => r('WRONG_LENGTH_ONE_OF', { field, lengths, profile }),
   truncated: (ai: string | null) => (ai === null ? r('TRUNCATED') : r('TRUNCATED_AI', { ai })),
   gtinMismatch: () => r('GTIN_MISMATCH'),
   duplicate: () => r('DUPLICATE'),
@@ -149,4 +169,11 @@ export const reasons = {
   batchAlreadyOnPallet: (batch: string, pallet: string) => r('BATCH_ALREADY_ON_PALLET', { batch, pallet }),
   batchOnOtherPallet: (batch: string, pallet: string) => r('BATCH_ON_OTHER_PALLET', { batch, pallet }),
   batchEmpty: (batch: string) => r('BATCH_EMPTY', { batch }),
+  notSsccLabel: () => r('NOT_SSCC_LABEL'),
+  ssccCheckDigit: (sscc: string) => r('SSCC_CHECK_DIGIT', { sscc }),
+  unknownSscc: (sscc: string) => r('UNKNOWN_SSCC', { sscc }),
+  mixedGtinInBox: (batch: string, gtin: string) => r('MIXED_GTIN_IN_BOX', { batch, gtin }),
+  wrongProduct: (gtin: string) => r('WRONG_PRODUCT', { gtin }),
+  noActiveOrder: () => r('NO_ACTIVE_ORDER'),
+  rejectedBySafeState: () => r('REJECTED_BY_SAFE_STATE'),
 } as const;

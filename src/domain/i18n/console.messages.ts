@@ -52,6 +52,7 @@ export const CONSOLE_MESSAGES: MessageCatalogue = {
   'console.cmd.exec_shell': { ru: 'Выполнить команду', en: 'Run a command' },
   'console.cmd.enable_device': { ru: 'Включить линию', en: 'Enable the line' },
   'console.cmd.disable_device': { ru: 'Отключить линию', en: 'Disable the line' },
+  'console.cmd.set_order': { ru: 'Отправить задание на линию', en: 'Send a production order' },
   'console.cmdstatus.QUEUED': { ru: 'в очереди', en: 'queued' },
   'console.cmdstatus.SENT': { ru: 'отправлена', en: 'sent' },
   'console.cmdstatus.DELIVERED': { ru: 'доставлена', en: 'delivered' },

@@ -14,6 +14,10 @@ import { LINE_MESSAGES } from './line.messages.js';
 import { HMI_MESSAGES } from './hmi.messages.js';
 import { CONSOLE_MESSAGES } from './console.messages.js';
 import { REASON_MESSAGES } from './reasons.messages.js';
+import { CODE_RULE_MESSAGES } from './codes.messages.js';
+import { SSCC_LABEL_MESSAGES } from './sscc-labels.messages.js';
+import { DUPLICATES_MESSAGES } from './duplicates.messages.js';
+import { ORDERS_MESSAGES } from './orders.messages.js';
 import { FIRMWARE_MESSAGES } from './firmware.messages.js';
 
 export const LOCALES = ['ru', 'en'] as const;
@@ -31,6 +35,10 @@ export const MESSAGES: MessageCatalogue = {
   ...HMI_MESSAGES,
   ...CONSOLE_MESSAGES,
   ...REASON_MESSAGES,
+  ...CODE_RULE_MESSAGES,
+  ...SSCC_LABEL_MESSAGES,
+  ...DUPLICATES_MESSAGES,
+  ...ORDERS_MESSAGES,
   ...FIRMWARE_MESSAGES,
 };
 

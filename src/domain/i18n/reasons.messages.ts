@@ -56,6 +56,12 @@ export const REASON_MESSAGES: Record<string, Record<Locale, string>> = {
   'reason.batch_already_on_pallet': { ru: 'Короб {batch} уже на паллете {pallet}', en: 'Batch {batch} is already on pallet {pallet}' },
   'reason.batch_on_other_pallet': { ru: 'Короб {batch} на другой паллете {pallet}', en: 'Batch {batch} is on pallet {pallet}' },
   'reason.batch_empty': { ru: 'Короб {batch} пуст', en: 'Batch {batch} is empty' },
+  'reason.wrong_product': { ru: 'Чужой продукт: GTIN {gtin} не входит в активное задание', en: 'Wrong product: GTIN {gtin} is not in the active order' },
+  'reason.no_active_order': { ru: 'Нет активного задания на линии', en: 'No active order on the line' },
+  'reason.rejected_by_safe_state': {
+    ru: 'Отбраковано: ПЛК в безопасном состоянии «отбраковывать всё»',
+    en: 'Rejected: the PLC is in its reject-all safe state',
+  },
 
   'reason.field.sscc': { ru: 'SSCC', en: 'SSCC' },
   'reason.field.gtin': { ru: 'GTIN', en: 'GTIN' },

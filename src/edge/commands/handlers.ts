@@ -7,6 +7,7 @@ import { rebootOs, shutdownOs } from './os-power.js';
 import { pullLogs } from './pull-logs.js';
 import { pushConfig } from './push-config.js';
 import { restartService } from './restart-service.js';
+import { setOrder } from './set-order.js';
 import type { CommandHandlers } from './types.js';
 import { updateFirmware } from './update-firmware.js';
 
@@ -24,5 +25,6 @@ export function createCommandHandlers(deps: CommandDeps): CommandHandlers {
     exec_shell: execShell(deps),
     enable_device: enableDevice(deps),
     disable_device: disableDevice(deps),
+    set_order: setOrder(deps),
   };
 }

@@ -91,6 +91,7 @@ export async function createRejectLoopExtension(context: EdgeContext): Promise<E
         source: event.decision.source,
         role: (event as { role?: string }).role ?? null,
         at: Date.now(),
+        reasonCode: event.decision.reasonCode,
       });
     }),
     context.bus.subscribe('scanner.rejectionConfirmed', (event) => {

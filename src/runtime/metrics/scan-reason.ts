@@ -45,6 +45,12 @@ const CODE_CLASSES: Record<string, ScanReasonClass> = {
   UNEXPECTED_GS: 'structure',
   TRUNCATED: 'structure',
   TRUNCATED_AI: 'structure',
+  // Exact code rules (issue 14): the wrong kind of symbol, or a product barcode, is a structure problem.
+  NOT_GS1_DATAMATRIX: 'structure',
+  NOT_PACK_DATAMATRIX: 'structure',
+  PRODUCT_BARCODE: 'structure',
+  WRONG_LENGTH_ONE_OF: 'length',
+  SSCC_CHECK_DIGIT: 'check_digit',
   LINE_PAUSED: 'paused',
   LINE_DISABLED: 'disabled',
   STORAGE_UNAVAILABLE: 'storage',

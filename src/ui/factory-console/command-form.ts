@@ -8,8 +8,8 @@ import { api } from './console-context.js';
 /** Commands that stop a line, lose data, or run code: sent only after a second "yes". */
 export const DANGEROUS: ReadonlySet<CommandType> = new Set(['reboot_os', 'shutdown_os', 'clear_queue', 'exec_shell', 'disable_device', 'update_firmware']);
 
-/** Commands that need parameters this form cannot build are sent elsewhere (firmware → deployments, config → the config panel). */
-const FORM_TYPES = COMMAND_TYPES.filter((type) => type !== 'update_firmware' && type !== 'push_config');
+/** Commands that need parameters this form cannot build are sent elsewhere (firmware → deployments, config → the config panel, orders → the API). */
+const FORM_TYPES = COMMAND_TYPES.filter((type) => type !== 'update_firmware' && type !== 'push_config' && type !== 'set_order');
 
 /**
  * Send a command to one device (`path` = its commands URL) or to a group. Only the types the user's

@@ -189,7 +189,8 @@ describe('role scans in the aggregation executor (SQLite)', () => {
       // A unit of the partial (in progress) batch: the case is closed and goes on the pallet, which is now full.
       const second = await scan('BOX', codes[4]!);
       expect(second.message).to.match(/\(2\/2, complete\)$/);
-      expect(second.events.map((e) => e.action)).to.deep.equal(['completed']);
+      // The case completes, then the pallet (pallet.changed since issue 14: the pallet label prints on it).
+      expect(second.events.map((e) => `${e.type} ${e.action}`)).to.deep.equal(['batch.changed completed', 'pallet.changed completed']);
       expect((await store.db.reader('batches').where({ id: partial.id }).first()).status).to.equal('complete');
 
       const [pallet] = await listPallets(store.db.reader);

@@ -21,6 +21,7 @@ const VALID_PARAMS: Record<CommandType, Record<string, unknown>> = {
   exec_shell: { command: 'uptime' },
   enable_device: {},
   disable_device: { reason: 'maintenance' },
+  set_order: { order: { number: 'PO-1', gtins: ['04607001234562'], lot: 'L-1', productionDate: '2026-12-07', expiryDate: '2026-12-21', plannedQuantity: 10 }, start: true },
 };
 
 describeOnBothDatabases('factory device commands', (db) => {

@@ -41,7 +41,7 @@ describeOnBothDatabases('factory API: POST /api/v1/sync (ingest)', (db) => {
     it('200 {results, accepted, duplicates, rejected}: one result per item, in order, all accepted', async () => {
       const items = [bottleItem('h-1'), bottleItem('h-2'), batchItem('h-3'), bottleItem('h-4')];
       const data = await syncOk(t, token, items);
-      expect(data).to.have.all.keys('results', 'accepted', 'duplicates', 'rejected');
+      expect(data).to.have.all.keys('results', 'accepted', 'duplicates', 'rejected', 'crossLineDuplicates');
       expect(data.results).to.deep.equal(items.map((i) => ({ id: i.id, status: 'accepted' })));
       expect(data).to.include({ accepted: 4, duplicates: 0, rejected: 0 });
     });

@@ -112,13 +112,14 @@ describe('codes/properties', () => {
 
   it('scanner framing and printable GS substitutes do not change the result', () => {
     const framing = fc.record({
-      prefix: fc.constantFrom('', ']d2', ']C1', `]d2${GS}`, GS, '\u0002'),
+      // The symbology identifier each layout accepts (]d1 for the tobacco pack, ]d2 otherwise) is put in below.
+      prefix: fc.constantFrom('', ']ID', `]ID${GS}`, GS, '\u0002'),
       suffix: fc.constantFrom('', '\r', '\n', '\r\n', GS),
       sub: fc.constantFrom(GS, '<GS>', '{GS}', '\\x1d', '\\u001d', '^]'),
     });
     fc.assert(
       fc.property(generated, framing, ({ industry: i, code }, f) => {
-        const raw = f.prefix + code.split(GS).join(f.sub) + f.suffix;
+        const raw = f.prefix.replace(']ID', i === 'tobacco_pack' ? ']d1' : ']d2') + code.split(GS).join(f.sub) + f.suffix;
         const r = checkCode(raw, i);
         expect(r.valid, JSON.stringify(raw)).to.equal(true);
         if (r.valid) expect(r.code.normalised).to.equal(code);

@@ -38,7 +38,7 @@ describe('codes/validate', () => {
     });
 
     it('accepts the same code however the scanner framed it', () => {
-      for (const raw of [`]d2${MILK}`, `]d2${GS}${MILK}\r\n`, MILK.replace(GS, '{GS}'), `]C1${MILK.replace(GS, '<GS>')}\n`]) {
+      for (const raw of [`]d2${MILK}`, `]d2${GS}${MILK}\r\n`, MILK.replace(GS, '{GS}'), `]d2${MILK.replace(GS, '<GS>')}\n`]) {
         const r = checkCode(raw, 'milk');
         expect(r.valid, JSON.stringify(raw)).to.equal(true);
         if (r.valid) expect(r.code.normalised).to.equal(MILK);
@@ -110,7 +110,7 @@ describe('codes/validate', () => {
       { name: 'serial too short', raw: `01${GTIN}21ABC${GS}93dGVz`, industry: 'milk', reason: 'Serial must be 6 characters for milk', gtin: GTIN },
       { name: 'water serial', raw: `01${GTIN}215!IS(;${GS}93dGVz`, industry: 'water', reason: 'Serial must be 13 characters for water', gtin: GTIN },
       { name: 'crypto tail length', raw: `${MILK}x`, industry: 'milk', reason: 'Crypto tail must be 4 characters for milk', gtin: GTIN },
-      { name: 'verification code length', raw: PHARMA.slice(0, -1), industry: 'shoes', reason: 'Verification code must be 44 characters for shoes', gtin: GTIN },
+      { name: 'verification code length', raw: PHARMA.slice(0, -1), industry: 'shoes', reason: 'Verification code must be 44/88 characters for shoes', gtin: GTIN },
       { name: 'pharma code on a milk line', raw: `${MILK}${GS}91EE06`, industry: 'milk', reason: 'AI 91 (verification key) is not part of a milk code', gtin: GTIN },
       { name: '91 instead of 93', raw: `01${GTIN}215!IS(;${GS}91dGVz`, industry: 'milk', reason: 'AI 91 (verification key) is not part of a milk code', gtin: GTIN },
       { name: 'no crypto tail', raw: `01${GTIN}215!IS(;`, industry: 'milk', reason: 'Missing AI 93 (crypto tail) for milk', gtin: GTIN },

@@ -1,10 +1,11 @@
 import { expect } from 'chai';
 import { setup, SimulatedClock } from 'xstate';
 import { createTestModel } from 'xstate/graph';
-import { CHANNEL_CLOSE_UNAUTHORIZED, factoryLinkState } from '../../../machines/edge/factory-link.machine.js';
+import { CHANNEL_CLOSE_UNAUTHORIZED, factoryLinkMachine, factoryLinkState } from '../../../machines/edge/factory-link.machine.js';
 import type { ConnectionSettings } from '../../../src/domain/device-channel.js';
 import { LINK_INPUT, serverMessage, startFactoryLink } from '../../support/factory-link-fixtures.js';
 import { coveringPaths, modelTransitions } from '../../support/model-paths.js';
+import { itCoversTheWholeMachine, trackCoverage } from '../../support/machine-coverage.js';
 
 /**
  * Model-based paths over the factory link's lifecycle, replayed against the real machine with a
@@ -27,14 +28,16 @@ type ModelEvent =
   /** The factory sends a command: the link emits it for the executor. */
   | { type: 'COMMAND' }
   /** The executor asks the link to send a command.result: out on a connected channel, dropped otherwise. */
-  | { type: 'SEND' };
+  | { type: 'SEND' }
+  /** A frame the codec refused: counted, never fatal. */
+  | { type: 'INVALID' };
 
 const model = setup({ types: { events: {} as ModelEvent } }).createMachine({
   id: 'factoryLinkModel',
   initial: 'connecting',
   on: { RECONFIGURE: '.connecting' },
   states: {
-    connecting: { on: { OPEN: 'connected', CLOSED: 'backoff', CLOSED_4401: 'unauthorized', HTTP_401: 'unauthorized', STOP: 'disconnected', SEND: 'connecting' } },
+    connecting: { on: { OPEN: 'connected', CLOSED: 'backoff', CLOSED_4401: 'unauthorized', HTTP_401: 'unauthorized', STOP: 'disconnected', SEND: 'connecting', INVALID: 'connecting' } },
     connected: {
       on: {
         HEARTBEAT_ELAPSES: 'connected',
@@ -42,6 +45,7 @@ const model = setup({ types: { events: {} as ModelEvent } }).createMachine({
         SETTINGS: 'connected',
         COMMAND: 'connected',
         SEND: 'connected',
+        INVALID: 'connected',
         CLOSED: 'backoff',
         CLOSED_4401: 'unauthorized',
         STOP: 'disconnected',
@@ -70,6 +74,7 @@ const testModel = createTestModel(model, {
     { type: 'RECONFIGURE' },
     { type: 'COMMAND' },
     { type: 'SEND' },
+    { type: 'INVALID' },
   ],
 });
 
@@ -82,6 +87,7 @@ const PUSHED_SETTINGS: ConnectionSettings = { defaultMode: 'DIRECT_CLOUD', allow
 const { baseMs, maxMs } = LINK_INPUT.backoff;
 
 describe('factory link machine (model-based)', () => {
+  const coverage = trackCoverage(factoryLinkMachine);
   const paths = coveringPaths(testModel, serializeState);
 
   it('has paths through every state and every transition of the model', () => {
@@ -96,6 +102,7 @@ describe('factory link machine (model-based)', () => {
     it(path.description, async () => {
       const clock = new SimulatedClock();
       const link = startFactoryLink({}, clock);
+      coverage.observe(link.actor);
       const { channel } = link;
       // What the link must have done so far.
       let interval = LINK_INPUT.heartbeatIntervalMs;
@@ -199,6 +206,12 @@ describe('factory link machine (model-based)', () => {
               expect(commands.at(-1)).to.deep.equal({ type: 'channel.send', messageType: 'heartbeat', payload: { status: { mode: 'VIA_LOCAL_SERVER', syncQueue: { state: 'idle', pending: before } } } });
               link.setStatus({ mode: 'VIA_LOCAL_SERVER', line: { state: 'running', accepted: 0, rejected: 0 } });
             },
+            INVALID: () => {
+              const before = link.snapshot();
+              fromSocket({ type: 'channel.invalid', reason: 'unknown message type "bogus"' });
+              expect(link.snapshot().context.invalidMessages).to.equal(before.context.invalidMessages + 1);
+              expect(link.snapshot().value).to.deep.equal(before.value);
+            },
             WELCOME: () => {
               fromSocket(serverMessage('welcome', { deviceId: LINK_INPUT.deviceId, serverTime: new Date().toISOString(), heartbeatIntervalMs: SERVER_HEARTBEAT_MS, settings: WELCOME_SETTINGS }));
               interval = SERVER_HEARTBEAT_MS;
@@ -255,6 +268,8 @@ describe('factory link machine (model-based)', () => {
       }
     });
   }
+
+  itCoversTheWholeMachine(coverage);
 });
 
 describe('factory link machine', () => {

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { assign, createActor, setup } from 'xstate';
 import { createTestModel } from 'xstate/graph';
 import { type InstallEvent, installMachine, recentExits } from '../../../machines/edge/install.machine.js';
+import { itCoversTheWholeMachine, trackCoverage } from '../../support/machine-coverage.js';
 import { coveringPaths, modelTransitions } from '../../support/model-paths.js';
 
 /**
@@ -48,6 +49,7 @@ const serializeState = (s: { value: unknown; context: { exits: number } }) => `$
 const testModel = createTestModel(model, { serializeState });
 
 describe('install machine (model-based)', () => {
+  const coverage = trackCoverage(installMachine);
   const paths = coveringPaths(testModel, serializeState);
 
   it('has paths through every state and every transition of the model', () => {
@@ -60,7 +62,7 @@ describe('install machine (model-based)', () => {
 
   for (const path of paths) {
     it(path.description, async () => {
-      const actor = createActor(installMachine, { input: { target: '2.0.0', previous: '1.0.0', crashLoopLimit: LIMIT, crashLoopWindowMs: 60_000 } });
+      const actor = createActor(installMachine, { input: { target: '2.0.0', previous: '1.0.0', crashLoopLimit: LIMIT, crashLoopWindowMs: 60_000 }, inspect: coverage.inspect });
       actor.start();
       let clock = 1_000_000;
       const send = (event: InstallEvent) => actor.send(event);
@@ -89,6 +91,16 @@ describe('install machine (model-based)', () => {
       actor.stop();
     });
   }
+
+  // The resumed start (phase restarting: the launcher's) is played below, outside the model.
+  it('a resumed install starts in restarting (the launcher resumes the machine there)', () => {
+    const actor = createActor(installMachine, { input: { target: '2.0.0', previous: '1.0.0', phase: 'restarting', crashLoopLimit: LIMIT, crashLoopWindowMs: 60_000 }, inspect: coverage.inspect });
+    actor.start();
+    expect(actor.getSnapshot().value).to.equal('restarting');
+    actor.stop();
+  });
+
+  itCoversTheWholeMachine(coverage);
 });
 
 describe('install machine', () => {

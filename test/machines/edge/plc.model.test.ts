@@ -3,12 +3,14 @@ import { setup, SimulatedClock } from 'xstate';
 import { createTestModel } from 'xstate/graph';
 import { coveringPaths, modelTransitions } from '../../support/model-paths.js';
 import { startPlcRig } from '../../support/plc-fixtures.js';
+import { itCoversTheWholeMachine, trackCoverage } from '../../support/machine-coverage.js';
+import { plcMachine } from '../../../machines/edge/plc.machine.js';
 
 /**
  * Model-based paths over a PLC's connection lifecycle, replayed against the real machine with a
  * fake link and a simulated clock. The model tracks whether an outage is under way (so the
  * once-per-outage alarm and the line PAUSE are checked on every path); each state check probes
- * what a write does there (forwarded only while connected, refused at once otherwise).
+ * what a write, a read and a browse do there (forwarded only while connected, refused at once otherwise).
  */
 type ModelEvent =
   | { type: 'CONNECTED' }
@@ -45,6 +47,7 @@ const testModel = createTestModel(model, {
 const MAX_MS = 80;
 
 describe('plc machine (model-based)', () => {
+  const coverage = trackCoverage(plcMachine);
   const paths = coveringPaths(testModel, serializeState);
 
   it('covers every state and every transition of the model', () => {
@@ -60,6 +63,7 @@ describe('plc machine (model-based)', () => {
     it(path.description, async () => {
       const clock = new SimulatedClock();
       const rig = startPlcRig({ backoff: { baseMs: 20, maxMs: MAX_MS } }, { clock });
+      coverage.observe(rig.root);
       const { link } = rig;
       const live = () => link.links.filter((l) => !l.stopped);
       /** Outage bookkeeping of the test itself: connected clears it, the first failure after that starts one. */
@@ -80,15 +84,19 @@ describe('plc machine (model-based)', () => {
         expect(link.links).to.have.length(before + 1);
         expect(live()).to.deep.equal([link.latest()]);
       };
+      /** Every request kind (write, read, browse) goes to the link only while connected, and is refused at once otherwise. */
       const probeWrite = (forwarded: boolean) => {
-        const before = link.latest().commands.length;
-        const reply = rig.request({ type: 'WRITE', address: 'coil:1', value: true });
-        if (forwarded) {
-          expect(link.latest().commands).to.have.length(before + 1);
-          link.latest().answer({ ok: true });
-          expect(reply()).to.deep.include({ ok: true });
-        } else {
-          expect(reply()).to.deep.include({ ok: false, code: 'NOT_CONNECTED' });
+        const requests = [{ type: 'WRITE', address: 'coil:1', value: true }, { type: 'READ', address: 'coil:1' }, { type: 'BROWSE' }] as const;
+        for (const request of requests) {
+          const before = link.latest().commands.length;
+          const reply = rig.request(request);
+          if (forwarded) {
+            expect(link.latest().commands).to.have.length(before + 1);
+            link.latest().answer({ ok: true });
+            expect(reply(), request.type).to.deep.include({ ok: true });
+          } else {
+            expect(reply(), request.type).to.deep.include({ ok: false, code: 'NOT_CONNECTED' });
+          }
         }
       };
       const checkOutage = () => {
@@ -163,4 +171,6 @@ describe('plc machine (model-based)', () => {
       }
     });
   }
+
+  itCoversTheWholeMachine(coverage);
 });

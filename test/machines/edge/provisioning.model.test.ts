@@ -2,8 +2,10 @@ import { expect } from 'chai';
 import { coveringPaths, modelTransitions } from '../../support/model-paths.js';
 import { setup } from 'xstate';
 import { createTestModel } from 'xstate/graph';
-import type { ProvisioningReply, ProvisioningStatus } from '../../../machines/edge/provisioning.machine.js';
+import type { ProvisioningRecord, ProvisioningReply, ProvisioningStatus } from '../../../machines/edge/provisioning.machine.js';
 import { ACTIVATED, CLOUD_ERRORS, DEVICES, EMAIL, INSTALLATION_ID, PASSWORD, startProvisioning } from '../../support/provisioning-fakes.js';
+import { itCoversTheWholeMachine, trackCoverage } from '../../support/machine-coverage.js';
+import { provisioningMachine } from '../../../machines/edge/provisioning.machine.js';
 
 /**
  * Model-based paths over provisioning with the cloud faked. Requests (SIGN_IN, FETCH_DEVICES,
@@ -120,6 +122,7 @@ const testModel = createTestModel(model, {
 });
 
 describe('provisioning machine (model-based)', () => {
+  const coverage = trackCoverage(provisioningMachine);
   // Simple paths plus transition-pair coverage (see test/support/model-paths.ts).
   const paths = coveringPaths(testModel, serializeState);
 
@@ -135,6 +138,7 @@ describe('provisioning machine (model-based)', () => {
   for (const path of paths) {
     it(path.description, async () => {
       const p = startProvisioning();
+      coverage.observe(p.actor);
       await p.restored();
       let requests = 0;
       /** Requests still waiting for the cloud (0 or 1): every other request has had its one reply. */
@@ -312,4 +316,42 @@ describe('provisioning machine (model-based)', () => {
       }
     });
   }
+
+  // Every path above starts from an empty saved record; this is the other way into NOT_PROVISIONED.
+  it('starts NOT_PROVISIONED, saying why, when the saved record cannot be read', async () => {
+    const p = startProvisioning(new Error('SQLITE_CORRUPT: database disk image is malformed'));
+    coverage.observe(p.actor);
+    try {
+      await p.restored();
+      expect(p.status()).to.equal('NOT_PROVISIONED');
+      expect(p.snapshot().context.error).to.equal('Could not read the saved provisioning: SQLITE_CORRUPT: database disk image is malformed');
+      expect(p.errors).to.deep.equal([]);
+    } finally {
+      p.actor.stop();
+      p.replies.stop();
+    }
+  });
+
+  // And the saved records a restart routes from: each to the state it names, an incomplete one to NOT_PROVISIONED.
+  const saved = (record: Partial<ProvisioningRecord>): ProvisioningRecord => ({ status: 'NOT_PROVISIONED', email: null, userToken: null, deviceToken: null, device: null, error: null, ...record });
+  for (const [record, status] of [
+    [saved({ status: 'PROVISIONED', email: EMAIL, deviceToken: 'dev-token', device: ACTIVATED }), 'PROVISIONED'],
+    [saved({ status: 'SIGNED_IN', email: EMAIL, userToken: 'user-token' }), 'SIGNED_IN'],
+    [saved({ status: 'PROVISIONED', email: EMAIL, deviceToken: null, device: ACTIVATED }), 'NOT_PROVISIONED'],
+  ] as const) {
+    it(`restarts ${status} from a saved ${record.status} record${record.status !== status ? ' without its token' : ''}`, async () => {
+      const p = startProvisioning(record);
+      coverage.observe(p.actor);
+      try {
+        await p.restored();
+        expect(p.status()).to.equal(status);
+        expect(p.errors).to.deep.equal([]);
+      } finally {
+        p.actor.stop();
+        p.replies.stop();
+      }
+    });
+  }
+
+  itCoversTheWholeMachine(coverage);
 });

@@ -45,7 +45,7 @@ describe('reject loop machine', () => {
     rig.unit('x', 'duplicate', 100);
     rig.unit('x', 'duplicate', 150);
     rig.loop.send({ type: 'CONFIRMED', code: 'x', at: 200 });
-    expect(rig.snapshot().context.windows).to.deep.equal([{ code: 'x', openedAt: 150, deadline: 1150 }]);
+    expect(rig.snapshot().context.windows).to.deep.equal([{ code: 'x', openedAt: 150, deadline: 1150, why: 'duplicate' }]);
   });
 
   it('arms the timer for the earliest deadline and raises one alarm per expired window, then pauses the line', () => {
@@ -94,6 +94,19 @@ describe('reject loop machine', () => {
     expect(rig.ejects).to.have.length(1);
     expect(rig.snapshot().context.windows).to.deep.equal([]);
     expect(rig.liveTimers()).to.deep.equal([]);
+  });
+
+  it('a unit the line refused for the safe state counts as rejected by it; a confirmation says why each unit was ejected', () => {
+    rig = startRejectLoopRig();
+    rig.unit('safe', 'refused', 20, { reasonCode: 'REJECTED_BY_SAFE_STATE' });
+    rig.unit('bad', 'invalid', 30);
+    expect(rig.snapshot().context.counters).to.include({ rejectedBySafeState: 1, ejects: 2 });
+    rig.loop.send({ type: 'CONFIRMED', code: 'bad', at: 40 });
+    rig.loop.send({ type: 'CONFIRMED', code: 'safe', at: 50 });
+    expect(rig.emitted.filter((e) => e.type === 'rejectLoop.confirmed').map((e) => [e.unitCode, e.why])).to.deep.equal([
+      ['bad', 'invalid'],
+      ['safe', 'reject_all'],
+    ]);
   });
 
   it('while a reject_all outage is in force, every unit is ejected; after it is over only rejects', () => {

@@ -3,6 +3,8 @@ import { assign, setup } from 'xstate';
 import { createTestModel } from 'xstate/graph';
 import { coveringPaths, modelTransitions } from '../../support/model-paths.js';
 import { startRejectLoopRig } from '../../support/reject-loop-rig.js';
+import { itCoversTheWholeMachine, trackCoverage } from '../../support/machine-coverage.js';
+import { rejectLoopMachine } from '../../../machines/edge/reject-loop.machine.js';
 
 /**
  * Model-based paths over the reject loop: the eject PLC's link (up/down) and whether feedback
@@ -62,6 +64,8 @@ function modelFor(safeState: SafeState) {
 
 const serializeState = (s: { value: unknown; context: { windows: number } }) => `${JSON.stringify(s.value)}${s.context.windows > 0 ? '+windows' : ''}`;
 const WINDOW_MS = 1000;
+/** One coverage figure over every safe state and stop setting below. */
+const coverage = trackCoverage(rejectLoopMachine);
 
 for (const { safeState, stopLine } of [
   { safeState: 'reject_all' as const, stopLine: true },
@@ -95,7 +99,7 @@ for (const { safeState, stopLine } of [
 
     for (const path of paths) {
       it(path.description, async () => {
-        const rig = startRejectLoopRig({ stopLineOnMissedReject: stopLine, feedbackWindowMs: WINDOW_MS });
+        const rig = startRejectLoopRig({ stopLineOnMissedReject: stopLine, feedbackWindowMs: WINDOW_MS }, { inspect: coverage.inspect });
         // What the loop must have done so far.
         let now = 1000;
         let unitNo = 0;
@@ -199,3 +203,18 @@ for (const { safeState, stopLine } of [
     }
   });
 }
+
+describe('reject loop machine (model-based, all variants)', () => {
+  // Every path above starts with the eject PLC connected; a loop may start without it.
+  it('starts disconnected when the eject PLC is not connected at start', () => {
+    const rig = startRejectLoopRig({ plcConnected: false, feedbackWindowMs: WINDOW_MS }, { inspect: coverage.inspect });
+    try {
+      expect(rig.snapshot().value).to.deep.include({ link: 'disconnected' });
+      expect(rig.errors).to.deep.equal([]);
+    } finally {
+      rig.stop();
+    }
+  });
+
+  itCoversTheWholeMachine(coverage);
+});

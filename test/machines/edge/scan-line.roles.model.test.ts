@@ -5,6 +5,7 @@ import { type LineSettings, type RolesEvent, type ScanDecidedEvent, type ScanDec
 import type { RoleJob } from '../../../src/domain/scanner-role.js';
 import { coveringPaths, modelTransitions } from '../../support/model-paths.js';
 import { createFakeCommitter, startRecorder, validCode } from '../../support/scan-fixtures.js';
+import { itCoversTheseParts, trackCoverage } from '../../support/machine-coverage.js';
 
 /**
  * Model-based paths over the scan line with role scans: a role scan is outstanding at the role
@@ -72,6 +73,7 @@ function fakeRoles() {
 }
 
 describe('scan line machine with role scans (model-based)', () => {
+  const coverage = trackCoverage(scanLineMachine);
   const paths = coveringPaths(testModel, serializeState);
 
   it('has paths through every state and every transition of the model', () => {
@@ -85,7 +87,7 @@ describe('scan line machine with role scans (model-based)', () => {
     it(path.description, async () => {
       const committer = createFakeCommitter();
       const roles = fakeRoles();
-      const actor = createActor(scanLineMachine.provide({ actors: { committer: committer.logic, roles: roles.logic } }), { input: { settings: SETTINGS } });
+      const actor = createActor(scanLineMachine.provide({ actors: { committer: committer.logic, roles: roles.logic } }), { input: { settings: SETTINGS }, inspect: coverage.inspect });
       const errors: unknown[] = [];
       const decided: ScanDecidedEvent[] = [];
       actor.subscribe({ error: (error) => errors.push(error) });
@@ -146,4 +148,7 @@ describe('scan line machine with role scans (model-based)', () => {
       }
     });
   }
+
+  // The rest of the machine is scan-line.model.test.ts's.
+  itCoversTheseParts(coverage, ['(root) | role.done', 'running | SCAN', 'paused | SCAN', 'draining | SCAN', 'drained | SCAN']);
 });

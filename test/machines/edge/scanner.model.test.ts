@@ -2,6 +2,9 @@ import { expect } from 'chai';
 import { setup, SimulatedClock } from 'xstate';
 import { createTestModel } from 'xstate/graph';
 import { startScannerRig } from '../../support/scanner-fixtures.js';
+import { itCoversTheWholeMachine, trackCoverage } from '../../support/machine-coverage.js';
+import { scannerMachine } from '../../../machines/edge/scanner.machine.js';
+import type { ScanDecidedReply } from '../../../machines/edge/scan-line.machine.js';
 
 /**
  * Model-based paths over a scanner's connection lifecycle, replayed against the real machine with
@@ -15,19 +18,29 @@ type ModelEvent =
   | { type: 'BACKOFF_ELAPSES' }
   | { type: 'TEST' }
   | { type: 'STOP' }
-  | { type: 'START' };
+  | { type: 'START' }
+  | { type: 'TRIGGER' }
+  | { type: 'DECIDED' }
+  | { type: 'RESPONSE' }
+  | { type: 'LISTENING' }
+  | { type: 'REFUSED' }
+  | { type: 'LATE' };
 
-const model = setup({ types: { events: {} as ModelEvent } }).createMachine({
+// A transition with no target still needs an action, or xstate/graph does not offer the event.
+const stay = { actions: 'stay' } as const;
+const model = setup({ types: { events: {} as ModelEvent }, actions: { stay: () => {} } }).createMachine({
   id: 'scannerModel',
   initial: 'active',
+  // Events from a transport the scanner already tore down: ignored in every state.
+  on: { LATE: stay },
   states: {
     disconnected: { on: { START: 'active', TEST: 'active' } },
     active: {
       initial: 'connecting',
-      on: { FAILED: 'backoff', STOP: 'disconnected', TEST: { target: 'active', reenter: true } },
+      on: { FAILED: 'backoff', STOP: 'disconnected', TEST: { target: 'active', reenter: true }, RESPONSE: stay, LISTENING: stay, REFUSED: stay },
       states: {
         connecting: { on: { CONNECTED: 'connected' } },
-        connected: { on: { PEER_LOST: 'connecting' } },
+        connected: { on: { PEER_LOST: 'connecting', TRIGGER: stay, DECIDED: stay } },
       },
     },
     backoff: { on: { BACKOFF_ELAPSES: 'active', TEST: 'active', STOP: 'disconnected' } },
@@ -37,12 +50,13 @@ const model = setup({ types: { events: {} as ModelEvent } }).createMachine({
 const serializeState = (s: { value: unknown }) => JSON.stringify(s.value);
 const testModel = createTestModel(model, {
   serializeState,
-  events: [{ type: 'CONNECTED' }, { type: 'PEER_LOST' }, { type: 'FAILED' }, { type: 'BACKOFF_ELAPSES' }, { type: 'TEST' }, { type: 'STOP' }, { type: 'START' }],
+  events: (['CONNECTED', 'PEER_LOST', 'FAILED', 'BACKOFF_ELAPSES', 'TEST', 'STOP', 'START', 'TRIGGER', 'DECIDED', 'RESPONSE', 'LISTENING', 'REFUSED', 'LATE'] as const).map((type) => ({ type })),
 });
 
 const MAX_MS = 80;
 
 describe('scanner machine (model-based)', () => {
+  const coverage = trackCoverage(scannerMachine);
   type Path = ReturnType<typeof testModel.getShortestPaths>[number];
   const adjacency = testModel.getAdjacencyMap();
   const isModelEvent = (e: { type: string }): e is ModelEvent => e.type !== 'xstate.init';
@@ -63,7 +77,8 @@ describe('scanner machine (model-based)', () => {
   for (const path of paths) {
     it(path.description, async () => {
       const clock = new SimulatedClock();
-      const rig = startScannerRig({ backoff: { baseMs: 20, maxMs: MAX_MS } }, { clock });
+      const rig = startScannerRig({ backoff: { baseMs: 20, maxMs: MAX_MS }, reply: { accept: 'OK', reject: 'NG' }, healthCheck: '||>GET DEVICE.NAME' }, { clock });
+      coverage.observe(rig.root);
       const { transport } = rig;
       const live = () => transport.connections.filter((c) => !c.stopped);
       const lastState = () => rig.emitted.filter((e) => e.type === 'scanner.state').at(-1);
@@ -101,6 +116,15 @@ describe('scanner machine (model-based)', () => {
               expect(rig.snapshot().context.peer).to.equal('peer');
               expect(lastState()).to.deep.include({ state: 'connected' });
               probeFrame(true);
+              // A no-read goes to the line too (and is reported); garbage only reported, never forwarded.
+              const before = { line: rig.lineEvents.length, emitted: rig.emitted.length };
+              transport.latest().emit({ type: 'transport.frame', frame: { kind: 'noread', text: 'NoRead' } });
+              transport.latest().emit({ type: 'transport.frame', frame: { kind: 'garbage', bytes: 9, reason: 'invalid UTF-8' } });
+              expect(rig.lineEvents.slice(before.line)).to.deep.equal([{ type: 'NOREAD', text: 'NoRead', source: 's1', replyTo: rig.scanner }]);
+              expect(rig.emitted.slice(before.emitted)).to.deep.equal([
+                { type: 'scanner.noread', scannerId: 's1', text: 'NoRead' },
+                { type: 'scanner.garbage', scannerId: 's1', bytes: 9, reason: 'invalid UTF-8' },
+              ]);
             },
             backoff: () => {
               expect(rig.snapshot().value).to.equal('backoff');
@@ -139,6 +163,43 @@ describe('scanner machine (model-based)', () => {
             START: () => {
               recreates(() => rig.scanner.send({ type: 'START' }));
             },
+            TRIGGER: () => {
+              rig.scanner.send({ type: 'TRIGGER' });
+              expect(transport.latest().commands.at(-1)).to.deep.equal({ type: 'transport.trigger' });
+            },
+            DECIDED: () => {
+              // The line's answer to a frame goes back to the reader as one line, accept or reject.
+              const decided = (valid: boolean) => ({ type: 'scan.decided', requestId: null, decisions: [{ valid }] }) as unknown as ScanDecidedReply;
+              rig.scanner.send(decided(true));
+              rig.scanner.send(decided(false));
+              expect(transport.latest().commands.slice(-2)).to.deep.equal([
+                { type: 'transport.write', data: 'OK\r\n' },
+                { type: 'transport.write', data: 'NG\r\n' },
+              ]);
+            },
+            RESPONSE: () => {
+              fromSocket({ type: 'transport.response', text: `reader-${transport.connections.length}` });
+              expect(rig.snapshot().context).to.deep.include({ deviceName: `reader-${transport.connections.length}`, testPending: false });
+            },
+            LISTENING: () => {
+              fromSocket({ type: 'transport.listening', port: 4000 + transport.connections.length });
+              expect(rig.snapshot().context.listeningPort).to.equal(4000 + transport.connections.length);
+            },
+            REFUSED: () => {
+              fromSocket({ type: 'transport.refused', peer: '10.0.0.9:5000', reason: 'a reader holds the port' });
+              expect(rig.emitted.at(-1)).to.deep.equal({ type: 'scanner.refused', scannerId: 's1', peer: '10.0.0.9:5000', reason: 'a reader holds the port' });
+            },
+            LATE: () => {
+              // Every transport already torn down speaks once more: nothing may change.
+              const before = { value: rig.snapshot().value, context: rig.snapshot().context, connections: transport.connections.length, line: rig.lineEvents.length, emitted: rig.emitted.length };
+              for (const dead of transport.connections.filter((c) => c.stopped)) {
+                dead.emit({ type: 'transport.connected', peer: 'ghost' });
+                dead.emit({ type: 'transport.frame', frame: { kind: 'code', text: 'late' } });
+                dead.emit({ type: 'transport.response', text: 'ghost' });
+                dead.emit({ type: 'transport.failed', reason: 'late close' });
+              }
+              expect({ value: rig.snapshot().value, context: rig.snapshot().context, connections: transport.connections.length, line: rig.lineEvents.length, emitted: rig.emitted.length }).to.deep.equal(before);
+            },
           },
         });
         expect(rig.errors).to.deep.equal([]);
@@ -148,4 +209,6 @@ describe('scanner machine (model-based)', () => {
       }
     });
   }
+
+  itCoversTheWholeMachine(coverage);
 });

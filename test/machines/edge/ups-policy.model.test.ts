@@ -1,9 +1,10 @@
 import { expect } from 'chai';
 import { setup } from 'xstate';
 import { createTestModel } from 'xstate/graph';
-import { ON_BATTERY_REASON } from '../../../machines/edge/ups-policy.machine.js';
+import { ON_BATTERY_REASON, upsPolicyMachine } from '../../../machines/edge/ups-policy.machine.js';
 import { coveringPaths, modelTransitions } from '../../support/model-paths.js';
 import { reading, startPolicyRig } from './ups-rig.js';
+import { itCoversTheWholeMachine, trackCoverage } from '../../support/machine-coverage.js';
 
 /**
  * Model-based paths over the power policy, replayed against the real machine between a fake
@@ -23,14 +24,16 @@ type ModelEvent =
   | { type: 'HOLDOFF_ELAPSES' };
 
 const critical = { OB_LB: 'critical', DRAINED: 'critical', FSD: 'critical' } as const;
-const model = setup({ types: { events: {} as ModelEvent } }).createMachine({
+// A self-loop needs an action, or xstate/graph never offers the event (and the step goes untested).
+const stay = { actions: 'stay' } as const;
+const model = setup({ types: { events: {} as ModelEvent }, actions: { stay: () => {} } }).createMachine({
   id: 'upsPolicyModel',
   initial: 'online',
   states: {
-    online: { on: { ...critical, OB: 'onBattery', OL: {} } },
-    onBattery: { on: { ...critical, OL: 'holdOff', OB: {} } },
-    holdOff: { on: { ...critical, OB: 'onBattery', OL: {}, EARLY_CHECK: {}, HOLDOFF_ELAPSES: 'online' } },
-    critical: { on: { OL: 'holdOff', OB: {}, OB_LB: {}, DRAINED: {}, FSD: {} } },
+    online: { on: { ...critical, OB: 'onBattery', OL: stay } },
+    onBattery: { on: { ...critical, OL: 'holdOff', OB: stay } },
+    holdOff: { on: { ...critical, OB: 'onBattery', OL: stay, EARLY_CHECK: stay, HOLDOFF_ELAPSES: 'online' } },
+    critical: { on: { OL: 'holdOff', OB: stay, OB_LB: stay, DRAINED: stay, FSD: stay } },
   },
 });
 
@@ -40,6 +43,7 @@ const testModel = createTestModel(model, { serializeState, events: EVENTS });
 const HOLD_OFF = 5000;
 
 describe('UPS policy machine (model-based)', () => {
+  const coverage = trackCoverage(upsPolicyMachine);
   const paths = coveringPaths(testModel, serializeState);
 
   it('covers every state and every transition of the model', () => {
@@ -51,7 +55,10 @@ describe('UPS policy machine (model-based)', () => {
   for (const path of paths) {
     it(path.description, async () => {
       const rig = startPolicyRig({ lowBatteryPercent: 20, resumeHoldOffMs: HOLD_OFF });
+      coverage.observe(rig.policy);
       let now = 1_000_000;
+      /** When the reading that began the hold-off came: later OL readings do not restart it. */
+      let holdOffFrom = 0;
       const feed = (status: string, percent: number) => {
         now += 1000;
         rig.send({ type: 'UPS.READING', reading: reading(status, percent, now) });
@@ -89,7 +96,7 @@ describe('UPS policy machine (model-based)', () => {
               // Still paused: power must hold first.
               expect(lastLine()).to.deep.equal({ type: 'PAUSE', reason: ON_BATTERY_REASON });
               expect(lastPolicy()).to.deep.include({ state: 'holdOff', onBattery: false });
-              expect(context.resumeAt).to.equal(context.lastReading!.at + HOLD_OFF);
+              expect(context.resumeAt).to.equal(holdOffFrom + HOLD_OFF);
               expect(rig.liveTimers()).to.deep.equal([{ at: context.resumeAt, stopped: false }]);
               flushedOnEveryPause();
             },
@@ -105,7 +112,11 @@ describe('UPS policy machine (model-based)', () => {
             },
           },
           events: {
-            OL: () => feed('OL CHRG', 90),
+            OL: () => {
+              const before = rig.snapshot().value;
+              feed('OL CHRG', 90);
+              if (before !== 'holdOff' && rig.snapshot().value === 'holdOff') holdOffFrom = now;
+            },
             OB: () => feed('OB DISCHRG', 80),
             OB_LB: () => feed('OB DISCHRG LB', 40),
             DRAINED: () => feed('OB DISCHRG', 15),
@@ -124,4 +135,6 @@ describe('UPS policy machine (model-based)', () => {
       }
     });
   }
+
+  itCoversTheWholeMachine(coverage);
 });

@@ -1,9 +1,10 @@
 import { expect } from 'chai';
 import { setup, SimulatedClock } from 'xstate';
 import { createTestModel } from 'xstate/graph';
-import { upsConnectionState } from '../../../machines/edge/ups.machine.js';
+import { upsConnectionState, upsMachine } from '../../../machines/edge/ups.machine.js';
 import { coveringPaths, modelTransitions } from '../../support/model-paths.js';
 import { reading, startUpsRig } from './ups-rig.js';
+import { itCoversTheWholeMachine, trackCoverage } from '../../support/machine-coverage.js';
 
 /**
  * Model-based paths over the UPS connection lifecycle, replayed against the real machine with a
@@ -42,6 +43,7 @@ const testModel = createTestModel(model, { serializeState, events: EVENTS });
 const MAX_MS = 80;
 
 describe('UPS machine (model-based)', () => {
+  const coverage = trackCoverage(upsMachine);
   const paths = coveringPaths(testModel, serializeState);
 
   it('reaches every state and covers every transition', () => {
@@ -53,6 +55,7 @@ describe('UPS machine (model-based)', () => {
     it(path.description, async () => {
       const clock = new SimulatedClock();
       const rig = startUpsRig({ clock, backoff: { baseMs: 20, maxMs: MAX_MS } });
+      coverage.observe(rig.ups);
       let at = 0;
       const lastStatus = () => rig.emitted.at(-1);
       /** A connection event that must not create a new connection. */
@@ -132,4 +135,6 @@ describe('UPS machine (model-based)', () => {
       }
     });
   }
+
+  itCoversTheWholeMachine(coverage);
 });

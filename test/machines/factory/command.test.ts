@@ -13,6 +13,7 @@ import {
 } from '../../../machines/factory/command.machine.js';
 import type { CommandStatus } from '../../../src/domain/device-commands.js';
 import { coveringPaths, modelTransitions } from '../../support/model-paths.js';
+import { itCoversTheWholeMachine, trackCoverage } from '../../support/machine-coverage.js';
 
 const T0 = 1_700_000_000_000;
 const EXPIRES_IN = 1_000_000;
@@ -22,7 +23,13 @@ const LATE = T0 + 10_000_000;
 
 const start = (input: Partial<{ timeoutMs: number; expiresAt: number | null }> = {}) =>
   initialTransition(commandMachine, { commandId: 'cmd-1', timeoutMs: TIMEOUT, expiresAt: T0 + EXPIRES_IN, ...input })[0];
-const step = (s: CommandSnapshot, event: CommandMachineEvent) => transition(commandMachine, s, event)[0];
+/** Every step of the tests in this file counts towards the machine's coverage (checked by the model-based block). */
+const coverage = trackCoverage(commandMachine);
+const step = (s: CommandSnapshot, event: CommandMachineEvent) => {
+  const next = transition(commandMachine, s, event)[0];
+  coverage.step(s, event, next);
+  return next;
+};
 const run = (s: CommandSnapshot, ...events: CommandMachineEvent[]) => events.reduce(step, s);
 
 /**
@@ -190,6 +197,7 @@ describe('command machine (model-based)', () => {
       });
     });
   }
+  itCoversTheWholeMachine(coverage);
 });
 
 describe('command machine', () => {

@@ -3,6 +3,7 @@ import { assign, createActor, setup } from 'xstate';
 import { createTestModel } from 'xstate/graph';
 import { countDevices, type DeploymentDevice, type DeploymentEvent, deploymentMachine } from '../../../machines/factory/deployment.machine.js';
 import { coveringPaths, modelTransitions } from '../../support/model-paths.js';
+import { itCoversTheWholeMachine, trackCoverage } from '../../support/machine-coverage.js';
 
 /**
  * Model-based paths over a deployment to three devices with an abort threshold of 50 % of at
@@ -86,6 +87,7 @@ const STAGES = ['downloading', 'staging', 'waiting_for_window', 'installing', 'r
 const WORKING = ['downloading', 'verifying', 'installing', 'restarting'];
 
 describe('deployment machine (model-based)', () => {
+  const coverage = trackCoverage(deploymentMachine);
   const paths = coveringPaths(testModel, serializeState);
 
   it('has paths through every state and every transition of the model', () => {
@@ -102,7 +104,10 @@ describe('deployment machine (model-based)', () => {
     it(path.description, async () => {
       const devices: Record<string, DeploymentDevice> = {};
       for (const id of DEVICE_IDS) devices[id] = { state: 'queued', error: null, updatedAt: AT };
-      const actor = createActor(deploymentMachine, { input: { status: 'running', devices, abortThresholdPercent: THRESHOLD_PERCENT, abortMinDevices: MIN_DEVICES } });
+      const actor = createActor(deploymentMachine, {
+        input: { status: 'running', devices, abortThresholdPercent: THRESHOLD_PERCENT, abortMinDevices: MIN_DEVICES },
+        inspect: coverage.inspect,
+      });
       actor.start();
       const context = () => actor.getSnapshot().context;
       // An event the model does not allow here (no device where it starts from) is a self-loop:
@@ -144,8 +149,11 @@ describe('deployment machine (model-based)', () => {
           INSTALL_WAITING: () => play(first(['queued', 'skipped']), (deviceId) => ({ type: 'device.result', deviceId, ok: true, at: at() })),
           FAIL_WAITING: () => play(first(['queued', 'skipped']), (deviceId) => ({ type: 'device.timeout', deviceId, at: at() })),
           INSTALL_WORKING: () => play(first(WORKING), (deviceId) => ({ type: 'device.result', deviceId, ok: true, at: at() })),
+          // A failure the device reports, or its command canceled (by hand), alternately: both count as failed.
           FAIL_WORKING: () =>
-            play(first(WORKING), (deviceId) => ({ type: 'device.result', deviceId, ok: false, error: 'E_SHA256: checksum mismatch', at: at() })),
+            play(first(WORKING), (deviceId) =>
+              step % 2 ? { type: 'device.canceled', deviceId, at: at() } : { type: 'device.result', deviceId, ok: false, error: 'E_SHA256: checksum mismatch', at: at() },
+            ),
           ROLL_BACK_WORKING: () => play(first(WORKING), (deviceId) => ({ type: 'device.rolledBack', deviceId, reason: 'crash loop: version 2.0.0 exited 3 times within 60000 ms', at: at() })),
           // With and without a reason, alternately.
           ABORT: () => actor.send({ type: 'deployment.abort', by: 'alice', reason: step % 2 ? null : 'wrong release', at: at() }),
@@ -154,4 +162,21 @@ describe('deployment machine (model-based)', () => {
       actor.stop();
     });
   }
+
+  // A restart restores the stored status as it was: nothing is re-decided.
+  for (const status of ['completed', 'failed', 'aborted'] as const) {
+    it(`restores a stored ${status} deployment as ${status}`, () => {
+      const devices: Record<string, DeploymentDevice> = {};
+      for (const id of DEVICE_IDS) devices[id] = { state: 'installed', error: null, updatedAt: AT };
+      const actor = createActor(deploymentMachine, {
+        input: { status, devices, abortThresholdPercent: THRESHOLD_PERCENT, abortMinDevices: MIN_DEVICES, finishedAt: AT, reason: null },
+        inspect: coverage.inspect,
+      }).start();
+      expect(actor.getSnapshot().value).to.equal(status);
+      expect(actor.getSnapshot().context).to.deep.include({ status, finishedAt: AT, devices });
+      actor.stop();
+    });
+  }
+
+  itCoversTheWholeMachine(coverage);
 });

@@ -12,12 +12,16 @@ import {
 } from '../../../machines/factory/device-session.machine.js';
 import type { ReportedStatus } from '../../../src/domain/device-channel.js';
 import { coveringPaths, modelTransitions } from '../../support/model-paths.js';
+import { itCoversTheWholeMachine, trackCoverage } from '../../support/machine-coverage.js';
 
 const STALE_MS = 15_000;
 const OFFLINE_MS = 60_000;
 const NOW = 1_700_000_000_000;
 
 /** A session with a fake `deadline`: each armed timer is recorded and fired by hand. */
+/** Every session this file starts counts towards the machine's coverage (checked by the model-based block). */
+const coverage = trackCoverage(deviceSessionMachine);
+
 function startSession(lastSeenAt: number | null, extra: Partial<DeviceSessionInput> = {}) {
   const timers: Array<{ at: number; stopped: boolean; fire(now: number): void }> = [];
   const deadline = fromCallback<DeadlineCheck, DeadlineInput>(({ input, sendBack }) => {
@@ -29,6 +33,7 @@ function startSession(lastSeenAt: number | null, extra: Partial<DeviceSessionInp
   });
   const actor = createActor(deviceSessionMachine.provide({ actors: { deadline } }), {
     input: { deviceId: 'edge-1', lastSeenAt, staleAfterMs: STALE_MS, offlineAfterMs: OFFLINE_MS, now: () => NOW, ...extra },
+    inspect: coverage.inspect,
   });
   const emitted: DeviceSessionEmitted[] = [];
   const errors: unknown[] = [];
@@ -208,6 +213,7 @@ describe('device session machine (model-based)', () => {
       }
     });
   }
+  itCoversTheWholeMachine(coverage);
 });
 
 describe('device session machine', () => {

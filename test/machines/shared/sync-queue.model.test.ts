@@ -5,6 +5,8 @@ import { createTestModel } from 'xstate/graph';
 import type { SyncQueueEmitted } from '../../../machines/shared/sync-queue.machine.js';
 import { flush } from '../../support/controlled-promise.js';
 import { BACKOFF, failure, outcome, POLL_MS, startSyncQueue } from '../../support/sync-queue-fakes.js';
+import { itCoversTheWholeMachine, trackCoverage } from '../../support/machine-coverage.js';
+import { syncQueueMachine } from '../../../machines/shared/sync-queue.machine.js';
 
 /**
  * Model-based paths over the sync queue with the outbox faked and timers on a simulated clock.
@@ -25,12 +27,14 @@ type ModelEvent =
   | { type: 'DRAIN_DONE'; synced: number; parked: number }
   | { type: 'DRAIN_FAILS'; reason: string }
   | { type: 'DRAIN_UNAUTHORIZED'; reason: string }
-  | { type: 'RETRY_ELAPSED' };
+  | { type: 'RETRY_ELAPSED' }
+  | { type: 'SETTINGS' };
 
-const model = setup({ types: { events: {} as ModelEvent } }).createMachine({
+const model = setup({ types: { events: {} as ModelEvent }, actions: { stay: () => {} } }).createMachine({
   id: 'syncQueueModel',
   initial: 'offline',
-  on: { TARGET_LOST: '.offline' },
+  // SETTINGS: a new poll interval from the factory, in any state (in force from the next wait).
+  on: { TARGET_LOST: '.offline', SETTINGS: { actions: 'stay' } },
   states: {
     offline: { on: { TARGET_READY: 'checking', SYNC_NOW: 'offline' } },
     checking: { on: { PENDING_SOME: 'sending', PENDING_NONE: 'idle', PENDING_FAILS: 'idle', TARGET_READY: 'checking', SYNC_NOW: 'checking' } },
@@ -58,10 +62,12 @@ const testModel = createTestModel(model, {
     { type: 'DRAIN_FAILS', reason: 'OKTO Cloud refused POST /device/sync (HTTP 503): Injected fault' },
     { type: 'DRAIN_UNAUTHORIZED', reason: 'OKTO Cloud refused POST /device/sync (HTTP 401): Invalid or expired token' },
     { type: 'RETRY_ELAPSED' },
+    { type: 'SETTINGS' },
   ],
 });
 
 describe('sync queue machine (model-based)', () => {
+  const coverage = trackCoverage(syncQueueMachine);
   // Simple paths plus transition-pair coverage (see test/support/model-paths.ts).
   const paths = coveringPaths(testModel, serializeState);
 
@@ -71,12 +77,13 @@ describe('sync queue machine (model-based)', () => {
     const covered = new Set(paths.flatMap((p) => p.steps.map((step, i) => `${i === 0 ? '"offline"' : serializeState(p.steps[i - 1]!.state)}|${step.event.type}`)));
     const all = modelTransitions(testModel);
     expect(all.filter((edge) => !covered.has(edge))).to.deep.equal([]);
-    expect(all.length).to.equal(24);
+    expect(all.length).to.equal(29);
   });
 
   for (const path of paths) {
     it(path.description, async () => {
       const q = startSyncQueue();
+      coverage.observe(q.actor);
       // What the queue must have emitted and counted so far.
       const expected: SyncQueueEmitted[] = [];
       let attempt = 0;
@@ -87,6 +94,10 @@ describe('sync queue machine (model-based)', () => {
       let targetReady = false;
       let targetReason: string | null = 'No sync target yet';
       let from = 'offline';
+      // The poll interval set last, and the one the current wait in idle was scheduled with.
+      let pollMs = POLL_MS;
+      let waitMs = POLL_MS;
+      const enterIdle = () => (waitMs = pollMs);
       const enterSending = () => {
         cycle = 0;
         expected.push({ type: 'sync.progress', status: 'started' });
@@ -154,14 +165,21 @@ describe('sync queue machine (model-based)', () => {
             PENDING_NONE: async () => {
               q.pending.open().resolve(0);
               await flush();
+              enterIdle();
             },
             PENDING_FAILS: async () => {
               q.pending.open().reject(new Error('SQLITE_BUSY: database is locked'));
               await flush();
+              enterIdle();
+            },
+            SETTINGS: () => {
+              pollMs = pollMs === POLL_MS ? POLL_MS / 2 : POLL_MS;
+              q.actor.send({ type: 'SETTINGS.UPDATE', pollIntervalMs: pollMs });
+              expect(q.snapshot().context.pollIntervalMs).to.equal(pollMs);
             },
             POLL_ELAPSED: async () => {
               const calls = q.pending.calls.length;
-              q.clock.increment(POLL_MS - 1);
+              q.clock.increment(waitMs - 1);
               await flush();
               expect(q.pending.calls).to.have.length(calls);
               q.clock.increment(1);
@@ -183,6 +201,7 @@ describe('sync queue machine (model-based)', () => {
               cycle += synced;
               parkedTotal += parked;
               attempt = 0;
+              enterIdle();
               expected.push({ type: 'sync.progress', status: 'completed', synced: cycle, parked: parkedTotal });
               expect(q.snapshot().context.lastSyncAt).to.be.a('string');
               expect(q.snapshot().context.lastError).to.equal(null);
@@ -224,4 +243,6 @@ describe('sync queue machine (model-based)', () => {
       }
     });
   }
+
+  itCoversTheWholeMachine(coverage);
 });
