@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { packageVersion } from '../../runtime/cli.js';
 import { startLauncher } from './launcher.js';
 
 const USAGE = `okto-launcher --root <install root> [--crash-loop-limit 3] [--crash-loop-window-ms 60000] [--restart-delay-ms 1000] [-- <okto-edge arguments>]
@@ -9,19 +10,32 @@ when it crash-loops or does not confirm in time. Environment: OKTO_INSTALL_ROOT 
 
 /** `okto-launcher`: the edge's supervisor where there is no systemd (and under systemd's unit). */
 function main(): void {
-  const { values, positionals } = parseArgs({
-    allowPositionals: true,
-    options: {
-      root: { type: 'string' },
-      'crash-loop-limit': { type: 'string' },
-      'crash-loop-window-ms': { type: 'string' },
-      'restart-delay-ms': { type: 'string' },
-      help: { type: 'boolean' },
-    },
-  });
+  let parsed;
+  try {
+    parsed = parseArgs({
+      allowPositionals: true,
+      options: {
+        root: { type: 'string' },
+        'crash-loop-limit': { type: 'string' },
+        'crash-loop-window-ms': { type: 'string' },
+        'restart-delay-ms': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean' },
+      },
+    });
+  } catch (error) {
+    // An unknown flag or a missing value: one line and the usage, exit 2 (as the other bins).
+    process.stderr.write(`okto-launcher: ${error instanceof Error ? error.message : String(error)}\n${USAGE}\n`);
+    process.exit(2);
+  }
+  const { values, positionals } = parsed;
+  if (values.version) {
+    process.stdout.write(`okto-launcher ${packageVersion()}\n`);
+    process.exit(0);
+  }
   const root = values.root ?? process.env.OKTO_INSTALL_ROOT;
   if (values.help || !root) {
-    process.stdout.write(USAGE + '\n');
+    (values.help ? process.stdout : process.stderr).write(USAGE + '\n');
     process.exit(values.help ? 0 : 2);
   }
   const number = (name: string, text: string | undefined) => {
