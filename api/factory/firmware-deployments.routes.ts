@@ -1,5 +1,6 @@
 import Router from '@koa/router';
 import { z } from 'zod';
+import { maintenanceWindowSchema } from '../../src/domain/maintenance-window.js';
 import type { FirmwareDeploymentWithDevices } from '../../adapters/store/factory/firmware-store.js';
 import { countDevices, type DeploymentDevice } from '../../machines/factory/deployment.machine.js';
 import type { AuditActor } from '../../src/domain/audit-actor.js';
@@ -22,6 +23,12 @@ export const createBody = z
     abortMinDevices: z.number().int().min(1).max(100_000).optional(),
     /** Per device: to be delivered, and again from delivery to the result (the command's expiry and timeout). */
     deviceTimeoutMs: z.number().int().min(100).max(24 * 3600_000).optional(),
+    /** How long each device's new version has to say hello and report healthy before its edge rolls it back (default: the edge's setting). */
+    confirmTimeoutMs: z.number().int().min(1_000).max(3_600_000).optional(),
+    /** Devices download at once but install only inside this window (cron in the site's time zone unless timeZone is given). */
+    maintenanceWindow: maintenanceWindowSchema.optional(),
+    /** soft (default): each edge also waits until its line is paused, disabled or idle before it installs; forced: it does not. */
+    installMode: z.enum(['soft', 'forced']).optional(),
   })
   .strict()
   .refine((b) => b.deviceIds !== undefined || b.groupId !== undefined, { message: 'name deviceIds, a groupId, or both', path: ['deviceIds'] });

@@ -52,4 +52,6 @@ export type EdgeEvent =
   | RejectLoopEmitted
   | ConnectionEmitted
   | JournalRecordEvent
-  | { type: 'line.state'; state: string; reason: string | null };
+  | { type: 'line.state'; state: string; reason: string | null }
+  /** A firmware install switched `current`: the process must end so the new version starts (main.ts does it). */
+  | { type: 'edge.restartRequested'; reason: string };

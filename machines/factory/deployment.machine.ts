@@ -6,8 +6,15 @@ import { assign, setup } from 'xstate';
  *   deployment   running → completed   every device installed
  *                        → failed      every device finished, some failed or timed out (threshold not crossed)
  *                        → aborted     the abort threshold was crossed, or someone aborted it by hand
- *   device       queued → downloading → verifying → installed | failed | timed_out
+ *   device       queued → downloading → verifying → installing → restarting → installed | rolled_back
+ *                         (any of them) → failed | timed_out
  *                queued → skipped (the deployment aborted before the device started)
+ *
+ * `installed` is the confirmed state: the new version runs and is healthy — its own process
+ * answered the command with the release's softwareVersion after the factory welcomed its hello
+ * (the service checks that; an edge that only staged the release is `failed`). `rolled_back`:
+ * the new version did not confirm in time or crash-looped, and the previous one runs again; it
+ * counts as a failure towards the abort threshold.
  *
  * Abort threshold (after AWS IoT Jobs' abort criteria): once at least `abortMinDevices` devices
  * have finished (installed, failed or timed out), the deployment aborts as soon as more than
@@ -52,13 +59,15 @@ export interface DeploymentContext {
   abortedBy: string | null;
 }
 
-/** Stages an edge reports while it works on update_firmware; staging is the last step of verifying. */
-export type DeviceStage = 'downloading' | 'verifying' | 'staging';
+/** Stages an edge reports while it works on update_firmware; staging is the last step of verifying (an edge without an install root). */
+export type DeviceStage = 'downloading' | 'verifying' | 'staging' | 'waiting_for_window' | 'waiting_for_line' | 'installing' | 'restarting';
 
 export type DeploymentEvent =
   | { type: 'device.progress'; deviceId: string; stage: DeviceStage; at: string }
   | { type: 'device.result'; deviceId: string; ok: boolean; error?: string | null; at: string }
   | { type: 'device.timeout'; deviceId: string; error?: string | null; at: string }
+  /** The new version did not confirm (or crash-looped): the device runs the previous one again. */
+  | { type: 'device.rolledBack'; deviceId: string; reason: string; at: string }
   /** Its command was canceled (by the abort, or by hand): it will not run. */
   | { type: 'device.canceled'; deviceId: string; at: string };
 
@@ -75,14 +84,17 @@ export interface DeploymentCounts {
   queued: number;
   downloading: number;
   verifying: number;
+  installing: number;
+  restarting: number;
   installed: number;
+  rolled_back: number;
   failed: number;
   timed_out: number;
   skipped: number;
 }
 
 export function countDevices(devices: Record<string, DeploymentDevice>): DeploymentCounts {
-  const counts: DeploymentCounts = { total: 0, queued: 0, downloading: 0, verifying: 0, installed: 0, failed: 0, timed_out: 0, skipped: 0 };
+  const counts: DeploymentCounts = { total: 0, queued: 0, downloading: 0, verifying: 0, installing: 0, restarting: 0, installed: 0, rolled_back: 0, failed: 0, timed_out: 0, skipped: 0 };
   for (const device of Object.values(devices)) {
     counts.total++;
     counts[device.state]++;
@@ -92,19 +104,41 @@ export function countDevices(devices: Record<string, DeploymentDevice>): Deploym
 
 /** Whether the failures so far cross the threshold: more than N % of at least M finished devices. */
 export function thresholdCrossed(counts: DeploymentCounts, abortThresholdPercent: number, abortMinDevices: number): boolean {
-  const finished = counts.installed + counts.failed + counts.timed_out;
-  const failures = counts.failed + counts.timed_out;
+  const failures = counts.failed + counts.timed_out + counts.rolled_back;
+  const finished = counts.installed + failures;
   return finished >= abortMinDevices && failures * 100 > abortThresholdPercent * finished;
 }
 
-const progressOrder: Record<DeviceRolloutState, number> = { queued: 0, skipped: 0, downloading: 1, verifying: 2, installed: 3, failed: 3, timed_out: 3 };
+const progressOrder: Record<DeviceRolloutState, number> = {
+  queued: 0,
+  skipped: 0,
+  downloading: 1,
+  verifying: 2,
+  installing: 3,
+  restarting: 4,
+  installed: 5,
+  rolled_back: 5,
+  failed: 5,
+  timed_out: 5,
+};
+
+/** Waiting for its maintenance window or a quiet line: downloaded and verified, so `verifying` until it installs. */
+const STAGE_STATE: Record<DeviceStage, DeviceRolloutState> = {
+  downloading: 'downloading',
+  verifying: 'verifying',
+  staging: 'verifying',
+  waiting_for_window: 'verifying',
+  waiting_for_line: 'verifying',
+  installing: 'installing',
+  restarting: 'restarting',
+};
 
 /** What one event does to one device. Final states never change; progress only moves forward. */
 export function nextDeviceState(device: DeploymentDevice, event: DeploymentEvent): DeploymentDevice {
   if (FINAL_DEVICE_STATES.has(device.state)) return device;
   switch (event.type) {
     case 'device.progress': {
-      const target: DeviceRolloutState = event.stage === 'downloading' ? 'downloading' : 'verifying';
+      const target = STAGE_STATE[event.stage];
       return progressOrder[target] > progressOrder[device.state] ? { state: target, error: null, updatedAt: event.at } : device;
     }
     case 'device.result':
@@ -113,6 +147,8 @@ export function nextDeviceState(device: DeploymentDevice, event: DeploymentEvent
         : { state: 'failed', error: event.error ?? 'the device reported a failure', updatedAt: event.at };
     case 'device.timeout':
       return { state: 'timed_out', error: event.error ?? 'no result in time', updatedAt: event.at };
+    case 'device.rolledBack':
+      return { state: 'rolled_back', error: event.reason, updatedAt: event.at };
     case 'device.canceled':
       return device.state === 'skipped' ? device : { state: 'failed', error: 'command canceled', updatedAt: event.at };
   }
@@ -124,6 +160,7 @@ const deviceEvents = {
   'device.progress': { actions: 'applyDeviceEvent' },
   'device.result': { actions: 'applyDeviceEvent' },
   'device.timeout': { actions: 'applyDeviceEvent' },
+  'device.rolledBack': { actions: 'applyDeviceEvent' },
   'device.canceled': { actions: 'applyDeviceEvent' },
 } as const;
 
@@ -169,12 +206,15 @@ export const deploymentMachine = setup({
     }),
     finish: assign(({ context, event }, status: DeploymentStatus) => {
       const c = counts(context);
-      const finished = c.installed + c.failed + c.timed_out;
+      const failures = c.failed + c.timed_out + c.rolled_back;
+      const finished = c.installed + failures;
+      // Rollbacks are named only when there were some (the texts before them stay as they were).
+      const what = c.rolled_back > 0 ? 'failed, timed out or rolled back' : 'failed or timed out';
       const reason =
         status === 'aborted'
-          ? `${c.failed + c.timed_out} of ${finished} finished devices failed or timed out: more than ${context.abortThresholdPercent}% of at least ${context.abortMinDevices}`
+          ? `${failures} of ${finished} finished devices ${what}: more than ${context.abortThresholdPercent}% of at least ${context.abortMinDevices}`
           : status === 'failed'
-            ? `${c.failed + c.timed_out} of ${c.total} devices failed or timed out`
+            ? `${failures} of ${c.total} devices ${what}`
             : null;
       return { status, finishedAt: eventTime(event) ?? context.finishedAt ?? lastChange(context), reason };
     }),

@@ -10,6 +10,7 @@ import * as firmwareSignatures from './0008-firmware-signatures.js';
 import * as deploymentAbortedBy from './0009-deployment-aborted-by.js';
 import * as hourlyCounts from './0010-hourly-counts.js';
 import * as unitIdentities from './0011-unit-identities.js';
+import * as rolloutsInstall from './0012-rollouts-install.js';
 
 /**
  * The factory server's migrations, in order. A static list (rather than a directory scan) so
@@ -27,6 +28,7 @@ const MIGRATIONS: Array<[string, Knex.Migration]> = [
   ['0009-deployment-aborted-by', deploymentAbortedBy],
   ['0010-hourly-counts', hourlyCounts],
   ['0011-unit-identities', unitIdentities],
+  ['0012-rollouts-install', rolloutsInstall],
 ];
 
 export const factoryMigrations: Knex.MigrationSource<[string, Knex.Migration]> = {

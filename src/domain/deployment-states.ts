@@ -3,11 +3,11 @@
 export const DEPLOYMENT_STATUSES = ['running', 'completed', 'aborted', 'failed'] as const;
 export type DeploymentStatus = (typeof DEPLOYMENT_STATUSES)[number];
 
-export const DEVICE_ROLLOUT_STATES = ['queued', 'downloading', 'verifying', 'installed', 'failed', 'timed_out', 'skipped'] as const;
+export const DEVICE_ROLLOUT_STATES = ['queued', 'downloading', 'verifying', 'installing', 'restarting', 'installed', 'rolled_back', 'failed', 'timed_out', 'skipped'] as const;
 export type DeviceRolloutState = (typeof DEVICE_ROLLOUT_STATES)[number];
 
 /** Device states that never change again. */
-export const FINAL_DEVICE_STATES: ReadonlySet<DeviceRolloutState> = new Set(['installed', 'failed', 'timed_out']);
+export const FINAL_DEVICE_STATES: ReadonlySet<DeviceRolloutState> = new Set(['installed', 'rolled_back', 'failed', 'timed_out']);
 
 export interface DeploymentDevice {
   state: DeviceRolloutState;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { maintenanceWindowSchema } from './maintenance-window.js';
 import { COMMAND_ROLE, COMMAND_STATUSES, COMMAND_TYPES, type CommandStatus, type CommandType, FINAL_COMMAND_STATUSES } from './command-types.js';
 
 /**
@@ -54,6 +55,12 @@ export const commandParamsSchemas = {
       signature: z.string().regex(/^[A-Za-z0-9+/]{86}==$/, 'base64 of a 64-byte Ed25519 signature').optional(),
       signatureKeyId: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/).optional(),
       deploymentId: z.string().min(1).max(100).optional(),
+      /** How long the new version has to say hello and be healthy before it is rolled back (else the edge's firmware.install.confirmTimeoutMs). */
+      confirmTimeoutMs: z.number().int().min(1_000).max(3_600_000).optional(),
+      /** Install (and restart) only inside this window; the download and checks happen at once. */
+      maintenanceWindow: maintenanceWindowSchema.optional(),
+      /** soft (default): the install also waits until the line is paused, disabled or idle; forced: it does not. */
+      installMode: z.enum(['soft', 'forced']).optional(),
     })
     .strict(),
   exec_shell: z.object({ command: z.string().min(1).max(200), args: z.array(z.string().max(1000)).max(50).default([]) }).strict(),

@@ -248,6 +248,25 @@ export const edgeConfigSchema = z
           .max(20)
           .default([]),
         allowUnsigned: z.boolean().default(false),
+        /**
+         * A/B installs (docs/DEPLOYMENT.md). With `root` set (or OKTO_INSTALL_ROOT, which the
+         * launcher passes), update_firmware unpacks the release into <root>/releases/<version>,
+         * switches <root>/current and restarts into it: exit code 75 for the launcher
+         * (restart "launcher"), or `restartCommand` (e.g. systemctl restart okto-edge). Without
+         * `root` a release is only staged, and the factory does not count it as installed.
+         */
+        install: z
+          .object({
+            root: z.string().min(1).nullable().default(null),
+            restart: z.enum(['launcher', 'command']).default('launcher'),
+            restartCommand: systemCommand.optional(),
+            /** How long the new version has to say hello to the factory and be healthy (the command may say otherwise). */
+            confirmTimeoutMs: z.number().int().min(1_000).max(3_600_000).default(120_000),
+            /** Releases kept on disk; the running and the previous one are always kept. */
+            keepReleases: z.number().int().min(2).max(20).default(3),
+          })
+          .strict()
+          .prefault({}),
       })
       .strict()
       .prefault({}),
@@ -364,6 +383,7 @@ export function loadEdgeConfig(argv: string[], env: NodeJS.ProcessEnv, cwd = pro
   put(fromEnv, 'ups.password', env.EDGE_UPS_PASSWORD || undefined);
   put(fromEnv, 'hardware.allowedHosts', env.EDGE_HARDWARE_ALLOWED_HOSTS ? env.EDGE_HARDWARE_ALLOWED_HOSTS.split(',').map((range) => range.trim()).filter(Boolean) : undefined);
   put(fromEnv, 'log.level', env.LOG_LEVEL);
+  put(fromEnv, 'firmware.install.root', env.OKTO_INSTALL_ROOT || undefined);
   put(fromEnv, 'metrics.token', env.EDGE_METRICS_TOKEN || undefined);
   put(fromEnv, 'inspect', asBoolean('EDGE_INSPECT', env.EDGE_INSPECT));
   put(fromEnv, 'trace', env.EDGE_TRACE);

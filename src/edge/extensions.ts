@@ -11,6 +11,7 @@ import { ssccLabelsExtension } from './sscc-labels.extension.js';
 import { epcisExtension } from './epcis/epcis.extension.js';
 import { ordersExtension } from './orders/orders.extension.js';
 import { rejectSafetyExtension } from './hardware/reject-safety.extension.js';
+import { firmwareInstallExtension } from './firmware-install.extension.js';
 
 /** The edge's line-hardware features, started in this order (one offering a service to others comes first). */
 export const EDGE_EXTENSIONS: EdgeExtensionFactory[] = [
@@ -25,5 +26,6 @@ export const EDGE_EXTENSIONS: EdgeExtensionFactory[] = [
   ordersExtension, // after plcs: watches currentGtin; offers services.orders (set_order)
   retentionExtension, // background deletes of old duplicate / no-read scan rows
   epcisExtension, // GET /api/v1/epcis/events
+  firmwareInstallExtension, // a newly installed version confirms itself once the factory welcomes it
   selfServiceExtension, // last: /api/v1/config applies overrides through the scanner, printer and PLC features
 ];

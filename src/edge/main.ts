@@ -1,4 +1,6 @@
+import { spawn } from 'node:child_process';
 import path from 'node:path';
+import { RESTART_EXIT_CODE } from '../domain/firmware-install.js';
 import { checkDataDir, checkPortFree, failedToStart, packageVersion, portError, takeMetaFlags } from '../runtime/cli.js';
 import { createLogger } from '../runtime/logger.js';
 import { checkNotRunning, writePidFile } from '../runtime/pid-file.js';
@@ -83,6 +85,22 @@ async function main() {
       .then(() => logger.info('stopped cleanly'))
       .catch((error: unknown) => logger.error({ err: error }, 'stop after the UPS request failed'))
       .finally(() => process.exit(0));
+  });
+  // A firmware install switched `current` (or rolled it back): end so the new version starts —
+  // exit 75 for the launcher, or the configured restart command (systemd stops us itself).
+  edge.system.bus.subscribe('edge.restartRequested', (event) => {
+    if (stopping) return;
+    const { restart, restartCommand } = config.firmware.install;
+    logger.warn({ reason: event.reason, restart }, 'restarting into the installed version');
+    if (restart === 'command' && restartCommand) {
+      const [command, ...args] = restartCommand;
+      spawn(command!, args, { detached: true, stdio: 'ignore' }).on('error', (error) => logger.error({ err: error }, 'restart command failed')).unref();
+      return;
+    }
+    stopping = true;
+    void stop()
+      .catch((error: unknown) => logger.error({ err: error }, 'stop before the restart failed'))
+      .finally(() => process.exit(RESTART_EXIT_CODE));
   });
   onShutdownSignals(async (signal) => {
     logger.info({ signal }, 'shutting down: draining the scan line');

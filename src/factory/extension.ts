@@ -1,5 +1,6 @@
 import type Router from '@koa/router';
 import type { Knex } from 'knex';
+import type { AnyActorRef } from 'xstate';
 import type { FactoryDialect } from '../../adapters/store/factory/factory-database.js';
 import type { TokenIssuer } from '../../api/http/auth.js';
 import type { DeviceTokenIssuer } from '../auth/device-token-issuer.js';
@@ -32,6 +33,19 @@ export interface FactoryContext {
   channel: DeviceChannelPort;
   /** Services features offer each other (filled in as extensions start, in list order). */
   services: { commands?: CommandPort };
+  /**
+   * Firmware deployments' machines, run under the root supervisor's `deployments` supervisor like
+   * every other actor (spawned by key, restarted on failure, visible in its children). Optional:
+   * without it a feature runs its machines itself.
+   */
+  deploymentActors?: SupervisedActors;
+}
+
+/** Spawning and removing children of one supervisor, by id. */
+export interface SupervisedActors {
+  /** Starts `src` as child `id` with `input`; returns it, or undefined when it could not start. */
+  spawn(id: string, src: string, input: unknown): AnyActorRef | undefined;
+  remove(id: string): void;
 }
 
 /**

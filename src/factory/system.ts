@@ -19,6 +19,8 @@ import { syncQueueMachine } from '../../machines/shared/sync-queue.machine.js';
 import { deviceSessionMachine } from '../../machines/factory/device-session.machine.js';
 import { serialWorkerMachine } from '../../machines/shared/serial-worker.machine.js';
 import { type ChildSpec, createSupervisorMachine } from '../../machines/shared/supervisor.machine.js';
+import { deploymentMachine } from '../../machines/factory/deployment.machine.js';
+import { DEPLOYMENTS, supervisedActors } from './supervised-actors.js';
 import { loadOrCreateSecret } from '../auth/secret-file.js';
 import type { ConnectionSettings, ReportedStatus } from '../domain/device-channel.js';
 import { bridgeEmitsToBus } from '../runtime/emit-bridge.js';
@@ -102,12 +104,14 @@ export async function startFactorySystem(config: FactoryConfig, logger: Logger, 
     connectionSettings: serialWorkerMachine.provide({ actors: { execute: connection.executor } }),
     forwarder: syncQueueMachine.provide({ actors: { drain: forwardOutbox.drain, pending: forwardOutbox.pending } }),
     deviceShard: createSupervisorMachine({ deviceSession: deviceSessionMachine.provide({ actors: { deadline: deadlineTimer } }) }),
+    deployments: createSupervisorMachine({ deployment: deploymentMachine }),
   });
   const children: ChildSpec[] = [
     { id: DEVICES, src: 'devices', systemId: DEVICES },
     ...Array.from({ length: ingestLanes }, (_, lane) => ({ id: ingestSystemId(lane), src: 'ingest', systemId: ingestSystemId(lane) })),
     { id: CONNECTION_SETTINGS, src: 'connectionSettings', systemId: CONNECTION_SETTINGS },
     { id: FORWARDER, src: 'forwarder', systemId: FORWARDER, input: { pollIntervalMs: config.cloud.pollIntervalMs, backoff: config.cloud.backoff } },
+    { id: DEPLOYMENTS, src: 'deployments', systemId: DEPLOYMENTS, input: { children: [] } },
   ];
 
   const inspection = createInspection({ traceFile: config.trace, inspectServer: config.inspect, logger });
@@ -159,6 +163,7 @@ export async function startFactorySystem(config: FactoryConfig, logger: Logger, 
       isConnected: (deviceId) => channel?.isConnected(deviceId) ?? false,
     },
     services: {},
+    deploymentActors: supervisedActors(root, DEPLOYMENTS),
   };
   const extensions: FactoryExtension[] = [];
   for (const create of FACTORY_EXTENSIONS) extensions.push(await create(context));

@@ -53,9 +53,11 @@ export function createFakeCommandPort(publish: (command: CommandRecord) => void,
   const finish = (commandId: string, status: CommandStatus = 'SUCCEEDED', outcome: { result?: unknown; error?: CommandError } = {}) => {
     const now = new Date().toISOString();
     const previous = commands.get(commandId);
+    // A device that did what was asked: for update_firmware, the new version answers as itself.
+    const ran = status === 'SUCCEEDED' && previous?.type === 'update_firmware' ? { installed: true, softwareVersion: previous.params.version } : null;
     return change(commandId, {
       status,
-      result: outcome.result ?? null,
+      result: outcome.result ?? ran,
       error: outcome.error ?? null,
       sentAt: previous?.sentAt ?? now,
       deliveredAt: previous?.deliveredAt ?? now,
@@ -87,8 +89,9 @@ export function createFakeCommandPort(publish: (command: CommandRecord) => void,
         publish(record);
         if (behaviour.kind === 'queue') return record;
         const sent = change(id, { status: 'SENT', sentAt: now });
-        if (behaviour.kind === 'instant') finish(id, 'SUCCEEDED', { result: behaviour.result ?? { ok: true } });
-        if (behaviour.kind === 'succeed') setTimeout(() => finish(id, 'SUCCEEDED', { result: behaviour.result ?? { ok: true } }), behaviour.afterMs ?? 0);
+        const done = request.type === 'update_firmware' ? undefined : { ok: true };
+        if (behaviour.kind === 'instant') finish(id, 'SUCCEEDED', { result: behaviour.result ?? done });
+        if (behaviour.kind === 'succeed') setTimeout(() => finish(id, 'SUCCEEDED', { result: behaviour.result ?? done }), behaviour.afterMs ?? 0);
         if (behaviour.kind === 'fail') setTimeout(() => finish(id, 'FAILED', { error: behaviour.error ?? { code: 'FAILED', message: 'scripted failure' } }), behaviour.afterMs ?? 0);
         // The SENT record as dispatch saw it, even when the device already answered ('instant').
         return sent;

@@ -1,3 +1,4 @@
+import type { MaintenanceWindow } from '../../../src/domain/maintenance-window.js';
 import type { Knex } from 'knex';
 import type { DeploymentDevice, DeploymentStatus, DeviceRolloutState } from '../../../src/domain/deployment-states.js';
 
@@ -39,6 +40,12 @@ export interface FirmwareDeployment {
   reason: string | null;
   /** The user who aborted it by hand (null otherwise). */
   abortedBy: string | null;
+  /** How long a device's new version has to confirm before its edge rolls it back; null: the edge's setting. */
+  confirmTimeoutMs: number | null;
+  /** Installs happen only inside this window (site time zone); null: any time. */
+  maintenanceWindow: MaintenanceWindow | null;
+  /** soft: edges wait for a quiet line before installing; forced: they do not. */
+  installMode: 'soft' | 'forced';
 }
 
 export interface FirmwareDeploymentWithDevices extends FirmwareDeployment {
@@ -73,6 +80,9 @@ const toDeployment = (r: Row): FirmwareDeployment => ({
   finishedAt: (r.finished_at as string | null) ?? null,
   reason: (r.reason as string | null) ?? null,
   abortedBy: (r.aborted_by as string | null) ?? null,
+  confirmTimeoutMs: r.confirm_timeout_ms === null || r.confirm_timeout_ms === undefined ? null : Number(r.confirm_timeout_ms),
+  maintenanceWindow: typeof r.maintenance_window === 'string' ? (JSON.parse(r.maintenance_window) as MaintenanceWindow) : null,
+  installMode: r.install_mode === 'forced' ? 'forced' : 'soft',
 });
 
 const toDevice = (r: Row): DeploymentDeviceRecord => ({
@@ -134,6 +144,9 @@ export async function insertDeployment(db: Db, deployment: FirmwareDeployment, d
     finished_at: deployment.finishedAt,
     reason: deployment.reason,
     aborted_by: deployment.abortedBy,
+    confirm_timeout_ms: deployment.confirmTimeoutMs,
+    maintenance_window: deployment.maintenanceWindow ? JSON.stringify(deployment.maintenanceWindow) : null,
+    install_mode: deployment.installMode,
   });
   // Chunked: SQLite caps the variables of one statement.
   const rows = devices.map((d) => ({ deployment_id: deployment.id, device_id: d.deviceId, state: d.state, command_id: d.commandId, updated_at: d.updatedAt, error: d.error }));

@@ -20,6 +20,7 @@ import { SSCC_LABEL_MESSAGES } from './sscc-labels.messages.js';
 import { DUPLICATES_MESSAGES } from './duplicates.messages.js';
 import { ORDERS_MESSAGES } from './orders.messages.js';
 import { DEFAULT_LOCALE, type Locale, type MessageCatalogue } from './catalogue.js';
+import { FIRMWARE_MESSAGES } from './firmware.messages.js';
 
 export { DEFAULT_LOCALE, LOCALES, type Locale, type MessageCatalogue } from './catalogue.js';
 
@@ -37,6 +38,7 @@ export const MESSAGES: MessageCatalogue = {
   ...SSCC_LABEL_MESSAGES,
   ...DUPLICATES_MESSAGES,
   ...ORDERS_MESSAGES,
+  ...FIRMWARE_MESSAGES,
 };
 
 /** The text of `key` in `locale` with `{placeholders}` filled; an unknown key reads as itself. */

@@ -5,7 +5,7 @@ import type { EventBus } from '../../runtime/event-bus.js';
 import type { Logger } from '../../runtime/logger.js';
 import type { EdgeEvent } from '../edge-events.js';
 import type { CommandReplies } from './replies.js';
-import { CommandFailure, type CommandHandler, type CommandHandlers } from './types.js';
+import { CommandContinuesAfterRestart, CommandFailure, type CommandHandler, type CommandHandlers } from './types.js';
 
 /**
  * Runs the commands the factory sends this edge (they arrive on the bus as `factory.command`
@@ -57,6 +57,19 @@ export function createCommandExecutor(options: CommandExecutorOptions) {
       return;
     }
     if (record?.status === 'running') {
+      let resumed: CommandOutcome | null | undefined;
+      try {
+        resumed = await handlers[type].resume?.(commandId, stopping.signal);
+      } catch (error) {
+        if (error instanceof CommandContinuesAfterRestart) return; // still undecided: asked again later
+        throw error;
+      }
+      if (resumed) {
+        logger.info({ commandId, type, ok: resumed.ok }, 'command cut short by a restart: answering how it ended');
+        journal(commandId, type, resumed);
+        answer(commandId, (await results.finished(commandId, type, record.startedAt, resumed)).outcome!);
+        return;
+      }
       const outcome: CommandOutcome = ENDS_THE_PROCESS.has(type)
         ? { ok: true, result: { completed: true, note: `the edge went down as asked and came back at ${processStartedAt}`, bootedAt: processStartedAt } }
         : { ok: false, error: { code: 'INTERRUPTED', message: `the edge restarted while running this command (started ${record.startedAt}); it was not run again` } };
@@ -93,6 +106,10 @@ export function createCommandExecutor(options: CommandExecutorOptions) {
       });
       outcome = { ok: true, ...(result === undefined ? {} : { result }) };
     } catch (error) {
+      if (error instanceof CommandContinuesAfterRestart) {
+        logger.warn({ commandId, type }, 'command goes on after the restart: answered by the next start');
+        return;
+      }
       outcome = failureOutcome(error, timeout.aborted, timeoutMs);
     }
     if (outcome.ok) logger.info({ commandId, type }, 'command succeeded');

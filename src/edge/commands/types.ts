@@ -13,7 +13,14 @@ export interface CommandContext {
 }
 
 /** Runs one command type for real; returns its result (JSON) or throws a CommandFailure. */
-export type CommandHandler<T extends CommandType = CommandType> = (params: CommandParams<T>, context: CommandContext) => Promise<unknown>;
+export type CommandHandler<T extends CommandType = CommandType> = ((params: CommandParams<T>, context: CommandContext) => Promise<unknown>) & {
+  /**
+   * Answers a command of this type that a restart cut short (its record still `running`), when
+   * the handler knows how it ended (update_firmware: the install record says confirmed or rolled
+   * back). Null: the executor's rule applies (INTERRUPTED).
+   */
+  resume?(commandId: string, signal: AbortSignal): Promise<{ ok: boolean; result?: unknown; error?: { code: string; message: string } } | null>;
+};
 
 export type CommandHandlers = { [T in CommandType]: CommandHandler<T> };
 
@@ -30,4 +37,13 @@ export class CommandFailure extends Error {
   ) {
     super(message);
   }
+}
+
+/**
+ * Thrown by a handler whose work goes on in the next process (update_firmware restarting into
+ * the new version): the command is left `running`, unanswered; the next start answers it
+ * through the handler's `resume`, when the factory asks again on reconnect.
+ */
+export class CommandContinuesAfterRestart extends Error {
+  override readonly name = 'CommandContinuesAfterRestart';
 }

@@ -1,17 +1,19 @@
 import type { Knex } from 'knex';
-import { type Actor, createActor } from 'xstate';
+import { type ActorRefFrom, createActor } from 'xstate';
 import { type AuditActor, audited } from '../../../adapters/store/factory/audit-log.js';
 import { finishDeployment, type FirmwareDeploymentWithDevices, type FirmwareRelease, updateDeploymentDevice } from '../../../adapters/store/factory/firmware-store.js';
 import {
   countDevices,
   type DeploymentContext,
   type DeploymentDevice,
+  type DeploymentInput,
   type DeploymentMachineEvent,
   deploymentMachine,
   FINAL_DEVICE_STATES,
 } from '../../../machines/factory/deployment.machine.js';
 import type { EventBus } from '../../runtime/event-bus.js';
 import type { Logger } from '../../runtime/logger.js';
+import type { SupervisedActors } from '../extension.js';
 import type { FactoryEvent } from '../factory-events.js';
 
 export interface DeploymentChange {
@@ -28,8 +30,12 @@ export interface DeploymentAudit {
   action: string;
 }
 
+type DeploymentActor = ActorRefFrom<typeof deploymentMachine>;
+
 interface LiveDeployment {
-  actor: Actor<typeof deploymentMachine>;
+  actor: DeploymentActor;
+  /** Ends the machine (removes it from its supervisor, or stops it). */
+  end: () => void;
   release: Pick<FirmwareRelease, 'id' | 'version'>;
   /** Persistence of this deployment's changes, in the order they happened. */
   chain: Promise<void>;
@@ -41,6 +47,8 @@ export interface DeploymentTrackerOptions {
   logger: Logger;
   /** A deployment just aborted: cancel the commands of its skipped devices where possible. */
   onAborted?(deploymentId: string, skippedDeviceIds: string[]): void;
+  /** Where the machines run: under the factory's supervisor (`deployment` logic); without it, here. */
+  actors?: SupervisedActors;
 }
 
 /**
@@ -53,6 +61,16 @@ export function createDeploymentTracker(options: DeploymentTrackerOptions) {
   const { db, bus, logger } = options;
   const live = new Map<string, LiveDeployment>();
   const inFlight = new Set<Promise<void>>();
+
+  /** One deployment's machine: spawned under the supervisor when there is one, else started here. */
+  function startMachine(deploymentId: string, input: DeploymentInput): { actor: DeploymentActor; end: () => void } {
+    const supervised = options.actors?.spawn(deploymentId, 'deployment', input) as DeploymentActor | undefined;
+    if (supervised) return { actor: supervised, end: () => options.actors?.remove(deploymentId) };
+    if (options.actors) logger.warn({ deploymentId }, 'the deployments supervisor did not start this deployment: running its machine unsupervised');
+    const local = createActor(deploymentMachine, { input });
+    local.start();
+    return { actor: local, end: () => local.stop() };
+  }
 
   const stillMoving = (context: DeploymentContext) => Object.values(context.devices).some((d) => !FINAL_DEVICE_STATES.has(d.state));
 
@@ -101,19 +119,17 @@ export function createDeploymentTracker(options: DeploymentTrackerOptions) {
       if (live.has(deployment.id)) return;
       const devices: Record<string, DeploymentDevice> = {};
       for (const d of deployment.devices) devices[d.deviceId] = { state: d.state, error: d.error, updatedAt: d.updatedAt };
-      const actor = createActor(deploymentMachine, {
-        input: {
-          status: deployment.status,
-          devices,
-          abortThresholdPercent: deployment.abortThresholdPercent,
-          abortMinDevices: deployment.abortMinDevices,
-          finishedAt: deployment.finishedAt,
-          reason: deployment.reason,
-          abortedBy: deployment.abortedBy,
-        },
-      });
-      actor.start();
-      live.set(deployment.id, { actor, release, chain: Promise.resolve() });
+      const input: DeploymentInput = {
+        status: deployment.status,
+        devices,
+        abortThresholdPercent: deployment.abortThresholdPercent,
+        abortMinDevices: deployment.abortMinDevices,
+        finishedAt: deployment.finishedAt,
+        reason: deployment.reason,
+        abortedBy: deployment.abortedBy,
+      };
+      const { actor, end } = startMachine(deployment.id, input);
+      live.set(deployment.id, { actor, end, release, chain: Promise.resolve() });
     },
 
     isFollowing: (deploymentId: string) => live.has(deploymentId),
@@ -132,7 +148,10 @@ export function createDeploymentTracker(options: DeploymentTrackerOptions) {
       const devices = Object.entries(after.devices).filter(([id, device]) => before.devices[id] !== device);
       if (devices.length === 0 && before.status === after.status) return deployment.chain;
       const change: DeploymentChange = { deploymentId, before, after, devices, audit };
-      if (!stillMoving(after)) live.delete(deploymentId);
+      if (!stillMoving(after)) {
+        live.delete(deploymentId);
+        deployment.end(); // its snapshot stays readable through the ref
+      }
       const aborted = after.status === 'aborted' && before.status !== 'aborted';
       const chain = deployment.chain
         .then(() => persist(change))
@@ -153,7 +172,7 @@ export function createDeploymentTracker(options: DeploymentTrackerOptions) {
     },
 
     stop(): void {
-      for (const deployment of live.values()) deployment.actor.stop();
+      for (const deployment of live.values()) deployment.end();
       live.clear();
     },
   };

@@ -32,6 +32,9 @@ export function createFirmwareExtension(options: FirmwareExtensionOptions = {}):
       bus: context.bus,
       logger: context.logger,
       commands: () => options.commands ?? context.services.commands,
+      ...(context.deploymentActors ? { actors: context.deploymentActors } : {}),
+      reportedVersion: (deviceId) => context.fleet.status(deviceId)?.reported?.softwareVersion,
+      siteTimeZone: context.config.company.timeZone,
     });
     await deployments.start();
     return {

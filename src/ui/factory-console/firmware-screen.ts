@@ -65,13 +65,13 @@ export function FirmwareScreen() {
             <tbody>${list.map((d) => {
               const c = d.counts;
               const total = c.total ?? 0;
-              const finished = (c.installed ?? 0) + (c.failed ?? 0) + (c.timed_out ?? 0) + (c.skipped ?? 0);
+              const finished = (c.installed ?? 0) + (c.failed ?? 0) + (c.timed_out ?? 0) + (c.rolled_back ?? 0) + (c.skipped ?? 0);
               const percent = total ? Math.round((100 * finished) / total) : 0;
               return html`<tr key=${d.id} data-deployment=${d.id} data-finished=${finished} data-status=${d.status}>
                 <td>${releases.data?.find((r) => r.id === d.releaseId)?.version ?? d.releaseId}</td>
                 <td>${d.status}${d.reason ? html`<div class="muted">${d.reason}</div>` : null}${d.abortedBy ? html`<div class="muted" data-testid="aborted-by">${t('console.aborted_by', { user: d.abortedBy })}</div>` : null}</td>
                 <td style=${{ minWidth: '220px' }}><div class="progress" role="progressbar" aria-label=${t('console.progress')} aria-valuenow=${percent} aria-valuemin="0" aria-valuemax="100"><div style=${{ width: `${percent}%` }}></div></div>
-                  <span class="muted">${t('console.deploy_counts', { installed: num(c.installed ?? 0), failed: num((c.failed ?? 0) + (c.timed_out ?? 0)), total: num(total) })}</span></td>
+                  <span class="muted">${t('console.deploy_counts', { installed: num(c.installed ?? 0), failed: num((c.failed ?? 0) + (c.timed_out ?? 0) + (c.rolled_back ?? 0)), total: num(total) })}</span></td>
                 <td>${dateTime(d.createdAt)}</td>
                 <td>${api.can('ADMIN') && !d.finishedAt ? html`<${ConfirmButton} className="danger" label=${t('console.abort')} question=${t('console.abort_confirm')} onConfirm=${() => abort(d.id)} />` : null}</td>
               </tr>`;

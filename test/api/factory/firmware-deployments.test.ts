@@ -70,6 +70,7 @@ describeOnBothDatabases('factory API: /api/v1/firmware/deployments (fake command
           signature: release.signature,
           signatureKeyId: release.signatureKeyId,
           deploymentId: deployment.id,
+          installMode: 'soft',
         });
         expect(request.timeoutMs).to.equal(60_000);
         expect(Date.parse(request.expiresAt!) - Date.parse(deployment.createdAt)).to.equal(60_000);
@@ -82,6 +83,30 @@ describeOnBothDatabases('factory API: /api/v1/firmware/deployments (fake command
       }
       const audit = expectData(await t.request('GET', `/api/v1/audit-log?entityId=${deployment.id}`, { token: t.tokens.admin })) as any[];
       expect(audit.map((e) => e.action)).to.include('firmware.deployment.create');
+    });
+
+    it('confirmTimeoutMs (A/B installs: how long the new version has to confirm) is stored and travels in each command', async () => {
+      const ids = await devices(1);
+      const before = commands.dispatched.length;
+      const deployment = expectData(await create({ releaseId: release.id, deviceIds: ids, confirmTimeoutMs: 45_000 }), 201);
+      expect(deployment.confirmTimeoutMs).to.equal(45_000);
+      expect(commands.dispatched.slice(before)[0]!.params).to.include({ confirmTimeoutMs: 45_000, deploymentId: deployment.id });
+      expect((await get(deployment.id)).confirmTimeoutMs).to.equal(45_000);
+    });
+
+    it('a maintenance window (in the site time zone unless it names one) and the install mode are stored and travel in each command', async () => {
+      const [a, b] = await devices(2);
+      const before = commands.dispatched.length;
+      const site = expectData(await create({ releaseId: release.id, deviceIds: [a], maintenanceWindow: { cron: '0 2 * * *', durationMinutes: 120 } }), 201);
+      expect(site.maintenanceWindow).to.deep.equal({ cron: '0 2 * * *', durationMinutes: 120, timeZone: t.config.company.timeZone });
+      expect(commands.dispatched.slice(before)[0]!.params.maintenanceWindow).to.deep.equal(site.maintenanceWindow);
+      const own = expectData(await create({ releaseId: release.id, deviceIds: [b], maintenanceWindow: { cron: '30 1 * * 6', durationMinutes: 60, timeZone: 'Asia/Yekaterinburg' } }), 201);
+      expect((await get(own.id)).maintenanceWindow).to.deep.equal({ cron: '30 1 * * 6', durationMinutes: 60, timeZone: 'Asia/Yekaterinburg' });
+      expect((await get(site.id)).maintenanceWindow.timeZone).to.equal(t.config.company.timeZone);
+      const [c] = await devices(1);
+      const forced = expectData(await create({ releaseId: release.id, deviceIds: [c], installMode: 'forced' }), 201);
+      expect((await get(forced.id)).installMode).to.equal('forced');
+      expect(commands.commandFor(c!).params.installMode).to.equal('forced');
     });
 
     it('devices of a group and listed devices together, each once', async () => {
@@ -106,6 +131,13 @@ describeOnBothDatabases('factory API: /api/v1/firmware/deployments (fake command
         [{ releaseId: release.id, deviceIds: [id], abortThresholdPercent: 12.5 }, 'abortThresholdPercent'],
         [{ releaseId: release.id, deviceIds: [id], abortMinDevices: 0 }, 'abortMinDevices'],
         [{ releaseId: release.id, deviceIds: [id], deviceTimeoutMs: 10 }, 'deviceTimeoutMs'],
+        [{ releaseId: release.id, deviceIds: [id], confirmTimeoutMs: 999 }, 'confirmTimeoutMs'],
+        [{ releaseId: release.id, deviceIds: [id], confirmTimeoutMs: '60s' }, 'confirmTimeoutMs'],
+        [{ releaseId: release.id, deviceIds: [id], maintenanceWindow: { cron: 'nightly please', durationMinutes: 60 } }, 'maintenanceWindow.cron'],
+        [{ releaseId: release.id, deviceIds: [id], maintenanceWindow: { cron: '0 2 * * *', durationMinutes: 0 } }, 'maintenanceWindow.durationMinutes'],
+        [{ releaseId: release.id, deviceIds: [id], maintenanceWindow: { cron: '0 2 * * *', durationMinutes: 60, timeZone: 'Nowhere/City' } }, 'maintenanceWindow.timeZone'],
+        [{ releaseId: release.id, deviceIds: [id], maintenanceWindow: '0 2 * * *' }, 'maintenanceWindow'],
+        [{ releaseId: release.id, deviceIds: [id], installMode: 'whenever' }, 'installMode'],
         [{ releaseId: release.id, deviceIds: [id], wave: 1 }, 'wave'],
         [{ releaseId: 7, deviceIds: [id] }, 'releaseId'],
       ];
@@ -226,6 +258,21 @@ describeOnBothDatabases('factory API: /api/v1/firmware/deployments (fake command
       expectError(await t.request('GET', `${DEPLOYMENTS}/dep-nope`, { token: t.tokens.operator }), 404, 'NOT_FOUND');
       expectValidationError(await t.request('GET', `${DEPLOYMENTS}?limit=0`, { token: t.tokens.operator }), 'limit');
       expectValidationError(await t.request('GET', `${DEPLOYMENTS}?state=x`, { token: t.tokens.operator }), 'state');
+    });
+  });
+
+  describe('supervision', () => {
+    it("each running deployment's machine is a child of the factory's `deployments` supervisor, removed once its devices are all final", async () => {
+      const [a] = await devices(1);
+      const deployment = expectData(await create({ releaseId: release.id, deviceIds: [a] }), 201);
+      const supervisor = () => t.factory.system.root.system.get('deployments')!.getSnapshot().context as { children: Record<string, { status: string }> };
+      expect(supervisor().children[deployment.id]).to.include({ status: 'RUNNING' });
+      const machine = t.factory.system.root.system.get(`deployments.${deployment.id}`)!;
+      expect(machine.getSnapshot().context.status).to.equal('running');
+      playResult(a!, 'SUCCEEDED');
+      await until(deployment.id, 'completed', (x) => x.status === 'completed');
+      expect(supervisor().children[deployment.id]).to.equal(undefined);
+      expect(t.factory.system.root.system.get(`deployments.${deployment.id}`)).to.equal(undefined);
     });
   });
 

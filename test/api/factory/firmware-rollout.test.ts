@@ -67,8 +67,10 @@ describeOnBothDatabases('firmware rollout over /ws/device (command service)', (d
       channel.send('command.result', { commandId: command.commandId, ok: false, error: { code: 'E_VERIFY', message: 'sha256 mismatch' } });
       return command;
     }
-    channel.send('command.progress', { commandId: command.commandId, stage: 'staging' });
-    channel.send('command.result', { commandId: command.commandId, ok: true, result: { version: command.params.version, staged: true } });
+    // As an A/B edge: installs, restarts, and its new version answers as itself once welcomed.
+    channel.send('command.progress', { commandId: command.commandId, stage: 'installing' });
+    channel.send('command.progress', { commandId: command.commandId, stage: 'restarting' });
+    channel.send('command.result', { commandId: command.commandId, ok: true, result: { version: command.params.version, installed: true, softwareVersion: command.params.version } });
     return command;
   }
 
@@ -111,7 +113,7 @@ describeOnBothDatabases('firmware rollout over /ws/device (command service)', (d
       return command.status === 'CANCELED';
     }, 5000, 'the skipped command to be canceled');
     // c finishes after the abort: recorded, the deployment stays aborted.
-    linkC!.send('command.result', { commandId: commandC.commandId, ok: true, result: { version: '8.0.0' } });
+    linkC!.send('command.result', { commandId: commandC.commandId, ok: true, result: { version: '8.0.0', installed: true, softwareVersion: '8.0.0' } });
     const after = await until(deployment.id, 'c installed', (d) => d.counts.installed === 1);
     expect(after.status).to.equal('aborted');
     expect((await get(deployment.id)).devices.find((d: any) => d.deviceId === offline!.id).state).to.equal('skipped');

@@ -8,8 +8,8 @@ import { itCoversTheWholeMachine, trackCoverage } from '../../support/machine-co
 /**
  * Model-based paths over a deployment to three devices with an abort threshold of 50 % of at
  * least 2 finished devices. The model counts devices by what they are doing (waiting: queued, or
- * skipped once aborted; working: downloading or verifying; installed; failed, which includes
- * timed out) and states the outcome rules on those counts alone; each abstract event is played on
+ * skipped once aborted; working: downloading, verifying, installing or restarting; installed; failed, which includes
+ * timed out or rolled back) and states the outcome rules on those counts alone; each abstract event is played on
  * the real machine against the first device (by id) in the matching concrete state. ABORT is a
  * manual abort (`deployment.abort`): allowed while running only, it ends the deployment like a
  * crossed threshold, but the record names who aborted it.
@@ -20,6 +20,8 @@ type ModelEvent =
   | { type: 'FAIL_WAITING' }
   | { type: 'INSTALL_WORKING' }
   | { type: 'FAIL_WORKING' }
+  /** A device at work whose new version did not confirm: rolled back, a failure for the threshold. */
+  | { type: 'ROLL_BACK_WORKING' }
   | { type: 'ABORT' };
 
 interface Counts {
@@ -55,6 +57,7 @@ const model = setup({
     FAIL_WAITING: { guard: 'hasWaiting', actions: assign(({ context: c }) => ({ waiting: c.waiting - 1, failed: c.failed + 1 })) },
     INSTALL_WORKING: { guard: 'hasWorking', actions: assign(({ context: c }) => ({ working: c.working - 1, installed: c.installed + 1 })) },
     FAIL_WORKING: { guard: 'hasWorking', actions: assign(({ context: c }) => ({ working: c.working - 1, failed: c.failed + 1 })) },
+    ROLL_BACK_WORKING: { guard: 'hasWorking', actions: assign(({ context: c }) => ({ working: c.working - 1, failed: c.failed + 1 })) },
   },
   initial: 'running',
   states: {
@@ -79,6 +82,9 @@ const testModel = createTestModel(model, { serializeState });
 
 const AT = '2024-05-01T10:00:00.000Z';
 const DEVICE_IDS = ['edge-a', 'edge-b', 'edge-c'];
+/** The stages a device at work reports, played in turn (staging: an edge without an install root). */
+const STAGES = ['downloading', 'staging', 'waiting_for_window', 'installing', 'restarting'] as const;
+const WORKING = ['downloading', 'verifying', 'installing', 'restarting'];
 
 describe('deployment machine (model-based)', () => {
   const coverage = trackCoverage(deploymentMachine);
@@ -122,9 +128,9 @@ describe('deployment machine (model-based)', () => {
         expect(counts.queued + counts.skipped).to.equal(s.context.waiting);
         // Once aborted nothing waits to start: queued devices were skipped.
         expect(aborted ? counts.queued : counts.skipped).to.equal(0);
-        expect(counts.downloading + counts.verifying).to.equal(s.context.working);
+        expect(counts.downloading + counts.verifying + counts.installing + counts.restarting).to.equal(s.context.working);
         expect(counts.installed).to.equal(s.context.installed);
-        expect(counts.failed + counts.timed_out).to.equal(s.context.failed);
+        expect(counts.failed + counts.timed_out + counts.rolled_back).to.equal(s.context.failed);
         if (s.value === 'running') expect(real.context.finishedAt).to.equal(null);
         else if (s.value !== 'running') {
           expect(real.context.finishedAt).to.match(/^2024-05-01T10:00:\d\d\.000Z$/);
@@ -139,15 +145,16 @@ describe('deployment machine (model-based)', () => {
         states: { running: check, aborted: check, completed: check, failed: check },
         events: {
           // Alternate the stages a device reports: each moves it to "working".
-          START: () => play(first(['queued', 'skipped']), (deviceId) => ({ type: 'device.progress', deviceId, stage: step % 2 ? 'downloading' : 'staging', at: at() })),
+          START: () => play(first(['queued', 'skipped']), (deviceId) => ({ type: 'device.progress', deviceId, stage: STAGES[step % STAGES.length]!, at: at() })),
           INSTALL_WAITING: () => play(first(['queued', 'skipped']), (deviceId) => ({ type: 'device.result', deviceId, ok: true, at: at() })),
           FAIL_WAITING: () => play(first(['queued', 'skipped']), (deviceId) => ({ type: 'device.timeout', deviceId, at: at() })),
-          INSTALL_WORKING: () => play(first(['downloading', 'verifying']), (deviceId) => ({ type: 'device.result', deviceId, ok: true, at: at() })),
+          INSTALL_WORKING: () => play(first(WORKING), (deviceId) => ({ type: 'device.result', deviceId, ok: true, at: at() })),
           // A failure the device reports, or its command canceled (by hand), alternately: both count as failed.
           FAIL_WORKING: () =>
-            play(first(['downloading', 'verifying']), (deviceId) =>
+            play(first(WORKING), (deviceId) =>
               step % 2 ? { type: 'device.canceled', deviceId, at: at() } : { type: 'device.result', deviceId, ok: false, error: 'E_SHA256: checksum mismatch', at: at() },
             ),
+          ROLL_BACK_WORKING: () => play(first(WORKING), (deviceId) => ({ type: 'device.rolledBack', deviceId, reason: 'crash loop: version 2.0.0 exited 3 times within 60000 ms', at: at() })),
           // With and without a reason, alternately.
           ABORT: () => actor.send({ type: 'deployment.abort', by: 'alice', reason: step % 2 ? null : 'wrong release', at: at() }),
         },
