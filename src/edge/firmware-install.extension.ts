@@ -1,5 +1,6 @@
 import { pruneReleases, readInstallRecord, switchCurrent, writeInstallRecord } from '../../adapters/firmware-install/install-root.js';
 import type { EdgeExtensionFactory } from './extension.js';
+import { FACTORY_LINK } from '../domain/actor-ids.js';
 import { packageVersion } from './reported-status.js';
 
 /**
@@ -14,7 +15,7 @@ import { packageVersion } from './reported-status.js';
  * `rolled_back` and asks to be restarted (into the previous version). A crash loop needs the
  * launcher (the shipped systemd unit runs it).
  */
-export const firmwareInstallExtension: EdgeExtensionFactory = ({ config, bus, logger }) => {
+export const firmwareInstallExtension: EdgeExtensionFactory = ({ config, bus, logger, actor }) => {
   const { root, keepReleases } = config.firmware.install;
   const cleanups: Array<() => void> = [];
 
@@ -53,6 +54,8 @@ export const firmwareInstallExtension: EdgeExtensionFactory = ({ config, bus, lo
       }
       if (!record || record.state !== 'restarting' || record.to !== version) return;
       cleanups.push(bus.subscribe('factory.link', (event) => event.state === 'connected' && confirm(version)));
+      // The link may have been welcomed before the features started (a fast loopback factory).
+      if (actor(FACTORY_LINK)?.getSnapshot().matches({ link: 'connected' })) confirm(version);
       if (!process.env.OKTO_LAUNCHER) {
         const left = Math.max(0, Date.parse(record.startedAt) + record.confirmTimeoutMs - Date.now());
         const timer = setTimeout(() => rollBackMyself(version), left);
