@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import { openFactoryDatabase } from '../../adapters/store/factory/factory-database.js';
 import type { CloudSim } from '../../src/cloud-sim/server.js';
 import { seededRng } from '../../src/domain/seeded-rng.js';
-import { freePort } from '../adapters/scanners/transport-harness.js';
+import { freePort } from '../support/free-port.js';
 import { provision } from '../cloud-sim/sim-harness.js';
 import { getData, startSim, waitForEmptyQueue } from '../support/direct-cloud.js';
 import { FACTORY_TEST_PG_URL } from '../support/factory-db.js';
