@@ -75,6 +75,7 @@ function crashSuite(db: 'sqlite' | 'pg') {
 
     before(async function () {
       this.timeout(STEP_TIMEOUT_MS * 3);
+      console.log(`      ${log[0]}`);
       work = tempDir('okto-factory-crash-');
       sim = await startSim();
       const { deviceToken } = await provision(sim);

@@ -31,8 +31,27 @@ export interface CrashCampaignOptions {
   repeatShare?: number;
   /** Sync requests the cloud has received so far: tells whether a cycle was killed while syncing. */
   cloudSyncRequests?: () => number;
+  /**
+   * Makes the cloud hold the next sync request for `delayMs` (then process it and answer): a kill
+   * while it is held lands mid-sync for sure, with the cloud committing what the dead edge never
+   * heard back about. Cycles chosen by the seed (`midSyncShare`) use it.
+   */
+  holdNextSync?: (delayMs: number) => HeldSync;
+  /** Share of cycles that hold a sync request and kill while it is in flight (default 0.4). */
+  midSyncShare?: number;
   log?: (line: string) => void;
 }
+
+/** A sync request the cloud holds on the campaign's behalf. */
+export interface HeldSync {
+  /** A sync request arrived and is held right now (neither processed nor answered yet). */
+  inFlight(): boolean;
+  /** Stops holding further requests (one already held is processed when its delay ends). */
+  clear(): void;
+}
+
+/** How long the cloud holds a mid-sync cycle's request: longer than any kill delay. */
+const MID_SYNC_HOLD_MS = 2_000;
 
 export interface CycleReport {
   cycle: number;
@@ -47,6 +66,8 @@ export interface CycleReport {
   syncRequests: number | null;
   /** Outbox backlog the edge reported just before scanning started. */
   queueAtStart: number;
+  /** Killed while the cloud held one of its sync requests (in flight, not yet answered). */
+  killedMidSync: boolean;
 }
 
 export interface CodeRecord {
@@ -145,16 +166,20 @@ export class CrashCampaign {
     const [low, high] = this.options.killAfterMs ?? DEFAULT_KILL_AFTER;
     const killAfterMs = Math.round(low + this.rng() * (high - low));
     const seed = Math.floor(this.rng() * 2 ** 32);
+    const midSync = this.options.holdNextSync !== undefined && this.rng() < (this.options.midSyncShare ?? 0.4);
     this.unknownList = null;
 
     const syncBefore = this.options.cloudSyncRequests?.() ?? null;
     const edge = await this.start();
     let syncRequests: number | null = null;
     let queueAtStart = 0;
+    let held: HeldSync | null = null;
+    let killedMidSync = false;
     try {
       await edge.waitProvisioned();
       queueAtStart = (await edge.data('GET', '/api/v1/sync/status')).queueSize;
       const scannerPort = await edge.scannerPort();
+      if (midSync) held = this.options.holdNextSync!(MID_SYNC_HOLD_MS);
       const session = await scanUntilKilled({
         scannerPort,
         window: this.options.window ?? 64,
@@ -163,6 +188,7 @@ export class CrashCampaign {
         pickRepeat: (session) => this.pickRepeat(session),
         whenEdgeConnected: () => edge.waitScannerConnected(),
         kill: async () => {
+          killedMidSync = held?.inFlight() ?? false;
           await edge.kill9();
           if (syncBefore !== null) syncRequests = this.options.cloudSyncRequests!() - syncBefore;
         },
@@ -170,16 +196,17 @@ export class CrashCampaign {
       this.strayReplies.push(...session.strayReplies);
 
       const { ok, ng, repeats } = this.record(cycle, session.frames);
-      const report: CycleReport = { cycle, killAfterMs, frames: session.frames.length, ok, ng, unanswered: session.unanswered, repeats, syncRequests, queueAtStart };
+      const report: CycleReport = { cycle, killAfterMs, frames: session.frames.length, ok, ng, unanswered: session.unanswered, repeats, syncRequests, queueAtStart, killedMidSync };
       this.cycles.push(report);
       this.log(
         `cycle ${cycle}: killed after ${killAfterMs} ms: ${report.frames} frames (${repeats} repeats), ${ok} OK, ${ng} NG, ${report.unanswered} unanswered; ` +
-          `backlog at start ${queueAtStart}, ${syncRequests ?? '?'} sync requests while up`,
+          `backlog at start ${queueAtStart}, ${syncRequests ?? '?'} sync requests while up${killedMidSync ? ', killed mid-sync (a request held by the cloud)' : midSync ? ', meant to die mid-sync but no request was in flight' : ''}`,
       );
       return report;
     } catch (error) {
       throw new Error(`crash cycle ${cycle} failed: ${(error as Error).message}\n--- edge log tail ---\n${logTail(this.logFile)}`);
     } finally {
+      held?.clear();
       await edge.kill9();
     }
   }
