@@ -6,6 +6,7 @@ import { seededRng } from '../../../src/line-sim/frame-source.js';
 import { readEdgeDatabase, type EdgeDiskState } from './edge-db.js';
 import { ChildReaper, EdgeProcess, logTail, writeCrashEdgeConfig } from './edge-process.js';
 import { pollUntil } from './http-json.js';
+import { waitFor } from '../../support/wait-for.js';
 import { scanUntilKilled, type SentFrame } from './scan-session.js';
 
 /**
@@ -37,7 +38,7 @@ export interface CrashCampaignOptions {
    * heard back about. Cycles chosen by the seed (`midSyncShare`) use it.
    */
   holdNextSync?: (delayMs: number) => HeldSync;
-  /** Share of cycles that hold a sync request and kill while it is in flight (default 0.4). */
+  /** Share of cycles (spread evenly) that hold a sync request and kill while it is in flight (default 0.4). */
   midSyncShare?: number;
   log?: (line: string) => void;
 }
@@ -50,8 +51,9 @@ export interface HeldSync {
   clear(): void;
 }
 
-/** How long the cloud holds a mid-sync cycle's request: longer than any kill delay. */
-const MID_SYNC_HOLD_MS = 2_000;
+/** How long the cloud holds a mid-sync cycle's request, and how long the kill waits for one to arrive. */
+const MID_SYNC_HOLD_MS = 3_000;
+const MID_SYNC_WAIT_MS = 3_000;
 
 export interface CycleReport {
   cycle: number;
@@ -166,7 +168,9 @@ export class CrashCampaign {
     const [low, high] = this.options.killAfterMs ?? DEFAULT_KILL_AFTER;
     const killAfterMs = Math.round(low + this.rng() * (high - low));
     const seed = Math.floor(this.rng() * 2 ** 32);
-    const midSync = this.options.holdNextSync !== undefined && this.rng() < (this.options.midSyncShare ?? 0.4);
+    // Spread evenly (not drawn): the share is a promise the test checks, whatever the seed.
+    const share = this.options.midSyncShare ?? 0.4;
+    const midSync = this.options.holdNextSync !== undefined && Math.floor(cycle * share) > Math.floor((cycle - 1) * share);
     this.unknownList = null;
 
     const syncBefore = this.options.cloudSyncRequests?.() ?? null;
@@ -188,6 +192,8 @@ export class CrashCampaign {
         pickRepeat: (session) => this.pickRepeat(session),
         whenEdgeConnected: () => edge.waitScannerConnected(),
         kill: async () => {
+          // A mid-sync cycle dies with a request held at the cloud: give the edge a moment to send one.
+          if (held) await waitFor(() => held!.inFlight(), MID_SYNC_WAIT_MS, 'a sync request held at the cloud').catch(() => undefined);
           killedMidSync = held?.inFlight() ?? false;
           await edge.kill9();
           if (syncBefore !== null) syncRequests = this.options.cloudSyncRequests!() - syncBefore;
