@@ -20,7 +20,7 @@ clean_in_a_row=0
 for run in $(seq "$RUNS"); do
   log="$LOGS/run-$run.log"
   started=$(date +%s)
-  npx mocha 'test/**/*.test.ts' --reporter dot --no-color >"$log" 2>&1
+  npm test -- --reporter dot --no-color >"$log" 2>&1
   rc=$?
   summary=$(grep -E '^[[:space:]]*[0-9]+ (passing|failing|pending)' "$log" | tr -s ' ' | tr '\n' ' ')
   echo "run $run: exit $rc in $(( $(date +%s) - started )) s —$summary"

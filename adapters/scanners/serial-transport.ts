@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { SerialPort } from 'serialport';
 import { fromCallback } from 'xstate';
 import { FrameDecoder } from './frame-decoder.js';
@@ -23,6 +24,14 @@ export interface SerialScannerConfig {
   trigger?: string;
   queryTimeoutMs?: number;
 }
+
+/**
+ * How often an open port checks that its device file is still there. When the other end of a tty
+ * goes away the kernel usually wakes the pending read (EIO) and serialport closes the port — but
+ * not always: a port that is only read from can sit open on a vanished device indefinitely (seen
+ * with socat ptys: about one unplug in six). An unplugged USB reader removes its /dev node too.
+ */
+const PRESENCE_CHECK_MS = 500;
 
 export const serialScannerTransport = fromCallback<TransportCommand, SerialScannerConfig, TransportEvent>(({ input, sendBack, receive }) => {
   let done = false;
@@ -59,7 +68,9 @@ export const serialScannerTransport = fromCallback<TransportCommand, SerialScann
   port.on('error', (err: Error) => {
     lastError = err.message;
   });
+  let presence: NodeJS.Timeout | undefined;
   port.on('close', (err: (Error & { disconnected?: boolean }) | null) => {
+    clearInterval(presence);
     if (!opened) return;
     for (const frame of decoder.flush()) send({ type: 'transport.frame', frame });
     fail(err?.message ?? lastError ?? `${input.path} closed`);
@@ -70,6 +81,13 @@ export const serialScannerTransport = fromCallback<TransportCommand, SerialScann
       return;
     }
     opened = true;
+    presence = setInterval(() => {
+      fs.stat(input.path, (error) => {
+        if (!error || !port.isOpen) return;
+        lastError = `${input.path} is gone (device unplugged)`;
+        port.close(() => undefined);
+      });
+    }, PRESENCE_CHECK_MS);
     send({ type: 'transport.connected', peer: input.path });
   });
 
@@ -87,6 +105,7 @@ export const serialScannerTransport = fromCallback<TransportCommand, SerialScann
   });
   return () => {
     done = true;
+    clearInterval(presence);
     queries.dispose();
     if (port.isOpen) port.close(() => undefined);
     else port.once('open', () => port.close(() => undefined));

@@ -29,16 +29,17 @@ async function main(): Promise<void> {
   const sim = await startCloudSim({ port, host, logger }).catch((error: unknown) => {
     throw portError('okto-cloud-sim', port, host, error);
   });
+  // Signals are handled before the line that tells a supervisor (or a test) we are up.
+  onShutdownSignals(async () => {
+    await sim.close();
+    logger.info('stopped cleanly');
+  }, logger);
   logger.info({ port: sim.port, host: config.host, url: sim.url }, `okto-cloud-sim listening on ${sim.url}`);
   // Demo credentials of a simulator, printed on purpose so a demo can be followed from the log.
   logger.info({ email: DEMO_EMAIL }, `cloud demo credentials: ${DEMO_EMAIL} / ${DEMO_PASSWORD}`);
   if (!['127.0.0.1', 'localhost', '::1'].includes(config.host)) {
     logger.warn({ host: config.host }, 'the unauthenticated admin API (/admin) is reachable by anyone who can reach this address');
   }
-  onShutdownSignals(async () => {
-    await sim.close();
-    logger.info('stopped cleanly');
-  }, logger);
 }
 
 main().catch(failedToStart('okto-cloud-sim'));

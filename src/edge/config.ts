@@ -327,7 +327,7 @@ export const EDGE_USAGE = `Usage: okto-edge [options]
   --version          print the version and exit
   -h, --help         this text
 Other environment: EDGE_JWT_SECRET, EDGE_ADMIN_PASSWORD, EDGE_MANAGER_PASSWORD, EDGE_OPERATOR_PASSWORD,
-EDGE_METRICS_TOKEN.`;
+EDGE_METRICS_TOKEN, EDGE_SCRYPT_LOG_N (auth.scryptLogN: lower only for tests).`;
 
 export function loadEdgeConfig(argv: string[], env: NodeJS.ProcessEnv, cwd = process.cwd()): EdgeConfig | 'help' {
   let flags;
@@ -380,6 +380,7 @@ export function loadEdgeConfig(argv: string[], env: NodeJS.ProcessEnv, cwd = pro
   put(fromEnv, 'auth.adminPassword', env.EDGE_ADMIN_PASSWORD);
   put(fromEnv, 'auth.managerPassword', env.EDGE_MANAGER_PASSWORD);
   put(fromEnv, 'auth.operatorPassword', env.EDGE_OPERATOR_PASSWORD);
+  put(fromEnv, 'auth.scryptLogN', asNumber('EDGE_SCRYPT_LOG_N', env.EDGE_SCRYPT_LOG_N));
   put(fromEnv, 'ups.password', env.EDGE_UPS_PASSWORD || undefined);
   put(fromEnv, 'hardware.allowedHosts', env.EDGE_HARDWARE_ALLOWED_HOSTS ? env.EDGE_HARDWARE_ALLOWED_HOSTS.split(',').map((range) => range.trim()).filter(Boolean) : undefined);
   put(fromEnv, 'log.level', env.LOG_LEVEL);

@@ -65,10 +65,6 @@ async function main() {
     throw portError(SERVICE, config.server.port, config.server.host, error);
   });
   const removePidFile = writePidFile(pidFileOf(SERVICE, config.dataDir));
-  logger.info(
-    { port: edge.port, host: config.server.host, dataDir: config.dataDir, industry: config.line.industry, mockMode: config.mockMode, configFile: config.configFile },
-    `okto-edge listening on ${config.server.host}:${edge.port}`,
-  );
   const stop = async () => {
     await edge.stop();
     removePidFile();
@@ -107,6 +103,11 @@ async function main() {
     await stop();
     logger.info('stopped cleanly');
   }, logger);
+  // Logged only once SIGTERM is handled: whoever reads this line (a supervisor, a test) may stop us at once.
+  logger.info(
+    { port: edge.port, host: config.server.host, dataDir: config.dataDir, industry: config.line.industry, mockMode: config.mockMode, configFile: config.configFile },
+    `okto-edge listening on ${config.server.host}:${edge.port}`,
+  );
 }
 
 main().catch(failedToStart(SERVICE));

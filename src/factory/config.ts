@@ -145,7 +145,8 @@ export const FACTORY_USAGE = `Usage: okto-factory [options]
   --version            print the version and exit
   -h, --help           this text
 Other environment: FACTORY_CLOUD_DEVICE_TOKEN, FACTORY_JWT_SECRET, FACTORY_ADMIN_PASSWORD,
-FACTORY_MANAGER_PASSWORD, FACTORY_OPERATOR_PASSWORD, FACTORY_METRICS_TOKEN.`;
+FACTORY_MANAGER_PASSWORD, FACTORY_OPERATOR_PASSWORD, FACTORY_METRICS_TOKEN,
+FACTORY_SCRYPT_LOG_N (auth.scryptLogN: lower only for tests).`;
 
 export function loadFactoryConfig(argv: string[], env: NodeJS.ProcessEnv, cwd = process.cwd()): FactoryConfig | 'help' {
   let flags;
@@ -191,6 +192,7 @@ export function loadFactoryConfig(argv: string[], env: NodeJS.ProcessEnv, cwd = 
   put(fromEnv, 'auth.adminPassword', env.FACTORY_ADMIN_PASSWORD);
   put(fromEnv, 'auth.managerPassword', env.FACTORY_MANAGER_PASSWORD);
   put(fromEnv, 'auth.operatorPassword', env.FACTORY_OPERATOR_PASSWORD);
+  put(fromEnv, 'auth.scryptLogN', asNumber('FACTORY_SCRYPT_LOG_N', env.FACTORY_SCRYPT_LOG_N));
   put(fromEnv, 'log.level', env.LOG_LEVEL);
   put(fromEnv, 'metrics.token', env.FACTORY_METRICS_TOKEN || undefined);
   put(fromEnv, 'inspect', asBoolean('FACTORY_INSPECT', env.FACTORY_INSPECT));

@@ -56,16 +56,17 @@ async function main() {
     throw portError(SERVICE, config.server.port, config.server.host, error);
   });
   const removePidFile = writePidFile(pidFileOf(SERVICE, config.dataDir));
-  logger.info(
-    { port: factory.port, host: config.server.host, dataDir: config.dataDir, database: config.databaseUrl ? 'postgresql' : 'sqlite', configFile: config.configFile },
-    `okto-factory listening on ${config.server.host}:${factory.port}`,
-  );
   onShutdownSignals(async (signal) => {
     logger.info({ signal }, 'shutting down');
     await factory.stop();
     removePidFile();
     logger.info('stopped cleanly');
   }, logger);
+  // Logged only once SIGTERM is handled: whoever reads this line (a supervisor, a test) may stop us at once.
+  logger.info(
+    { port: factory.port, host: config.server.host, dataDir: config.dataDir, database: config.databaseUrl ? 'postgresql' : 'sqlite', configFile: config.configFile },
+    `okto-factory listening on ${config.server.host}:${factory.port}`,
+  );
 }
 
 main().catch(failedToStart(SERVICE));

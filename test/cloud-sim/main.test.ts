@@ -27,7 +27,7 @@ function run(args: string[], env: NodeJS.ProcessEnv = {}) {
       .map((l) => JSON.parse(l) as Record<string, unknown>);
   /** The first JSON log line matching `pred`, polling stdout until it appears. */
   const logLine = async (pred: (l: Record<string, unknown>) => boolean) => {
-    const deadline = Date.now() + 15_000;
+    const deadline = Date.now() + 60_000;
     for (;;) {
       const found = lines().find(pred);
       if (found) return found;
@@ -38,7 +38,10 @@ function run(args: string[], env: NodeJS.ProcessEnv = {}) {
   return { child, exited, logLine, stdout: () => out, stderr: () => err };
 }
 
-describe('okto-cloud-sim CLI', () => {
+describe('okto-cloud-sim CLI', function () {
+  // Each case starts real processes that load the TypeScript sources with tsx: seconds each, and
+  // many more on a loaded machine (as the other CLI suites allow for).
+  this.timeout(90_000);
   const children: ChildProcess[] = [];
   afterEach(() => {
     for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');

@@ -5,6 +5,7 @@ import { codes } from '../support/edge-fixtures.js';
 import { startTestEdge, type TestEdge } from '../support/edge-harness.js';
 import { type FakeFactory, startFakeFactory } from '../support/fake-factory.js';
 import { waitFor } from '../support/wait-for.js';
+import { pendingWorkOf } from '../support/scheduled-events.js';
 
 const TOKEN = 'factory-device-token-0123456789';
 
@@ -135,7 +136,8 @@ describe('edge in VIA_LOCAL_SERVER mode with a factory server', function () {
     factory.channels[0]!.socket.close(1012, 'restarting');
     await waitFor(() => t!.edge.system.factoryLink()!.getSnapshot().value === 'unauthorized', 10_000, 'the link unauthorized');
     const channels = factory.channels.length;
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Nothing will dial again: the link holds no retry timer and runs no channel.
+    expect(pendingWorkOf(t.edge.system.factoryLink()!)).to.deep.equal({ scheduled: [], children: [] });
     expect(factory.channels.length).to.equal(channels);
     expect(factory.requests.length).to.equal(sent);
   });

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { startCloudSim, type CloudSim } from '../../src/cloud-sim/server.js';
 import { silentLogger } from '../../src/runtime/logger.js';
 import { tempDir } from '../support/temp-dir.js';
-import { CrashCampaign } from './support/crash-campaign.js';
+import { CrashCampaign, type HeldSync } from './support/crash-campaign.js';
 import { checkNothingLost, type NothingLostFindings } from './support/nothing-lost.js';
 
 /**
@@ -15,6 +15,22 @@ import { checkNothingLost, type NothingLostFindings } from './support/nothing-lo
  */
 const CYCLES = 20;
 const SEED = Number(process.env.CRASH_SEED ?? Date.now() % 2 ** 31);
+
+/** The cloud holds the next sync request for delayMs: in flight from its arrival until then. */
+function holdNextSync(cloud: CloudSim, delayMs: number): HeldSync {
+  let takenAt: number | null = null;
+  const unsubscribe = cloud.faults.subscribe((mode, previous) => {
+    if (mode === 'none' && previous === 'delay') takenAt ??= Date.now(); // the request took the one-shot fault
+  });
+  cloud.faults.set({ mode: 'delay', delayMs, remaining: 1, paths: ['/device/sync'] });
+  return {
+    inFlight: () => takenAt !== null && Date.now() - takenAt < delayMs - 100,
+    clear: () => {
+      unsubscribe();
+      if (takenAt === null) cloud.faults.clear();
+    },
+  };
+}
 
 describe('reliability: kill -9 while scanning and syncing', function () {
   let work: ReturnType<typeof tempDir> | undefined;
@@ -31,6 +47,7 @@ describe('reliability: kill -9 while scanning and syncing', function () {
 
   before(async function () {
     this.timeout(180_000);
+    console.log(`      ${log[0]}`);
     work = tempDir('okto-crash-');
     sim = await startCloudSim({ port: 0, host: '127.0.0.1', logger: silentLogger });
     const cloud = sim;
@@ -39,6 +56,7 @@ describe('reliability: kill -9 while scanning and syncing', function () {
       workDir: work.dir,
       seed: SEED,
       cloudSyncRequests: () => cloud.store.syncRequests,
+      holdNextSync: (delayMs) => holdNextSync(cloud, delayMs),
       log: (line) => {
         log.push(line);
         if (process.env.RELIABILITY_VERBOSE) console.log(`      ${line}`);
@@ -77,6 +95,7 @@ describe('reliability: kill -9 while scanning and syncing', function () {
     expect(cycles.reduce((n, c) => n + c.repeats, 0), 'repeated codes sent').to.be.greaterThan(0);
     expect(cycles.filter((c) => c.unanswered > 0).length, 'cycles killed with frames unanswered').to.be.at.least(CYCLES / 4);
     expect(cycles.filter((c) => (c.syncRequests ?? 0) > 0).length, 'cycles killed after syncing had started').to.be.greaterThan(0);
+    expect(cycles.filter((c) => c.killedMidSync).length, 'cycles killed with a sync request in flight').to.be.at.least(CYCLES / 4);
 
     findings = checkNothingLost({ codes: campaign!.codes, anomalies: campaign!.anomalies, disk: await campaign!.readDisk(), cloud: sim!.store.ledger });
   });

@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import { openFactoryDatabase } from '../../adapters/store/factory/factory-database.js';
 import type { CloudSim } from '../../src/cloud-sim/server.js';
 import { seededRng } from '../../src/domain/seeded-rng.js';
-import { freePort } from '../adapters/scanners/transport-harness.js';
+import { freePort } from '../support/free-port.js';
 import { provision } from '../cloud-sim/sim-harness.js';
 import { getData, startSim, waitForEmptyQueue } from '../support/direct-cloud.js';
 import { FACTORY_TEST_PG_URL } from '../support/factory-db.js';
@@ -75,6 +75,7 @@ function crashSuite(db: 'sqlite' | 'pg') {
 
     before(async function () {
       this.timeout(STEP_TIMEOUT_MS * 3);
+      console.log(`      ${log[0]}`);
       work = tempDir('okto-factory-crash-');
       sim = await startSim();
       const { deviceToken } = await provision(sim);

@@ -8,6 +8,7 @@ import { createActor, emit, sendTo, setup, type AnyActorRef } from 'xstate';
 import { ask } from '../../src/runtime/ask.js';
 import { createInspection, type Inspection } from '../../src/runtime/inspection.js';
 import { captureLogger } from './log-capture.js';
+import { waitFor } from '../support/wait-for.js';
 
 const child = setup({}).createMachine({ initial: 'idle', states: { idle: { on: { GO: 'busy' } }, busy: {} } });
 const root = setup({
@@ -28,10 +29,7 @@ const root = setup({
   },
 });
 
-const until = async (cond: () => boolean, what: string) => {
-  for (let i = 0; i < 200 && !cond(); i++) await new Promise((r) => setTimeout(r, 10));
-  if (!cond()) throw new Error(`timed out waiting for ${what}`);
-};
+const until = (cond: () => boolean, what: string) => waitFor(cond, 2000, what);
 
 describe('createInspection', () => {
   let dir: string;

@@ -11,13 +11,17 @@ export interface Run {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** The test runner's environment without anything that configures a service. */
+/**
+ * The test runner's environment without anything that configures a service. Password hashes at
+ * the lowest scrypt cost (as in the in-process harnesses): at OWASP's cost every start and login of
+ * a spawned service costs seconds of CPU; a test about the cost itself sets its own value.
+ */
 function cleanEnv(extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) {
     if (!/^(EDGE_|FACTORY_|OKTO_|LOG_LEVEL$)/.test(key)) env[key] = value;
   }
-  return { ...env, LOG_LEVEL: 'info', ...extra };
+  return { ...env, LOG_LEVEL: 'info', EDGE_SCRYPT_LOG_N: '10', FACTORY_SCRYPT_LOG_N: '10', ...extra };
 }
 
 /** Starts a service's bin (tsx-registered) as a child process and follows its JSON log lines. */

@@ -3,6 +3,7 @@ import { createCloudClient, type CloudClient, type CloudErrorKind } from '../../
 import type { CloudSim } from '../../../src/cloud-sim/server.js';
 import { bottleItems, milkCodes, provision, raw, startTestSim } from '../../cloud-sim/sim-harness.js';
 import { cloudErrorOf } from './cloud-error-of.js';
+import { waitFor } from '../../support/wait-for.js';
 
 /** Every fault the simulator can inject, observed the way the edge sees it: through the client. */
 describe('cloud client under injected faults', () => {
@@ -121,10 +122,4 @@ describe('cloud client under injected faults', () => {
   });
 });
 
-async function waitUntil(condition: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+const waitUntil = (condition: () => Promise<boolean>) => waitFor(condition, 10_000, 'the cloud to answer', { intervalMs: 20 });

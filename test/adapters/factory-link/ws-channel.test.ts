@@ -7,6 +7,7 @@ import { deviceChannelUrl, wsDeviceChannel, type WsChannelConfig } from '../../.
 import { CHANNEL_CLOSE_UNAUTHORIZED, type FactoryLinkEmitted, factoryLinkMachine, factoryLinkState } from '../../../machines/edge/factory-link.machine.js';
 import { type ChannelMessage, channelMessage, decodeChannelMessage, encodeChannelMessage } from '../../../src/domain/device-channel.js';
 import { waitFor } from '../../support/wait-for.js';
+import { pendingWorkOf } from '../../support/scheduled-events.js';
 
 const TOKEN = 'device-token-abcdefgh';
 
@@ -158,8 +159,8 @@ describe('ws device channel (factory link against a ws server)', function () {
       state: 'unauthorized',
       reason: `factory server at ${factory.url} closed the channel: unauthorized device token (close 4401)`,
     });
-    // Several backoff periods' worth: nothing dials again.
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Nothing will dial again: no retry timer is scheduled and no channel runs.
+    expect(pendingWorkOf(link.actor)).to.deep.equal({ scheduled: [], children: [] });
     expect(factory.connections).to.have.length(1);
     expect(link.state()).to.equal('unauthorized');
 

@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import { decodeRegisters, encodeRegisters, parseModbusAddress } from '../../../adapters/plcs/modbus-address.js';
 import { createModbusDriver, PlcRequestError } from '../../../adapters/plcs/modbus-driver.js';
-import { freePort, type ModbusSimulator, startModbusSimulator } from '../../../adapters/plcs/modbus-simulator.js';
+import { type ModbusSimulator, startModbusSimulator } from '../../../adapters/plcs/modbus-simulator.js';
+import { freePort } from '../../support/free-port.js';
 import type { PlcDriver } from '../../../adapters/plcs/plc-driver.js';
 import { waitFor } from '../../support/wait-for.js';
 

@@ -4,7 +4,7 @@ import net from 'node:net';
 import { promisify } from 'node:util';
 import { expect } from 'chai';
 import { createModbusDriver } from '../../../adapters/plcs/modbus-driver.js';
-import { freePort } from '../../../adapters/plcs/modbus-simulator.js';
+import { freePort } from '../../support/free-port.js';
 import type { PlcDriver } from '../../../adapters/plcs/plc-driver.js';
 import { waitFor } from '../../support/wait-for.js';
 import { peerMissing } from '../../support/peers.js';

@@ -1,10 +1,10 @@
-import net from 'node:net';
 import path from 'node:path';
 import { expect } from 'chai';
 import { resolveNodeId } from 'node-opcua';
 import { opcUaAddressProblem } from '../../../adapters/plcs/opcua-driver-entry.js';
 import { OpcUaDriver, type OpcUaDriverConfig } from '../../../adapters/plcs/opcua-driver.js';
 import { OpcUaPlcSimulator } from '../../../adapters/plcs/opcua-simulator.js';
+import { freePort } from '../../support/free-port.js';
 import { tempDir } from '../../support/temp-dir.js';
 import { waitFor } from '../../support/wait-for.js';
 
@@ -181,13 +181,3 @@ async function expectRejection(promise: Promise<unknown>, pattern: RegExp): Prom
   expect.fail(`expected a rejection matching ${pattern}`);
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}

@@ -9,7 +9,7 @@ import { type ModbusScannerSimulator, startModbusScannerSimulator } from '../../
 import { type ModbusScannerConfig, modbusScannerTransport, registersToBytes, stringToRegisters } from '../../../adapters/scanners/modbus-scanner-transport.js';
 import { waitFor } from '../../support/wait-for.js';
 import { startTransport } from './callback-harness.js';
-import { freePort } from './transport-harness.js';
+import { freePort } from '../../support/free-port.js';
 import { skipForMissingPeer } from '../../support/peers.js';
 
 const GS = '\u001d';

@@ -130,14 +130,7 @@ export async function startFakeScanner(port = 0): Promise<{
   };
 }
 
-/** A port nobody listens on (bound then released). */
-export async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
+export { freePort } from '../../support/free-port.js';
 
 export function connectClient(port: number, localAddress?: string): Promise<net.Socket> {
   return new Promise((resolve, reject) => {

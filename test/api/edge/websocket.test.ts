@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { edgeSecret, expectData, expiredToken, signToken } from '../../support/api-expect.js';
 import { startTestEdge, type TestEdge } from '../../support/edge-harness.js';
 import { codes, createBottles, SPEC_EXAMPLE_CODE } from '../../support/edge-fixtures.js';
+import { waitFor } from '../../support/wait-for.js';
 import { openWs, refusalStatus, type TestWsClient } from '../../support/ws-client.js';
 
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
@@ -136,11 +137,3 @@ describe('edge API: WebSocket /ws', () => {
     });
   });
 });
-
-async function waitFor(condition: () => boolean, timeoutMs = 2_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}

@@ -29,8 +29,8 @@ describe('edge journal: real events and a large export', function () {
       const down = await waitFor(async () => (await entries()).find((e) => e.messageKey === 'scanner.disconnected'), 5000, 'the disconnect to be journaled');
       expect(down).to.include({ severity: 'warning', category: 'scanner', source: 'scanner.tcp-1', user: null });
       expect(down.message).to.match(/^Сканер tcp-1 отключён: /);
-      // Retries while it is away are not journaled one by one.
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      // Retries while it is away are not journaled one by one: three of them, still one entry.
+      await waitFor(() => (edge.edge.system.scanner('tcp-1')?.getSnapshot().context.attempt ?? 0) >= 3, 5000, 'three reconnect attempts');
       expect((await entries()).filter((e) => e.messageKey === 'scanner.disconnected')).to.have.length(1);
     } finally {
       await sim.stop().catch(() => undefined);

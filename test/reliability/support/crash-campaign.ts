@@ -6,6 +6,7 @@ import { seededRng } from '../../../src/line-sim/frame-source.js';
 import { readEdgeDatabase, type EdgeDiskState } from './edge-db.js';
 import { ChildReaper, EdgeProcess, logTail, writeCrashEdgeConfig } from './edge-process.js';
 import { pollUntil } from './http-json.js';
+import { waitFor } from '../../support/wait-for.js';
 import { scanUntilKilled, type SentFrame } from './scan-session.js';
 
 /**
@@ -31,8 +32,28 @@ export interface CrashCampaignOptions {
   repeatShare?: number;
   /** Sync requests the cloud has received so far: tells whether a cycle was killed while syncing. */
   cloudSyncRequests?: () => number;
+  /**
+   * Makes the cloud hold the next sync request for `delayMs` (then process it and answer): a kill
+   * while it is held lands mid-sync for sure, with the cloud committing what the dead edge never
+   * heard back about. Cycles chosen by the seed (`midSyncShare`) use it.
+   */
+  holdNextSync?: (delayMs: number) => HeldSync;
+  /** Share of cycles (spread evenly) that hold a sync request and kill while it is in flight (default 0.4). */
+  midSyncShare?: number;
   log?: (line: string) => void;
 }
+
+/** A sync request the cloud holds on the campaign's behalf. */
+export interface HeldSync {
+  /** A sync request arrived and is held right now (neither processed nor answered yet). */
+  inFlight(): boolean;
+  /** Stops holding further requests (one already held is processed when its delay ends). */
+  clear(): void;
+}
+
+/** How long the cloud holds a mid-sync cycle's request, and how long the kill waits for one to arrive. */
+const MID_SYNC_HOLD_MS = 3_000;
+const MID_SYNC_WAIT_MS = 3_000;
 
 export interface CycleReport {
   cycle: number;
@@ -47,6 +68,8 @@ export interface CycleReport {
   syncRequests: number | null;
   /** Outbox backlog the edge reported just before scanning started. */
   queueAtStart: number;
+  /** Killed while the cloud held one of its sync requests (in flight, not yet answered). */
+  killedMidSync: boolean;
 }
 
 export interface CodeRecord {
@@ -145,16 +168,22 @@ export class CrashCampaign {
     const [low, high] = this.options.killAfterMs ?? DEFAULT_KILL_AFTER;
     const killAfterMs = Math.round(low + this.rng() * (high - low));
     const seed = Math.floor(this.rng() * 2 ** 32);
+    // Spread evenly (not drawn): the share is a promise the test checks, whatever the seed.
+    const share = this.options.midSyncShare ?? 0.4;
+    const midSync = this.options.holdNextSync !== undefined && Math.floor(cycle * share) > Math.floor((cycle - 1) * share);
     this.unknownList = null;
 
     const syncBefore = this.options.cloudSyncRequests?.() ?? null;
     const edge = await this.start();
     let syncRequests: number | null = null;
     let queueAtStart = 0;
+    let held: HeldSync | null = null;
+    let killedMidSync = false;
     try {
       await edge.waitProvisioned();
       queueAtStart = (await edge.data('GET', '/api/v1/sync/status')).queueSize;
       const scannerPort = await edge.scannerPort();
+      if (midSync) held = this.options.holdNextSync!(MID_SYNC_HOLD_MS);
       const session = await scanUntilKilled({
         scannerPort,
         window: this.options.window ?? 64,
@@ -163,6 +192,9 @@ export class CrashCampaign {
         pickRepeat: (session) => this.pickRepeat(session),
         whenEdgeConnected: () => edge.waitScannerConnected(),
         kill: async () => {
+          // A mid-sync cycle dies with a request held at the cloud: give the edge a moment to send one.
+          if (held) await waitFor(() => held!.inFlight(), MID_SYNC_WAIT_MS, 'a sync request held at the cloud').catch(() => undefined);
+          killedMidSync = held?.inFlight() ?? false;
           await edge.kill9();
           if (syncBefore !== null) syncRequests = this.options.cloudSyncRequests!() - syncBefore;
         },
@@ -170,16 +202,17 @@ export class CrashCampaign {
       this.strayReplies.push(...session.strayReplies);
 
       const { ok, ng, repeats } = this.record(cycle, session.frames);
-      const report: CycleReport = { cycle, killAfterMs, frames: session.frames.length, ok, ng, unanswered: session.unanswered, repeats, syncRequests, queueAtStart };
+      const report: CycleReport = { cycle, killAfterMs, frames: session.frames.length, ok, ng, unanswered: session.unanswered, repeats, syncRequests, queueAtStart, killedMidSync };
       this.cycles.push(report);
       this.log(
         `cycle ${cycle}: killed after ${killAfterMs} ms: ${report.frames} frames (${repeats} repeats), ${ok} OK, ${ng} NG, ${report.unanswered} unanswered; ` +
-          `backlog at start ${queueAtStart}, ${syncRequests ?? '?'} sync requests while up`,
+          `backlog at start ${queueAtStart}, ${syncRequests ?? '?'} sync requests while up${killedMidSync ? ', killed mid-sync (a request held by the cloud)' : midSync ? ', meant to die mid-sync but no request was in flight' : ''}`,
       );
       return report;
     } catch (error) {
       throw new Error(`crash cycle ${cycle} failed: ${(error as Error).message}\n--- edge log tail ---\n${logTail(this.logFile)}`);
     } finally {
+      held?.clear();
       await edge.kill9();
     }
   }

@@ -1,3 +1,4 @@
+import { waitFor } from '../../support/wait-for.js';
 /** A JSON call to a service under test: status and parsed body, never a thrown HTTP error. */
 export interface JsonResponse {
   status: number;
@@ -38,18 +39,7 @@ export async function dataOf<T = any>(baseUrl: string, method: string, path: str
   return res.body.data as T;
 }
 
-/** Polls until `probe` gives something truthy; names what it waited for when it gives up. */
-export async function pollUntil<T>(probe: () => Promise<T> | T, timeoutMs: number, what: string, intervalMs = 25): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      last = await probe();
-      if (last) return last as NonNullable<T>;
-    } catch (error) {
-      last = error instanceof Error ? error.message : error;
-    }
-    if (Date.now() >= deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last: ${JSON.stringify(last)?.slice(0, 500)}`);
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
-  }
+/** The suite's polling helper for processes that may not answer yet: a probe that throws is "not yet". */
+export function pollUntil<T>(probe: () => Promise<T> | T, timeoutMs: number, what: string, intervalMs = 25): Promise<NonNullable<T>> {
+  return waitFor(probe, timeoutMs, what, { intervalMs, retryErrors: true });
 }
