@@ -40,6 +40,7 @@ export async function startEdge(config: EdgeConfig, baseLogger: Logger, options:
     handlers: createCommandHandlers({ system, logRing, setLogLevel: tee.setLevel, restart: restartService }),
     logger: system.logger,
   });
+  for (const message of system.takeEarlyCommands()) commands.receive(message);
 
   return {
     system,

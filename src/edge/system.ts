@@ -1,3 +1,4 @@
+import type { ChannelMessage } from '../domain/device-channel.js';
 import path from 'node:path';
 import { type AnyActorRef } from 'xstate';
 import { createCloudClient } from '../../adapters/cloud/cloud-client.js';
@@ -120,6 +121,11 @@ export async function startEdgeSystem(config: EdgeConfig, logger: Logger, option
     pending: async () => (await outbox.status()).queueSize,
   });
 
+  // The factory sends queued commands as soon as the link is welcomed, which can be before
+  // src/edge/edge.ts has its command executor: they are held here until it takes them.
+  const heldCommands: Array<ChannelMessage<'command'>> = [];
+  const stopHolding = bus.subscribe('factory.command', (event) => heldCommands.push(event.message));
+
   const inspection = createInspection({ traceFile: config.trace, inspectServer: config.inspect, logger });
   tree = await createEdgeActorTree({
     logic: edgeActorLogic({
@@ -187,6 +193,11 @@ export async function startEdgeSystem(config: EdgeConfig, logger: Logger, option
     config,
     logger,
     bus,
+    /** Commands that arrived before the executor subscribed; once taken, no more are held. */
+    takeEarlyCommands(): Array<ChannelMessage<'command'>> {
+      stopHolding();
+      return heldCommands.splice(0);
+    },
     /** The root actor of the tree running now (a new one after restartActors). */
     get root() {
       return actorTree.current;
