@@ -25,7 +25,7 @@ function withSeed(seed: number, error: unknown): Error {
 export function assertProperty<Ts>(property: fc.IProperty<Ts>, params: fc.Parameters<Ts> = {}): void {
   const seed = fcSeed();
   try {
-    fc.assert(property, { ...params, seed });
+    fc.assert(property, { includeErrorInReport: true, ...params, seed });
   } catch (error) {
     throw withSeed(seed, error);
   }
@@ -35,7 +35,7 @@ export function assertProperty<Ts>(property: fc.IProperty<Ts>, params: fc.Parame
 export async function assertAsyncProperty<Ts>(property: fc.IAsyncProperty<Ts>, params: fc.Parameters<Ts> = {}): Promise<void> {
   const seed = fcSeed();
   try {
-    await fc.assert(property, { ...params, seed });
+    await fc.assert(property, { includeErrorInReport: true, ...params, seed });
   } catch (error) {
     throw withSeed(seed, error);
   }

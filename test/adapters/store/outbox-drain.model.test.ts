@@ -67,7 +67,8 @@ function newDrain(real: Pick<Real, 'store' | 'batchSize' | 'stored' | 'uploads'>
       if (mode === 'fail') throw new Error('ECONNRESET');
       const answered = mode === 'half' ? items.slice(0, Math.ceil(items.length / 2)) : items;
       const results = answered.map((item, i): SyncItemResult => {
-        if (mode === 'refuseFirst' && i === 0) return { id: item.id, status: 'rejected', reason: 'bad GTIN' };
+        // A receiver refuses only what it does not hold: one it stored (an answer lost) is a duplicate.
+        if (mode === 'refuseFirst' && i === 0 && !real.stored.has(item.id)) return { id: item.id, status: 'rejected', reason: 'bad GTIN' };
         const times = real.stored.get(item.id) ?? 0;
         // The receiver is idempotent: a resent item is stored once and answered `duplicate`.
         if (times === 0) real.stored.set(item.id, 1);
@@ -124,6 +125,7 @@ class Drain implements fc.AsyncCommand<Model, Real> {
   check = () => true;
   async run(m: Model, r: Real): Promise<void> {
     r.answer = this.answer;
+    const heldBefore = new Set(r.stored.keys());
     const uploads = r.uploads.length;
     const outcome = await run<DrainOutcome>(r.drain.drain).then(
       (o) => o,
@@ -148,7 +150,7 @@ class Drain implements fc.AsyncCommand<Model, Real> {
     }
     let acked = sent;
     let parked: string[] = [];
-    if (this.answer === 'refuseFirst') {
+    if (this.answer === 'refuseFirst' && !heldBefore.has(`bottle.created:${sent[0]}`)) {
       parked = sent.slice(0, 1);
       acked = sent.slice(1);
     } else if (this.answer === 'half') {
