@@ -1,4 +1,4 @@
-import { type AnyActorRef, type AnyEventObject, createActor, fromCallback, fromPromise, setup } from 'xstate';
+import { type AnyActorRef, type AnyEventObject, createActor, fromCallback, fromPromise, type InspectionEvent, setup } from 'xstate';
 import { type ConnectionContext, type ConnectionInput, type ConnectionReply, connectionMachine } from '../../machines/edge/connection.machine.js';
 import { CONNECTION, PROVISIONING, SYNC_QUEUE } from '../../src/domain/actor-ids.js';
 import type { ConnectionMode, ConnectionRestored } from '../../src/domain/connection-mode.js';
@@ -8,8 +8,11 @@ import { flush } from './controlled-promise.js';
  * The connection actor under a small root, beside stand-ins for the sync queue and the
  * provisioning actor (found by their systemIds, as in the edge): records what it tells them,
  * what it emits and which modes it saved. Storage answers at once unless `saveFails` is set.
+ * `inspect` (e.g. a coverage's `inspect`) sees the whole actor system from its first step.
  */
-export async function startConnectionRig(options: { input?: Partial<ConnectionInput>; restored?: ConnectionRestored | Error } = {}) {
+export async function startConnectionRig(
+  options: { input?: Partial<ConnectionInput>; restored?: ConnectionRestored | Error; inspect?: (event: InspectionEvent) => void } = {},
+) {
   const toQueue: AnyEventObject[] = [];
   const toProvisioning: AnyEventObject[] = [];
   const emitted: AnyEventObject[] = [];
@@ -37,6 +40,7 @@ export async function startConnectionRig(options: { input?: Partial<ConnectionIn
         { src: 'connection', id: 'connection', systemId: CONNECTION, input },
       ],
     }),
+    options.inspect ? { inspect: options.inspect } : {},
   );
   root.start();
   const ref = root.system.get(CONNECTION) as AnyActorRef;
