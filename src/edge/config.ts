@@ -14,7 +14,7 @@ import { printersConfigSchema } from '../../adapters/printers/printers-config.js
 import { upsConfigSchema } from './hardware/ups-config.js';
 import { DEFAULT_PRIVATE_CIDRS, parseCidr } from '../domain/net/cidr.js';
 import { parsePublicKey } from '../auth/firmware-signature.js';
-import { asBoolean, asNumber, ConfigError, type Overrides, parseLayers, put, readYamlFile } from '../runtime/config-layers.js';
+import { ConfigError, envLayer, type EnvSetting, flagLayer, type FlagSetting, type Overrides, parseLayers, readYamlFile } from '../runtime/config-layers.js';
 
 /**
  * Edge configuration: defaults < edge-service.yaml < environment < CLI flags. Every source is
@@ -329,6 +329,50 @@ export const EDGE_USAGE = `Usage: okto-edge [options]
 Other environment: EDGE_JWT_SECRET, EDGE_ADMIN_PASSWORD, EDGE_MANAGER_PASSWORD, EDGE_OPERATOR_PASSWORD,
 EDGE_METRICS_TOKEN, EDGE_SCRYPT_LOG_N (auth.scryptLogN: lower only for tests).`;
 
+/** Every environment variable the service reads and the setting it sets (the usage text lists them). */
+const EDGE_ENV: readonly EnvSetting[] = [
+  ['EDGE_PORT', 'server.port', 'number'],
+  ['EDGE_HOST', 'server.host'],
+  ['EDGE_DATA_DIR', 'dataDir'],
+  ['EDGE_MOCK_MODE', 'mockMode', 'boolean'],
+  ['EDGE_INDUSTRY', 'line.industry'],
+  ['EDGE_LINE_ID', 'line.id'],
+  ['EDGE_DEVICE_ID', 'line.deviceId'],
+  ['EDGE_SYNCHRONOUS', 'storage.synchronous'],
+  ['OKTO_CLOUD_URL', 'cloud.url'],
+  ['EDGE_CONNECTION_MODE', 'connection.mode'],
+  ['FACTORY_URL', 'factory.url', 'textOrUnset'],
+  ['FACTORY_DEVICE_ID', 'factory.deviceId', 'textOrUnset'],
+  ['FACTORY_DEVICE_TOKEN', 'factory.deviceToken', 'textOrUnset'],
+  ['EDGE_JWT_SECRET', 'auth.jwtSecret'],
+  ['EDGE_DEMO_USERS', 'auth.demoUsers', 'boolean'],
+  ['EDGE_ADMIN_PASSWORD', 'auth.adminPassword'],
+  ['EDGE_MANAGER_PASSWORD', 'auth.managerPassword'],
+  ['EDGE_OPERATOR_PASSWORD', 'auth.operatorPassword'],
+  ['EDGE_SCRYPT_LOG_N', 'auth.scryptLogN', 'number'],
+  ['EDGE_UPS_PASSWORD', 'ups.password', 'textOrUnset'],
+  ['EDGE_HARDWARE_ALLOWED_HOSTS', 'hardware.allowedHosts', 'list'],
+  ['LOG_LEVEL', 'log.level'],
+  ['OKTO_INSTALL_ROOT', 'firmware.install.root', 'textOrUnset'],
+  ['EDGE_METRICS_TOKEN', 'metrics.token', 'textOrUnset'],
+  ['EDGE_INSPECT', 'inspect', 'boolean'],
+  ['EDGE_TRACE', 'trace'],
+];
+
+/** Every command-line flag that sets a setting. */
+const EDGE_FLAGS: readonly FlagSetting[] = [
+  ['port', 'server.port', 'number'],
+  ['host', 'server.host'],
+  ['data-dir', 'dataDir'],
+  ['cloud-url', 'cloud.url'],
+  ['factory-url', 'factory.url'],
+  ['industry', 'line.industry'],
+  ['mock', 'mockMode'],
+  ['log-level', 'log.level'],
+  ['inspect', 'inspect'],
+  ['trace', 'trace'],
+];
+
 export function loadEdgeConfig(argv: string[], env: NodeJS.ProcessEnv, cwd = process.cwd()): EdgeConfig | 'help' {
   let flags;
   try {
@@ -360,46 +404,9 @@ export function loadEdgeConfig(argv: string[], env: NodeJS.ProcessEnv, cwd = pro
   const configFile = explicitFile ? path.resolve(cwd, explicitFile) : fs.existsSync(path.join(cwd, 'edge-service.yaml')) ? path.join(cwd, 'edge-service.yaml') : null;
   const fromFile = configFile ? readYamlFile(configFile) : {};
 
-  const fromEnv: Overrides = {};
-  put(fromEnv, 'server.port', asNumber('EDGE_PORT', env.EDGE_PORT));
-  put(fromEnv, 'server.host', env.EDGE_HOST);
-  put(fromEnv, 'dataDir', env.EDGE_DATA_DIR);
-  put(fromEnv, 'mockMode', asBoolean('EDGE_MOCK_MODE', env.EDGE_MOCK_MODE));
-  put(fromEnv, 'line.industry', env.EDGE_INDUSTRY);
-  put(fromEnv, 'line.id', env.EDGE_LINE_ID);
-  put(fromEnv, 'line.deviceId', env.EDGE_DEVICE_ID);
-  put(fromEnv, 'storage.synchronous', env.EDGE_SYNCHRONOUS);
-  put(fromEnv, 'cloud.url', env.OKTO_CLOUD_URL);
-  put(fromEnv, 'connection.mode', env.EDGE_CONNECTION_MODE);
-  // Empty = unset: deployment templates often pass these through empty when there is no factory.
-  put(fromEnv, 'factory.url', env.FACTORY_URL || undefined);
-  put(fromEnv, 'factory.deviceId', env.FACTORY_DEVICE_ID || undefined);
-  put(fromEnv, 'factory.deviceToken', env.FACTORY_DEVICE_TOKEN || undefined);
-  put(fromEnv, 'auth.jwtSecret', env.EDGE_JWT_SECRET);
-  put(fromEnv, 'auth.demoUsers', asBoolean('EDGE_DEMO_USERS', env.EDGE_DEMO_USERS));
-  put(fromEnv, 'auth.adminPassword', env.EDGE_ADMIN_PASSWORD);
-  put(fromEnv, 'auth.managerPassword', env.EDGE_MANAGER_PASSWORD);
-  put(fromEnv, 'auth.operatorPassword', env.EDGE_OPERATOR_PASSWORD);
-  put(fromEnv, 'auth.scryptLogN', asNumber('EDGE_SCRYPT_LOG_N', env.EDGE_SCRYPT_LOG_N));
-  put(fromEnv, 'ups.password', env.EDGE_UPS_PASSWORD || undefined);
-  put(fromEnv, 'hardware.allowedHosts', env.EDGE_HARDWARE_ALLOWED_HOSTS ? env.EDGE_HARDWARE_ALLOWED_HOSTS.split(',').map((range) => range.trim()).filter(Boolean) : undefined);
-  put(fromEnv, 'log.level', env.LOG_LEVEL);
-  put(fromEnv, 'firmware.install.root', env.OKTO_INSTALL_ROOT || undefined);
-  put(fromEnv, 'metrics.token', env.EDGE_METRICS_TOKEN || undefined);
-  put(fromEnv, 'inspect', asBoolean('EDGE_INSPECT', env.EDGE_INSPECT));
-  put(fromEnv, 'trace', env.EDGE_TRACE);
+  const fromEnv = envLayer(EDGE_ENV, env);
 
-  const fromFlags: Overrides = {};
-  put(fromFlags, 'server.port', asNumber('--port', flags.port));
-  put(fromFlags, 'server.host', flags.host);
-  put(fromFlags, 'dataDir', flags['data-dir']);
-  put(fromFlags, 'cloud.url', flags['cloud-url']);
-  put(fromFlags, 'factory.url', flags['factory-url']);
-  put(fromFlags, 'line.industry', flags.industry);
-  put(fromFlags, 'mockMode', flags.mock);
-  put(fromFlags, 'log.level', flags['log-level']);
-  put(fromFlags, 'inspect', flags.inspect);
-  put(fromFlags, 'trace', flags.trace);
+  const fromFlags = flagLayer(EDGE_FLAGS, flags);
 
   const config = parseLayers(edgeConfigSchema, [fromFile, fromEnv, fromFlags], configFile);
   return {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { CONNECTION_MODES } from '../domain/connection-mode.js';
-import { asBoolean, asNumber, ConfigError, type Overrides, parseLayers, put, readYamlFile } from '../runtime/config-layers.js';
+import { ConfigError, envLayer, type EnvSetting, flagLayer, type FlagSetting, type Overrides, parseLayers, readYamlFile } from '../runtime/config-layers.js';
 
 /**
  * Factory server configuration: defaults < factory-server.yaml < environment < CLI flags, one
@@ -148,6 +148,40 @@ Other environment: FACTORY_CLOUD_DEVICE_TOKEN, FACTORY_JWT_SECRET, FACTORY_ADMIN
 FACTORY_MANAGER_PASSWORD, FACTORY_OPERATOR_PASSWORD, FACTORY_METRICS_TOKEN,
 FACTORY_SCRYPT_LOG_N (auth.scryptLogN: lower only for tests).`;
 
+/** Every environment variable the service reads and the setting it sets (the usage text lists them). */
+const FACTORY_ENV: readonly EnvSetting[] = [
+  ['FACTORY_PORT', 'server.port', 'number'],
+  ['FACTORY_HOST', 'server.host'],
+  ['FACTORY_DATA_DIR', 'dataDir'],
+  ['FACTORY_DATABASE_URL', 'databaseUrl', 'textOrUnset'],
+  ['OKTO_CLOUD_URL', 'cloud.url'],
+  ['FACTORY_CLOUD_DEVICE_TOKEN', 'cloud.deviceToken', 'textOrUnset'],
+  ['FACTORY_TIME_ZONE', 'company.timeZone'],
+  ['FACTORY_JWT_SECRET', 'auth.jwtSecret'],
+  ['FACTORY_DEMO_USERS', 'auth.demoUsers', 'boolean'],
+  ['FACTORY_ADMIN_PASSWORD', 'auth.adminPassword'],
+  ['FACTORY_MANAGER_PASSWORD', 'auth.managerPassword'],
+  ['FACTORY_OPERATOR_PASSWORD', 'auth.operatorPassword'],
+  ['FACTORY_SCRYPT_LOG_N', 'auth.scryptLogN', 'number'],
+  ['LOG_LEVEL', 'log.level'],
+  ['FACTORY_METRICS_TOKEN', 'metrics.token', 'textOrUnset'],
+  ['FACTORY_INSPECT', 'inspect', 'boolean'],
+  ['FACTORY_TRACE', 'trace'],
+];
+
+/** Every command-line flag that sets a setting. */
+const FACTORY_FLAGS: readonly FlagSetting[] = [
+  ['port', 'server.port', 'number'],
+  ['host', 'server.host'],
+  ['data-dir', 'dataDir'],
+  ['database-url', 'databaseUrl'],
+  ['cloud-url', 'cloud.url'],
+  ['time-zone', 'company.timeZone'],
+  ['log-level', 'log.level'],
+  ['inspect', 'inspect'],
+  ['trace', 'trace'],
+];
+
 export function loadFactoryConfig(argv: string[], env: NodeJS.ProcessEnv, cwd = process.cwd()): FactoryConfig | 'help' {
   let flags;
   try {
@@ -179,35 +213,9 @@ export function loadFactoryConfig(argv: string[], env: NodeJS.ProcessEnv, cwd = 
   const configFile = explicitFile ? path.resolve(cwd, explicitFile) : fs.existsSync(defaultFile) ? defaultFile : null;
   const fromFile = configFile ? readYamlFile(configFile) : {};
 
-  const fromEnv: Overrides = {};
-  put(fromEnv, 'server.port', asNumber('FACTORY_PORT', env.FACTORY_PORT));
-  put(fromEnv, 'server.host', env.FACTORY_HOST);
-  put(fromEnv, 'dataDir', env.FACTORY_DATA_DIR);
-  put(fromEnv, 'databaseUrl', env.FACTORY_DATABASE_URL || undefined);
-  put(fromEnv, 'cloud.url', env.OKTO_CLOUD_URL);
-  put(fromEnv, 'cloud.deviceToken', env.FACTORY_CLOUD_DEVICE_TOKEN || undefined);
-  put(fromEnv, 'company.timeZone', env.FACTORY_TIME_ZONE);
-  put(fromEnv, 'auth.jwtSecret', env.FACTORY_JWT_SECRET);
-  put(fromEnv, 'auth.demoUsers', asBoolean('FACTORY_DEMO_USERS', env.FACTORY_DEMO_USERS));
-  put(fromEnv, 'auth.adminPassword', env.FACTORY_ADMIN_PASSWORD);
-  put(fromEnv, 'auth.managerPassword', env.FACTORY_MANAGER_PASSWORD);
-  put(fromEnv, 'auth.operatorPassword', env.FACTORY_OPERATOR_PASSWORD);
-  put(fromEnv, 'auth.scryptLogN', asNumber('FACTORY_SCRYPT_LOG_N', env.FACTORY_SCRYPT_LOG_N));
-  put(fromEnv, 'log.level', env.LOG_LEVEL);
-  put(fromEnv, 'metrics.token', env.FACTORY_METRICS_TOKEN || undefined);
-  put(fromEnv, 'inspect', asBoolean('FACTORY_INSPECT', env.FACTORY_INSPECT));
-  put(fromEnv, 'trace', env.FACTORY_TRACE);
+  const fromEnv = envLayer(FACTORY_ENV, env);
 
-  const fromFlags: Overrides = {};
-  put(fromFlags, 'server.port', asNumber('--port', flags.port));
-  put(fromFlags, 'server.host', flags.host);
-  put(fromFlags, 'dataDir', flags['data-dir']);
-  put(fromFlags, 'databaseUrl', flags['database-url']);
-  put(fromFlags, 'cloud.url', flags['cloud-url']);
-  put(fromFlags, 'company.timeZone', flags['time-zone']);
-  put(fromFlags, 'log.level', flags['log-level']);
-  put(fromFlags, 'inspect', flags.inspect);
-  put(fromFlags, 'trace', flags.trace);
+  const fromFlags = flagLayer(FACTORY_FLAGS, flags);
 
   const config = parseLayers(factoryConfigSchema, [fromFile, fromEnv, fromFlags], configFile);
   return {

@@ -20,6 +20,48 @@ export function put(target: Overrides, dotted: string, value: unknown): void {
   node[keys[keys.length - 1]!] = value;
 }
 
+/** How a variable's text becomes a setting: as it is, a number, a boolean, empty meaning unset, or a comma list. */
+export type EnvKind = 'text' | 'number' | 'boolean' | 'textOrUnset' | 'list';
+
+/** One row of a service's environment table: the variable, the dotted setting it sets, how it is read. */
+export type EnvSetting = readonly [variable: string, setting: string, kind?: EnvKind];
+
+/** The environment layer, from a service's one table of variables. */
+export function envLayer(table: readonly EnvSetting[], env: NodeJS.ProcessEnv): Overrides {
+  const layer: Overrides = {};
+  for (const [variable, setting, kind = 'text'] of table) put(layer, setting, readVariable(variable, env[variable], kind));
+  return layer;
+}
+
+function readVariable(name: string, raw: string | undefined, kind: EnvKind): unknown {
+  switch (kind) {
+    case 'number':
+      return asNumber(name, raw);
+    case 'boolean':
+      return asBoolean(name, raw);
+    // Empty = unset: deployment templates often pass these through empty.
+    case 'textOrUnset':
+      return raw || undefined;
+    case 'list':
+      return raw ? raw.split(',').map((item) => item.trim()).filter(Boolean) : undefined;
+    case 'text':
+      return raw;
+  }
+}
+
+/** One row of a service's flag table: the flag (without `--`), the dotted setting, whether it is a number. */
+export type FlagSetting = readonly [flag: string, setting: string, kind?: 'number'];
+
+/** The command-line layer, from a service's one table of flags (parseArgs values). */
+export function flagLayer(table: readonly FlagSetting[], flags: Record<string, string | boolean | undefined>): Overrides {
+  const layer: Overrides = {};
+  for (const [flag, setting, kind] of table) {
+    const value = flags[flag];
+    put(layer, setting, kind === 'number' ? asNumber(`--${flag}`, value as string | undefined) : value);
+  }
+  return layer;
+}
+
 /** Deep merge of plain objects; arrays and scalars in `over` replace. */
 export function merge(base: Overrides, over: Overrides): Overrides {
   const out: Overrides = { ...base };
