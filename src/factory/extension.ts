@@ -50,11 +50,7 @@ export interface FactoryContext {
 export interface FactoryServices {}
 
 /** A feature whose construction threw: left out, logged and audited, and shown in /health. */
-export interface DisabledFeature {
-  name: string;
-  error: string;
-  at: string;
-}
+export type { DisabledFeature } from '../runtime/start-features.js';
 
 /** Spawning and removing children of one supervisor, by id. */
 export interface SupervisedActors {

@@ -35,7 +35,8 @@ import { createDeviceRegistry } from './device-registry.js';
 import type { FactoryEvent } from './factory-events.js';
 import type { DeviceChannelPort, ExtensionFactory, FactoryContext } from './extension.js';
 import { FACTORY_EXTENSIONS } from './extensions.js';
-import { startFactoryFeatures } from './start-features.js';
+import { reportDisabledFeature } from './start-features.js';
+import { startFeatures } from '../runtime/start-features.js';
 import { createFleet } from './fleet.js';
 import { createProductionRate } from './production-rate.js';
 import { makeDataDirPrivate } from '../runtime/private-files.js';
@@ -168,7 +169,7 @@ export async function startFactorySystem(config: FactoryConfig, logger: Logger, 
     services: {},
     deploymentActors: supervisedActors(root, DEPLOYMENTS),
   };
-  const { extensions, disabled: disabledFeatures } = await startFactoryFeatures(options.features ?? FACTORY_EXTENSIONS, context);
+  const { extensions, disabled: disabledFeatures } = await startFeatures(options.features ?? FACTORY_EXTENSIONS, context, reportDisabledFeature(context));
 
   const offs = [
     bus.subscribe('device.registered', ({ device }) => fleet.add(device.id, null)),
