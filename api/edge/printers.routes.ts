@@ -1,10 +1,10 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import { z } from 'zod';
-import { TEST_LABEL_CODE, templateProblem } from '../../adapters/printers/templates.js';
+import { TEST_LABEL_CODE } from '../../adapters/printers/templates.js';
 import { printerHealth, type PrinterSnapshot, printerState, type PrintReply, type PrintResult, type StatusReply } from '../../machines/edge/printer.machine.js';
 import type { AnyActorRef } from 'xstate';
-import type { PrinterTemplates } from '../../adapters/printers/printer-templates.js';
+import { checkTemplate, type PrinterTemplates } from '../../adapters/printers/printer-templates.js';
 import { type PrinterConfig, PRINTER_PARAMS_SCHEMAS, printersConfigSchema } from '../../adapters/printers/printers-config.js';
 import { askActor } from '../http/actor-calls.js';
 import { requireRole, type TokenIssuer } from '../http/auth.js';
@@ -83,14 +83,6 @@ export function printerRoutes(service: PrinterRoutesService, tokens: TokenIssuer
     return printResult(printer, reply.result);
   }
 
-  async function resolveTemplate(printer: PrinterConfig, name: string | undefined): Promise<string | null> {
-    const wanted = name ?? (printer.model === 'ZEBRA_ZPL' ? printer.params.defaultTemplate : undefined);
-    if (wanted === undefined) return null;
-    const stored = await service.templates.get(printer.id, wanted);
-    if (!stored) throw notFound(`Template ${wanted}`);
-    return stored.body;
-  }
-
   router.get('/', operator, (ctx) => {
     configured();
     ok(ctx, service.list().map(describe));
@@ -115,7 +107,7 @@ export function printerRoutes(service: PrinterRoutesService, tokens: TokenIssuer
   router.post('/:index/print', operator, async (ctx) => {
     const { printer } = printerAt(ctx);
     const body = parseBody(ctx, printBody);
-    const template = await resolveTemplate(printer, body.template);
+    const template = await service.templates.forPrint(printer, body.template);
     ok(ctx, await print(printer, body.code, body.params ?? {}, template));
   });
 
@@ -131,7 +123,7 @@ export function printerRoutes(service: PrinterRoutesService, tokens: TokenIssuer
       return;
     }
     if (label) {
-      ok(ctx, { index, label: await print(printer, TEST_LABEL_CODE, {}, await resolveTemplate(printer, undefined)) });
+      ok(ctx, { index, label: await print(printer, TEST_LABEL_CODE, {}, await service.templates.forPrint(printer, undefined)) });
       return;
     }
     const reply = await askActor<StatusReply>(actor, (replyTo) => ({ type: 'QUERY_STATUS', replyTo }), Math.max(5_000, printer.connectTimeoutMs));
@@ -177,11 +169,6 @@ export function printerRoutes(service: PrinterRoutesService, tokens: TokenIssuer
   });
 
   return router;
-}
-
-function checkTemplate(printer: PrinterConfig, body: string): void {
-  const problem = templateProblem(printer.model, body);
-  if (problem) throw new ApiError('VALIDATION_ERROR', 'Invalid template', { field: 'body', reason: problem, issues: [{ field: 'body', reason: problem }] });
 }
 
 /**

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { maintenanceWindowSchema } from '../../src/domain/maintenance-window.js';
 import type { FirmwareDeploymentWithDevices } from '../../adapters/store/factory/firmware-store.js';
 import { countDevices, type DeploymentDevice } from '../../machines/factory/deployment.machine.js';
-import type { AuditActor } from '../../src/domain/audit-actor.js';
+import type { AbortDeploymentRequest, CreateDeploymentRequest } from '../../src/domain/ports/firmware-requests.js';
 import { requireRole, type TokenIssuer } from '../http/auth.js';
 import { ok } from '../http/envelope.js';
 import { ApiError } from '../http/errors.js';
@@ -54,18 +54,10 @@ function deploymentView(deployment: FirmwareDeploymentWithDevices) {
 
 /** What the deployment routes need from the firmware feature (src/factory/firmware/deployment-service.ts). */
 export interface DeploymentRoutesService {
-  create(request: {
-    releaseId: string;
-    deviceIds?: string[];
-    groupId?: string;
-    abortThresholdPercent?: number;
-    abortMinDevices?: number;
-    deviceTimeoutMs?: number;
-    actor: AuditActor;
-  }): Promise<FirmwareDeploymentWithDevices>;
+  create(request: CreateDeploymentRequest): Promise<FirmwareDeploymentWithDevices>;
   list(filter: { releaseId?: string; deviceId?: string; limit: number }): Promise<object[]>;
   get(id: string): Promise<FirmwareDeploymentWithDevices | null>;
-  abort(id: string, request: { actor: AuditActor; reason?: string }): Promise<FirmwareDeploymentWithDevices>;
+  abort(id: string, request: AbortDeploymentRequest): Promise<FirmwareDeploymentWithDevices>;
 }
 
 /** `/api/v1/firmware/deployments`: start and abort a rollout (ADMIN), list and follow rollouts (OPERATOR). */

@@ -3,10 +3,10 @@ import Router from '@koa/router';
 import type { Context } from 'koa';
 import { z } from 'zod';
 import type { FirmwareRelease } from '../../adapters/store/factory/firmware-store.js';
-import type { Readable } from 'node:stream';
 import { ArtifactIncompleteError, ArtifactTooLargeError } from '../../adapters/firmware/artifact-receiver.js';
 import type { DevicePrincipal, DeviceTokenIssuer } from '../../src/auth/device-token-issuer.js';
 import type { AuditActor } from '../../src/domain/audit-actor.js';
+import type { UploadRequest } from '../../src/domain/ports/firmware-requests.js';
 import { requireRole, type TokenIssuer } from '../http/auth.js';
 import { parseByteRange } from '../http/byte-range.js';
 import { requireDeviceOrUser } from '../http/device-or-user-auth.js';
@@ -52,14 +52,7 @@ export interface ReleaseRoutesContext {
 
 /** What the release routes need from the firmware feature (src/factory/firmware/release-service.ts). */
 export interface ReleaseRoutesService {
-  upload(request: {
-    version: string;
-    filename: string;
-    declaredLength: number | null;
-    body: Readable;
-    actor: AuditActor;
-    vendorSignature?: { signature: string; keyId: string };
-  }): Promise<FirmwareRelease>;
+  upload(request: UploadRequest): Promise<FirmwareRelease>;
   list(): Promise<FirmwareRelease[]>;
   get(id: string): Promise<FirmwareRelease | null>;
   remove(id: string, actor: AuditActor): Promise<FirmwareRelease>;

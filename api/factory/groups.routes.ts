@@ -3,9 +3,9 @@ import type { Context } from 'koa';
 import { koaBody } from 'koa-body';
 import { z } from 'zod';
 import type { GroupMemberRecord, GroupStore } from '../../adapters/store/factory/group-store.js';
-import { COMMAND_ROLE, COMMAND_TYPES, commandParamsSchemas, type CommandType } from '../../src/domain/device-commands.js';
+import { COMMAND_ROLE, COMMAND_TYPES, commandParamsSchemas } from '../../src/domain/device-commands.js';
 import { roleAtLeast } from '../../src/domain/roles.js';
-import type { AuditActor } from '../../src/domain/audit-actor.js';
+import type { BulkDispatchRequest } from '../../src/domain/ports/bulk-dispatch-request.js';
 import { type Principal, requireRole, type TokenIssuer } from '../http/auth.js';
 import { ok } from '../http/envelope.js';
 import { ApiError } from '../http/errors.js';
@@ -56,17 +56,7 @@ export interface GroupRoutesDeps {
   store: GroupStore;
   /** The bulk dispatcher (src/factory/groups/bulk-dispatch.ts); its outcome is answered as it is. */
   dispatcher: {
-    dispatch(request: {
-      groupId: string;
-      deviceIds: string[];
-      type: CommandType;
-      params: Record<string, unknown>;
-      timeoutMs?: number;
-      expiresAt?: string | null;
-      idempotencyKey?: string | null;
-      wait: boolean;
-      actor: AuditActor;
-    }): Promise<object>;
+    dispatch(request: BulkDispatchRequest): Promise<object>;
   };
   /** The device's live state, as GET /devices shows it. */
   liveStatus(deviceId: string): { status: string; connected: boolean };

@@ -22,6 +22,8 @@ export type SystemRoutesDeps = WithTokens &
     /** Where forwarding goes now (null: nowhere), and why not. */
     forwardTarget(): { target: object | null; reason: string | null };
     forwardOutbox: Pick<ForwardOutbox, 'status'>;
+    /** Features whose construction threw (src/factory/start-features.ts). */
+    disabledFeatures: ReadonlyArray<{ name: string; error: string }>;
   };
 
 async function factoryHealth(system: SystemRoutesDeps) {
@@ -39,6 +41,9 @@ async function factoryHealth(system: SystemRoutesDeps) {
   else if (state === 'backoff') reasons.push({ code: 'FORWARDER_FAILING', level: 'degraded', message: `forwarding to the cloud fails: ${snapshot?.context?.lastError ?? 'retrying'}` });
   // Actors the root supervisor gave up on: the factory serves on, a person should look.
   reasons.push(...failedChildReasons(system.root));
+  for (const feature of system.disabledFeatures) {
+    reasons.push({ code: 'FEATURE_DISABLED', level: 'degraded', message: `feature ${feature.name} is disabled: it failed to start (${feature.error})` });
+  }
   if (queue?.oldestItem && target && Date.now() - Date.parse(queue.oldestItem) > FORWARD_BACKLOG_MAX_AGE_MS) {
     reasons.push({ code: 'FORWARD_BACKLOG', level: 'degraded', message: `${queue.queueSize} items wait to go to the cloud, the oldest since ${queue.oldestItem}` });
   }

@@ -35,11 +35,7 @@ export interface EdgeContext {
 export interface EdgeServices {}
 
 /** A feature whose construction threw: left out, journaled, and shown in /health. */
-export interface DisabledFeature {
-  name: string;
-  error: string;
-  at: string;
-}
+export type { DisabledFeature } from '../runtime/start-features.js';
 
 /**
  * A feature of the edge (printers, PLCs and the reject loop, UPS, GPIO, …): the actor logic it adds

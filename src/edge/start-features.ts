@@ -1,10 +1,9 @@
 import type { JournalRecordEvent } from '../domain/journal-record.js';
+import { featureName as nameOf, startFeatures as startEach } from '../runtime/start-features.js';
 import type { DisabledFeature, EdgeContext, EdgeExtension, EdgeExtensionFactory } from './extension.js';
 
 /** A feature's name before it exists: its factory's, without the `Extension` suffix (`printersExtension` → `printers`). */
-export function featureName(create: EdgeExtensionFactory): string {
-  return create.name.replace(/Extension$/, '') || 'anonymous';
-}
+export const featureName: (create: EdgeExtensionFactory) => string = nameOf;
 
 /**
  * Builds the features in list order. One whose construction throws is left out — disabled,
@@ -13,20 +12,15 @@ export function featureName(create: EdgeExtensionFactory): string {
  * take the line down. Features after it still start; one that needed its service copes with the
  * service's absence (every service is optional).
  */
-export async function startFeatures(
+export function startFeatures(
   factories: readonly EdgeExtensionFactory[],
   context: EdgeContext,
   now: () => Date = () => new Date(),
 ): Promise<{ extensions: EdgeExtension[]; disabled: DisabledFeature[] }> {
-  const extensions: EdgeExtension[] = [];
-  const disabled: DisabledFeature[] = [];
-  for (const create of factories) {
-    const name = featureName(create);
-    try {
-      extensions.push(await create(context));
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      disabled.push({ name, error: message, at: now().toISOString() });
+  return startEach(
+    factories,
+    context,
+    ({ name, error: message }, error) => {
       context.logger.error({ err: error, feature: name }, 'feature failed to start: it is disabled, the service runs without it');
       const record: JournalRecordEvent = {
         type: 'journal.record',
@@ -37,7 +31,7 @@ export async function startFeatures(
         params: { feature: name, error: message },
       };
       context.bus.publish(record);
-    }
-  }
-  return { extensions, disabled };
+    },
+    now,
+  );
 }

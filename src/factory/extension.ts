@@ -7,7 +7,6 @@ import type { DeviceTokenIssuer } from '../auth/device-token-issuer.js';
 import type { ChannelMessage, ChannelMessageType, ChannelPayload } from '../domain/device-channel.js';
 import type { EventBus } from '../runtime/event-bus.js';
 import type { Logger } from '../runtime/logger.js';
-import type { CommandPort } from '../domain/ports/command-port.js';
 import type { FactoryConfig } from './config.js';
 import type { DeviceRegistry } from './device-registry.js';
 import type { FactoryEvent } from './factory-events.js';
@@ -32,7 +31,7 @@ export interface FactoryContext {
   fleet: Fleet;
   channel: DeviceChannelPort;
   /** Services features offer each other (filled in as extensions start, in list order). */
-  services: { commands?: CommandPort };
+  services: FactoryServices;
   /**
    * Firmware deployments' machines, run under the root supervisor's `deployments` supervisor like
    * every other actor (spawned by key, restarted on failure, visible in its children). Optional:
@@ -40,6 +39,18 @@ export interface FactoryContext {
    */
   deploymentActors?: SupervisedActors;
 }
+
+/**
+ * The services features offer each other, by name, each with its type. Empty here and filled by
+ * declaration merging, as the edge's EdgeServices: the feature that offers a service declares it
+ * beside its code (`declare module '../extension.js' { interface FactoryServices { commands?: CommandPort } }`),
+ * so this file imports no feature and every use is type-checked. Each entry is optional: a
+ * feature that failed to start offers nothing, and its users must cope.
+ */
+export interface FactoryServices {}
+
+/** A feature whose construction threw: left out, logged and audited, and shown in /health. */
+export type { DisabledFeature } from '../runtime/start-features.js';
 
 /** Spawning and removing children of one supervisor, by id. */
 export interface SupervisedActors {

@@ -33,8 +33,10 @@ import { startFactorySecurity } from './security.js';
 import { createDevicePresence } from './device-presence.js';
 import { createDeviceRegistry } from './device-registry.js';
 import type { FactoryEvent } from './factory-events.js';
-import type { DeviceChannelPort, FactoryContext, FactoryExtension } from './extension.js';
+import type { DeviceChannelPort, ExtensionFactory, FactoryContext } from './extension.js';
 import { FACTORY_EXTENSIONS } from './extensions.js';
+import { reportDisabledFeature } from './start-features.js';
+import { startFeatures } from '../runtime/start-features.js';
 import { createFleet } from './fleet.js';
 import { createProductionRate } from './production-rate.js';
 import { makeDataDirPrivate } from '../runtime/private-files.js';
@@ -49,6 +51,8 @@ export const FORWARDER = 'forwarder';
 export interface FactoryStartOptions {
   /** PostgreSQL schema to use instead of the default one (tests: one schema per test file). */
   databaseSchema?: string;
+  /** The features to start (default FACTORY_EXTENSIONS; tests add a broken one). */
+  features?: readonly ExtensionFactory[];
 }
 
 /**
@@ -165,8 +169,7 @@ export async function startFactorySystem(config: FactoryConfig, logger: Logger, 
     services: {},
     deploymentActors: supervisedActors(root, DEPLOYMENTS),
   };
-  const extensions: FactoryExtension[] = [];
-  for (const create of FACTORY_EXTENSIONS) extensions.push(await create(context));
+  const { extensions, disabled: disabledFeatures } = await startFeatures(options.features ?? FACTORY_EXTENSIONS, context, reportDisabledFeature(context));
 
   const offs = [
     bus.subscribe('device.registered', ({ device }) => fleet.add(device.id, null)),
@@ -217,6 +220,8 @@ export async function startFactorySystem(config: FactoryConfig, logger: Logger, 
     forwarder: () => get(FORWARDER),
     forwardTarget,
     extensions,
+    /** Features whose construction threw: left out, logged and audited (/health: degraded). */
+    disabledFeatures,
     services: context.services,
     /** Called by the server once the device hub is listening. */
     attachChannel(port: DeviceChannelPort) {

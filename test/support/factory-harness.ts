@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import knexFactory from 'knex';
 import { type FactoryConfig, factoryConfigSchema } from '../../src/factory/config.js';
 import { type Factory, startFactory } from '../../src/factory/factory.js';
+import type { FactoryStartOptions } from '../../src/factory/system.js';
 import { silentLogger } from '../../src/runtime/logger.js';
 import { FACTORY_TEST_PG_URL } from './factory-db.js';
 import { demoTokens, type JsonRequester, jsonRequester } from './http-request.js';
@@ -27,9 +28,9 @@ export interface TestFactory {
 
 /**
  * A factory on port 0 with its data in a temp dir, on SQLite or (with FACTORY_TEST_PG_URL) on
- * PostgreSQL in a fresh schema dropped at stop. Overrides merge into the config.
+ * PostgreSQL in a fresh schema dropped at stop. Overrides merge into the config; `features` replaces the factory's feature list.
  */
-export async function startTestFactory(db: FactoryDbKind = 'sqlite', overrides: Record<string, unknown> = {}): Promise<TestFactory> {
+export async function startTestFactory(db: FactoryDbKind = 'sqlite', overrides: Record<string, unknown> = {}, features?: FactoryStartOptions['features']): Promise<TestFactory> {
   if (db === 'pg' && !FACTORY_TEST_PG_URL) throw new Error('FACTORY_TEST_PG_URL not set');
   const { dir, cleanup } = tempDir('okto-factory-');
   const schema = db === 'pg' ? `test_${crypto.randomBytes(6).toString('hex')}` : undefined;
@@ -45,7 +46,8 @@ export async function startTestFactory(db: FactoryDbKind = 'sqlite', overrides: 
     }),
     configFile: null,
   };
-  const start = () => startFactory(config, silentLogger, schema ? { databaseSchema: schema } : {});
+  const options: FactoryStartOptions = { ...(schema ? { databaseSchema: schema } : {}), ...(features ? { features } : {}) };
+  const start = () => startFactory(config, silentLogger, options);
   let factory = await start();
   const handle: TestFactory = {
     factory,
@@ -64,7 +66,7 @@ export async function startTestFactory(db: FactoryDbKind = 'sqlite', overrides: 
     async restart() {
       await factory.stop();
       // Same port, so edges and clients pointed at it find it again.
-      factory = await startFactory({ ...config, server: { ...config.server, port: factory.port } }, silentLogger, schema ? { databaseSchema: schema } : {});
+      factory = await startFactory({ ...config, server: { ...config.server, port: factory.port } }, silentLogger, options);
       handle.factory = factory;
     },
     async stop() {

@@ -1,7 +1,14 @@
 import { createCommandStore } from '../../../adapters/store/factory/command-store.js';
 import { commandRoutes } from '../../../api/factory/commands.routes.js';
 import type { ExtensionFactory, FactoryExtension } from '../extension.js';
+import type { CommandPort } from '../../domain/ports/command-port.js';
 import { createCommandService } from './command-service.js';
+
+declare module '../extension.js' {
+  interface FactoryServices {
+    commands?: CommandPort;
+  }
+}
 
 /**
  * Device commands: the service (offered to the other features as `services.commands`), its

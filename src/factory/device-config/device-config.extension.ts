@@ -13,7 +13,7 @@ export interface DeviceConfigExtensionOptions {
  * commands on the bus), and the cleanup when a device is removed.
  */
 export function createDeviceConfigExtension(options: DeviceConfigExtensionOptions = {}): ExtensionFactory {
-  return (context): FactoryExtension => {
+  return function deviceConfigExtension(context): FactoryExtension {
     const service = createDeviceConfigService({
       db: context.db,
       logger: context.logger,

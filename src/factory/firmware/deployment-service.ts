@@ -14,10 +14,10 @@ import {
 } from '../../../adapters/store/factory/firmware-store.js';
 import { DomainError } from '../../domain/domain-error.js';
 import { nextId } from '../../domain/ids.js';
-import type { MaintenanceWindow } from '../../domain/maintenance-window.js';
 import type { EventBus } from '../../runtime/event-bus.js';
 import type { Logger } from '../../runtime/logger.js';
 import type { CommandPort, CommandRecord, DispatchRequest } from '../../domain/ports/command-port.js';
+import type { AbortDeploymentRequest, CreateDeploymentRequest } from '../../domain/ports/firmware-requests.js';
 import type { SupervisedActors } from '../extension.js';
 import type { FactoryEvent } from '../factory-events.js';
 import type { DeploymentEvent } from '../../../machines/factory/deployment.machine.js';
@@ -30,24 +30,7 @@ export const DEPLOYMENT_DEFAULTS = { abortThresholdPercent: 50, abortMinDevices:
 /** Commands dispatched at once while a deployment starts (each is a stored, audited row). */
 const DISPATCH_CONCURRENCY = 16;
 
-export interface CreateDeploymentRequest {
-  releaseId: string;
-  deviceIds?: string[];
-  groupId?: string;
-  abortThresholdPercent?: number;
-  abortMinDevices?: number;
-  deviceTimeoutMs?: number;
-  confirmTimeoutMs?: number;
-  maintenanceWindow?: MaintenanceWindow;
-  installMode?: 'soft' | 'forced';
-  actor: AuditActor;
-}
-
-export interface AbortDeploymentRequest {
-  actor: AuditActor;
-  /** Why, in the operator's words; recorded as the deployment's reason. */
-  reason?: string;
-}
+export type { AbortDeploymentRequest, CreateDeploymentRequest };
 
 const actorName = (actor: AuditActor) => ('userId' in actor ? actor.username : 'system' in actor ? actor.system : actor.deviceId);
 

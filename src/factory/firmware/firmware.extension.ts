@@ -18,7 +18,7 @@ export interface FirmwareExtensionOptions {
  * commands extension must come first in FACTORY_EXTENSIONS).
  */
 export function createFirmwareExtension(options: FirmwareExtensionOptions = {}): ExtensionFactory {
-  return async (context) => {
+  return async function firmwareExtension(context) {
     const releases = createReleaseService({
       db: context.db,
       directory: path.join(context.config.dataDir, 'firmware'),

@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Readable } from 'node:stream';
 import type { Knex } from 'knex';
 import { type AuditActor, audited, recordAudit } from '../../../adapters/store/factory/audit-log.js';
 import { isUniqueViolation } from '../../../adapters/store/factory/factory-database.js';
@@ -16,6 +15,7 @@ import {
 import { type SigningKey, signFirmware } from '../../auth/firmware-signature.js';
 import { DomainError } from '../../domain/domain-error.js';
 import { nextId } from '../../domain/ids.js';
+import type { UploadRequest } from '../../domain/ports/firmware-requests.js';
 import { ArtifactTooLargeError, receiveArtifact } from '../../../adapters/firmware/artifact-receiver.js';
 
 export interface ReleaseServiceOptions {
@@ -27,16 +27,7 @@ export interface ReleaseServiceOptions {
   signingKey: SigningKey;
 }
 
-export interface UploadRequest {
-  version: string;
-  filename: string;
-  /** Content-Length when the client declared one (refused at once when over the cap). */
-  declaredLength: number | null;
-  body: Readable;
-  actor: AuditActor;
-  /** A vendor's signature (base64) of the release manifest and its key id, uploaded with the artifact; kept as given (edges verify it). */
-  vendorSignature?: { signature: string; keyId: string };
-}
+export type { UploadRequest };
 
 /** Refused because of its size; the route answers 413. */
 export { ArtifactTooLargeError };

@@ -6,21 +6,11 @@ import { DomainError } from '../../domain/domain-error.js';
 import type { EventBus } from '../../runtime/event-bus.js';
 import type { Logger } from '../../runtime/logger.js';
 import type { CommandPort, CommandRecord } from '../../domain/ports/command-port.js';
+import type { BulkDispatchRequest } from '../../domain/ports/bulk-dispatch-request.js';
 import type { FactoryEvent } from '../factory-events.js';
 import { BulkTally, type BulkSummary, isFinal, summarize } from './bulk-progress.js';
 
-export interface BulkDispatchRequest {
-  groupId: string;
-  deviceIds: string[];
-  type: CommandType;
-  params: Record<string, unknown>;
-  timeoutMs?: number;
-  expiresAt?: string | null;
-  idempotencyKey?: string | null;
-  /** Wait for the results (up to the timeout) before answering. */
-  wait: boolean;
-  actor: AuditActor;
-}
+export type { BulkDispatchRequest };
 
 export interface BulkResultItem {
   deviceId: string;

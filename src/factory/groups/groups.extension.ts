@@ -16,7 +16,7 @@ export interface GroupsExtensionOptions {
  * bulk commands to a group's members with progress on /ws/dashboard.
  */
 export function createGroupsExtension(options: GroupsExtensionOptions = {}): ExtensionFactory {
-  return (context): FactoryExtension => {
+  return function groupsExtension(context): FactoryExtension {
     const store = createGroupStore(context.db);
     const dispatcher = createBulkDispatcher({
       db: context.db,
