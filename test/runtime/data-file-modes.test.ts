@@ -58,7 +58,7 @@ describe('data files are private to the service account (0700 directories, 0600 
     const { dir, cleanup } = tempDir('okto-modes-');
     const dataDir = path.join(dir, 'fresh');
     try {
-      const config: EdgeConfig = { ...edgeConfigSchema.parse({ server: { port: 0, host: '127.0.0.1' }, dataDir, storage: { synchronous: 'NORMAL' } }), mockMode: true, configFile: null };
+      const config: EdgeConfig = { ...edgeConfigSchema.parse({ server: { port: 0, host: '127.0.0.1' }, auth: { scryptLogN: 10 }, dataDir, storage: { synchronous: 'NORMAL' } }), mockMode: true, configFile: null };
       const { logger, lines } = recordingLogger();
       const edge = await withOpenUmask(() => startEdge(config, logger));
       try {
@@ -78,7 +78,7 @@ describe('data files are private to the service account (0700 directories, 0600 
     const { dir, cleanup } = tempDir('okto-modes-');
     try {
       const dataDir = tooOpenDataDir(dir);
-      const config: EdgeConfig = { ...edgeConfigSchema.parse({ server: { port: 0, host: '127.0.0.1' }, dataDir, storage: { synchronous: 'NORMAL' } }), mockMode: true, configFile: null };
+      const config: EdgeConfig = { ...edgeConfigSchema.parse({ server: { port: 0, host: '127.0.0.1' }, auth: { scryptLogN: 10 }, dataDir, storage: { synchronous: 'NORMAL' } }), mockMode: true, configFile: null };
       const { logger, lines } = recordingLogger();
       const edge = await withOpenUmask(() => startEdge(config, logger));
       try {
@@ -104,7 +104,7 @@ describe('data files are private to the service account (0700 directories, 0600 
       fs.symlinkSync(outside, path.join(real, 'link-out'));
       const link = path.join(dir, 'data-link');
       fs.symlinkSync(real, link);
-      const config: EdgeConfig = { ...edgeConfigSchema.parse({ server: { port: 0, host: '127.0.0.1' }, dataDir: link, storage: { synchronous: 'NORMAL' } }), mockMode: true, configFile: null };
+      const config: EdgeConfig = { ...edgeConfigSchema.parse({ server: { port: 0, host: '127.0.0.1' }, auth: { scryptLogN: 10 }, dataDir: link, storage: { synchronous: 'NORMAL' } }), mockMode: true, configFile: null };
       const edge = await withOpenUmask(() => startEdge(config, recordingLogger().logger));
       try {
         expectPrivate(real, 'edge.db');
@@ -121,7 +121,7 @@ describe('data files are private to the service account (0700 directories, 0600 
     const { dir, cleanup } = tempDir('okto-modes-');
     try {
       const dataDir = tooOpenDataDir(dir);
-      const config: FactoryConfig = { ...factoryConfigSchema.parse({ server: { port: 0, host: '127.0.0.1' }, dataDir, log: { level: 'silent' } }), configFile: null };
+      const config: FactoryConfig = { ...factoryConfigSchema.parse({ server: { port: 0, host: '127.0.0.1' }, auth: { scryptLogN: 10 }, dataDir, log: { level: 'silent' } }), configFile: null };
       const { logger, lines } = recordingLogger();
       const factory = await withOpenUmask(() => startFactory(config, logger));
       try {
